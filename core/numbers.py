@@ -445,12 +445,12 @@ def _parse_at(lex: _Lex, toks: list[_Tok], i: int, nt: str) -> _Phrase | None:
     e = w.entry
     latin = _is_latin(tok)
     a = tok.start + w.offset
-    if e.kind == "vague" or (e.kind == "scale" and e.plural):
+    if e.kind == "vague" or (e.kind in ("scale", "hundred") and e.low is not None):
+        # a vague word, or a scale word alone that the lexicon reads as vague (آلاف, several hundred)
         lo, hi, j = e.low, e.high, i + 1
-        if e.kind == "vague":
-            sc = _read_scale_after(lex, toks, i + 1, nt, latin, True)
-            if sc is not None and lo is not None and hi is not None:
-                lo, hi, j = lo * sc[0].value, (hi + 1) * sc[0].value - 1, sc[1]
+        sc = _read_scale_after(lex, toks, i + 1, nt, latin, True)
+        if sc is not None and sc[0].value > e.value and lo is not None and hi is not None:
+            lo, hi, j = lo * sc[0].value, (hi + 1) * sc[0].value - 1, sc[1]
         return _Phrase(i, j, a, toks[j - 1].end, None, lo, hi, "vague", latin)
     if e.kind not in _GROUP | {"scale", "scale_dual"}:
         return None
