@@ -1,14 +1,945 @@
-"""Casualty figure extraction (work in progress: being written now)."""
+"""Casualty figures from an article's text: every rule of the extractor is in this module.
+
+    >>> figs = extract("قتل 27 مدنيا بينهم سبعة أطفال في قصف للتحالف الدولي على حارة البدو.")
+    >>> [(f.best, f.group, f.status, f.part_of) for f in figs]
+    [(27, 'civilians', 'killed', None), (7, 'children', 'killed', 'f1')]
+
+How it reads a text (each step is a function below, in this order):
+
+1. **Tokens and mentions.** The text is normalised (`core.normalize`) and tokenised
+   (`core.tokens`); the lexicons in ``data/lexicon/`` are matched over the tokens: victim nouns,
+   killing/wounding words, actors, attack words, sources, connectives, kind cues and the words
+   that make a number *not* a casualty count. Numbers come from `core.numbers`, dates from
+   `core.dates`, places from `core.places`.
+2. **Candidates.** A number becomes a casualty candidate when a victim noun follows it (27 مدنيا،
+   أكثر من 200 من مقاتلي) or it closes a total (ارتفعت الحصيلة إلى 27، بلغت ثمانية عشر), and a
+   killing or wounding word governs it (before it, after it, or the noun itself: قتيلا، جرحى). A
+   count of something else (24 ساعة، 20 سيارة، 60 في المئة، 55 كلم) or of people trapped,
+   displaced, arrested or rescued is dropped. A lone singular or dual victim noun in a killing
+   clause counts 1 or 2 (مقتل امرأة، بينهم طفلان، ممرضان ... قتلا).
+3. **Breakdowns.** Counts after بينهم / among them are `part_of` the count before them; a run of
+   later counts that adds up exactly to an earlier one is a breakdown of it.
+4. **Repeats and revisions.** The same count of the same victims again (headline and body) is
+   `same_as` the first; an earlier count that the article says was revised is `superseded`.
+5. **Kind, date, place, perpetrator, source** are read in the figure's clause (up to a clause
+   break such as «في وقت» or the next count), then shared within a repeat group and from a count
+   to its breakdowns; a source named once for the whole article is used for its figures.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
 
+from core import dates as dates_mod
+from core import lexicon, numbers, places
 from core.figure import Figure
+from core.normalize import normalize
+from core.tokens import Mention, Token, matcher, tokenize
 
-EXTRACTOR_VERSION = "0.0.1"
+log = logging.getLogger(__name__)
+
+EXTRACTOR_VERSION = "1.0.0"
+
+_LEXICONS = (
+    "victims", "casualty_terms", "connectives", "actors", "attack_terms", "sources", "non_casualty",
+    "kind_cues",
+)
+_PLACE_RANK = {
+    "landmark": 7, "district": 7, "village": 6, "town": 6, "camp": 6, "city": 4, "region": 3,
+    "governorate": 2, "country": 1,
+}
+_DATE_RANK = {"absolute": 4, "relative": 3, "weekday": 3, "month": 2, "year": 1}
+_SENTENCE_END = {".", "!", "?", "؟", "\n"}
+_CLAUSE_PUNCT = {",", "،", ";", "؛", ".", "!", "?", "؟", ":"}
+_MAX_LEFT_TRIGGER = 12
+_MAX_RIGHT_TRIGGER = 22
+_YEAR = range(1900, 2101)
+
+
+def version() -> str:
+    return f"{EXTRACTOR_VERSION}+lex{lexicon.version()}"
+
+
+# ---- the working record ---------------------------------------------------------------------------
+@dataclass
+class Cand:
+    ti: int  # first token of the number (or lone noun)
+    tj: int  # one past the last token of number + noun
+    start: int  # original span of the number as written
+    end: int
+    number_text: str
+    sent: int
+    min: int | None
+    best: int | None
+    max: int | None
+    vague: bool = False
+    qualifier: str | None = None
+    status: str | None = None
+    group: str = "people"
+    side: str | None = None
+    group_mention: Mention | None = None
+    rule: str = ""
+    confidence: float = 0.8
+    lang: str = "ar"
+    part_cue: bool = False  # preceded by بينهم / among them
+    part_back: bool = False  # بين القتلى / among the dead
+    list_item: bool = False  # «و4 إناث» continuing a list of parts
+    conjunct: bool = False  # «وابنتها»
+    parent: Cand | None = None
+    same: Cand | None = None
+    kind: str = "incident"
+    kind_cue: str | None = None
+    perpetrator: str | None = None
+    perp_mention: Mention | None = None
+    mixed_perpetrators: bool = False
+    source: str | None = None
+    source_mention: Mention | None = None
+    date: dates_mod.DateMatch | None = None
+    date_value: str | None = None
+    date_precision: str | None = None
+    date_from: str | None = None
+    place: places.PlaceMatch | None = None
+    id: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def head(self) -> bool:
+        return self.parent is None
+
+
+class _Context:
+    """Everything known about one text: tokens, sentences and lexicon mentions."""
+
+    def __init__(self, text: str, published: dt.date | None, lang: str):
+        self.text = text
+        self.published = published
+        self.lang = lang
+        self.norm = normalize(text)
+        self.tokens: list[Token] = tokenize(self.norm)
+        self.starts = [t.start for t in self.tokens]
+        self.ends = [t.end for t in self.tokens]
+        self.mentions: dict[str, list[Mention]] = {}
+        self.at: dict[str, list[Mention | None]] = {}
+        for name in _LEXICONS:
+            found = matcher(name).find_all(self.tokens)
+            self.mentions[name] = found
+            cover: list[Mention | None] = [None] * len(self.tokens)
+            for m in found:
+                for k in range(m.i, m.j):
+                    cover[k] = m
+            self.at[name] = cover
+        self.sent_of, self.sentences = self._sentences()
+        self.dates = [d for d in _safe(dates_mod.find_dates, text, published)]
+        self.places = [p for p in _safe(places.find_places, text)]
+        self.date_toks = [self.tok_range(d.start, d.end) for d in self.dates]
+        self.place_toks = [self.tok_range(p.start, p.end) for p in self.places]
+
+    def _sentences(self) -> tuple[list[int], list[tuple[int, int]]]:
+        sent_of: list[int] = []
+        bounds: list[tuple[int, int]] = []
+        s = 0
+        for k, t in enumerate(self.tokens):
+            sent_of.append(len(bounds))
+            end_here = t.text in _SENTENCE_END and not self._abbrev(k)
+            if not end_here and k + 1 < len(self.tokens):
+                # a line break inside the original text ends a sentence too
+                end_here = "\n" in self.text[t.end : self.tokens[k + 1].start]
+            if end_here:
+                bounds.append((s, k + 1))
+                s = k + 1
+        if s < len(self.tokens) or not bounds:
+            bounds.append((s, len(self.tokens)))
+        return sent_of, bounds
+
+    def _abbrev(self, k: int) -> bool:
+        """A full stop after a single Latin capital (U.S.) or between digits ends nothing."""
+        if self.tokens[k].text != ".":
+            return False
+        prev = self.tokens[k - 1] if k else None
+        return bool(prev and prev.kind == "en" and len(prev.raw) <= 2 and prev.raw[:1].isupper())
+
+    def tok_range(self, start: int, end: int) -> tuple[int, int]:
+        i = bisect_right(self.ends, start)
+        j = bisect_left(self.starts, end)
+        return i, max(j, i)
+
+    def m(self, lex: str, k: int) -> Mention | None:
+        if 0 <= k < len(self.tokens):
+            return self.at[lex][k]
+        return None
+
+    def sentence_span(self, sent: int) -> tuple[int, int]:
+        a, b = self.sentences[sent]
+        return a, b
+
+
+def _safe(fn, *args):
+    try:
+        return fn(*args)
+    except Exception:  # a helper failing must not sink the article
+        log.exception("%s failed", getattr(fn, "__name__", fn))
+        return []
+
+
+# ---- step 2: candidates -------------------------------------------------------------------------
+def _prev_word(ctx: _Context, k: int, lo: int) -> int:
+    """Index of the token before k, skipping quotes and dashes; -1 when none in [lo, k)."""
+    k -= 1
+    while k >= lo and ctx.tokens[k].kind == "punct" and ctx.tokens[k].text not in _CLAUSE_PUNCT:
+        k -= 1
+    return k if k >= lo else -1
+
+
+def _next_word(ctx: _Context, k: int, hi: int) -> int:
+    while k < hi and ctx.tokens[k].kind == "punct" and ctx.tokens[k].text not in _CLAUSE_PUNCT:
+        k += 1
+    return k if k < hi else -1
+
+
+def _victim_after(ctx: _Context, k: int, hi: int, english: bool) -> Mention | None:
+    """The victim noun that a number at token k-1 counts: 27 مدنيا، 200 من مقاتلي، 14 of the dead."""
+    k = _next_word(ctx, k, hi)
+    if k < 0:
+        return None
+    v = ctx.m("victims", k)
+    if v and v.i == k:
+        return v
+    t = ctx.tokens[k]
+    if t.text in ("من", "of"):
+        k2 = k + 1
+        if k2 < hi and ctx.tokens[k2].text == "the":
+            k2 += 1
+        v = ctx.m("victims", k2)
+        if v and v.i == k2:
+            return v
+    if english:
+        # up to two adjectives or actor names: "120 Daesh militants", "three senior foreign leaders"
+        for skip in (1, 2, 3):
+            k2 = k + skip
+            if k2 >= hi or ctx.tokens[k2 - 1].kind != "en":
+                break
+            if ctx.m("non_casualty", k2 - 1) or ctx.m("victims", k2 - 1):
+                break
+            v = ctx.m("victims", k2)
+            if v and v.i == k2:
+                return v
+    return None
+
+
+def _is_unit(ctx: _Context, k: int, hi: int) -> bool:
+    k = _next_word(ctx, k, hi)
+    if k < 0:
+        return False
+    u = ctx.m("non_casualty", k)
+    return bool(u and u.i == k and u.attrs.get("role") in ("unit", "percent"))
+
+
+def _fate_near(ctx: _Context, i: int, j: int, lo: int, hi: int) -> bool:
+    """Trapped, displaced, arrested... right before the count or right after its noun."""
+    for k in (_prev_word(ctx, i, lo), _prev_word(ctx, _prev_word(ctx, i, lo), lo) if i > lo else -1):
+        if k >= 0:
+            f = ctx.m("non_casualty", k)
+            if f and f.attrs.get("role") == "fate":
+                return True
+    k = j
+    for _ in range(2):
+        if k >= hi or ctx.tokens[k].text in _CLAUSE_PUNCT:
+            break
+        f = ctx.m("non_casualty", k)
+        if f and f.attrs.get("role") == "fate":
+            return True
+        k += 1
+    return False
+
+
+def _left_trigger(ctx: _Context, i: int, lo: int, limit: int = _MAX_LEFT_TRIGGER) -> Mention | None:
+    k = i - 1
+    steps = 0
+    while k >= lo and steps < limit:
+        m = ctx.m("casualty_terms", k)
+        if m and m.attrs.get("position") in ("before", "any"):
+            return m
+        if ctx.tokens[k].text in (".", "؟", "?", "!"):
+            break
+        k -= 1
+        steps += 1
+    return None
+
+
+def _right_trigger(ctx: _Context, j: int, hi: int, limit: int = _MAX_RIGHT_TRIGGER) -> Mention | None:
+    k = j
+    steps = 0
+    while k < hi and steps < limit:
+        m = ctx.m("casualty_terms", k)
+        if m and m.attrs.get("position") in ("after", "any"):
+            return m
+        c = ctx.m("connectives", k)
+        if c and c.attrs.get("role") == "break":
+            break
+        k += 1
+        steps += 1
+    return None
+
+
+def _status_of(ctx: _Context, i: int, j: int, lo: int, hi: int, noun: Mention | None) -> tuple[str | None, str]:
+    """(status, how): from the noun itself, a killing word before, or one after."""
+    if noun and noun.attrs.get("status"):
+        nxt = ctx.m("casualty_terms", noun.i)
+        if nxt and nxt.attrs.get("status") == "killed_or_injured":
+            return "killed_or_injured", "noun"
+        k = _next_word(ctx, noun.j, hi)
+        v2 = ctx.m("victims", k) if k >= 0 else None
+        if v2 and v2.attrs.get("status") and v2.attrs["status"] != noun.attrs["status"] and ctx.tokens[k].text.startswith("و"):
+            return "killed_or_injured", "noun"
+        return noun.attrs["status"], "noun"
+    left = _left_trigger(ctx, i, lo)
+    if left:
+        return left.attrs["status"], "left"
+    right = _right_trigger(ctx, j, hi)
+    if right:
+        return right.attrs["status"], "right"
+    return None, ""
+
+
+def _connective_before(ctx: _Context, i: int, lo: int, within: int = 3) -> Mention | None:
+    k = i - 1
+    n = 0
+    while k >= lo and n < within:
+        c = ctx.m("connectives", k)
+        if c and c.attrs.get("role") in ("part", "part_back"):
+            return c
+        if ctx.tokens[k].text in _CLAUSE_PUNCT:
+            return None
+        k -= 1
+        n += 1
+    return None
+
+
+def _part_back_near(ctx: _Context, i: int, j: int, lo: int, hi: int) -> bool:
+    for k in list(range(max(lo, i - 6), i)) + list(range(j, min(hi, j + 6))):
+        c = ctx.m("connectives", k)
+        if c and c.attrs.get("role") == "part_back":
+            return True
+    return False
+
+
+def _to_before(ctx: _Context, i: int, lo: int) -> bool:
+    k = _prev_word(ctx, i, lo)
+    if k < 0:
+        return False
+    c = ctx.m("connectives", k)
+    return bool(c and c.attrs.get("role") == "to")
+
+
+def _read_numbers(ctx: _Context) -> list[Cand]:
+    out: list[Cand] = []
+    for nm in _safe(numbers.find_numbers, ctx.text):
+        i, j = ctx.tok_range(nm.start, nm.end)
+        if i >= j:
+            continue
+        if any(a < j and i < b for a, b in ctx.date_toks):
+            continue  # part of a date: «22 آب 2017»
+        sent = ctx.sent_of[i]
+        lo, hi = ctx.sentence_span(sent)
+        after = j
+        if nm.qualifier_span and nm.qualifier_span[0] >= nm.end:
+            after = ctx.tok_range(*nm.qualifier_span)[1]
+        english = nm.lang == "en" or ctx.tokens[i].kind == "en" or ctx.lang == "en"
+        if _is_unit(ctx, after, hi):
+            continue
+        noun = _victim_after(ctx, after, hi, english)
+        if noun and noun.attrs.get("conjunct_only"):
+            noun = None
+        end_tok = noun.j if noun else after
+        if _fate_near(ctx, i, end_tok, lo, hi):
+            continue
+        # a second noun right after the first can be more specific: «125 قتيلا مدنيا»، «42 مواطنا مدنيا»
+        group_noun = noun
+        if noun:
+            k = _next_word(ctx, noun.j, hi)
+            v2 = ctx.m("victims", k) if k >= 0 else None
+            if v2 and v2.i == k and not v2.attrs.get("status") and v2.attrs.get("group") not in ("inherit",):
+                if noun.attrs.get("group") in ("people", "inherit") or noun.attrs.get("status"):
+                    group_noun = v2
+                    end_tok = v2.j
+        status, how = _status_of(ctx, i, end_tok, lo, hi, noun)
+        cue = _connective_before(ctx, i, lo)
+        low, best, high = nm.bounds()
+        value = nm.value if nm.value is not None else None
+        if noun is None:
+            # a total with no noun: «ارتفعت الحصيلة إلى 816»، «بلغت ثمانية عشر»، «إصابة العشرات»
+            if value is not None and value in _YEAR:
+                continue
+            nxt = _next_word(ctx, after, hi)
+            part_follows = nxt >= 0 and (c := ctx.m("connectives", nxt)) is not None and c.attrs.get("role") == "part"
+            trigger_adjacent = _left_trigger(ctx, i, lo, limit=2) is not None
+            if not (status and (_to_before(ctx, i, lo) or part_follows or trigger_adjacent)):
+                continue
+            rule = "total-no-noun"
+            conf = 0.6
+        else:
+            if not status:
+                continue
+            rule = f"number-noun-{how}"
+            conf = 0.9 if how == "noun" or how == "left" else 0.75
+        if value == 0:
+            continue
+        gm = group_noun
+        c = Cand(
+            ti=i, tj=end_tok, start=nm.start, end=nm.end, number_text=nm.text, sent=sent,
+            min=low, best=best, max=high, vague=nm.vague, qualifier=nm.qualifier, status=status,
+            group=(gm.attrs.get("group") if gm else "people") or "people", group_mention=gm,
+            rule=rule, confidence=conf if not nm.vague else min(conf, 0.6), lang="en" if english else "ar",
+        )
+        if cue is not None:
+            c.part_cue = cue.attrs.get("role") == "part"
+            c.part_back = cue.attrs.get("role") == "part_back"
+        if not c.part_back:
+            c.part_back = _part_back_near(ctx, i, end_tok, lo, hi)
+        out.append(c)
+    return out
+
+
+def _read_lone_nouns(ctx: _Context, taken: set[int]) -> list[Cand]:
+    """«مقتل امرأة وابنتها»، «بينهم طفلان»، «ممرضان ... قتلا»: a noun alone is a count of 1 or 2."""
+    out: list[Cand] = []
+    prev_lone: Cand | None = None
+    for v in ctx.mentions["victims"]:
+        if v.i in taken:
+            continue
+        number = v.attrs.get("number")
+        if number not in ("sg", "du") or (number == "sg" and not v.attrs.get("lone")):
+            continue
+        if v.attrs.get("status"):
+            continue
+        sent = ctx.sent_of[v.i]
+        lo, hi = ctx.sentence_span(sent)
+        tok = ctx.tokens[v.i]
+        glued_and = tok.text.startswith("و") and tok.text not in v.surface
+        conj = bool(glued_and and prev_lone is not None and prev_lone.tj == v.i)
+        if v.attrs.get("conjunct_only") and not conj:
+            continue
+        k = _prev_word(ctx, v.i, lo)
+        trig = ctx.m("casualty_terms", k) if k >= 0 else None
+        cue = _connective_before(ctx, v.i, lo, within=2)
+        status = None
+        rule = ""
+        if trig and trig.j == k + 1 and trig.attrs.get("position") in ("before", "any"):
+            status, rule = trig.attrs["status"], "lone-noun-after-trigger"
+        elif conj:
+            status, rule = prev_lone.status, "lone-noun-conjunct"
+        elif cue is not None and cue.attrs.get("role") == "part":
+            status, rule = None, "lone-noun-in-breakdown"
+        elif glued_and and out and out[-1].tj == v.i:
+            status, rule = out[-1].status, "lone-noun-list"
+        elif number == "du":
+            r = _right_trigger(ctx, v.j, hi, limit=8)
+            if r:
+                status, rule = r.attrs["status"], "dual-noun-then-verb"
+        if not rule:
+            prev_lone = None
+            continue
+        if _fate_near(ctx, v.i, v.j, lo, hi):
+            continue
+        value = 2 if number == "du" else 1
+        s, e = v.start, v.end
+        c = Cand(
+            ti=v.i, tj=v.j, start=s, end=e, number_text=ctx.text[s:e], sent=sent, min=value, best=value,
+            max=value, status=status, group=v.attrs.get("group") or "people", group_mention=v, rule=rule,
+            confidence=0.6, lang="en" if tok.kind == "en" else "ar",
+        )
+        c.part_cue = cue is not None and cue.attrs.get("role") == "part"
+        c.conjunct = conj
+        if c.group == "inherit":
+            c.group = "people"
+        out.append(c)
+        prev_lone = c
+    return out
+
+
+# ---- step 3: breakdowns --------------------------------------------------------------------------
+def _link_parts(ctx: _Context, cands: list[Cand]) -> None:
+    last_head_in_sent: dict[int, Cand] = {}
+    prev: Cand | None = None
+    for c in cands:
+        head = last_head_in_sent.get(c.sent)
+        continues_list = (
+            prev is not None
+            and prev.parent is not None
+            and prev.sent == c.sent
+            and _only_conjunction_between(ctx, prev.tj, c.ti)
+        )
+        if c.part_cue and head is not None and head is not c:
+            c.parent = head
+        elif continues_list:
+            c.parent = prev.parent
+            c.list_item = True
+        elif c.conjunct and prev is not None and prev.parent is not None:
+            c.parent = prev.parent
+        elif c.part_back:
+            target = _latest_head_before(cands, c)
+            if target is not None:
+                c.parent = target
+        if c.parent is None:
+            last_head_in_sent[c.sent] = c
+        else:
+            if c.status is None:
+                c.status = c.parent.status
+        prev = c
+    for c in cands:
+        if c.status is None:
+            c.status = c.parent.status if c.parent and c.parent.status else "killed"
+        if c.group == "inherit":
+            c.group = "people"
+
+
+def _only_conjunction_between(ctx: _Context, a: int, b: int) -> bool:
+    """True when tokens [a, b) hold only a comma, «و», qualifiers or descriptions of the noun."""
+    if b < a or b - a > 8:
+        return False
+    if ctx.tokens[b].text.startswith("و") or (b > 0 and ctx.tokens[b - 1].text in ("و", "and", ",", "،")):
+        return True
+    return False
+
+
+def _latest_head_before(cands: list[Cand], c: Cand) -> Cand | None:
+    best = None
+    for o in cands:
+        if o is c:
+            break
+        if o.parent is None and o.status in (c.status, None) and o.best is not None and (c.best or 0) <= o.best:
+            best = o
+    return best
+
+
+def _sum_breakdowns(cands: list[Cand]) -> None:
+    """Later counts that add up exactly to an earlier count are its breakdown (40 + 10 of the 50)."""
+    heads = [c for c in cands if c.parent is None and c.same is None and c.kind == "incident"]
+    for idx, h in enumerate(heads):
+        if h.best is None or h.vague or h.best < 2:
+            continue
+        run: list[Cand] = []
+        total = 0
+        for o in heads[idx + 1 :]:
+            if o.status != h.status or o.parent is not None or o.same is not None:
+                continue
+            if o.best is None or o.vague or o.sent == h.sent and not run and o.ti < h.ti:
+                break
+            if o.best >= h.best:
+                break
+            run.append(o)
+            total += o.best
+            if total >= h.best:
+                break
+        if len(run) >= 2 and total == h.best and any(o.sent != h.sent for o in run):
+            for o in run:
+                o.parent = h
+                o.extra["part_by_sum"] = True
+
+
+# ---- step 4: repeats and revisions ---------------------------------------------------------------
+def _compatible_groups(a: str, b: str) -> bool:
+    return a == b or {a, b} == {"civilians", "people"}
+
+
+def _root(c: Cand) -> Cand:
+    while c.same is not None:
+        c = c.same
+    return c
+
+
+def _places_compatible(a: Cand, b: Cand) -> bool:
+    pa, pb = _place_of(a), _place_of(b)
+    if pa is None or pb is None:
+        return True
+    if pa.place_id and pb.place_id:
+        if pa.place_id == pb.place_id:
+            return True
+        ra, rb = _PLACE_RANK.get(pa.precision, 0), _PLACE_RANK.get(pb.precision, 0)
+        return ra < 5 or rb < 5  # a city and a district in it can be the same event
+    ra, rb = _PLACE_RANK.get(pa.precision, 0), _PLACE_RANK.get(pb.precision, 0)
+    if ra >= 5 and rb >= 5:
+        return _norm_place(pa.text) == _norm_place(pb.text)
+    return True
+
+
+def _place_of(c: Cand) -> places.PlaceMatch | None:
+    while c.place is None and c.parent is not None:
+        c = c.parent
+    return c.place
+
+
+def _norm_place(s: str) -> str:
+    return normalize(s).text
+
+
+def _link_repeats(cands: list[Cand]) -> None:
+    for idx, c in enumerate(cands):
+        for o in cands[:idx]:
+            if o.status != c.status or not _compatible_groups(o.group, c.group):
+                continue
+            if o.kind == "superseded" or c.kind == "superseded":
+                continue
+            if c.vague != o.vague:
+                continue
+            if c.vague:
+                same_count = c.number_text and o.number_text and (c.min, c.max) == (o.min, o.max)
+            else:
+                same_count = c.best is not None and c.best == o.best
+            if not same_count:
+                continue
+            if (c.parent is None) != (o.parent is None):
+                continue
+            if c.parent is not None and _root(c.parent) is not _root(o.parent):
+                continue
+            if not _places_compatible(o, c):
+                continue
+            if c.sent == o.sent and c.parent is None:
+                continue
+            c.same = _root(o)
+            break
+
+
+def _mark_superseded(ctx: _Context, cands: list[Cand]) -> None:
+    for c in cands:
+        if c.parent is not None or c.best is None:
+            continue
+        lo, hi = _window(ctx, cands, c)
+        cue = _find(ctx, "kind_cues", lo, hi, roles=("superseded",))
+        if not cue:
+            continue
+        for o in cands:
+            if (
+                o is not c and o.parent is None and o.status == c.status
+                and _compatible_groups(o.group, c.group) and o.best is not None and o.best > c.best
+                and _places_compatible(o, c)
+            ):
+                c.kind = "superseded"
+                c.kind_cue = cue.surface
+                break
+
+
+# ---- step 5: attributes -------------------------------------------------------------------------
+def _window(ctx: _Context, cands: list[Cand], c: Cand) -> tuple[int, int]:
+    """Tokens that speak about count c: its sentence, cut at clause breaks and at other counts."""
+    lo, hi = ctx.sentence_span(c.sent)
+    for o in cands:
+        if o is c or o.sent != c.sent or o.parent is c or c.parent is o:
+            continue
+        if o.parent is not None and o.parent.sent == c.sent:
+            continue
+        if o.tj <= c.ti:
+            lo = max(lo, o.tj)
+        elif o.ti >= c.tj:
+            hi = min(hi, o.ti)
+    for m in ctx.mentions["connectives"]:
+        if m.attrs.get("role") != "break":
+            continue
+        if lo <= m.i < c.ti:
+            lo = m.j
+        elif c.tj <= m.i < hi:
+            hi = m.i
+    return lo, hi
+
+
+def _find(ctx: _Context, lex: str, lo: int, hi: int, roles: tuple[str, ...] | None = None) -> Mention | None:
+    for m in ctx.mentions[lex]:
+        if lo <= m.i < hi and (roles is None or m.attrs.get("role") in roles):
+            return m
+    return None
+
+
+def _kind(ctx: _Context, cands: list[Cand], c: Cand) -> None:
+    if c.kind == "superseded":
+        return
+    lo, hi = _window(ctx, cands, c)
+    lo = max(lo, c.ti - 8)
+    for m in ctx.mentions["kind_cues"]:
+        if not (lo <= m.i < hi):
+            continue
+        role = m.attrs.get("role")
+        if role == "toll_word":
+            c.kind, c.kind_cue = "toll", m.surface
+            return
+        if role == "toll_period":
+            nxt = ctx.m("kind_cues", m.j)
+            if m.surface in ("منذ", "since") and nxt and nxt.attrs.get("role") == "short_since":
+                continue
+            if m.surface in ("منذ", "since", "between") and _next_is_short_time(ctx, m.j):
+                continue
+            c.kind, c.kind_cue = "toll", m.surface
+            return
+    # «خلال سبتمبر», "in September": a whole month is a period
+    for d, (a, b) in zip(ctx.dates, ctx.date_toks, strict=True):
+        if lo <= a < hi and d.precision in ("month", "year") and a > 0:
+            prev = ctx.tokens[a - 1].text
+            if prev in ("خلال", "during", "throughout") or ctx.tokens[a - 1].forms[-1] in ("شهر",):
+                c.kind, c.kind_cue = "toll", ctx.text[ctx.tokens[a - 1].start : d.end]
+                return
+            if d.since:
+                c.kind, c.kind_cue = "toll", d.text
+                return
+
+
+def _next_is_short_time(ctx: _Context, k: int) -> bool:
+    k = _next_word(ctx, k, len(ctx.tokens))
+    if k < 0:
+        return False
+    if ctx.tokens[k].kind == "num" and k + 1 < len(ctx.tokens):
+        k += 1
+    u = ctx.m("non_casualty", k)
+    return bool(u and u.key == "time" and ctx.tokens[k].text in ("ساعة", "ساعات", "hours", "hour", "يوم", "days", "day"))
+
+
+def _date(ctx: _Context, cands: list[Cand], c: Cand) -> None:
+    lo, hi = _window(ctx, cands, c)
+    found = []
+    since = None
+    for d, (a, b) in zip(ctx.dates, ctx.date_toks, strict=True):
+        if lo <= a < hi:
+            if d.since:
+                since = d
+                continue
+            if d.range_start:
+                continue
+            dist = a - c.tj if a >= c.tj else c.ti - b
+            found.append((-_DATE_RANK.get(d.kind, 0) if d.date else 1, dist, d))
+    if found:
+        found.sort(key=lambda x: (x[0], x[1]))
+        d = found[0][2]
+        if d.date:
+            c.date, c.date_value, c.date_precision = d, d.date, d.precision
+    if since is not None:
+        if c.kind == "toll" and since.date:
+            c.date_from = since.date
+        if c.date_value is None and ctx.published:
+            c.date_value, c.date_precision = ctx.published.isoformat(), "day"
+            c.date = since
+    if c.date_value is None and c.kind == "toll" and ctx.published:
+        c.date_value, c.date_precision = ctx.published.isoformat(), "day"
+
+
+def _place(ctx: _Context, cands: list[Cand], c: Cand) -> None:
+    lo, hi = _window(ctx, cands, c)
+    best = None
+    for p, (a, b) in zip(ctx.places, ctx.place_toks, strict=True):
+        if lo <= a < hi:
+            dist = a - c.tj if a >= c.tj else c.ti - b
+            key = (_PLACE_RANK.get(p.precision, 0) if not p.rural else 3, -abs(dist))
+            if best is None or key > best[0]:
+                best = (key, p)
+    if best:
+        c.place = best[1]
+
+
+def _perpetrator(ctx: _Context, cands: list[Cand], c: Cand) -> None:
+    lo, hi = _window(ctx, cands, c)
+    slo, shi = ctx.sentence_span(c.sent)
+    agents: list[tuple[int, Mention, bool]] = []
+    actors_in_battle = set()
+    battle = _find(ctx, "attack_terms", slo, shi, roles=("battle",))
+    for a in ctx.mentions["actors"]:
+        if not (lo <= a.i < hi):
+            continue
+        if battle and slo <= a.i < shi:
+            actors_in_battle.add(a.key)
+        # an actor right after a fighter noun is the victims' side, not the attacker
+        if c.group == "fighters" and c.ti <= a.i <= c.tj + 4:
+            continue
+        prev = [ctx.m("attack_terms", k) for k in range(max(lo, a.i - 5), a.i)]
+        control = any(p and p.attrs.get("role") == "control" for p in prev[-3:])
+        if control:
+            continue
+        hedge = any(p and p.attrs.get("role") == "hedge" for p in prev)
+        attack = any(p and p.attrs.get("role") == "attack" for p in prev) or "طائر" in a.surface or "طيران" in a.surface
+        follows = [ctx.m("attack_terms", k) for k in range(a.j, min(hi, a.j + 2))]
+        subject = any(f and f.attrs.get("role") == "attack" for f in follows) or any(
+            (t := ctx.m("casualty_terms", k)) and t.key in ("kill_verb", "en_kill") for k in range(a.j, min(hi, a.j + 2))
+        )
+        if attack or subject:
+            dist = abs(a.i - c.ti)
+            agents.append((dist, a, hedge))
+    if battle and len(actors_in_battle) >= 2 and not agents:
+        c.mixed_perpetrators = True
+        return
+    if agents:
+        agents.sort(key=lambda x: x[0])
+        _, a, hedge = agents[0]
+        c.perp_mention = a
+        c.perpetrator = "unknown" if hedge else a.attrs.get("perpetrator")
+        return
+    if _find(ctx, "attack_terms", lo, hi, roles=("attack",)):
+        hedge = _find(ctx, "attack_terms", lo, hi, roles=("hedge",))
+        c.perpetrator = "unknown" if hedge else None
+        c.extra["attack_without_actor"] = True
+
+
+def _side(ctx: _Context, c: Cand) -> None:
+    if c.group != "fighters":
+        return
+    for a in ctx.mentions["actors"]:
+        if c.ti <= a.i <= c.tj + 4:
+            c.side = a.attrs.get("side")
+            return
+    gm = c.group_mention
+    if gm and gm.attrs.get("side"):
+        c.side = gm.attrs["side"]
+
+
+def _source(ctx: _Context, cands: list[Cand], c: Cand) -> None:
+    lo, hi = ctx.sentence_span(c.sent)
+    best = None
+    for s in ctx.mentions["sources"]:
+        if lo <= s.i < hi:
+            d = abs(s.i - c.ti)
+            if best is None or d < best[0]:
+                best = (d, s)
+    if best:
+        c.source, c.source_mention = best[1].key, best[1]
+
+
+def _article_source(ctx: _Context) -> Mention | None:
+    keys = {m.key for m in ctx.mentions["sources"]}
+    if len(keys) == 1:
+        return ctx.mentions["sources"][0]
+    return None
+
+
+def _share_attributes(ctx: _Context, cands: list[Cand]) -> None:
+    groups: dict[int, list[Cand]] = {}
+    for c in cands:
+        groups.setdefault(id(_root(c)), []).append(c)
+    for members in groups.values():
+        place = max(
+            (m.place for m in members if m.place),
+            key=lambda p: _PLACE_RANK.get(p.precision, 0) if not p.rural else 3,
+            default=None,
+        )
+        dated = sorted((m for m in members if m.date_value), key=lambda m: -_DATE_RANK.get(m.date.kind, 0) if m.date else 0)
+        perp = next((m for m in members if m.perpetrator and m.perpetrator != "unknown"), None) or next(
+            (m for m in members if m.perpetrator), None
+        )
+        src = next((m for m in members if m.source), None)
+        for m in members:
+            if place and (m.place is None or _PLACE_RANK.get(place.precision, 0) > _PLACE_RANK.get(m.place.precision, 0)):
+                m.place = place
+            if dated and not m.date_value:
+                m.date, m.date_value, m.date_precision = dated[0].date, dated[0].date_value, dated[0].date_precision
+            if perp and (m.perpetrator is None or (m.perpetrator == "unknown" and perp.perpetrator != "unknown" and not m.perp_mention)):
+                m.perpetrator, m.perp_mention = perp.perpetrator, perp.perp_mention
+            if src and not m.source:
+                m.source, m.source_mention = src.source, src.source_mention
+    # breakdowns take what their total says, where they say nothing themselves
+    for c in cands:
+        p = c.parent
+        if p is None:
+            continue
+        if c.kind == "incident" and p.kind != "incident":
+            c.kind = p.kind
+        if c.place is None:
+            c.place = p.place
+        if c.date_value is None:
+            c.date, c.date_value, c.date_precision, c.date_from = p.date, p.date_value, p.date_precision, p.date_from
+        if c.perpetrator is None and not c.mixed_perpetrators:
+            c.perpetrator, c.perp_mention = p.perpetrator, p.perp_mention
+            c.mixed_perpetrators = p.mixed_perpetrators
+        if c.source is None:
+            c.source, c.source_mention = p.source, p.source_mention
+    art_src = _article_source(ctx)
+    first_perp = next((c for c in cands if c.perpetrator and c.perpetrator != "unknown"), None)
+    for c in cands:
+        if c.source is None and art_src is not None:
+            c.source, c.source_mention = art_src.key, art_src
+        if c.perpetrator is None and not c.mixed_perpetrators and not c.extra.get("attack_without_actor"):
+            if first_perp is not None and c.status != "injured" or first_perp is not None:
+                c.perpetrator, c.perp_mention = first_perp.perpetrator, first_perp.perp_mention
+            else:
+                c.perpetrator = "unknown"
+        if c.perpetrator is None and not c.mixed_perpetrators:
+            c.perpetrator = "unknown"
+
+
+# ---- assembling ---------------------------------------------------------------------------------
+def _sentence_text(ctx: _Context, sent: int) -> tuple[str, int]:
+    a, b = ctx.sentence_span(sent)
+    if a >= b:
+        return "", 0
+    s, e = ctx.tokens[a].start, ctx.tokens[b - 1].end
+    return ctx.text[s:e], s
+
+
+def _span(m: Mention | None) -> tuple[int, int] | None:
+    return (m.start, m.end) if m else None
+
+
+def _to_figure(ctx: _Context, c: Cand) -> Figure:
+    sentence, s0 = _sentence_text(ctx, c.sent)
+    gm = c.group_mention
+    return Figure(
+        id=c.id, start=c.start, end=c.end, number_text=c.number_text, sentence=sentence, sentence_start=s0,
+        min=c.min, best=c.best, max=c.max, status=c.status or "killed", group=c.group, kind=c.kind,
+        vague=c.vague, qualifier=c.qualifier, side=c.side,
+        part_of=c.parent.id if c.parent else None, same_as=c.same.id if c.same else None,
+        perpetrator=None if c.mixed_perpetrators else c.perpetrator, source=c.source,
+        date=c.date_value, date_precision=c.date_precision, date_from=c.date_from,
+        place=c.place.text if c.place else None, place_id=c.place.place_id if c.place else None,
+        place_precision=c.place.precision if c.place else None,
+        group_text=ctx.text[gm.start : gm.end] if gm else None, group_span=_span(gm),
+        perpetrator_text=ctx.text[c.perp_mention.start : c.perp_mention.end] if c.perp_mention else None,
+        perpetrator_span=_span(c.perp_mention),
+        source_text=ctx.text[c.source_mention.start : c.source_mention.end] if c.source_mention else None,
+        source_span=_span(c.source_mention),
+        date_text=c.date.text if c.date else None, date_span=(c.date.start, c.date.end) if c.date else None,
+        place_span=(c.place.start, c.place.end) if c.place else None,
+        confidence=round(c.confidence, 2), rule_id=c.rule, extractor_version=version(), lang=c.lang,
+        extra=dict(c.extra, kind_cue=c.kind_cue) if c.kind_cue else dict(c.extra),
+    )
+
+
+def guess_language(text: str) -> str:
+    arabic = len(re.findall(r"[\u0600-\u06FF]", text[:5000]))
+    latin = len(re.findall(r"[A-Za-z]", text[:5000]))
+    return "en" if latin > arabic else "ar"
 
 
 def extract(text: str, published: dt.date | None = None, lang: str | None = None) -> list[Figure]:
-    """All casualty figures in ``text`` (placeholder until the rules land)."""
-    return []
+    """All casualty figures in ``text``, in text order, with ids f1, f2, ...
+
+    ``published`` resolves «الأحد», «أمس», "on Tuesday"; without it such dates stay None.
+    Never raises on bad text: a text with no casualty figures gives an empty list.
+    """
+    if not text or not text.strip():
+        return []
+    ctx = _Context(text, published, lang or guess_language(text))
+    cands = _read_numbers(ctx)
+    taken = {k for c in cands for k in range(c.ti, c.tj)}
+    cands += _read_lone_nouns(ctx, taken)
+    cands.sort(key=lambda c: c.start)
+    if not cands:
+        return []
+    _link_parts(ctx, cands)
+    for c in cands:
+        if c.parent is None:
+            _place(ctx, cands, c)
+    _link_repeats(cands)
+    _sum_breakdowns(cands)
+    for c in cands:
+        if c.parent is None:
+            _kind(ctx, cands, c)
+    _mark_superseded(ctx, cands)
+    for c in cands:
+        _date(ctx, cands, c)
+        if c.parent is None or c.place is None:
+            _place(ctx, cands, c) if c.place is None else None
+        _perpetrator(ctx, cands, c)
+        _side(ctx, c)
+        _source(ctx, cands, c)
+    _share_attributes(ctx, cands)
+    # a count that merely repeats the parts of a repeated total is itself a repeat
+    for n, c in enumerate(cands, 1):
+        c.id = f"f{n}"
+    return [_to_figure(ctx, c) for c in cands]

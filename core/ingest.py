@@ -1,0 +1,343 @@
+"""Getting articles into the database: one path for the command line and the sidebar.
+
+`ingest_bytes` / `ingest_text` decode an upload, read its optional header, run the extractor and
+store the article with its figures in one transaction, returning an `IngestResult` the UI can
+show as it is. `ingest_many` does the same for many files, batching the database writes.
+
+Command line::
+
+    python -m core.ingest PATH... [--db FILE] [--published YYYY-MM-DD] [--outlet NAME] [--url URL]
+    python -m core.ingest --reextract [--db FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import logging
+import sys
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from core import decode, extract
+from core.dates import find_dates, parse_iso
+from core.figure import Figure
+from core.store import Store, StoreError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class IngestResult:
+    """What happened to one upload, in words a journalist can act on."""
+
+    filename: str | None
+    status: str  # 'added' | 'duplicate' | 'error'
+    message: str
+    article_id: str | None = None
+    figures: list[Figure] = field(default_factory=list)
+    reason: str | None = None  # for errors: UploadError.reason or 'store'
+    added_at: dt.datetime | None = None
+    title: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "error"
+
+
+@dataclass
+class Prepared:
+    article: dict
+    figures: list[Figure]
+    filename: str | None
+
+
+def article_id(text: str) -> str:
+    """The article's identity: a hash of its normalised text (same text, same id)."""
+    return hashlib.sha256(decode.normalise_article_text(text).encode("utf-8")).hexdigest()[:32]
+
+
+def _published(
+    user: dt.date | None, meta: dict[str, str], body: str
+) -> tuple[dt.date | None, str | None]:
+    """Publication date and where it came from: the user, the file header, or the text itself."""
+    if user:
+        return user, "user"
+    header = parse_iso(meta.get("date") or meta.get("published"))
+    if header:
+        return header, "header"
+    # Inferred: the first full date written near the top of the article (a dateline).
+    for m in find_dates(body[:600], None):
+        if m.precision == "day" and m.kind == "absolute" and m.date:
+            return dt.date.fromisoformat(m.date), "inferred"
+    return None, None
+
+
+def _title(meta: dict[str, str], body: str) -> str:
+    if meta.get("title"):
+        return meta["title"].strip()
+    for line in body.splitlines():
+        line = line.strip()
+        if line:
+            return line[:160]
+    return ""
+
+
+def prepare(
+    doc: decode.DecodedArticle,
+    published: dt.date | None = None,
+    outlet: str | None = None,
+    url: str | None = None,
+    content_sha256: str | None = None,
+) -> Prepared:
+    """Extract figures and build the article row (no database access)."""
+    meta = doc.meta
+    pub, pub_source = _published(published, meta, doc.text)
+    aid = article_id(doc.text)
+    lang = (meta.get("lang") or doc.lang or "ar").strip().lower()[:2]
+    figures = [f.with_(article_id=aid) for f in extract.extract(doc.text, pub, lang)]
+    article = {
+        "id": aid,
+        "title": _title(meta, doc.text),
+        "outlet": outlet or meta.get("outlet") or meta.get("source"),
+        "url": url or meta.get("url"),
+        "published": pub,
+        "published_source": pub_source,
+        "lang": lang,
+        "text": doc.text,
+        "filename": doc.filename,
+        "format": doc.format,
+        "encoding": doc.encoding,
+        "content_sha256": content_sha256,
+        "added_at": dt.datetime.now(),
+        "extractor_version": extract.EXTRACTOR_VERSION,
+    }
+    return Prepared(article, figures, doc.filename)
+
+
+def _summary_of_figures(figures: list[Figure]) -> str:
+    if not figures:
+        return "no casualty figures were found in it"
+    shown = []
+    for f in figures[:6]:
+        n = f.number_text if f.best is None else str(f.best)
+        shown.append(f"{n} {f.group} {f.status.replace('_', ' or ')}")
+    more = f" and {len(figures) - 6} more" if len(figures) > 6 else ""
+    return f"{len(figures)} figure(s) found: " + "; ".join(shown) + more
+
+
+def _store_prepared(store: Store, items: list[Prepared]) -> list[IngestResult]:
+    added = set(store.add_articles([(p.article, p.figures) for p in items]))
+    results = []
+    for p in items:
+        aid = p.article["id"]
+        name = p.filename or "pasted text"
+        if aid in added:
+            added.discard(aid)  # a repeat inside the same batch is a duplicate
+            results.append(IngestResult(
+                p.filename, "added", f"{name}: added; {_summary_of_figures(p.figures)}.",
+                article_id=aid, figures=p.figures, added_at=p.article["added_at"], title=p.article["title"],
+            ))
+        else:
+            when = store.article_added_at(aid)
+            stamp = when.strftime("%Y-%m-%d %H:%M") if when else "earlier"
+            results.append(IngestResult(
+                p.filename, "duplicate", f"{name}: already in the database (added {stamp}).",
+                article_id=aid, added_at=when, title=p.article["title"],
+            ))
+    return results
+
+
+def _error(filename: str | None, err: Exception, reason: str | None = None) -> IngestResult:
+    return IngestResult(filename, "error", str(err), reason=reason or getattr(err, "reason", "error"))
+
+
+def ingest_bytes(
+    store: Store,
+    data: bytes,
+    filename: str,
+    published: dt.date | None = None,
+    outlet: str | None = None,
+    url: str | None = None,
+    max_bytes: int = decode.MAX_BYTES_DEFAULT,
+) -> IngestResult:
+    """Decode, extract and store one uploaded file. Never raises for bad input."""
+    return ingest_many(store, [(data, filename)], published, outlet, url, max_bytes)[0]
+
+
+def ingest_text(
+    store: Store,
+    text: str,
+    published: dt.date | None = None,
+    outlet: str | None = None,
+    url: str | None = None,
+    max_bytes: int = decode.MAX_BYTES_DEFAULT,
+) -> IngestResult:
+    """Store pasted text as an article."""
+    try:
+        doc = decode.decode_pasted(text, max_bytes=max_bytes)
+    except decode.UploadError as err:
+        return _error(None, err)
+    return _store_one(store, prepare(doc, published, outlet, url))
+
+
+def _store_one(store: Store, item: Prepared) -> IngestResult:
+    try:
+        return _store_prepared(store, [item])[0]
+    except StoreError as err:
+        return _error(item.filename, err, "store")
+
+
+def ingest_many(
+    store: Store,
+    files: Iterable[tuple[bytes, str]],
+    published: dt.date | None = None,
+    outlet: str | None = None,
+    url: str | None = None,
+    max_bytes: int = decode.MAX_BYTES_DEFAULT,
+    batch_size: int = 500,
+    progress: callable | None = None,
+) -> list[IngestResult]:
+    """Ingest many files; database writes go in batches of ``batch_size`` articles.
+
+    ``progress(done, total_or_None, filename)`` is called after each file is read."""
+    results: list[IngestResult | None] = []
+    pending: list[tuple[int, Prepared]] = []
+
+    def flush() -> None:
+        if not pending:
+            return
+        try:
+            stored = _store_prepared(store, [p for _, p in pending])
+        except StoreError as err:
+            stored = [_error(p.filename, err, "store") for _, p in pending]
+        for (i, _), r in zip(pending, stored, strict=True):
+            results[i] = r
+        pending.clear()
+
+    for n, (data, filename) in enumerate(files, 1):
+        sha = hashlib.sha256(data).hexdigest()
+        try:
+            doc = decode.decode_upload(data, filename, max_bytes=max_bytes)
+            item = prepare(doc, published, outlet, url, content_sha256=sha)
+        except decode.UploadError as err:
+            results.append(_error(filename, err))
+        except Exception as err:  # the extractor must never sink an upload silently
+            log.exception("extraction failed for %s", filename)
+            results.append(_error(filename, StoreError(
+                f"{filename}: the text could not be analysed ({type(err).__name__}); nothing was stored. "
+                "Please report this file."), "extractor"))
+        else:
+            results.append(None)
+            pending.append((len(results) - 1, item))
+        if len(pending) >= batch_size:
+            flush()
+        if progress:
+            progress(n, None, filename)
+    flush()
+    return [r for r in results if r is not None]
+
+
+def reextract(store: Store, progress: callable | None = None) -> int:
+    """Run the current extractor again over every stored article; reviews are kept."""
+    n = 0
+    for art in store.iter_articles():
+        figures = [f.with_(article_id=art.id) for f in extract.extract(art.text, art.published, art.lang)]
+        store.replace_figures(art.id, figures, extract.EXTRACTOR_VERSION)
+        n += 1
+        if progress:
+            progress(n, None, art.filename)
+    return n
+
+
+# ---- command line ------------------------------------------------------------------------------
+def _iter_paths(paths: list[str]) -> list[Path]:
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(q for q in p.rglob("*") if q.is_file() and not q.name.startswith(".")))
+        else:
+            out.append(p)
+    return out
+
+
+class _Bar:
+    def __init__(self, total: int, stream=sys.stderr):
+        self.total, self.stream = total, stream
+        self.enabled = total > 1
+
+    def __call__(self, done: int, _total: int | None, name: str | None) -> None:
+        if not self.enabled:
+            return
+        width = 30
+        filled = int(width * done / self.total)
+        self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{self.total}")
+        if done == self.total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m core.ingest", description="Add articles to the database.")
+    ap.add_argument("paths", nargs="*", help="files or folders (.txt .html .htm .docx .pdf)")
+    ap.add_argument("--db", help="database file (default: $CASUALTY_DB or data/casualties.duckdb)")
+    ap.add_argument("--published", help="publication date YYYY-MM-DD for all the files")
+    ap.add_argument("--outlet")
+    ap.add_argument("--url")
+    ap.add_argument("--max-mb", type=float, default=decode.MAX_BYTES_DEFAULT / 1024 / 1024)
+    ap.add_argument("--reextract", action="store_true", help="re-run the extractor over stored articles")
+    args = ap.parse_args(argv)
+
+    published = None
+    if args.published:
+        published = parse_iso(args.published)
+        if published is None:
+            print(f"--published must be a date like 2017-08-22, not {args.published!r}.", file=sys.stderr)
+            return 2
+    if not args.paths and not args.reextract:
+        ap.print_usage(sys.stderr)
+        print("Give at least one file or folder, or --reextract.", file=sys.stderr)
+        return 2
+    try:
+        store = Store.open(args.db)
+    except StoreError as err:
+        print(err, file=sys.stderr)
+        return 1
+
+    if args.reextract:
+        n = reextract(store)
+        print(f"Re-extracted {n} article(s) with extractor {extract.EXTRACTOR_VERSION}; reviews kept.")
+        return 0
+
+    paths = _iter_paths(args.paths)
+    bar = _Bar(len(paths))
+    max_bytes = int(args.max_mb * 1024 * 1024)
+
+    def files() -> Iterable[tuple[bytes, str]]:
+        for p in paths:
+            try:
+                yield p.read_bytes(), p.name
+            except OSError as err:
+                yield b"", f"{p.name} (unreadable: {err.strerror})"
+
+    results = ingest_many(store, files(), published, args.outlet, args.url, max_bytes, progress=bar)
+    status = Counter(r.status for r in results)
+    reasons = Counter(r.reason for r in results if r.status == "error")
+    for r in results:
+        if r.status == "error" or len(results) <= 20:
+            print(r.message)
+    figures = sum(len(r.figures) for r in results)
+    print(
+        f"Summary: {status['added']} added ({figures} figures), {status['duplicate']} already in the "
+        f"database, {status['error']} refused"
+        + (" (" + ", ".join(f"{k}: {v}" for k, v in sorted(reasons.items())) + ")" if reasons else "")
+        + f". Database: {store.path}"
+    )
+    return 1 if status["error"] and not (status["added"] or status["duplicate"]) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

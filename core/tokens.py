@@ -1,0 +1,181 @@
+"""Tokens of a normalised text and a phrase matcher for the lexicons.
+
+The extractor reasons over tokens: Arabic words, Latin words, digit groups and single punctuation
+marks of the normalised text (`core.normalize`), each carrying its span in the original text.
+Arabic words carry *forms*: the word with glued و/ف, ب/ل/ك and the article ال stripped
+(«وبالمدنيين» → «بالمدنيين», «المدنيين», «مدنيين»), so lexicon surfaces are written once, bare.
+
+`PhraseMatcher` finds lexicon surfaces (one or several words) in a token list, longest first.
+English surfaces match in any case, except those written in capitals (IS, UN, WHO), which match
+only in capitals.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from core import lexicon
+from core.normalize import Normalized, norm
+
+_TOKEN_RE = re.compile(
+    r"[\u0621-\u064A\u066E-\u06D3]+"  # Arabic letters (normalised text has no diacritics)
+    r"|[A-Za-z](?:[A-Za-z']|-(?=[A-Za-z]))*"  # Latin words, hyphenated compounds
+    r"|\d+(?:[.,]\d+)*"  # digit groups with separators
+    r"|\S"  # any other single character (punctuation)
+)
+
+_PREFIX_CONJ = ("و", "ف")
+_PREFIX_PREP = ("ب", "ل", "ك")
+
+
+@dataclass(frozen=True)
+class Token:
+    i: int
+    text: str  # normalised (Latin lower-cased)
+    raw: str  # normalised, original case
+    start: int  # span in the original text
+    end: int
+    kind: str  # 'ar' | 'en' | 'num' | 'punct'
+    forms: tuple[str, ...]  # text plus prefix-stripped variants (Arabic), most specific first
+
+
+@lru_cache(maxsize=65536)
+def arabic_forms(word: str) -> tuple[str, ...]:
+    """The word and its variants with glued conjunction, preposition and article removed."""
+    forms = [word]
+
+    def add(f: str) -> None:
+        if len(f) >= 2 and f not in forms:
+            forms.append(f)
+
+    stage = [word]
+    if len(word) > 3 and word[0] in _PREFIX_CONJ:
+        stage.append(word[1:])
+    for w in list(stage):
+        add(w)
+        if len(w) > 3 and w.startswith("لل"):
+            add("ال" + w[2:])
+            stage.append("ال" + w[2:])
+        elif len(w) > 3 and w[0] in _PREFIX_PREP:
+            add(w[1:])
+            stage.append(w[1:])
+    for w in list(stage):
+        if len(w) > 3 and w.startswith("ال"):
+            add(w[2:])
+    return tuple(forms)
+
+
+def tokenize(n: Normalized) -> list[Token]:
+    out: list[Token] = []
+    for m in _TOKEN_RE.finditer(n.text):
+        raw = m.group()
+        s, e = n.orig_span(m.start(), m.end())
+        c = raw[0]
+        if "\u0621" <= c <= "\u06d3":
+            kind, text, forms = "ar", raw, arabic_forms(raw)
+        elif c.isdigit():
+            kind, text, forms = "num", raw, (raw,)
+        elif c.isascii() and c.isalpha():
+            kind, text = "en", raw.lower()
+            forms = (text,)
+        else:
+            kind, text, forms = "punct", raw, (raw,)
+        out.append(Token(len(out), text, raw, s, e, kind, forms))
+    return out
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A lexicon surface found in the text."""
+
+    lex: str
+    key: str
+    attrs: dict[str, Any]
+    i: int  # first token
+    j: int  # one past the last token
+    start: int  # original span
+    end: int
+    surface: str  # the canonical surface that matched
+
+
+def _split_surface(surface: str) -> tuple[tuple[str, ...], bool]:
+    n = norm(surface).strip()
+    toks = [m.group() for m in _TOKEN_RE.finditer(n)]
+    case_sensitive = bool(re.fullmatch(r"[A-Z][A-Z.\- ]*", surface.strip())) or (
+        surface[:4] == "the " and surface[4:].isupper()
+    )
+    if not case_sensitive:
+        toks = [t.lower() if t.isascii() else t for t in toks]
+    return tuple(toks), case_sensitive
+
+
+class PhraseMatcher:
+    """Longest-match lookup of one lexicon's surfaces over tokens."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.entries = lexicon.load(name)
+        self._index: dict[str, list[tuple[tuple[str, ...], bool, str, str]]] = {}
+        for key, entry in self.entries.items():
+            for surface in entry["surfaces"]:
+                toks, cs = _split_surface(surface)
+                if not toks:
+                    continue
+                first = toks[0] if cs or not toks[0].isascii() else toks[0].lower()
+                self._index.setdefault(first, []).append((toks, cs, key, surface))
+        for lst in self._index.values():
+            lst.sort(key=lambda x: -len(x[0]))
+
+    def match_at(self, tokens: list[Token], i: int) -> Mention | None:
+        tok = tokens[i]
+        keys = tok.forms if tok.kind != "en" else (tok.text, tok.raw)
+        best: Mention | None = None
+        for form in keys:
+            for toks, cs, key, surface in self._index.get(form, ()):
+                if cs and tokens[i].raw != toks[0]:
+                    continue
+                n = len(toks)
+                if i + n > len(tokens):
+                    continue
+                ok = True
+                for k in range(1, n):
+                    t = tokens[i + k]
+                    want = toks[k]
+                    if cs:
+                        if t.raw != want:
+                            ok = False
+                            break
+                    elif want not in t.forms and t.text != want:
+                        ok = False
+                        break
+                if ok and (best is None or n > best.j - best.i):
+                    entry = self.entries[key]
+                    attrs = {k: v for k, v in entry.items() if k != "surfaces"}
+                    best = Mention(self.name, key, attrs, i, i + n, tok.start, tokens[i + n - 1].end, surface)
+                    break  # lists are longest-first
+        return best
+
+    def find_all(self, tokens: list[Token]) -> list[Mention]:
+        out: list[Mention] = []
+        i = 0
+        while i < len(tokens):
+            m = self.match_at(tokens, i) if tokens[i].kind != "punct" or tokens[i].text in self._index else None
+            if m:
+                out.append(m)
+                i = m.j
+            else:
+                i += 1
+        return out
+
+
+@lru_cache(maxsize=None)
+def matcher(name: str) -> PhraseMatcher:
+    return PhraseMatcher(name)
+
+
+def clear_caches() -> None:
+    matcher.cache_clear()
+    lexicon.clear_caches()
