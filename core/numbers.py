@@ -53,6 +53,11 @@ definite form itself (``العشرات``). «في المئة/بالمئة» afte
 not accepted); the number before it is reported and the extractor decides about percentages.
 Years, ages, phone numbers are reported like any number: the extractor decides.
 
+Known limits: ألفا alone is read as 1000 (it is also the dual construct «ألفا شخص» = 2000);
+a compound that skips و after a scale («ثلاثة آلاف خمسمائة») stops at the scale; «half a dozen»
+reads «a dozen» = 12; English «several/a few» are not part of the span (the bare scale after them
+is vague); ranges («20 إلى 30») are two numbers; «واحد» in «كل واحد» is reported as 1.
+
 >>> [(m.text, m.value) for m in find_numbers("قتل ثلاثة وعشرون مدنيا و١٤ طفلاً")]
 [('ثلاثة وعشرون', 23), ('١٤', 14)]
 >>> m = find_numbers("أكثر من 200 قتيل")[0]; (m.qualifier, m.bounds())
@@ -551,7 +556,7 @@ def _qualifier_after(
             return None
         for n in range(lex.qual_max_len, 0, -1):
             seq = toks[k : k + n]
-            if len(seq) < n or k + n > stop and k + n > len(toks):
+            if len(seq) < n or k + n > stop:
                 continue
             tup = tuple(t.text for t in seq)
             if tup in lex.qual_after and all(_blank(nt, seq[x].end, seq[x + 1].start) for x in range(n - 1)):
