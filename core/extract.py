@@ -337,7 +337,7 @@ def _to_before(ctx: _Context, i: int, lo: int) -> bool:
 
 def _read_numbers(ctx: _Context) -> list[Cand]:
     out: list[Cand] = []
-    for nm in _safe(numbers.find_numbers, ctx.text):
+    for nm in _safe(lambda t: numbers.find_numbers(t, normalized=ctx.norm), ctx.text):
         i, j = ctx.tok_range(nm.start, nm.end)
         if i >= j:
             continue
@@ -346,8 +346,13 @@ def _read_numbers(ctx: _Context) -> list[Cand]:
         sent = ctx.sent_of[i]
         lo, hi = ctx.sentence_span(sent)
         after = j
-        if nm.qualifier_span and nm.qualifier_span[0] >= nm.end:
-            after = ctx.tok_range(*nm.qualifier_span)[1]
+        before = i
+        if nm.qualifier_span:
+            qi, qj = ctx.tok_range(*nm.qualifier_span)
+            if nm.qualifier_span[0] >= nm.end and qi == j:
+                after = qj  # «10 على الأقل مدنيين»
+            elif nm.qualifier_span[1] <= nm.start:
+                before = qi  # «بينهم ما لا يقل عن 201 طفلا»
         english = nm.lang == "en" or ctx.tokens[i].kind == "en" or ctx.lang == "en"
         if _is_unit(ctx, after, hi):
             continue
@@ -366,25 +371,34 @@ def _read_numbers(ctx: _Context) -> list[Cand]:
                 if noun.attrs.get("group") in ("people", "inherit") or noun.attrs.get("status"):
                     group_noun = v2
                     end_tok = v2.j
-        status, how = _status_of(ctx, i, end_tok, lo, hi, noun)
-        cue = _connective_before(ctx, i, lo)
+        status, how = _status_of(ctx, before, end_tok, lo, hi, noun)
+        cue = _connective_before(ctx, before, lo)
+        if status is None and _to_before(ctx, before, lo):
+            # «ارتفعت حصيلة القتلى ... إلى 23 مدنيا»: the total's own words may stand far back
+            wide = _left_trigger(ctx, before, lo, limit=40)
+            if wide and wide.key == "toll_killed" or _find(ctx, "kind_cues", max(lo, before - 40), before, ("rose",)):
+                status, how = (wide.attrs["status"] if wide else "killed"), "total"
         low, best, high = nm.bounds()
         value = nm.value if nm.value is not None else None
         if noun is None:
             # a total with no noun: «ارتفعت الحصيلة إلى 816»، «بلغت ثمانية عشر»، «إصابة العشرات»
             if value is not None and value in _YEAR:
                 continue
+            if value == 1 and nm.script == "words":
+                continue  # «من عائلة واحدة»: واحد after a noun is an adjective
             nxt = _next_word(ctx, after, hi)
             part_follows = nxt >= 0 and (c := ctx.m("connectives", nxt)) is not None and c.attrs.get("role") == "part"
-            trigger_adjacent = _left_trigger(ctx, i, lo, limit=2) is not None
-            if not (status and (_to_before(ctx, i, lo) or part_follows or trigger_adjacent)):
+            trigger_adjacent = _left_trigger(ctx, before, lo, limit=2) is not None
+            if nm.vague and not (ctx.tokens[i].text.startswith("ال") or nxt < 0 or ctx.tokens[nxt].kind == "punct"):
+                continue  # «مئات» (indefinite) needs its noun; «العشرات» stands alone
+            if not (status and (_to_before(ctx, before, lo) or part_follows or trigger_adjacent)):
                 continue
             rule = "total-no-noun"
             conf = 0.6
         else:
-            if not status:
-                continue
-            rule = f"number-noun-{how}"
+            if not status and not (cue is not None and cue.attrs.get("role") == "part"):
+                continue  # a breakdown takes its total's status
+            rule = f"number-noun-{how or 'breakdown'}"
             conf = 0.9 if how == "noun" or how == "left" else 0.75
         if value == 0:
             continue
