@@ -235,7 +235,12 @@ def _is_unit(ctx: _Context, k: int, hi: int) -> bool:
     if k < 0:
         return False
     u = ctx.m("non_casualty", k)
-    return bool(u and u.i == k and u.attrs.get("role") in ("unit", "percent"))
+    if not (u and u.i == k and u.attrs.get("role") in ("unit", "percent")):
+        return False
+    # a counted noun follows its number directly: «20 سيارة», not «العشرات بغارات»
+    tok = ctx.tokens[k]
+    first = normalize(u.surface).text.split()[0]
+    return tok.kind != "ar" or tok.text == first or tok.text == "ال" + first or tok.text.startswith(first)
 
 
 def _fate_near(ctx: _Context, i: int, j: int, lo: int, hi: int) -> bool:
@@ -335,6 +340,26 @@ def _to_before(ctx: _Context, i: int, lo: int) -> bool:
     return bool(c and c.attrs.get("role") == "to")
 
 
+def _clock_time(ctx: _Context, i: int, j: int) -> bool:
+    nxt = ctx.tokens[j] if j < len(ctx.tokens) else None
+    prv = ctx.tokens[i - 1] if i > 0 else None
+    return bool((nxt and nxt.text == ":" and nxt.start == ctx.tokens[j - 1].end) or (prv and prv.text == ":" and prv.end == ctx.tokens[i].start))
+
+
+def _list_status(out: list[Cand], ctx: _Context, i: int) -> Cand | None:
+    """The count this one continues in a list: «ثلاثة قتلى ...، وأربعة آخرين»."""
+    if not out:
+        return None
+    prev = out[-1]
+    if prev.sent != ctx.sent_of[i] or i - prev.tj > 8 or i <= prev.tj - 1:
+        return None
+    tok = ctx.tokens[i]
+    before = ctx.tokens[i - 1].text if i > 0 else ""
+    if tok.text.startswith("و") or before in ("و", "and", ",", "،"):
+        return prev
+    return None
+
+
 def _read_numbers(ctx: _Context) -> list[Cand]:
     out: list[Cand] = []
     for nm in _safe(lambda t: numbers.find_numbers(t, normalized=ctx.norm), ctx.text):
@@ -343,6 +368,8 @@ def _read_numbers(ctx: _Context) -> list[Cand]:
             continue
         if any(a < j and i < b for a, b in ctx.date_toks):
             continue  # part of a date: «22 آب 2017»
+        if nm.script == "digits" and (nm.text[:1] in "0٠۰" or _clock_time(ctx, i, j)):
+            continue  # «0914», «10:30»: a time or a code
         sent = ctx.sent_of[i]
         lo, hi = ctx.sentence_span(sent)
         after = j
@@ -373,6 +400,9 @@ def _read_numbers(ctx: _Context) -> list[Cand]:
                     end_tok = v2.j
         status, how = _status_of(ctx, before, end_tok, lo, hi, noun)
         cue = _connective_before(ctx, before, lo)
+        listed = _list_status(out, ctx, before)
+        if status is None and listed is not None and listed.status:
+            status, how = listed.status, "list"
         if status is None and _to_before(ctx, before, lo):
             # «ارتفعت حصيلة القتلى ... إلى 23 مدنيا»: the total's own words may stand far back
             wide = _left_trigger(ctx, before, lo, limit=40)
@@ -403,10 +433,19 @@ def _read_numbers(ctx: _Context) -> list[Cand]:
         if value == 0:
             continue
         gm = group_noun
+        group = (gm.attrs.get("group") if gm else "people") or "people"
+        if group == "inherit":
+            group = listed.group if listed is not None else (out[-1].group if out and out[-1].sent == sent else "people")
+        elif gm is not None:
+            k = _next_word(ctx, gm.j, hi)
+            v2 = ctx.m("victims", k) if k >= 0 else None
+            if v2 and v2.i == k and ctx.tokens[k].text.startswith("و") and v2.attrs.get("group") not in (group, "inherit"):
+                group = "people"  # «8 أطفال ومواطنات»: one count of two groups
+                end_tok = v2.j
         c = Cand(
             ti=i, tj=end_tok, start=nm.start, end=nm.end, number_text=nm.text, sent=sent,
             min=low, best=best, max=high, vague=nm.vague, qualifier=nm.qualifier, status=status,
-            group=(gm.attrs.get("group") if gm else "people") or "people", group_mention=gm,
+            group=group, group_mention=gm,
             rule=rule, confidence=conf if not nm.vague else min(conf, 0.6), lang="en" if english else "ar",
         )
         if cue is not None:
@@ -418,10 +457,11 @@ def _read_numbers(ctx: _Context) -> list[Cand]:
     return out
 
 
-def _read_lone_nouns(ctx: _Context, taken: set[int]) -> list[Cand]:
+def _read_lone_nouns(ctx: _Context, taken: set[int], counted: list[Cand]) -> list[Cand]:
     """«مقتل امرأة وابنتها»، «بينهم طفلان»، «ممرضان ... قتلا»: a noun alone is a count of 1 or 2."""
     out: list[Cand] = []
     prev_lone: Cand | None = None
+    ends = {c.tj: c for c in counted}
     for v in ctx.mentions["victims"]:
         if v.i in taken:
             continue
@@ -450,6 +490,8 @@ def _read_lone_nouns(ctx: _Context, taken: set[int]) -> list[Cand]:
             status, rule = None, "lone-noun-in-breakdown"
         elif glued_and and out and out[-1].tj == v.i:
             status, rule = out[-1].status, "lone-noun-list"
+        elif glued_and and (v.i in ends or (v.i - 1 in ends and ctx.tokens[v.i - 1].kind == "punct")):
+            status, rule = ends.get(v.i, ends.get(v.i - 1)).status, "lone-noun-list"
         elif number == "du":
             r = _right_trigger(ctx, v.j, hi, limit=8)
             if r:
@@ -555,6 +597,21 @@ def _sum_breakdowns(cands: list[Cand]) -> None:
                 o.extra["part_by_sum"] = True
 
 
+def _group_breakdowns(cands: list[Cand]) -> None:
+    """Children or women counted after a count of civilians of the same event are part of it."""
+    for idx, c in enumerate(cands):
+        if c.parent is not None or c.group not in ("children", "women") or c.best is None:
+            continue
+        for o in reversed(cands[:idx]):
+            if (
+                o.parent is None and o.group in ("civilians", "people") and o.status == c.status
+                and o.best is not None and o.best > c.best and o.kind == c.kind and _places_compatible(o, c)
+            ):
+                c.parent = _root(o) if o.same is not None else o
+                c.extra["part_by_group"] = True
+                break
+
+
 # ---- step 4: repeats and revisions ---------------------------------------------------------------
 def _compatible_groups(a: str, b: str) -> bool:
     return a == b or {a, b} == {"civilians", "people"}
@@ -638,18 +695,19 @@ def _mark_superseded(ctx: _Context, cands: list[Cand]) -> None:
 
 
 # ---- step 5: attributes -------------------------------------------------------------------------
-def _window(ctx: _Context, cands: list[Cand], c: Cand) -> tuple[int, int]:
-    """Tokens that speak about count c: its sentence, cut at clause breaks and at other counts."""
+def _window(ctx: _Context, cands: list[Cand], c: Cand, tight: bool = True) -> tuple[int, int]:
+    """Tokens that speak about count c: its sentence, cut at clause breaks and (tight) at other counts."""
     lo, hi = ctx.sentence_span(c.sent)
-    for o in cands:
-        if o is c or o.sent != c.sent or o.parent is c or c.parent is o:
-            continue
-        if o.parent is not None and o.parent.sent == c.sent:
-            continue
-        if o.tj <= c.ti:
-            lo = max(lo, o.tj)
-        elif o.ti >= c.tj:
-            hi = min(hi, o.ti)
+    if tight:
+        for o in cands:
+            if o is c or o.sent != c.sent or o.parent is c or c.parent is o:
+                continue
+            if o.parent is not None and o.parent.sent == c.sent:
+                continue
+            if o.tj <= c.ti:
+                lo = max(lo, o.tj)
+            elif o.ti >= c.tj:
+                hi = min(hi, o.ti)
     for m in ctx.mentions["connectives"]:
         if m.attrs.get("role") != "break":
             continue
@@ -668,6 +726,7 @@ def _find(ctx: _Context, lex: str, lo: int, hi: int, roles: tuple[str, ...] | No
 
 
 def _kind(ctx: _Context, cands: list[Cand], c: Cand) -> None:
+    """A running or period total (toll) or one event (incident)."""
     if c.kind == "superseded":
         return
     lo, hi = _window(ctx, cands, c)
@@ -680,23 +739,74 @@ def _kind(ctx: _Context, cands: list[Cand], c: Cand) -> None:
             c.kind, c.kind_cue = "toll", m.surface
             return
         if role == "toll_period":
-            nxt = ctx.m("kind_cues", m.j)
-            if m.surface in ("منذ", "since") and nxt and nxt.attrs.get("role") == "short_since":
-                continue
-            if m.surface in ("منذ", "since", "between") and _next_is_short_time(ctx, m.j):
-                continue
+            if _next_is_short_time(ctx, m.j):
+                continue  # «خلال الـ 24 ساعة»، "over the past 24 hours"
+            if m.surface in ("منذ", "since", "منذ الـ"):
+                since = _date_at(ctx, m.j)
+                if since is not None:
+                    if _long_ago(ctx, since):
+                        c.kind, c.kind_cue = "toll", m.surface
+                        return
+                    continue
+                nxt = ctx.m("kind_cues", m.j)
+                if nxt and nxt.attrs.get("role") == "short_since":
+                    continue
             c.kind, c.kind_cue = "toll", m.surface
             return
     # «خلال سبتمبر», "in September": a whole month is a period
     for d, (a, b) in zip(ctx.dates, ctx.date_toks, strict=True):
-        if lo <= a < hi and d.precision in ("month", "year") and a > 0:
+        if lo <= a < hi and d.precision in ("month", "year") and a > 0 and not d.since:
             prev = ctx.tokens[a - 1].text
             if prev in ("خلال", "during", "throughout") or ctx.tokens[a - 1].forms[-1] in ("شهر",):
                 c.kind, c.kind_cue = "toll", ctx.text[ctx.tokens[a - 1].start : d.end]
                 return
-            if d.since:
-                c.kind, c.kind_cue = "toll", d.text
-                return
+    # «وبالإضافة إلى 16 مدنيا ...» after a toll in the same sentence continues its breakdown
+    k = _prev_word(ctx, c.ti, ctx.sentence_span(c.sent)[0])
+    also = ctx.m("connectives", k) if k >= 0 else None
+    if also and also.attrs.get("role") == "also":
+        prev = [o for o in cands if o.sent == c.sent and o.tj <= c.ti and o.parent is None and o.kind == "toll"]
+        if prev:
+            c.kind, c.kind_cue, c.parent = "toll", also.surface, prev[0]
+            return
+
+
+def _date_at(ctx: _Context, k: int) -> dates_mod.DateMatch | None:
+    for d, (a, b) in zip(ctx.dates, ctx.date_toks, strict=True):
+        if k <= a <= k + 3:
+            return d
+    return None
+
+
+def _long_ago(ctx: _Context, d: dates_mod.DateMatch) -> bool:
+    """Is a «since» date far enough back to make a period total (not «since last night»)?"""
+    if d.precision in ("month", "year"):
+        return True
+    if d.date and ctx.published:
+        try:
+            return (ctx.published - dt.date.fromisoformat(d.date)).days >= 3
+        except ValueError:
+            return True
+    return d.kind == "absolute"
+
+
+def _continue_tolls(ctx: _Context, cands: list[Cand]) -> None:
+    """A count with nothing of its own (no attack, date or place) after a period total
+    belongs to that period: «قتل 3000 شخص خلال أيلول ... وأحصى المرصد مقتل 790 عنصرا»."""
+    prev: Cand | None = None
+    for c in cands:
+        if c.parent is not None:
+            continue
+        if c.kind == "incident" and prev is not None and prev.kind == "toll" and c.same is None:
+            lo, hi = _window(ctx, cands, c, tight=False)
+            own = (
+                _find(ctx, "attack_terms", lo, hi, roles=("attack", "battle"))
+                or any(lo <= a < hi for a, _ in ctx.date_toks)
+                or any(lo <= a < hi for a, _ in ctx.place_toks)
+            )
+            if not own:
+                c.kind, c.kind_cue = "toll", prev.kind_cue
+                c.extra["toll_by_context"] = True
+        prev = c
 
 
 def _next_is_short_time(ctx: _Context, k: int) -> bool:
@@ -750,53 +860,82 @@ def _place(ctx: _Context, cands: list[Cand], c: Cand) -> None:
         c.place = best[1]
 
 
-def _perpetrator(ctx: _Context, cands: list[Cand], c: Cand) -> None:
-    lo, hi = _window(ctx, cands, c)
-    slo, shi = ctx.sentence_span(c.sent)
-    agents: list[tuple[int, Mention, bool]] = []
-    actors_in_battle = set()
-    battle = _find(ctx, "attack_terms", slo, shi, roles=("battle",))
+def _agents(ctx: _Context, c: Cand, lo: int, hi: int) -> list[tuple[int, int, Mention, bool]]:
+    """Actors in tokens [lo, hi) that did the attacking: (strength, distance, mention, hedged)."""
+    out = []
     for a in ctx.mentions["actors"]:
         if not (lo <= a.i < hi):
             continue
-        if battle and slo <= a.i < shi:
-            actors_in_battle.add(a.key)
-        # an actor right after a fighter noun is the victims' side, not the attacker
-        if c.group == "fighters" and c.ti <= a.i <= c.tj + 4:
-            continue
-        prev = [ctx.m("attack_terms", k) for k in range(max(lo, a.i - 5), a.i)]
-        control = any(p and p.attrs.get("role") == "control" for p in prev[-3:])
-        if control:
-            continue
+        if c.group == "fighters" and _names_side(ctx, c, a):
+            continue  # the victims' own side
+        prev = [ctx.m("attack_terms", k) for k in range(max(lo, a.i - 6), a.i)]
+        if any(p and p.attrs.get("role") == "control" for p in prev[-3:]):
+            continue  # «تحت سيطرة تنظيم الدولة»، "against IS"
         hedge = any(p and p.attrs.get("role") == "hedge" for p in prev)
-        attack = any(p and p.attrs.get("role") == "attack" for p in prev) or "طائر" in a.surface or "طيران" in a.surface
-        follows = [ctx.m("attack_terms", k) for k in range(a.j, min(hi, a.j + 2))]
-        subject = any(f and f.attrs.get("role") == "attack" for f in follows) or any(
+        near = any(p and p.attrs.get("role") == "attack" for p in prev[-3:])
+        far = any(p and p.attrs.get("role") == "attack" for p in prev)
+        own = any(w in a.surface for w in ("طائر", "طيران", "jets", "warplanes", "aircraft", "forces"))
+        after = [ctx.m("attack_terms", k) for k in range(a.j, min(hi, a.j + 2))]
+        subject = any(f and f.attrs.get("role") == "attack" for f in after) or any(
             (t := ctx.m("casualty_terms", k)) and t.key in ("kill_verb", "en_kill") for k in range(a.j, min(hi, a.j + 2))
         )
-        if attack or subject:
-            dist = abs(a.i - c.ti)
-            agents.append((dist, a, hedge))
-    if battle and len(actors_in_battle) >= 2 and not agents:
-        c.mixed_perpetrators = True
+        strength = 3 if (near or own) else 2 if (far or subject) else 1
+        out.append((strength, abs(a.i - c.ti), a, hedge))
+    out.sort(key=lambda x: (-x[0], x[1]))
+    return out
+
+
+def _perpetrator(ctx: _Context, cands: list[Cand], c: Cand) -> None:
+    """Who did the killing, read in the figure's clause, then in its sentence."""
+    slo, shi = ctx.sentence_span(c.sent)
+    battle = _find(ctx, "attack_terms", slo, shi, roles=("battle",))
+    lo, hi = _window(ctx, cands, c)
+    wlo, whi = _window(ctx, cands, c, tight=False)
+    for a, b in ((lo, hi), (wlo, whi)):
+        agents = [x for x in _agents(ctx, c, a, b) if x[0] >= 2]
+        if agents:
+            _, _, m, hedge = agents[0]
+            c.perp_mention = m
+            c.perpetrator = "unknown" if hedge else m.attrs.get("perpetrator")
+            return
+    if battle:
+        sides = {m.attrs.get("perpetrator") for m in ctx.mentions["actors"] if slo <= m.i < shi}
+        if len(sides) >= 2:
+            c.mixed_perpetrators = True  # «معارك بين القوات السورية وتنظيم داعش»
+            return
+    weak = _agents(ctx, c, wlo, whi)
+    if weak:
+        _, _, m, hedge = weak[0]
+        c.perp_mention = m
+        c.perpetrator = "unknown" if hedge else m.attrs.get("perpetrator")
         return
-    if agents:
-        agents.sort(key=lambda x: x[0])
-        _, a, hedge = agents[0]
-        c.perp_mention = a
-        c.perpetrator = "unknown" if hedge else a.attrs.get("perpetrator")
-        return
-    if _find(ctx, "attack_terms", lo, hi, roles=("attack",)):
-        hedge = _find(ctx, "attack_terms", lo, hi, roles=("hedge",))
-        c.perpetrator = "unknown" if hedge else None
-        c.extra["attack_without_actor"] = True
+    if _find(ctx, "attack_terms", wlo, whi, roles=("hedge",)):
+        c.perpetrator = "unknown"
+
+
+def _article_perpetrator(ctx: _Context, cands: list[Cand]) -> str | None:
+    """The article's one attacker, when every attacker it names is the same."""
+    named = {c.perpetrator for c in cands if c.perpetrator and c.perpetrator != "unknown"}
+    if len(named) == 1:
+        return named.pop()
+    return None
+
+
+def _names_side(ctx: _Context, c: Cand, a: Mention) -> bool:
+    """«200 من مقاتلي تنظيم الدولة»، «790 عنصرا من قوات النظام»، "120 Daesh militants"."""
+    if c.ti <= a.i < c.tj:
+        return True
+    k = c.tj
+    while k < a.i and k < c.tj + 3 and (ctx.tokens[k].text in ("من", "في", "of", "from", "the", "(", "\"") or ctx.tokens[k].kind == "punct" and ctx.tokens[k].text not in _CLAUSE_PUNCT):
+        k += 1
+    return k == a.i
 
 
 def _side(ctx: _Context, c: Cand) -> None:
     if c.group != "fighters":
         return
     for a in ctx.mentions["actors"]:
-        if c.ti <= a.i <= c.tj + 4:
+        if _names_side(ctx, c, a):
             c.side = a.attrs.get("side")
             return
     gm = c.group_mention
@@ -838,7 +977,10 @@ def _share_attributes(ctx: _Context, cands: list[Cand]) -> None:
             (m for m in members if m.perpetrator), None
         )
         src = next((m for m in members if m.source), None)
+        groups = {m.group for m in members}
         for m in members:
+            if m.group == "people" and "civilians" in groups:
+                m.group = "civilians"
             if place and (m.place is None or _PLACE_RANK.get(place.precision, 0) > _PLACE_RANK.get(m.place.precision, 0)):
                 m.place = place
             if dated and not m.date_value:
@@ -864,17 +1006,12 @@ def _share_attributes(ctx: _Context, cands: list[Cand]) -> None:
         if c.source is None:
             c.source, c.source_mention = p.source, p.source_mention
     art_src = _article_source(ctx)
-    first_perp = next((c for c in cands if c.perpetrator and c.perpetrator != "unknown"), None)
+    art_perp = _article_perpetrator(ctx, cands)
     for c in cands:
         if c.source is None and art_src is not None:
             c.source, c.source_mention = art_src.key, art_src
-        if c.perpetrator is None and not c.mixed_perpetrators and not c.extra.get("attack_without_actor"):
-            if first_perp is not None and c.status != "injured" or first_perp is not None:
-                c.perpetrator, c.perp_mention = first_perp.perpetrator, first_perp.perp_mention
-            else:
-                c.perpetrator = "unknown"
         if c.perpetrator is None and not c.mixed_perpetrators:
-            c.perpetrator = "unknown"
+            c.perpetrator = art_perp or "unknown"
 
 
 # ---- assembling ---------------------------------------------------------------------------------
@@ -931,7 +1068,7 @@ def extract(text: str, published: dt.date | None = None, lang: str | None = None
     ctx = _Context(text, published, lang or guess_language(text))
     cands = _read_numbers(ctx)
     taken = {k for c in cands for k in range(c.ti, c.tj)}
-    cands += _read_lone_nouns(ctx, taken)
+    cands += _read_lone_nouns(ctx, taken, cands)
     cands.sort(key=lambda c: c.start)
     if not cands:
         return []
@@ -944,6 +1081,8 @@ def extract(text: str, published: dt.date | None = None, lang: str | None = None
     for c in cands:
         if c.parent is None:
             _kind(ctx, cands, c)
+    _continue_tolls(ctx, cands)
+    _group_breakdowns(cands)
     _mark_superseded(ctx, cands)
     for c in cands:
         _date(ctx, cands, c)
