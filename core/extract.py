@@ -33,6 +33,7 @@ import logging
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from core import dates as dates_mod
 from core import lexicon, numbers, places
@@ -56,7 +57,7 @@ _DATE_RANK = {"absolute": 4, "relative": 3, "weekday": 3, "month": 2, "year": 1}
 _SENTENCE_END = {".", "!", "?", "؟", "\n"}
 _CLAUSE_PUNCT = {",", "،", ";", "؛", ".", "!", "?", "؟", ":"}
 _MAX_LEFT_TRIGGER = 12
-_MAX_RIGHT_TRIGGER = 22
+_MAX_RIGHT_TRIGGER = 30
 _YEAR = range(1900, 2101)
 
 
@@ -85,6 +86,7 @@ class Cand:
     rule: str = ""
     confidence: float = 0.8
     lang: str = "ar"
+    group_from_noun: bool = True  # False when the group was only guessed (قتلى، no noun)
     part_cue: bool = False  # preceded by بينهم / among them
     part_back: bool = False  # بين القتلى / among the dead
     list_item: bool = False  # «و4 إناث» continuing a list of parts
@@ -160,7 +162,7 @@ class _Context:
         if self.tokens[k].text != ".":
             return False
         prev = self.tokens[k - 1] if k else None
-        return bool(prev and prev.kind == "en" and len(prev.raw) <= 2 and prev.raw[:1].isupper())
+        return bool(prev and prev.kind == "en" and len(prev.raw) == 1 and prev.raw.isupper())
 
     def tok_range(self, start: int, end: int) -> tuple[int, int]:
         i = bisect_right(self.ends, start)
@@ -217,17 +219,46 @@ def _victim_after(ctx: _Context, k: int, hi: int, english: bool) -> Mention | No
         if v and v.i == k2:
             return v
     if english:
-        # up to two adjectives or actor names: "120 Daesh militants", "three senior foreign leaders"
-        for skip in (1, 2, 3):
-            k2 = k + skip
-            if k2 >= hi or ctx.tokens[k2 - 1].kind != "en":
+        # up to three adjectives or actor names, and one aside in brackets:
+        # "120 Daesh militants", "three senior foreign leaders", "120 Daesh (banned in Russia) militants"
+        skipped = 0
+        k2 = k
+        while k2 < hi and skipped < 3:
+            t = ctx.tokens[k2]
+            if t.text == "(":
+                close = next((q for q in range(k2 + 1, min(hi, k2 + 8)) if ctx.tokens[q].text == ")"), None)
+                if close is None:
+                    break
+                k2 = close + 1
+                continue
+            if t.kind != "en" or ctx.m("non_casualty", k2) or ctx.m("victims", k2):
                 break
-            if ctx.m("non_casualty", k2 - 1) or ctx.m("victims", k2 - 1):
-                break
-            v = ctx.m("victims", k2)
+            k2 += 1
+            skipped += 1
+            v = ctx.m("victims", k2) if k2 < hi else None
             if v and v.i == k2:
                 return v
+            if k2 < hi and ctx.tokens[k2].text == "(":
+                continue
+    else:
+        # a noun glued to the next word by a missing space: «32 قتيلاتجمعهم»
+        tok = ctx.tokens[k]
+        if tok.kind == "ar" and len(tok.text) >= 7:
+            for surface, key in _glued_status_nouns():
+                if tok.text.startswith(surface) and len(tok.text) - len(surface) >= 3:
+                    entry = lexicon.load("victims")[key]
+                    attrs = {a: b for a, b in entry.items() if a != "surfaces"}
+                    return Mention("victims", key, attrs, k, k + 1, tok.start, tok.end, surface)
     return None
+
+
+@lru_cache(maxsize=1)
+def _glued_status_nouns() -> list[tuple[str, str]]:
+    out = []
+    for key, entry in lexicon.load("victims").items():
+        if entry.get("status") and entry.get("number") in ("sg", "pl"):
+            out += [(normalize(x).text, key) for x in entry["surfaces"] if len(x) >= 4]
+    return sorted(out, key=lambda x: -len(x[0]))
 
 
 def _is_unit(ctx: _Context, k: int, hi: int) -> bool:
@@ -360,6 +391,10 @@ def _list_status(out: list[Cand], ctx: _Context, i: int) -> Cand | None:
     return None
 
 
+def value_is_small(nm: numbers.NumberMatch) -> bool:
+    return nm.value is not None and nm.value <= 10
+
+
 def _read_numbers(ctx: _Context) -> list[Cand]:
     out: list[Cand] = []
     for nm in _safe(lambda t: numbers.find_numbers(t, normalized=ctx.norm), ctx.text):
@@ -386,6 +421,10 @@ def _read_numbers(ctx: _Context) -> list[Cand]:
         noun = _victim_after(ctx, after, hi, english)
         if noun and noun.attrs.get("conjunct_only"):
             noun = None
+        if noun is None and nm.script == "words" and value_is_small(nm) and before > lo:
+            pv = ctx.m("victims", before - 1)  # «جرح مدنيين اثنين»: the number follows its noun
+            if pv and pv.j == before and not pv.attrs.get("conjunct_only"):
+                noun = pv
         end_tok = noun.j if noun else after
         if _fate_near(ctx, i, end_tok, lo, hi):
             continue
@@ -435,11 +474,15 @@ def _read_numbers(ctx: _Context) -> list[Cand]:
         gm = group_noun
         group = (gm.attrs.get("group") if gm else "people") or "people"
         if group == "inherit":
-            group = listed.group if listed is not None else (out[-1].group if out and out[-1].sent == sent else "people")
+            heads = [o for o in out if o.sent == sent and not o.part_cue and not o.list_item]
+            group = heads[-1].group if heads else "people"
         elif gm is not None:
             k = _next_word(ctx, gm.j, hi)
             v2 = ctx.m("victims", k) if k >= 0 else None
-            if v2 and v2.i == k and ctx.tokens[k].text.startswith("و") and v2.attrs.get("group") not in (group, "inherit"):
+            if (
+                v2 and v2.i == k and ctx.tokens[k].text.startswith("و") and v2.attrs.get("number") != "du"
+                and v2.attrs.get("group") not in (group, "inherit") and not v2.attrs.get("status")
+            ):
                 group = "people"  # «8 أطفال ومواطنات»: one count of two groups
                 end_tok = v2.j
         c = Cand(
@@ -448,6 +491,8 @@ def _read_numbers(ctx: _Context) -> list[Cand]:
             group=group, group_mention=gm,
             rule=rule, confidence=conf if not nm.vague else min(conf, 0.6), lang="en" if english else "ar",
         )
+        c.list_item = listed is not None and (listed.part_cue or listed.list_item)
+        c.group_from_noun = gm is not None and not gm.attrs.get("status") and gm.attrs.get("group") != "inherit"
         if cue is not None:
             c.part_cue = cue.attrs.get("role") == "part"
             c.part_back = cue.attrs.get("role") == "part_back"
@@ -754,7 +799,7 @@ def _kind(ctx: _Context, cands: list[Cand], c: Cand) -> None:
             c.kind, c.kind_cue = "toll", m.surface
             return
     # «خلال سبتمبر», "in September": a whole month is a period
-    for d, (a, b) in zip(ctx.dates, ctx.date_toks, strict=True):
+    for d, (a, _b) in zip(ctx.dates, ctx.date_toks, strict=True):
         if lo <= a < hi and d.precision in ("month", "year") and a > 0 and not d.since:
             prev = ctx.tokens[a - 1].text
             if prev in ("خلال", "during", "throughout") or ctx.tokens[a - 1].forms[-1] in ("شهر",):
@@ -771,7 +816,7 @@ def _kind(ctx: _Context, cands: list[Cand], c: Cand) -> None:
 
 
 def _date_at(ctx: _Context, k: int) -> dates_mod.DateMatch | None:
-    for d, (a, b) in zip(ctx.dates, ctx.date_toks, strict=True):
+    for d, (a, _b) in zip(ctx.dates, ctx.date_toks, strict=True):
         if k <= a <= k + 3:
             return d
     return None
@@ -903,7 +948,7 @@ def _perpetrator(ctx: _Context, cands: list[Cand], c: Cand) -> None:
         if len(sides) >= 2:
             c.mixed_perpetrators = True  # «معارك بين القوات السورية وتنظيم داعش»
             return
-    weak = _agents(ctx, c, wlo, whi)
+    weak = _agents(ctx, c, wlo, whi) if c.group != "fighters" else []
     if weak:
         _, _, m, hedge = weak[0]
         c.perp_mention = m
@@ -915,8 +960,8 @@ def _perpetrator(ctx: _Context, cands: list[Cand], c: Cand) -> None:
 
 def _article_perpetrator(ctx: _Context, cands: list[Cand]) -> str | None:
     """The article's one attacker, when every attacker it names is the same."""
-    named = {c.perpetrator for c in cands if c.perpetrator and c.perpetrator != "unknown"}
-    if len(named) == 1:
+    named = {c.perpetrator for c in cands if c.perpetrator}
+    if len(named) == 1 and "unknown" not in named:
         return named.pop()
     return None
 
@@ -1005,6 +1050,15 @@ def _share_attributes(ctx: _Context, cands: list[Cand]) -> None:
             c.mixed_perpetrators = p.mixed_perpetrators
         if c.source is None:
             c.source, c.source_mention = p.source, p.source_mention
+    # a guessed group (قتلى، العشرات) takes the group of the victims the article is about
+    explicit = {c.group for c in cands if c.group_from_noun}
+    for c in cands:
+        if c.group == "people" and not c.group_from_noun:
+            p = c.parent
+            if p is not None and p.group == "civilians":
+                c.group = "civilians"
+            elif explicit and explicit <= {"civilians", "children", "women"} and "civilians" in explicit:
+                c.group = "civilians"
     art_src = _article_source(ctx)
     art_perp = _article_perpetrator(ctx, cands)
     for c in cands:
