@@ -313,6 +313,14 @@ def _right_trigger(ctx: _Context, j: int, hi: int, limit: int = _MAX_RIGHT_TRIGG
         m = ctx.m("casualty_terms", k)
         if m and m.attrs.get("position") in ("after", "any"):
             return m
+        t = ctx.tokens[k]
+        if t.text in _CLAUSE_PUNCT and k + 1 < hi:
+            n = ctx.tokens[k + 1]
+            cont = ctx.m("connectives", k + 1)
+            if not (cont and cont.attrs.get("role") in ("part", "part_back")) and not (n.kind == "num" or n.text.startswith("و") and k + 2 < hi and ctx.tokens[k + 2].kind == "num"):
+                break
+        if t.forms[-1] in ("ان", "الذين", "التي", "الذي") or t.text in ("that", "who", "which"):
+            break
         c = ctx.m("connectives", k)
         if c and c.attrs.get("role") == "break":
             break
@@ -382,13 +390,27 @@ def _list_status(out: list[Cand], ctx: _Context, i: int) -> Cand | None:
     if not out:
         return None
     prev = out[-1]
-    if prev.sent != ctx.sent_of[i] or i - prev.tj > 8 or i <= prev.tj - 1:
+    if prev.sent != ctx.sent_of[i] or i - prev.tj > 15 or i <= prev.tj - 1:
         return None
     tok = ctx.tokens[i]
     before = ctx.tokens[i - 1].text if i > 0 else ""
     if tok.text.startswith("و") or before in ("و", "and", ",", "،"):
         return prev
     return None
+
+
+def _may_follow_total(ctx: _Context, k: int) -> bool:
+    """Words that may follow a count given without its noun: «816 على الأقل»، «167 بينهم»، «960 عدد الشهداء»."""
+    tok = ctx.tokens[k]
+    if tok.forms[-1] in ("عدد", "اعداد", "جراء", "اثر", "بسبب", "نتيجه", "في", "خلال", "منذ") or tok.text in (
+        "people", "in", "on", "after", "since", "and", "from", "as", "when", "following"
+    ):
+        return True
+    if tok.kind == "ar" and tok.text[0] == "ب" and len(tok.text) > 3:
+        return True  # «العشرات بغارات»: a glued preposition starts a new phrase
+    return any(ctx.m(lex, k) for lex in ("connectives", "casualty_terms", "victims", "kind_cues", "attack_terms")) or (
+        ctx.tokens[k].text in ("علي", "على", "ما", "at", "more", "than")
+    )
 
 
 def value_is_small(nm: numbers.NumberMatch) -> bool:
@@ -442,11 +464,13 @@ def _read_numbers(ctx: _Context) -> list[Cand]:
         listed = _list_status(out, ctx, before)
         if status is None and listed is not None and listed.status:
             status, how = listed.status, "list"
+        if status is None and cue is not None and cue.attrs.get("status"):
+            status, how = cue.attrs["status"], "among"  # «بين القتلى 14 شخصا»
         if status is None and _to_before(ctx, before, lo):
             # «ارتفعت حصيلة القتلى ... إلى 23 مدنيا»: the total's own words may stand far back
             wide = _left_trigger(ctx, before, lo, limit=40)
-            if wide and wide.key == "toll_killed" or _find(ctx, "kind_cues", max(lo, before - 40), before, ("rose",)):
-                status, how = (wide.attrs["status"] if wide else "killed"), "total"
+            if wide is not None:
+                status, how = wide.attrs["status"], "total"
         low, best, high = nm.bounds()
         value = nm.value if nm.value is not None else None
         if noun is None:
@@ -462,11 +486,15 @@ def _read_numbers(ctx: _Context) -> list[Cand]:
                 continue  # «مئات» (indefinite) needs its noun; «العشرات» stands alone
             if not (status and (_to_before(ctx, before, lo) or part_follows or trigger_adjacent)):
                 continue
+            if nxt >= 0 and ctx.tokens[nxt].kind in ("ar", "en") and not _may_follow_total(ctx, nxt):
+                continue  # «لتصل إلى 19002 شركة»: a count of something the lexicons do not know
             rule = "total-no-noun"
             conf = 0.6
         else:
-            if not status and not (cue is not None and cue.attrs.get("role") == "part"):
-                continue  # a breakdown takes its total's status
+            if not status and not (
+                cue is not None and cue.attrs.get("role") == "part" and out and out[-1].sent == sent
+            ):
+                continue  # a breakdown takes its total's status (and needs a total)
             rule = f"number-noun-{how or 'breakdown'}"
             conf = 0.9 if how == "noun" or how == "left" else 0.75
         if value == 0:
@@ -508,7 +536,7 @@ def _read_lone_nouns(ctx: _Context, taken: set[int], counted: list[Cand]) -> lis
     prev_lone: Cand | None = None
     ends = {c.tj: c for c in counted}
     for v in ctx.mentions["victims"]:
-        if v.i in taken:
+        if v.i in taken or (v.i > 0 and ctx.tokens[v.i - 1].kind == "num"):
             continue
         number = v.attrs.get("number")
         if number not in ("sg", "du") or (number == "sg" and not v.attrs.get("lone")):
@@ -531,7 +559,7 @@ def _read_lone_nouns(ctx: _Context, taken: set[int], counted: list[Cand]) -> lis
             status, rule = trig.attrs["status"], "lone-noun-after-trigger"
         elif conj:
             status, rule = prev_lone.status, "lone-noun-conjunct"
-        elif cue is not None and cue.attrs.get("role") == "part":
+        elif cue is not None and cue.attrs.get("role") == "part" and any(o.sent == sent and o.tj <= v.i for o in counted):
             status, rule = None, "lone-noun-in-breakdown"
         elif glued_and and out and out[-1].tj == v.i:
             status, rule = out[-1].status, "lone-noun-list"
