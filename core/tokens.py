@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from core import lexicon
@@ -171,7 +171,7 @@ class PhraseMatcher:
         return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def matcher(name: str) -> PhraseMatcher:
     return PhraseMatcher(name)
 
