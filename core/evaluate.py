@@ -53,6 +53,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from core import decode
 from core.figure import GROUPS, KINDS, STATUSES, Figure
 from core.normalize import norm
 
@@ -70,7 +71,6 @@ COMPATIBLE_GROUPS = frozenset({"civilians", "people"})
 PASSES = ("quote", "group", "compatible")
 
 _DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-_HEADER_LINE = re.compile(r"^([A-Za-z_][\w-]*):[ \t]?(.*)$")
 
 Extractor = Callable[..., list[Any]]
 
@@ -103,30 +103,8 @@ class Corpus:
         return sum(len(a.gold) for a in self.articles.values())
 
 
-def _split_header_fallback(text: str) -> tuple[dict[str, str], str, int]:
-    """``key: value`` lines, one blank line, body. Text without such a header is all body."""
-    lines = text.split("\n")
-    meta: dict[str, str] = {}
-    offset = 0
-    for line in lines:
-        if line.strip() == "":
-            if not meta:
-                break
-            return meta, text[offset + len(line) + 1 :], offset + len(line) + 1
-        m = _HEADER_LINE.match(line.rstrip("\r"))
-        if not m:
-            break
-        meta[m.group(1).lower()] = m.group(2).strip()
-        offset += len(line) + 1
-    return {}, text, 0
-
-
 def _split_header(text: str) -> tuple[dict[str, str], str, int]:
-    try:
-        from core.decode import split_header
-    except ImportError:
-        return _split_header_fallback(text)
-    meta, body, offset = split_header(text)
+    meta, body, offset = decode.split_header(text)
     return dict(meta), body, offset
 
 
