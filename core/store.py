@@ -453,3 +453,237 @@ def _figures_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
         if c not in _INT_COLUMNS and c not in ("vague", "confidence", "event_date"):
             df[c] = df[c].astype(object)
     return df
+
+
+# ---- queries for the pages ----
+# Read-only queries of the dashboard. `f` is a `core.trends.Filters`; the counting rule they apply
+# is described in `core.trends` (and mirrored there in pandas by `weekly_from_frame`). Results are
+# always fetched completely (fetchall/df): a half-read result would block the thread cursor's next
+# register() in the write path.
+
+_COUNTABLE = "{a}.kind = 'incident' AND {a}.part_of IS NULL AND {a}.same_as IS NULL"
+_PART_GROUPS = ("children", "women")
+NOT_STATED = "-"
+
+
+def _in(expr: str, values: Iterable[Any], params: list[Any]) -> str:
+    values = list(values)
+    params.extend(values)
+    return f"{expr} IN ({', '.join('?' for _ in values)})"
+
+
+def _filter_sql(f: Any, a: str, params: list[Any], dates: bool = True) -> str:
+    """WHERE conditions (joined by AND) for the filters, on the figures aliased `a`."""
+    conds = [f"{a}.status = ?"]
+    params.append(f.status)
+    if dates and f.date_from:
+        conds.append(f"{a}.event_date >= ?")
+        params.append(f.date_from)
+    if dates and f.date_to:
+        conds.append(f"{a}.event_date <= ?")
+        params.append(f.date_to)
+    if f.groups:
+        conds.append(_in(f'{a}."group"', f.groups, params))
+    if f.perpetrators:
+        conds.append(_in(f"coalesce({a}.perpetrator, '{NOT_STATED}')", f.perpetrators, params))
+    if f.places:
+        conds.append(_in(f"coalesce({a}.place_id, {a}.place, '{NOT_STATED}')", f.places, params))
+    if f.sources:
+        conds.append(_in(f"coalesce({a}.source, '{NOT_STATED}')", f.sources, params))
+    return " AND ".join(conds)
+
+
+def weekly_totals(store: Store, f: Any) -> pd.DataFrame:
+    """Weekly sums by series: columns week, series, best, low, high, figures.
+
+    Series are the victim groups of countable figures, plus ``of_which_children`` /
+    ``of_which_women`` for breakdowns of a countable figure (filed under the parent's week)."""
+    cols = ["week", "series", "best", "low", "high", "figures"]
+    if not f.incidents:
+        return pd.DataFrame(columns=cols)
+    params: list[Any] = []
+    top = _filter_sql(f, "f", params)
+    pparams: list[Any] = []
+    parent = _filter_sql(f, "p", pparams)
+    sql = f"""
+        SELECT CAST(date_trunc('week', f.event_date) AS DATE) AS week, f."group" AS series,
+               sum(f.best) AS best, sum(coalesce(f.min, f.best)) AS low,
+               sum(coalesce(f.max, f.best)) AS high, count(*) AS figures
+        FROM figures f
+        WHERE {_COUNTABLE.format(a="f")} AND f.best IS NOT NULL AND f.event_date IS NOT NULL AND {top}
+        GROUP BY ALL
+        UNION ALL
+        SELECT CAST(date_trunc('week', p.event_date) AS DATE), 'of_which_' || c."group",
+               sum(c.best), sum(coalesce(c.min, c.best)), sum(coalesce(c.max, c.best)), count(*)
+        FROM figures c JOIN figures p ON p.article_id = c.article_id AND p.id = c.part_of
+        WHERE c.part_of IS NOT NULL AND c."group" IN ('children', 'women') AND c.same_as IS NULL
+          AND c.kind <> 'superseded' AND c.best IS NOT NULL AND c.status = ?
+          AND {_COUNTABLE.format(a="p")} AND p.best IS NOT NULL AND p.event_date IS NOT NULL AND {parent}
+        GROUP BY ALL
+        ORDER BY week, series
+    """
+    df = store.cursor().execute(sql, [*params, f.status, *pparams]).df()
+    if df.empty:
+        return pd.DataFrame(columns=cols)
+    df["week"] = pd.to_datetime(df["week"]).dt.date
+    for c in ("best", "low", "high", "figures"):
+        df[c] = df[c].astype("int64")
+    return df[cols]
+
+
+def toll_markers(store: Store, f: Any, limit: int = 400) -> pd.DataFrame:
+    """Running tolls to mark on the chart: per week and source, the largest one (never summed).
+
+    Columns: week, event_date, source, best, min, max, date, date_from, article_id, id, tolls
+    (how many toll figures that marker stands for). The `limit` most recent markers."""
+    cols = ["week", "event_date", "source", "best", "min", "max", "date", "date_from", "article_id", "id", "tolls"]
+    if not f.tolls:
+        return pd.DataFrame(columns=cols)
+    params: list[Any] = []
+    cond = _filter_sql(f, "f", params)
+    sql = f"""
+        SELECT * FROM (
+            SELECT CAST(date_trunc('week', f.event_date) AS DATE) AS week, f.event_date, f.source, f.best,
+                   f.min, f.max, f.date, f.date_from, f.article_id, f.id,
+                   count(*) OVER (PARTITION BY date_trunc('week', f.event_date), coalesce(f.source, '')) AS tolls
+            FROM figures f
+            WHERE f.kind = 'toll' AND f.same_as IS NULL AND f.part_of IS NULL AND f.best IS NOT NULL
+              AND f.event_date IS NOT NULL AND {cond}
+            QUALIFY row_number() OVER (
+                PARTITION BY date_trunc('week', f.event_date), coalesce(f.source, '')
+                ORDER BY f.best DESC, f.event_date DESC, f.article_id, f.id) = 1
+        ) ORDER BY week DESC LIMIT {int(limit)}
+    """
+    df = store.cursor().execute(sql, params).df()
+    if df.empty:
+        return pd.DataFrame(columns=cols)
+    df["week"] = pd.to_datetime(df["week"]).dt.date
+    df["event_date"] = pd.to_datetime(df["event_date"]).dt.date
+    return df.sort_values("week").reset_index(drop=True)[cols]
+
+
+def trend_notes(store: Store, f: Any) -> dict[str, int]:
+    """What the chart leaves out, so the page can say so: countable figures without a date
+    (``undated``, ``undated_sum``), without a number (``vague``), and tolls with no date
+    (``undated_tolls``); the date filter does not apply to the undated ones."""
+    params: list[Any] = []
+    cond_nodate = _filter_sql(f, "f", params, dates=False)
+    params2: list[Any] = []
+    cond = _filter_sql(f, "f", params2)
+    inc = "TRUE" if f.incidents else "FALSE"
+    tol = "TRUE" if f.tolls else "FALSE"
+    sql = f"""
+        SELECT
+          count(*) FILTER (WHERE {inc} AND {_COUNTABLE.format(a="f")} AND f.event_date IS NULL AND f.best IS NOT NULL),
+          coalesce(sum(f.best) FILTER (WHERE {inc} AND {_COUNTABLE.format(a="f")} AND f.event_date IS NULL), 0),
+          count(*) FILTER (WHERE {tol} AND f.kind = 'toll' AND f.event_date IS NULL AND f.same_as IS NULL)
+        FROM figures f WHERE {cond_nodate}
+    """
+    undated, undated_sum, undated_tolls = store.cursor().execute(sql, params).fetchall()[0]
+    vague = store.cursor().execute(
+        f"SELECT count(*) FROM figures f WHERE {inc} AND {_COUNTABLE.format(a='f')} AND f.best IS NULL AND {cond}",
+        params2,
+    ).fetchall()[0][0]
+    return {
+        "undated": int(undated), "undated_sum": int(undated_sum), "undated_tolls": int(undated_tolls),
+        "vague": int(vague),
+    }
+
+
+_BEHIND_COLUMNS = """
+    f.article_id, f.id AS figure_id, f.best, f.min, f.max, f.number_text, f.status, f."group", f.kind,
+    f.part_of, f.same_as, f.date, f.event_date, coalesce(f.place_id, f.place) AS place, f.perpetrator,
+    f.source, f.sentence, a.title, a.outlet, a.url, a.published
+"""
+
+
+def figures_behind(
+    store: Store, f: Any, week: dt.date | None, series: str, limit: int = 500
+) -> pd.DataFrame:
+    """The figures behind one point of the chart, with their sentence and article.
+
+    `series`: a victim group, ``total`` (everything added up that week), ``of_which_<group>``,
+    ``toll``, ``undated`` (countable figures without a date; `week` ignored) or ``vague``
+    (countable figures without a number)."""
+    params: list[Any] = []
+    if series.startswith("of_which_"):
+        group = series.removeprefix("of_which_")
+        cond = _filter_sql(f, "p", params)
+        where = (
+            f"""c.part_of IS NOT NULL AND c."group" = ? AND c.same_as IS NULL AND c.kind <> 'superseded'
+            AND c.best IS NOT NULL AND c.status = p.status AND {_COUNTABLE.format(a="p")} AND p.best IS NOT NULL
+            AND date_trunc('week', p.event_date) = ? AND {cond}"""
+        )
+        params = [group, week, *params]
+        sql = f"""SELECT {_BEHIND_COLUMNS.replace("f.", "c.")} FROM figures c
+                  JOIN figures p ON p.article_id = c.article_id AND p.id = c.part_of
+                  JOIN articles a ON a.id = c.article_id
+                  WHERE {where} ORDER BY c.article_id, c.start LIMIT {int(limit)}"""
+        return store.cursor().execute(sql, params).df()
+    if series == "undated":
+        cond = _filter_sql(f, "f", params, dates=False)
+        where = f"{_COUNTABLE.format(a='f')} AND f.event_date IS NULL AND {cond}"
+    elif series == "vague":
+        cond = _filter_sql(f, "f", params)
+        where = f"{_COUNTABLE.format(a='f')} AND f.best IS NULL AND {cond}"
+    else:
+        if series == "toll":
+            kind = "f.kind = 'toll' AND f.same_as IS NULL AND f.part_of IS NULL"
+        elif series == "total":
+            kind = _COUNTABLE.format(a="f")
+        else:
+            kind = f"{_COUNTABLE.format(a='f')} AND f.\"group\" = ?"
+            params.append(series)
+        params.append(week)
+        cond = _filter_sql(f, "f", params)
+        where = f"{kind} AND f.best IS NOT NULL AND date_trunc('week', f.event_date) = ? AND {cond}"
+    sql = f"""SELECT {_BEHIND_COLUMNS} FROM figures f JOIN articles a ON a.id = f.article_id
+              WHERE {where} ORDER BY f.event_date, f.article_id, f.start LIMIT {int(limit)}"""
+    return store.cursor().execute(sql, params).df()
+
+
+def filter_options(store: Store) -> dict[str, Any]:
+    """Values the sidebar filters can offer: groups, perpetrators, sources, places (key → name),
+    and the first and last event dates."""
+    cur = store.cursor()
+    row = cur.execute(
+        f"""SELECT list(DISTINCT "group" ORDER BY "group"),
+                   list(DISTINCT coalesce(perpetrator, '{NOT_STATED}') ORDER BY coalesce(perpetrator, '{NOT_STATED}')),
+                   list(DISTINCT coalesce(source, '{NOT_STATED}') ORDER BY coalesce(source, '{NOT_STATED}')),
+                   min(event_date), max(event_date)
+            FROM figures"""
+    ).fetchall()[0]
+    places = cur.execute(
+        f"""SELECT k, any_value(coalesce(pl.name_en, pl.name_ar, k)) AS name FROM (
+                SELECT DISTINCT coalesce(place_id, place, '{NOT_STATED}') AS k FROM figures
+            ) LEFT JOIN places pl ON pl.id = k GROUP BY k ORDER BY k"""
+    ).fetchall()
+    return {
+        "groups": row[0] or [], "perpetrators": row[1] or [], "sources": row[2] or [],
+        "places": {k: n for k, n in places}, "first": row[3], "last": row[4],
+    }
+
+
+def list_articles(store: Store, search: str = "", limit: int = 500) -> pd.DataFrame:
+    """Articles newest first (title, outlet, published, added_at, figures), optionally those whose
+    title, outlet, file name or text contains `search` (case-insensitive, no wildcards)."""
+    params: list[Any] = []
+    where = "TRUE"
+    if search.strip():
+        where = ("contains(lower(coalesce(a.title, '') || ' ' || coalesce(a.outlet, '') || ' ' || "
+                 "coalesce(a.filename, '') || ' ' || a.text), lower(?))")
+        params.append(search.strip())
+    sql = f"""
+        SELECT a.id, a.title, a.outlet, a.published, a.added_at, a.filename, a.url,
+               coalesce(n.figures, 0) AS figures
+        FROM articles a
+        LEFT JOIN (SELECT article_id, count(*) AS figures FROM figures GROUP BY article_id) n ON n.article_id = a.id
+        WHERE {where}
+        ORDER BY a.published DESC NULLS LAST, a.added_at DESC, a.id
+        LIMIT {int(limit)}
+    """
+    return store.cursor().execute(sql, params).df()
+
+
+def article_count(store: Store) -> int:
+    return int(store.cursor().execute("SELECT count(*) FROM articles").fetchall()[0][0])

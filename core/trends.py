@@ -1,0 +1,557 @@
+"""What the dashboard pages show, in plain Python: filters, the counting rule, the chart, the article view.
+
+No SQL here (that is `core.store`) and no Streamlit (pages import this module, not the other way).
+
+**The counting rule** — a weekly chart must never add the same dead twice:
+
+- Added up: figures with the chosen status (killed by default) that are incidents
+  (``kind == "incident"``), not a breakdown of another figure (``part_of`` empty) and not a repeat
+  (``same_as`` empty). Superseded counts are never added.
+- Breakdowns (``part_of``) of children or women whose parent is added up are their own series,
+  "of which children" / "of which women", drawn as lines over the bars, never stacked on them.
+- Running tolls (``kind == "toll"``) are markers with their label ("SOHR: 125 in the week to
+  21 Aug"), on their own axis, never summed.
+- A figure without a number (``best`` empty: «عشرات», "dozens") is not added; pages say how many.
+- The range: the sum of ``min`` (else ``best``) to the sum of ``max`` (else ``best``; an
+  open-ended "more than" shows as its best value).
+- Week: the ISO week (starting Monday) of the figure's ``event_date``. Figures without one are
+  counted apart as "date unknown", never dropped silently.
+
+`weekly_from_frame` is the same aggregation in pandas, over a frame of figure rows: tests check
+that it agrees with the SQL in `core.store.weekly_totals`, and ``bench/dashboard.py`` times both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from core import i18n
+
+STATUSES = ("killed", "injured")
+KINDS = ("both", "incidents", "tolls")
+GROUP_SERIES = ("civilians", "children", "women", "fighters", "people")
+PART_GROUPS = ("children", "women")
+OF_WHICH = tuple(f"of_which_{g}" for g in PART_GROUPS)
+TOTAL = "total"
+TOLL = "toll"
+NOT_STATED = "-"  # filter value for "no perpetrator / source / place given"
+
+SAMPLES_DIR = Path(__file__).resolve().parent.parent / "data" / "samples"
+
+WEEKLY_COLUMNS = ["week", "series", "best", "low", "high", "figures"]
+
+_SERIES_COLOURS = {
+    "civilians": "#4C78A8", "children": "#F58518", "women": "#B279A2", "fighters": "#72B7B2",
+    "people": "#9D9D9D", "of_which_children": "#E45756", "of_which_women": "#8E44AD",
+}
+
+
+class FilterError(ValueError):
+    """A filter value that makes no sense (e.g. a date range that ends before it starts)."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The view a journalist chose in the sidebar; shared by all pages and kept in the URL.
+
+    Empty tuples mean "all". `perpetrators`, `sources` and `places` may contain `NOT_STATED`
+    for figures that name none. `places` holds a gazetteer id, else the place as written."""
+
+    status: str = "killed"
+    kinds: str = "both"
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    groups: tuple[str, ...] = ()
+    perpetrators: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        problems = []
+        if self.status not in STATUSES:
+            problems.append(f"status must be one of {', '.join(STATUSES)}, not {self.status!r}")
+        if self.kinds not in KINDS:
+            problems.append(f"kinds must be one of {', '.join(KINDS)}, not {self.kinds!r}")
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            problems.append(f"the date range ends ({self.date_to}) before it starts ({self.date_from})")
+        for name in ("groups", "perpetrators", "places", "sources"):
+            if not isinstance(getattr(self, name), tuple):
+                problems.append(f"{name} must be a tuple")
+        if problems:
+            raise FilterError("Invalid filters: " + "; ".join(problems) + ".")
+
+    @property
+    def incidents(self) -> bool:
+        return self.kinds in ("both", "incidents")
+
+    @property
+    def tolls(self) -> bool:
+        return self.kinds in ("both", "tolls")
+
+
+def filters_from_values(
+    status: str | None = None,
+    kinds: str | None = None,
+    dates: Sequence[dt.date] | None = None,
+    groups: Iterable[str] | None = None,
+    perpetrators: Iterable[str] | None = None,
+    places: Iterable[str] | None = None,
+    sources: Iterable[str] | None = None,
+) -> Filters:
+    """`Filters` from widget values (a date range may have 0, 1 or 2 ends picked so far)."""
+    dates = list(dates or [])
+    return Filters(
+        status=status or "killed",
+        kinds=kinds or "both",
+        date_from=dates[0] if dates else None,
+        date_to=dates[1] if len(dates) > 1 else None,
+        groups=tuple(groups or ()),
+        perpetrators=tuple(perpetrators or ()),
+        places=tuple(places or ()),
+        sources=tuple(sources or ()),
+    )
+
+
+# ---- the counting rule in pandas (reference for the SQL, and the bench) --------------------------
+def week_start(dates: pd.Series) -> pd.Series:
+    """The Monday of each date's ISO week (NaT stays NaT)."""
+    d = pd.to_datetime(dates)
+    return (d - pd.to_timedelta(d.dt.weekday, unit="D")).dt.normalize()
+
+
+def _matches(df: pd.DataFrame, f: Filters) -> pd.Series:
+    m = df["status"] == f.status
+    ev = pd.to_datetime(df["event_date"])
+    if f.date_from:
+        m &= ev >= pd.Timestamp(f.date_from)
+    if f.date_to:
+        m &= ev <= pd.Timestamp(f.date_to)
+    if f.groups:
+        m &= df["group"].isin(f.groups)
+    if f.perpetrators:
+        m &= df["perpetrator"].fillna(NOT_STATED).isin(f.perpetrators)
+    if f.places:
+        m &= df["place_id"].fillna(df["place"]).fillna(NOT_STATED).isin(f.places)
+    if f.sources:
+        m &= df["source"].fillna(NOT_STATED).isin(f.sources)
+    return m
+
+
+def countable_mask(df: pd.DataFrame) -> pd.Series:
+    """Rows a chart may add up (before filters): incidents that are neither part nor repeat."""
+    return (df["kind"] == "incident") & df["part_of"].isna() & df["same_as"].isna()
+
+
+def _sum_frame(rows: pd.DataFrame, week: pd.Series, series: pd.Series) -> pd.DataFrame:
+    best = rows["best"].astype("Int64")
+    out = pd.DataFrame({
+        "week": week.values,
+        "series": series.values,
+        "best": best.values,
+        "low": rows["min"].astype("Int64").fillna(best).values,
+        "high": rows["max"].astype("Int64").fillna(best).values,
+    })
+    g = out.groupby(["week", "series"], sort=True)
+    res = g[["best", "low", "high"]].sum()
+    res["figures"] = g.size()
+    return res.reset_index()
+
+
+def weekly_from_frame(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
+    """Weekly sums by series (`WEEKLY_COLUMNS`) from figure rows, by the counting rule above."""
+    if df.empty or not f.incidents:
+        return pd.DataFrame(columns=WEEKLY_COLUMNS)
+    ok = countable_mask(df) & df["best"].notna() & df["event_date"].notna() & _matches(df, f)
+    top = df[ok]
+    parts_out = []
+    parts = df[
+        df["part_of"].notna() & df["group"].isin(PART_GROUPS) & df["same_as"].isna()
+        & (df["kind"] != "superseded") & df["best"].notna() & (df["status"] == f.status)
+    ]
+    if not parts.empty and not top.empty:
+        parents = top[["article_id", "id", "event_date"]].rename(columns={"id": "part_of", "event_date": "pdate"})
+        joined = parts.merge(parents, on=["article_id", "part_of"], how="inner")
+        if not joined.empty:
+            parts_out.append(_sum_frame(joined, week_start(joined["pdate"]), "of_which_" + joined["group"]))
+    frames = [_sum_frame(top, week_start(top["event_date"]), top["group"])] if not top.empty else []
+    frames += parts_out
+    if not frames:
+        return pd.DataFrame(columns=WEEKLY_COLUMNS)
+    out = pd.concat(frames, ignore_index=True)
+    out["week"] = pd.to_datetime(out["week"]).dt.date
+    for c in ("best", "low", "high", "figures"):
+        out[c] = out[c].astype("int64")
+    return out.sort_values(["week", "series"]).reset_index(drop=True)[WEEKLY_COLUMNS]
+
+
+def totals(weekly: pd.DataFrame) -> dict[str, int]:
+    """Sum of what the chart adds up (group series only, not the "of which" lines)."""
+    top = weekly[weekly["series"].isin(GROUP_SERIES)] if not weekly.empty else weekly
+    return {c: int(top[c].sum()) if not top.empty else 0 for c in ("best", "low", "high", "figures")}
+
+
+def weekly_totals_by_week(weekly: pd.DataFrame) -> pd.DataFrame:
+    """One row per week: what the bars add up to, with the range (for the total marker)."""
+    top = weekly[weekly["series"].isin(GROUP_SERIES)]
+    if top.empty:
+        return pd.DataFrame(columns=["week", "best", "low", "high", "figures"])
+    return top.groupby("week", sort=True)[["best", "low", "high", "figures"]].sum().reset_index()
+
+
+# ---- labels --------------------------------------------------------------------------------------
+def short_date(d: dt.date | str | None, lang: str = i18n.DEFAULT_LANG) -> str:
+    """``21 Aug 2017``-style date in the interface language (month names come from the catalogue)."""
+    if d is None or d == "":
+        return i18n.t("common.date_unknown", lang)
+    if not isinstance(d, dt.date):
+        parsed = _as_date(d)
+        if parsed is None:
+            return str(d)
+        d = parsed
+    month = i18n.t(f"month.{d.month}", lang)
+    return f"{d.day} {month} {d.year}"
+
+
+def toll_label(row: Mapping[str, Any], lang: str = i18n.DEFAULT_LANG) -> str:
+    """"SOHR: 125 in the week to 21 Aug 2017" — how a running toll is named on the chart."""
+    source = row.get("source")
+    who = i18n.label("source", source, lang) if source and source != NOT_STATED else i18n.t("toll.unattributed", lang)
+    n = int(row["best"])
+    end = _as_date(row.get("date")) or _as_date(row.get("event_date"))
+    start = _as_date(row.get("date_from"))
+    if end and start:
+        days = (end - start).days
+        if 5 <= days <= 7:
+            return i18n.t("toll.week_to", lang, source=who, n=n, end=short_date(end, lang))
+        return i18n.t("toll.between", lang, source=who, n=n, start=short_date(start, lang), end=short_date(end, lang))
+    if end:
+        return i18n.t("toll.up_to", lang, source=who, n=n, end=short_date(end, lang))
+    return i18n.t("toll.undated", lang, source=who, n=n)
+
+
+def _as_date(v: Any) -> dt.date | None:
+    if v is None or (isinstance(v, float) and v != v) or v is pd.NaT:
+        return None
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
+    s = str(v)
+    if len(s) >= 10:
+        try:
+            return dt.date.fromisoformat(s[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def series_label(series: str, lang: str = i18n.DEFAULT_LANG) -> str:
+    return i18n.t(f"series.{series}", lang)
+
+
+# ---- the chart -----------------------------------------------------------------------------------
+def chart(weekly: pd.DataFrame, tolls: pd.DataFrame, status: str = "killed", lang: str = i18n.DEFAULT_LANG):
+    """The weekly chart: stacked bars by victim group, the min–max range of each week's total as
+    error bars, "of which" lines, and running tolls as labelled markers on a second axis.
+
+    Every point carries ``customdata = [week ISO date, series]`` so a click can list the figures
+    behind it (`pick_from_selection`). All text that came from articles is HTML-escaped."""
+    import plotly.graph_objects as go
+
+    esc = html.escape
+    fig = go.Figure()
+    hover_n = i18n.t("chart.hover_figures", lang)
+    hover_range = i18n.t("chart.hover_range", lang)
+    for series in GROUP_SERIES:
+        s = weekly[weekly["series"] == series]
+        if s.empty:
+            continue
+        name = esc(series_label(series, lang))
+        fig.add_bar(
+            x=pd.to_datetime(s["week"]), y=s["best"], name=name, marker_color=_SERIES_COLOURS[series],
+            customdata=[[w.isoformat(), series, lo, hi, n] for w, lo, hi, n in zip(s["week"], s["low"], s["high"], s["figures"], strict=True)],
+            hovertemplate=f"<b>{name}</b><br>%{{x|%d %b %Y}}: %{{y}}<br>{esc(hover_range)} %{{customdata[2]}}–%{{customdata[3]}}"
+            f"<br>{esc(hover_n)} %{{customdata[4]}}<extra></extra>",
+        )
+    tot = weekly_totals_by_week(weekly) if not weekly.empty else pd.DataFrame()
+    if not tot.empty:
+        name = esc(i18n.t("series.total", lang))
+        fig.add_scatter(
+            x=pd.to_datetime(tot["week"]), y=tot["best"], name=name, mode="markers",
+            marker={"symbol": "line-ew-open", "size": 14, "color": "#222"},
+            error_y={"type": "data", "symmetric": False, "array": (tot["high"] - tot["best"]).tolist(),
+                     "arrayminus": (tot["best"] - tot["low"]).tolist(), "color": "#222", "thickness": 1.5, "width": 6},
+            customdata=[[w.isoformat(), TOTAL, lo, hi, n] for w, lo, hi, n in zip(tot["week"], tot["low"], tot["high"], tot["figures"], strict=True)],
+            hovertemplate=f"<b>{name}</b><br>%{{x|%d %b %Y}}: %{{y}}<br>{esc(hover_range)} %{{customdata[2]}}–%{{customdata[3]}}"
+            f"<br>{esc(hover_n)} %{{customdata[4]}}<extra></extra>",
+        )
+    for series in OF_WHICH:
+        s = weekly[weekly["series"] == series]
+        if s.empty:
+            continue
+        name = esc(series_label(series, lang))
+        fig.add_scatter(
+            x=pd.to_datetime(s["week"]), y=s["best"], name=name, mode="lines+markers",
+            line={"dash": "dot", "color": _SERIES_COLOURS[series]},
+            customdata=[[w.isoformat(), series, lo, hi, n] for w, lo, hi, n in zip(s["week"], s["low"], s["high"], s["figures"], strict=True)],
+            hovertemplate=f"<b>{name}</b><br>%{{x|%d %b %Y}}: %{{y}}<br>{esc(hover_range)} %{{customdata[2]}}–%{{customdata[3]}}"
+            f"<br>{esc(hover_n)} %{{customdata[4]}}<extra></extra>",
+        )
+    if tolls is not None and not tolls.empty:
+        labels = [esc(toll_label(r, lang)) for r in tolls.to_dict("records")]
+        fig.add_scatter(
+            x=pd.to_datetime(tolls["week"]), y=tolls["best"], name=esc(i18n.t("series.toll", lang)),
+            mode="markers+text", yaxis="y2", text=labels, textposition="top center", textfont={"size": 10},
+            marker={"symbol": "diamond", "size": 11, "color": "#C0392B", "line": {"width": 1, "color": "#fff"}},
+            customdata=[[w.isoformat(), TOLL] for w in tolls["week"]],
+            hovertemplate="%{text}<extra></extra>",
+        )
+    fig.update_layout(
+        barmode="stack",
+        height=460,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        xaxis={"title": i18n.t("chart.x_title", lang), "type": "date"},
+        yaxis={"title": i18n.t(f"chart.y_title.{status}", lang), "rangemode": "tozero"},
+        clickmode="event+select",
+        hovermode="closest",
+    )
+    if tolls is not None and not tolls.empty:
+        fig.update_layout(yaxis2={
+            "title": i18n.t("chart.y2_title", lang), "overlaying": "y", "side": "right",
+            "rangemode": "tozero", "showgrid": False,
+        })
+    return fig
+
+
+def pick_from_selection(points: Sequence[Mapping[str, Any]] | None) -> tuple[dt.date, str] | None:
+    """(week, series) of the first clicked chart point, from its ``customdata``; None if unusable."""
+    for p in points or ():
+        cd = p.get("customdata") if isinstance(p, Mapping) else None
+        if not cd or len(cd) < 2:
+            continue
+        try:
+            week = dt.date.fromisoformat(str(cd[0])[:10])
+        except ValueError:
+            continue
+        series = str(cd[1])
+        if series in (*GROUP_SERIES, *OF_WHICH, TOTAL, TOLL):
+            return week, series
+    return None
+
+
+# ---- the article view ----------------------------------------------------------------------------
+def anchor_id(figure_id: str) -> str:
+    """A safe HTML id for a figure's mark in the article view (``fig-f3``)."""
+    safe = "".join(c for c in str(figure_id) if c.isascii() and (c.isalnum() or c in "-_"))
+    return f"fig-{safe}"
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A stretch of article text to highlight: a figure's number (or, `sentence`, its sentence)."""
+
+    start: int
+    end: int
+    figure_id: str
+    title: str = ""
+    selected: bool = False
+    sentence: bool = False
+    classes: tuple[str, ...] = field(default=())
+
+
+def figure_marks(figures: Iterable[Any], selected: str | None, lang: str = i18n.DEFAULT_LANG) -> list[Mark]:
+    """Marks for the numbers of `figures` (objects with Figure's fields) and the selected sentence."""
+    marks = []
+    for f in figures:
+        counted = f.kind == "incident" and f.part_of is None and f.same_as is None
+        tip = i18n.t(
+            "article.mark_title", lang,
+            n=f.number_text if f.best is None else f.best,
+            group=i18n.label("group", f.group, lang), status=i18n.label("status", f.status, lang),
+            kind=i18n.label("kind", f.kind, lang),
+        )
+        cls = ["fig", f"fig-{f.kind}"] + (["fig-counted"] if counted else ["fig-not-counted"])
+        marks.append(Mark(f.start, f.end, f.id, tip, f.id == selected, False, tuple(cls)))
+        if f.id == selected and f.sentence:
+            marks.append(Mark(f.sentence_start, f.sentence_start + len(f.sentence), f.id, "", True, True))
+    return marks
+
+
+ARTICLE_CSS = """
+.article-text { white-space: pre-wrap; line-height: 2; font-size: 1.08rem; unicode-bidi: plaintext;
+  padding: 0.5rem 1rem; border: 1px solid rgba(128,128,128,.3); border-radius: .5rem; max-height: 70vh; overflow-y: auto; }
+.article-text mark.fig { background: #ffe08a; color: inherit; padding: 0 .15em; border-radius: .2em; }
+.article-text mark.fig-toll { background: #f7c6c0; }
+.article-text mark.fig-not-counted { background: #e3e3e3; }
+.article-text mark.selected { outline: 3px solid #d62728; background: #ffb347; }
+.article-text span.selected-sentence { background: rgba(255, 179, 71, .25); }
+"""
+
+
+def article_html(text: str, marks: Sequence[Mark], lang: str | None = "ar") -> str:
+    """The article as HTML: every character escaped, marks wrapped around their stretches.
+
+    The text is untrusted (an upload may contain ``<script>``): nothing from it is ever
+    interpreted as markup. Marks that fall outside the text are ignored."""
+    n = len(text)
+    valid = [m for m in marks if 0 <= m.start < m.end <= n]
+    cuts = sorted({0, n, *(m.start for m in valid), *(m.end for m in valid)})
+    out = []
+    first_piece: set[str] = set()
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        piece = html.escape(text[a:b], quote=False)
+        for m in sorted((m for m in valid if m.start <= a and b <= m.end and not m.sentence), key=lambda m: m.end - m.start):
+            cls = " ".join((*m.classes, "selected") if m.selected else m.classes)
+            attrs = f' class="{html.escape(cls)}" title="{html.escape(m.title)}" data-figure="{html.escape(m.figure_id)}"'
+            if m.figure_id not in first_piece:
+                attrs = f' id="{anchor_id(m.figure_id)}"' + attrs
+                first_piece.add(m.figure_id)
+            piece = f"<mark{attrs}>{piece}</mark>"
+        if any(m.sentence and m.start <= a and b <= m.end for m in valid):
+            piece = f'<span class="selected-sentence">{piece}</span>'
+        out.append(piece)
+    direction = "rtl" if (lang or "").startswith("ar") else "auto"
+    return (
+        f"<style>{ARTICLE_CSS}</style>"
+        f'<div class="article-text" dir="{direction}" lang="{html.escape(lang or "")}">{"".join(out)}</div>'
+    )
+
+
+def scroll_script(figure_id: str) -> str:
+    """A small script that scrolls the article view to a figure's mark (our code only, no user text)."""
+    target = json.dumps(anchor_id(figure_id))
+    return (
+        "<script>(function(){var n=0;function go(){var d=window.parent&&window.parent.document||document;"
+        f"var el=document.getElementById({target})||d.getElementById({target});"
+        "if(el){el.scrollIntoView({block:'center'});}else if(n++<40){setTimeout(go,100);}}go();})();</script>"
+    )
+
+
+# ---- samples -------------------------------------------------------------------------------------
+def sample_articles() -> list[tuple[bytes, str]]:
+    """The project's own sample articles (``data/samples/*.txt``) as (bytes, file name)."""
+    return [(p.read_bytes(), p.name) for p in sorted(SAMPLES_DIR.glob("*.txt"))]
+
+
+# ---- tables the pages show ----------------------------------------------------------------------
+def figure_summary(figures: Sequence[Any], lang: str = i18n.DEFAULT_LANG, limit: int = 6) -> str:
+    """"27 civilians killed; 7 children killed (of which)" — the numbers an upload found."""
+    parts = []
+    for f in figures[:limit]:
+        n = f.number_text if f.best is None else f.best
+        text = i18n.t(
+            "summary.figure", lang, n=n, group=i18n.label("group", f.group, lang),
+            status=i18n.label("status", f.status, lang),
+        )
+        if f.part_of:
+            text += " " + i18n.t("summary.part", lang)
+        elif f.same_as:
+            text += " " + i18n.t("summary.repeat", lang)
+        elif f.kind != "incident":
+            text += " " + i18n.t("summary.kind", lang, kind=i18n.label("kind", f.kind, lang))
+        parts.append(text)
+    if len(figures) > limit:
+        parts.append(i18n.t("summary.more", lang, n=len(figures) - limit))
+    return "; ".join(parts)
+
+
+def article_link(article_id: str, figure_id: str | None = None) -> str:
+    """Relative address of the article view (deep link), optionally marking one figure."""
+    from urllib.parse import urlencode
+
+    q = {"article": article_id}
+    if figure_id:
+        q["figure"] = figure_id
+    return "articles?" + urlencode(q)
+
+
+def _range_text(lo: Any, best: Any, hi: Any, number_text: str | None = None) -> str:
+    if best is None or pd.isna(best):
+        return number_text or ""
+    lo = best if lo is None or pd.isna(lo) else lo
+    hi = best if hi is None or pd.isna(hi) else hi
+    return f"{int(best)}" if lo == hi == best else f"{int(best)} ({int(lo)}–{int(hi)})"
+
+
+def behind_table(df: pd.DataFrame, lang: str = i18n.DEFAULT_LANG) -> pd.DataFrame:
+    """The figures behind a chart point, as the page shows them (one row per figure)."""
+    lab = i18n.label
+    rows = []
+    for r in df.to_dict("records"):
+        rows.append({
+            i18n.t("col.count", lang): _range_text(r.get("min"), r.get("best"), r.get("max"), r.get("number_text")),
+            i18n.t("col.group", lang): lab("group", r.get("group"), lang),
+            i18n.t("col.kind", lang): lab("kind", r.get("kind"), lang),
+            i18n.t("col.date", lang): r.get("date") or i18n.t("common.date_unknown", lang),
+            i18n.t("col.place", lang): _na(r.get("place")) or i18n.t("common.not_stated", lang),
+            i18n.t("col.perpetrator", lang): lab("perpetrator", _na(r.get("perpetrator")), lang),
+            i18n.t("col.source", lang): lab("source", _na(r.get("source")), lang),
+            i18n.t("col.sentence", lang): r.get("sentence"),
+            i18n.t("col.outlet", lang): _na(r.get("outlet")) or "",
+            i18n.t("col.title", lang): _na(r.get("title")) or "",
+            i18n.t("col.link", lang): article_link(r["article_id"], r.get("figure_id")),
+        })
+    return pd.DataFrame(rows)
+
+
+def figure_table(figures: Sequence[Any], lang: str = i18n.DEFAULT_LANG) -> pd.DataFrame:
+    """An article's figures, in text order: what was read and how the chart treats it."""
+    lab = i18n.label
+    rows = []
+    for f in figures:
+        if f.part_of:
+            counted = i18n.t("counted.part", lang, parent=f.part_of)
+        elif f.same_as:
+            counted = i18n.t("counted.repeat", lang, other=f.same_as)
+        elif f.kind != "incident":
+            counted = i18n.t(f"counted.{f.kind}", lang)
+        elif f.best is None:
+            counted = i18n.t("counted.vague", lang)
+        else:
+            counted = i18n.t("counted.yes", lang)
+        rows.append({
+            i18n.t("col.id", lang): f.id,
+            i18n.t("col.number", lang): f.number_text,
+            i18n.t("col.count", lang): _range_text(f.min, f.best, f.max, f.number_text),
+            i18n.t("col.status", lang): lab("status", f.status, lang),
+            i18n.t("col.group", lang): lab("group", f.group, lang),
+            i18n.t("col.kind", lang): lab("kind", f.kind, lang),
+            i18n.t("col.counted", lang): counted,
+            i18n.t("col.date", lang): f.date or i18n.t("common.date_unknown", lang),
+            i18n.t("col.place", lang): f.place or i18n.t("common.not_stated", lang),
+            i18n.t("col.perpetrator", lang): lab("perpetrator", f.perpetrator, lang),
+            i18n.t("col.source", lang): lab("source", f.source, lang),
+        })
+    return pd.DataFrame(rows)
+
+
+def articles_table(df: pd.DataFrame, lang: str = i18n.DEFAULT_LANG) -> pd.DataFrame:
+    """The searchable article list: title, outlet, date, figures found, link to the view."""
+    out = pd.DataFrame({
+        i18n.t("col.title", lang): df["title"].fillna("").astype(str),
+        i18n.t("col.outlet", lang): df["outlet"].fillna("").astype(str),
+        i18n.t("col.published", lang): [(_as_date(d) or "") and _as_date(d).isoformat() for d in df["published"]],
+        i18n.t("col.figures", lang): df["figures"].astype(int),
+        i18n.t("col.link", lang): [article_link(a) for a in df["id"]],
+    })
+    return out
+
+
+def _na(v: Any) -> Any:
+    if v is None or v is pd.NaT:
+        return None
+    try:
+        if pd.isna(v):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return v

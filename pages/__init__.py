@@ -1,0 +1,1 @@
+"""The dashboard's pages (listed in ``dashboard.py``) and the helpers they share."""

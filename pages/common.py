@@ -1,0 +1,130 @@
+"""What every page shares: the cached database, cached queries, the interface language.
+
+Streamlit caching lives here, never in `core/`: `st.cache_resource` holds the one `Store` of the
+process (per database file), `st.cache_data` holds query results keyed by the filters. After an
+upload, `refresh()` clears the query caches so every chart shows the new figures.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from core import i18n, store, trends
+
+LANG_KEY = "lang"
+
+
+def lang() -> str:
+    """The interface language chosen in the sidebar (English until one is chosen)."""
+    value = st.session_state.get(LANG_KEY) or i18n.DEFAULT_LANG
+    return value if value in i18n.languages() else i18n.DEFAULT_LANG
+
+
+def t(key: str, **values: object) -> str:
+    """A message in the interface language (plain text: for widgets, tables and charts)."""
+    return i18n.t(key, lang(), **values)
+
+
+def md(key: str, **values: object) -> str:
+    """A message for Markdown elements; the values (user text) are escaped."""
+    return i18n.md(key, lang(), **values)
+
+
+@st.cache_resource(show_spinner=False)
+def _open_store(path: str) -> store.Store:
+    return store.Store.open(path)
+
+
+def get_store() -> store.Store:
+    """The database of this process ($CASUALTY_DB or data/casualties.duckdb).
+
+    If another program holds the file, the page says so in one sentence and stops."""
+    path = str(store.resolve_path())
+    try:
+        return _open_store(path)
+    except store.DatabaseLockedError:
+        st.error(md("error.db_locked", path=path))
+        st.stop()
+    except store.StoreError as err:
+        st.error(md("error.db_open", path=path, reason=err))
+        st.stop()
+    raise AssertionError("unreachable")
+
+
+def refresh() -> None:
+    """Forget cached query results (after an upload)."""
+    st.cache_data.clear()
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def article_count(path: str) -> int:
+    return store.article_count(get_store())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def weekly(path: str, f: trends.Filters) -> pd.DataFrame:
+    return store.weekly_totals(get_store(), f)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def tolls(path: str, f: trends.Filters) -> pd.DataFrame:
+    return store.toll_markers(get_store(), f)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def notes(path: str, f: trends.Filters) -> dict[str, int]:
+    return store.trend_notes(get_store(), f)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def options(path: str) -> dict:
+    return store.filter_options(get_store())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def articles(path: str, search: str) -> pd.DataFrame:
+    return store.list_articles(get_store(), search)
+
+
+def db_path() -> str:
+    return str(get_store().path)
+
+
+def load_samples_button(key: str) -> None:
+    """The empty state's way in: a button that loads the project's own sample articles."""
+    if st.button(t("empty.load_samples"), key=key, type="primary"):
+        with st.spinner(t("empty.loading_samples")):
+            from core import ingest
+
+            results = ingest.ingest_many(get_store(), trends.sample_articles())
+        refresh()
+        added = sum(r.status == "added" for r in results)
+        failed = [r for r in results if r.status == "error"]
+        st.session_state["samples_loaded"] = added
+        for r in failed:
+            st.error(md("upload.refused", name=r.filename or "", reason=r.message))
+        if not failed:
+            st.rerun()
+
+
+# ---- display functions for widgets (top-level, so session state can pickle them) ----------------
+def fmt_label(kind: str, lang: str, key: str) -> str:
+    """A data key's display name; `trends.NOT_STATED` reads "not stated"."""
+    return i18n.t("common.not_stated", lang) if key == trends.NOT_STATED else i18n.label(kind, key, lang)
+
+
+def fmt_message(prefix: str, lang: str, key: str) -> str:
+    return i18n.t(f"{prefix}.{key}", lang)
+
+
+def fmt_place(lang: str, names: dict[str, str], key: str) -> str:
+    return i18n.t("common.not_stated", lang) if key == trends.NOT_STATED else str(names.get(key) or key)
+
+
+def fmt_week(lang: str, iso: str) -> str:
+    return i18n.t("trends.week_of", lang, date=trends.short_date(iso, lang))
+
+
+def fmt_language(key: str) -> str:
+    return i18n.t(f"language.{key}", key)

@@ -1,0 +1,176 @@
+"""The sidebar of every page: add articles, and the filters shared by all pages.
+
+The filter widgets are bound to the URL (``bind="query-params"``), so a view can be shared by
+copying the address, and keep their value across pages (``persist_state="session"``). Each widget
+owns its key below; `filters()` reads them back, validated, as one `core.trends.Filters`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import partial
+
+import streamlit as st
+
+from core import i18n, trends
+from pages import common
+
+UPLOAD_TYPES = ["txt", "html", "htm", "docx", "pdf"]
+RESULTS_KEY = "upload_results"
+# Widget keys double as URL parameter names.
+K_DATES, K_GROUPS, K_PERPS, K_PLACES, K_SOURCES, K_KINDS, K_STATUS = (
+    "dates", "group", "perpetrator", "place", "source", "kinds", "status",
+)
+_BOUND = {"bind": "query-params", "persist_state": "session"}
+
+
+def show() -> None:
+    """Draw the sidebar: upload panel and filters (the language picker comes first, see
+    `language_picker`)."""
+    with st.sidebar:
+        _upload_panel()
+        _filters_panel()
+
+
+# ---- upload ---------------------------------------------------------------------------------------
+def _upload_panel() -> None:
+    t = common.t
+    st.header(t("upload.header"))
+    with st.form("upload_form", clear_on_submit=True, border=False):
+        files = st.file_uploader(
+            t("upload.files"), type=UPLOAD_TYPES, accept_multiple_files=True, key="upload_files",
+            help=t("upload.files_help"),
+        )
+        pasted = st.text_area(t("upload.paste"), key="upload_paste", height=90)
+        with st.expander(t("upload.batch_details")):
+            published = st.date_input(t("upload.published"), value=None, key="upload_published")
+            outlet = st.text_input(t("upload.outlet"), key="upload_outlet")
+            url = st.text_input(t("upload.url"), key="upload_url")
+        submitted = st.form_submit_button(t("upload.submit"), type="primary", use_container_width=True)
+    if submitted:
+        if not files and not (pasted or "").strip():
+            st.warning(t("upload.nothing"))
+        else:
+            st.session_state[RESULTS_KEY] = _ingest(files or [], pasted, published, outlet, url)
+            common.refresh()
+    _show_results(st.session_state.get(RESULTS_KEY) or [])
+
+
+def _ingest(files: list, pasted: str | None, published: dt.date | None, outlet: str, url: str) -> list[dict]:
+    """Store the batch through `core.ingest`, with a progress bar; results as plain dicts."""
+    from core import ingest
+
+    db = common.get_store()
+    total = len(files) + (1 if (pasted or "").strip() else 0)
+    bar = st.progress(0.0, text=common.t("upload.progress", done=0, total=total))
+
+    def progress(done: int, _total: int | None, name: str | None) -> None:
+        bar.progress(min(done / total, 1.0), text=common.t("upload.progress", done=done, total=total))
+
+    results = ingest.ingest_many(
+        db, ((f.getvalue(), f.name) for f in files), published, outlet.strip() or None, url.strip() or None,
+        progress=progress,
+    )
+    if (pasted or "").strip():
+        results.append(ingest.ingest_text(db, pasted, published, outlet.strip() or None, url.strip() or None))
+        progress(total, total, None)
+    bar.empty()
+    return [
+        {
+            "status": r.status, "name": r.filename or common.t("upload.pasted_name"), "message": r.message,
+            "article_id": r.article_id, "figures": trends.figure_summary(r.figures, common.lang()),
+            "n": len(r.figures),
+        }
+        for r in results
+    ]
+
+
+def _show_results(results: list[dict]) -> None:
+    md = common.md
+    for r in results:
+        if r["status"] == "added":
+            if r["n"]:
+                st.success(md("upload.added", name=r["name"], n=r["n"], figures=r["figures"]))
+            else:
+                st.success(md("upload.added_none", name=r["name"]))
+        elif r["status"] == "duplicate":
+            st.info(md("upload.duplicate", name=r["name"]))
+        else:
+            st.error(md("upload.refused", name=r["name"], reason=r["message"]))
+        if r.get("article_id") and r["status"] != "error":
+            st.page_link(
+                "pages/articles.py", label=common.t("upload.open_article"), icon=":material/article:",
+                query_params={"article": r["article_id"]},
+            )
+
+
+# ---- filters ----------------------------------------------------------------------------------------
+def _filters_panel() -> None:
+    t, lang = common.t, common.lang()
+    opts = common.options(common.db_path())
+    st.header(t("filters.header"))
+    st.date_input(t("filters.dates"), value=(), key=K_DATES, format="YYYY-MM-DD", **_BOUND)
+    st.multiselect(
+        t("filters.groups"), list(trends.GROUP_SERIES), key=K_GROUPS,
+        format_func=partial(common.fmt_label, "group", lang), placeholder=t("filters.all"), **_BOUND,
+    )
+    st.multiselect(
+        t("filters.perpetrators"), opts["perpetrators"], key=K_PERPS, placeholder=t("filters.all"),
+        format_func=partial(common.fmt_label, "perpetrator", lang), **_BOUND,
+    )
+    places = opts["places"]
+    st.multiselect(
+        t("filters.places"), list(places), key=K_PLACES, placeholder=t("filters.all"),
+        format_func=partial(common.fmt_place, lang, places), **_BOUND,
+    )
+    st.multiselect(
+        t("filters.sources"), opts["sources"], key=K_SOURCES, placeholder=t("filters.all"),
+        format_func=partial(common.fmt_label, "source", lang), **_BOUND,
+    )
+    st.radio(
+        t("filters.kinds"), list(trends.KINDS), key=K_KINDS, format_func=partial(common.fmt_message, "filters.kinds", lang),
+        horizontal=True, **_BOUND,
+    )
+    st.button(t("filters.reset"), key="filters_reset", on_click=_reset)
+
+
+def _reset() -> None:
+    st.session_state[K_DATES] = ()
+    for k in (K_GROUPS, K_PERPS, K_PLACES, K_SOURCES):
+        st.session_state[k] = []
+    st.session_state[K_KINDS] = "both"
+
+
+def filters(status: str | None = None) -> trends.Filters:
+    """The current filters (as the sidebar widgets hold them), validated.
+
+    An invalid combination (a range that ends before it starts) shows one error and falls back
+    to no date range."""
+    ss = st.session_state
+    values = dict(
+        status=status or ss.get(K_STATUS) or "killed",
+        kinds=ss.get(K_KINDS) or "both",
+        dates=ss.get(K_DATES) or (),
+        groups=ss.get(K_GROUPS) or (),
+        perpetrators=ss.get(K_PERPS) or (),
+        places=ss.get(K_PLACES) or (),
+        sources=ss.get(K_SOURCES) or (),
+    )
+    try:
+        return trends.filters_from_values(**values)
+    except trends.FilterError:
+        st.error(common.t("filters.bad_dates"))
+        values["dates"] = ()
+        return trends.filters_from_values(**values)
+
+
+# ---- language ---------------------------------------------------------------------------------------
+def language_picker() -> None:
+    """The interface language; drawn before the navigation so page titles use it too."""
+    langs = i18n.languages()
+    if len(langs) < 2:
+        return
+    st.sidebar.selectbox(
+        common.t("sidebar.language"), langs, key=common.LANG_KEY,
+        format_func=common.fmt_language, **_BOUND,
+    )

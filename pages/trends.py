@@ -1,0 +1,88 @@
+"""Trends: weekly killed (or injured) by victim group, each figure counted once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import partial
+
+import streamlit as st
+
+from core import store, trends
+from pages import common, sidebar
+
+t, md = common.t, common.md
+lang = common.lang()
+CHART_KEY, PICK_WEEK, PICK_SERIES = "trend_chart", "pick_week", "pick_series"
+
+
+def _on_chart_select() -> None:
+    """A click on the chart chooses the week and series listed under it."""
+    state = st.session_state.get(CHART_KEY) or {}
+    pick = trends.pick_from_selection((state.get("selection") or {}).get("points"))
+    if pick:
+        st.session_state[PICK_WEEK] = pick[0].isoformat()
+        st.session_state[PICK_SERIES] = pick[1]
+
+
+st.title(t("trends.title"))
+st.caption(t("trends.caption"))
+path = common.db_path()
+
+if common.article_count(path) == 0:
+    st.info(t("empty.trends"))
+    common.load_samples_button("samples_trends")
+    st.stop()
+
+status = st.segmented_control(
+    t("trends.status"), list(trends.STATUSES), key=sidebar.K_STATUS, default="killed", required=True,
+    format_func=partial(common.fmt_label, "status", lang), bind="query-params",
+)
+f = sidebar.filters(status=status)
+weekly = common.weekly(path, f)
+tolls = common.tolls(path, f)
+notes = common.notes(path, f)
+
+if weekly.empty and tolls.empty:
+    st.info(t("trends.no_match"))
+else:
+    total = trends.totals(weekly)
+    c1, c2, c3 = st.columns(3)
+    c1.metric(t(f"trends.metric_total.{f.status}"), f"{total['best']:,}")
+    c2.metric(t("trends.metric_range"), f"{total['low']:,}–{total['high']:,}")
+    c3.metric(t("trends.metric_tolls"), f"{len(tolls):,}")
+    st.plotly_chart(
+        trends.chart(weekly, tolls, f.status, lang), key=CHART_KEY, on_select=_on_chart_select,
+        selection_mode="points", config={"displaylogo": False},
+    )
+
+if notes["undated"] or notes["vague"] or notes["undated_tolls"]:
+    st.caption(t("trends.notes", undated=notes["undated"], undated_sum=notes["undated_sum"],
+                 vague=notes["vague"], undated_tolls=notes["undated_tolls"]))
+
+with st.expander(t("trends.how_title")):
+    st.markdown(t("trends.how_body"))
+
+# ---- the figures behind a point ------------------------------------------------------------------
+st.subheader(t("trends.behind_title"))
+weeks = sorted({*map(dt.date.isoformat, weekly["week"]), *map(dt.date.isoformat, tolls["week"])}, reverse=True)
+series_options = [trends.TOTAL, *trends.GROUP_SERIES, *trends.OF_WHICH, trends.TOLL, "undated", "vague"]
+c1, c2 = st.columns(2)
+week = c1.selectbox(
+    t("trends.pick_week"), weeks, key=PICK_WEEK, index=None, placeholder=t("trends.pick_week_placeholder"),
+    format_func=partial(common.fmt_week, lang),
+)
+series = c2.selectbox(
+    t("trends.pick_series"), series_options, key=PICK_SERIES, format_func=partial(common.fmt_message, "series", lang),
+)
+if week is None and series not in ("undated", "vague"):
+    st.caption(t("trends.behind_hint"))
+else:
+    picked = dt.date.fromisoformat(week) if week else None
+    rows = store.figures_behind(common.get_store(), f, picked, series)
+    if rows.empty:
+        st.info(t("trends.behind_none"))
+    else:
+        st.dataframe(
+            trends.behind_table(rows, lang), hide_index=True, key="behind_table",
+            column_config={t("col.link"): st.column_config.LinkColumn(display_text=t("col.link_text"))},
+        )

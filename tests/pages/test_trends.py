@@ -1,0 +1,119 @@
+"""The trends page under AppTest, on an empty and on a populated database (no mocks).
+
+The populated database is described in `tests/pages/population.py`: what the chart must add up
+and what it must leave out.
+"""
+
+from __future__ import annotations
+
+from core import i18n
+from tests.pages import population as pop
+from tests.pages.apptest import app, texts
+
+
+def _metric(at, label_key: str) -> str:
+    label = i18n.t(label_key)
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_empty_database_says_how_to_add_articles(empty_db):
+    at = app()
+    assert not at.exception
+    assert texts(at.title) == [i18n.t("trends.title")]
+    assert i18n.t("empty.trends") in texts(at.info)
+    assert i18n.t("empty.load_samples") in [b.label for b in at.button]
+    assert not at.get("plotly_chart")
+
+
+def test_chart_adds_each_killed_figure_once(populated_db):
+    at = app()
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == 1
+    assert _metric(at, "trends.metric_total.killed") == f"{pop.TOTAL_KILLED:,}"
+    assert _metric(at, "trends.metric_range") == "{:,}–{:,}".format(*pop.TOTAL_RANGE)
+    assert _metric(at, "trends.metric_tolls") == "1"
+
+
+def test_undated_and_vague_figures_are_reported_not_dropped(populated_db):
+    at = app()
+    note = i18n.t("trends.notes", undated=1, undated_sum=3, vague=1, undated_tolls=0)
+    assert note in texts(at.caption)
+
+
+def test_injured_switch_shows_injured(populated_db):
+    at = app()
+    at.segmented_control(key="status").set_value("injured").run()
+    assert not at.exception
+    assert _metric(at, "trends.metric_total.injured") == f"{pop.TOTAL_INJURED:,}"
+
+
+def test_group_filter_in_sidebar_narrows_the_chart(populated_db):
+    at = app()
+    at.sidebar.multiselect(key="group").set_value(["fighters"]).run()
+    assert not at.exception
+    assert _metric(at, "trends.metric_total.killed") == f"{pop.FIGHTERS:,}"
+
+
+def test_shared_link_with_filters_opens_the_same_view(populated_db):
+    at = app(query_params={"group": "fighters"})
+    assert not at.exception
+    assert at.sidebar.multiselect(key="group").value == ["fighters"]
+    assert _metric(at, "trends.metric_total.killed") == f"{pop.FIGHTERS:,}"
+
+
+def test_tolls_only_shows_no_sum_but_the_toll_marker(populated_db):
+    at = app()
+    at.sidebar.radio(key="kinds").set_value("tolls").run()
+    assert not at.exception
+    assert _metric(at, "trends.metric_total.killed") == "0"
+    assert _metric(at, "trends.metric_tolls") == "1"
+
+
+def test_filter_matching_nothing_says_so(populated_db):
+    at = app()
+    at.sidebar.multiselect(key="perpetrator").set_value(["regime"]).run()
+    at.sidebar.multiselect(key="source").set_value(["SOHR"]).run()
+    assert not at.exception
+    assert i18n.t("trends.no_match") in texts(at.info)
+
+
+def test_choosing_a_week_lists_the_figures_behind_it(populated_db):
+    at = app()
+    at.selectbox(key="pick_week").set_value("2017-08-14").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    counts = sorted(table[i18n.t("col.count")])
+    assert counts == ["20", "30 (30–35)", "7"]
+    links = list(table[i18n.t("col.link")])
+    assert "articles?article=a2&figure=f2" in links
+
+
+def test_of_which_children_lists_the_part_not_the_total(populated_db):
+    at = app()
+    at.selectbox(key="pick_week").set_value("2017-08-07").run()
+    at.selectbox(key="pick_series").set_value("of_which_children").run()
+    table = at.dataframe[0].value
+    assert list(table[i18n.t("col.count")]) == ["4"]
+    assert list(table[i18n.t("col.group")]) == ["children"]
+
+
+def test_date_unknown_figures_are_listed(populated_db):
+    at = app()
+    at.selectbox(key="pick_series").set_value("undated").run()
+    table = at.dataframe[0].value
+    assert list(table[i18n.t("col.count")]) == ["3"]
+    assert list(table[i18n.t("col.date")]) == [i18n.t("common.date_unknown")]
+
+
+def test_hostile_article_text_stays_plain_text_in_the_table(populated_db):
+    at = app()
+    at.selectbox(key="pick_week").set_value("2017-09-04").run()
+    table = at.dataframe[0].value
+    assert list(table[i18n.t("col.title")]) == [pop.HOSTILE_TITLE]
+    assert not at.get("html")
+    assert not [m for m in at.markdown if "onerror" in m.value]
+
+
+def test_how_the_chart_counts_is_explained(populated_db):
+    at = app()
+    assert i18n.t("trends.how_title") in [e.label for e in at.main.expander]
