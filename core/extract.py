@@ -136,7 +136,10 @@ class _Context:
             self.at[name] = cover
         self.sent_of, self.sentences = self._sentences()
         self.dates = [d for d in _safe(dates_mod.find_dates, text, published)]
-        self.places = [p for p in _safe(places.find_places, text)]
+        actors = [(m.start, m.end) for m in self.mentions["actors"]]
+        self.places = [  # «قوات سوريا الديمقراطية» names an actor, not the country
+            p for p in _safe(places.find_places, text) if not any(a <= p.start and p.end <= b for a, b in actors)
+        ]
         self.date_toks = [self.tok_range(d.start, d.end) for d in self.dates]
         self.place_toks = [self.tok_range(p.start, p.end) for p in self.places]
 
@@ -282,9 +285,12 @@ def _fate_near(ctx: _Context, i: int, j: int, lo: int, hi: int) -> bool:
             if f and f.attrs.get("role") == "fate":
                 return True
     k = j
-    for _ in range(2):
+    for _ in range(4):
         if k >= hi or ctx.tokens[k].text in _CLAUSE_PUNCT:
             break
+        if ctx.tokens[k].text in ("have", "has", "had", "been", "were", "was", "are", "still", "remain"):
+            k += 1
+            continue
         f = ctx.m("non_casualty", k)
         if f and f.attrs.get("role") == "fate":
             return True
@@ -340,6 +346,12 @@ def _status_of(ctx: _Context, i: int, j: int, lo: int, hi: int, noun: Mention | 
         if v2 and v2.attrs.get("status") and v2.attrs["status"] != noun.attrs["status"] and ctx.tokens[k].text.startswith("و"):
             return "killed_or_injured", "noun"
         return noun.attrs["status"], "noun"
+    k = j
+    while k < hi and ctx.tokens[k].text in ("were", "was", "have", "has", "had", "been", "being", "are", "قد"):
+        k += 1
+    close = ctx.m("casualty_terms", k) if k < hi and k - j <= 3 else None
+    if close and close.i == k and close.attrs.get("position") in ("after", "any") and not ctx.tokens[k].text.startswith("و"):
+        return close.attrs["status"], "right"  # "twelve people were wounded", «10 مدنيين استشهدوا»
     left = _left_trigger(ctx, i, lo)
     if left:
         return left.attrs["status"], "left"
@@ -627,12 +639,15 @@ def _link_parts(ctx: _Context, cands: list[Cand]) -> None:
 
 
 def _only_conjunction_between(ctx: _Context, a: int, b: int) -> bool:
-    """True when tokens [a, b) hold only a comma, «و», qualifiers or descriptions of the noun."""
-    if b < a or b - a > 8:
+    """True when tokens [a, b) hold only a comma, «و» or a qualifier: «3 أطفال و4 مواطنات»."""
+    if b < a or b - a > 6:
         return False
-    if ctx.tokens[b].text.startswith("و") or (b > 0 and ctx.tokens[b - 1].text in ("و", "and", ",", "،")):
-        return True
-    return False
+    for k in range(a, b):
+        t = ctx.tokens[k]
+        if t.kind == "punct" or t.text in ("و", "and", "على", "علي", "الاقل", "ما", "لا", "يقل", "عن", "at", "least"):
+            continue
+        return False
+    return ctx.tokens[b].text.startswith("و") or (b > 0 and ctx.tokens[b - 1].text in ("و", "and", ",", "،"))
 
 
 def _latest_head_before(cands: list[Cand], c: Cand) -> Cand | None:
@@ -1083,9 +1098,7 @@ def _share_attributes(ctx: _Context, cands: list[Cand]) -> None:
     for c in cands:
         if c.group == "people" and not c.group_from_noun:
             p = c.parent
-            if p is not None and p.group == "civilians":
-                c.group = "civilians"
-            elif explicit and explicit <= {"civilians", "children", "women"} and "civilians" in explicit:
+            if p is not None and p.group == "civilians" and explicit:
                 c.group = "civilians"
     art_src = _article_source(ctx)
     art_perp = _article_perpetrator(ctx, cands)
@@ -1159,11 +1172,11 @@ def extract(text: str, published: dt.date | None = None, lang: str | None = None
         if c.parent is None:
             _place(ctx, cands, c)
     _link_repeats(cands)
-    _sum_breakdowns(cands)
     for c in cands:
         if c.parent is None:
             _kind(ctx, cands, c)
     _continue_tolls(ctx, cands)
+    _sum_breakdowns(cands)
     _group_breakdowns(cands)
     _mark_superseded(ctx, cands)
     for c in cands:
