@@ -286,7 +286,7 @@ def test_txt_file_that_is_really_a_pdf_is_read_as_pdf():
 
 
 def test_txt_file_that_is_really_html_is_read_as_html():
-    raw = "<!DOCTYPE html><html><body><nav>الرئيسية</nav><p>{}</p></body></html>".format(AR_SENTENCE)
+    raw = f"<!DOCTYPE html><html><body><nav>الرئيسية</nav><p>{AR_SENTENCE}</p></body></html>"
     doc = decode.decode_upload(raw.encode(), "saved.txt")
     assert doc.format == "html" and doc.text == AR_SENTENCE
 
