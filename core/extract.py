@@ -105,6 +105,7 @@ class Cand:
     date_precision: str | None = None
     date_from: str | None = None
     place: places.PlaceMatch | None = None
+    place_span: tuple[int, int] | None = None  # when several coordinated places are named
     id: str = ""
     extra: dict = field(default_factory=dict)
 
@@ -790,8 +791,6 @@ def _window(ctx: _Context, cands: list[Cand], c: Cand, tight: bool = True) -> tu
         for o in cands:
             if o is c or o.sent != c.sent or o.parent is c or c.parent is o:
                 continue
-            if o.parent is not None and o.parent.sent == c.sent:
-                continue
             if o.tj <= c.ti:
                 lo = max(lo, o.tj)
             elif o.ti >= c.tj:
@@ -907,8 +906,8 @@ def _next_is_short_time(ctx: _Context, k: int) -> bool:
     return bool(u and u.key == "time" and ctx.tokens[k].text in ("ساعة", "ساعات", "hours", "hour", "يوم", "days", "day"))
 
 
-def _date(ctx: _Context, cands: list[Cand], c: Cand) -> None:
-    lo, hi = _window(ctx, cands, c)
+def _dates_in(ctx: _Context, c: Cand, lo: int, hi: int) -> tuple[dates_mod.DateMatch | None, dates_mod.DateMatch | None]:
+    """(best resolved date, «since» date) in tokens [lo, hi): explicit dates first, then nearest."""
     found = []
     since = None
     for d, (a, b) in zip(ctx.dates, ctx.date_toks, strict=True):
@@ -916,15 +915,22 @@ def _date(ctx: _Context, cands: list[Cand], c: Cand) -> None:
             if d.since:
                 since = d
                 continue
-            if d.range_start:
+            if d.range_start or not d.date:
                 continue
             dist = a - c.tj if a >= c.tj else c.ti - b
-            found.append((-_DATE_RANK.get(d.kind, 0) if d.date else 1, dist, d))
-    if found:
-        found.sort(key=lambda x: (x[0], x[1]))
-        d = found[0][2]
-        if d.date:
-            c.date, c.date_value, c.date_precision = d, d.date, d.precision
+            found.append((-_DATE_RANK.get(d.kind, 0), dist, d))
+    found.sort(key=lambda x: (x[0], x[1]))
+    return (found[0][2] if found else None), since
+
+
+def _date(ctx: _Context, cands: list[Cand], c: Cand) -> None:
+    d, since = _dates_in(ctx, c, *_window(ctx, cands, c))
+    if d is None and since is None:
+        d, since = _dates_in(ctx, c, *_window(ctx, cands, c, tight=False))
+    if d is not None:
+        c.date, c.date_value, c.date_precision = d, d.date, d.precision
+        if c.kind == "toll" and d.precision == "month":
+            c.date_value = _month_end(d.date, ctx.published)  # a toll is dated by the end of its period
     if since is not None:
         if c.kind == "toll" and since.date:
             c.date_from = since.date
@@ -935,17 +941,49 @@ def _date(ctx: _Context, cands: list[Cand], c: Cand) -> None:
         c.date_value, c.date_precision = ctx.published.isoformat(), "day"
 
 
-def _place(ctx: _Context, cands: list[Cand], c: Cand) -> None:
-    lo, hi = _window(ctx, cands, c)
+def _month_end(value: str, published: dt.date | None) -> str:
+    y, m = int(value[:4]), int(value[5:7])
+    last = (dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1))
+    if published and published < last:
+        last = published
+    return last.isoformat()
+
+
+def _best_place(ctx: _Context, c: Cand, lo: int, hi: int, right_only: bool = False) -> int | None:
     best = None
-    for p, (a, b) in zip(ctx.places, ctx.place_toks, strict=True):
-        if lo <= a < hi:
+    for n, (p, (a, b)) in enumerate(zip(ctx.places, ctx.place_toks, strict=True)):
+        if lo <= a < hi and (not right_only or a >= c.tj):
             dist = a - c.tj if a >= c.tj else c.ti - b
             key = (_PLACE_RANK.get(p.precision, 0) if not p.rural else 3, -abs(dist))
             if best is None or key > best[0]:
-                best = (key, p)
-    if best:
-        c.place = best[1]
+                best = (key, n)
+    return best[1] if best else None
+
+
+def _place(ctx: _Context, cands: list[Cand], c: Cand) -> None:
+    """The most precise place named in the figure's clause (then sentence), with the places
+    coordinated with it: «حارتي السخاني والبدو ومنطقة الحديقة البيضاء»."""
+    if c.kind == "toll":
+        n = _best_place(ctx, c, *_window(ctx, cands, c), right_only=True)
+    else:
+        n = _best_place(ctx, c, *_window(ctx, cands, c))
+        if n is None:
+            n = _best_place(ctx, c, *_window(ctx, cands, c, tight=False))
+    if n is None:
+        return
+    c.place = ctx.places[n]
+    last = n
+    while last + 1 < len(ctx.places):
+        _, b = ctx.place_toks[last]
+        a2, _ = ctx.place_toks[last + 1]
+        between = ctx.tokens[b:a2]
+        glued = a2 == b and ctx.tokens[a2].text.startswith("و")
+        if glued or (len(between) == 1 and between[0].text == "و"):
+            last += 1
+        else:
+            break
+    if last > n:
+        c.place_span = (ctx.places[n].start, ctx.places[last].end)
 
 
 def _agents(ctx: _Context, c: Cand, lo: int, hi: int) -> list[tuple[int, int, Mention, bool]]:
@@ -1055,11 +1093,12 @@ def _share_attributes(ctx: _Context, cands: list[Cand]) -> None:
     for c in cands:
         groups.setdefault(id(_root(c)), []).append(c)
     for members in groups.values():
-        place = max(
-            (m.place for m in members if m.place),
-            key=lambda p: _PLACE_RANK.get(p.precision, 0) if not p.rural else 3,
+        placed = max(
+            (m for m in members if m.place),
+            key=lambda m: _PLACE_RANK.get(m.place.precision, 0) if not m.place.rural else 3,
             default=None,
         )
+        place = placed.place if placed else None
         dated = sorted((m for m in members if m.date_value), key=lambda m: -_DATE_RANK.get(m.date.kind, 0) if m.date else 0)
         perp = next((m for m in members if m.perpetrator and m.perpetrator != "unknown"), None) or next(
             (m for m in members if m.perpetrator), None
@@ -1070,7 +1109,7 @@ def _share_attributes(ctx: _Context, cands: list[Cand]) -> None:
             if m.group == "people" and "civilians" in groups:
                 m.group = "civilians"
             if place and (m.place is None or _PLACE_RANK.get(place.precision, 0) > _PLACE_RANK.get(m.place.precision, 0)):
-                m.place = place
+                m.place, m.place_span = place, placed.place_span
             if dated and not m.date_value:
                 m.date, m.date_value, m.date_precision = dated[0].date, dated[0].date_value, dated[0].date_precision
             if perp and (m.perpetrator is None or (m.perpetrator == "unknown" and perp.perpetrator != "unknown" and not m.perp_mention)):
@@ -1085,7 +1124,7 @@ def _share_attributes(ctx: _Context, cands: list[Cand]) -> None:
         if c.kind == "incident" and p.kind != "incident":
             c.kind = p.kind
         if c.place is None:
-            c.place = p.place
+            c.place, c.place_span = p.place, p.place_span
         if c.date_value is None:
             c.date, c.date_value, c.date_precision, c.date_from = p.date, p.date_value, p.date_precision, p.date_from
         if c.perpetrator is None and not c.mixed_perpetrators:
@@ -1093,6 +1132,7 @@ def _share_attributes(ctx: _Context, cands: list[Cand]) -> None:
             c.mixed_perpetrators = p.mixed_perpetrators
         if c.source is None:
             c.source, c.source_mention = p.source, p.source_mention
+    _inherit_from_previous(cands)
     # a guessed group (قتلى، العشرات) takes the group of the victims the article is about
     explicit = {c.group for c in cands if c.group_from_noun}
     for c in cands:
@@ -1107,6 +1147,24 @@ def _share_attributes(ctx: _Context, cands: list[Cand]) -> None:
             c.source, c.source_mention = art_src.key, art_src
         if c.perpetrator is None and not c.mixed_perpetrators:
             c.perpetrator = art_perp or "unknown"
+
+
+def _inherit_from_previous(cands: list[Cand]) -> None:
+    """A report goes on about the same event until it names another: a count that names no place
+    or date takes those of the count before it («وأكدت المصادر استشهاد ثلاثين مدنيا» after «... في حي
+    التوسيعة اليوم الجمعة»). Tolls keep their own."""
+    prev: Cand | None = None
+    for c in cands:
+        if c.kind == "toll":
+            continue
+        if prev is not None and prev.kind != "toll":
+            if c.place is None and prev.place is not None:
+                c.place, c.place_span = prev.place, prev.place_span
+                c.extra["place_from_context"] = True
+            if c.date_value is None and prev.date_value is not None:
+                c.date, c.date_value, c.date_precision = prev.date, prev.date_value, prev.date_precision
+                c.extra["date_from_context"] = True
+        prev = c
 
 
 # ---- assembling ---------------------------------------------------------------------------------
@@ -1132,7 +1190,8 @@ def _to_figure(ctx: _Context, c: Cand) -> Figure:
         part_of=c.parent.id if c.parent else None, same_as=c.same.id if c.same else None,
         perpetrator=None if c.mixed_perpetrators else c.perpetrator, source=c.source,
         date=c.date_value, date_precision=c.date_precision, date_from=c.date_from,
-        place=c.place.text if c.place else None, place_id=c.place.place_id if c.place else None,
+        place=ctx.text[slice(*c.place_span)] if c.place_span else (c.place.text if c.place else None),
+        place_id=c.place.place_id if c.place else None,
         place_precision=c.place.precision if c.place else None,
         group_text=ctx.text[gm.start : gm.end] if gm else None, group_span=_span(gm),
         perpetrator_text=ctx.text[c.perp_mention.start : c.perp_mention.end] if c.perp_mention else None,
@@ -1140,7 +1199,7 @@ def _to_figure(ctx: _Context, c: Cand) -> Figure:
         source_text=ctx.text[c.source_mention.start : c.source_mention.end] if c.source_mention else None,
         source_span=_span(c.source_mention),
         date_text=c.date.text if c.date else None, date_span=(c.date.start, c.date.end) if c.date else None,
-        place_span=(c.place.start, c.place.end) if c.place else None,
+        place_span=c.place_span or ((c.place.start, c.place.end) if c.place else None),
         confidence=round(c.confidence, 2), rule_id=c.rule, extractor_version=version(), lang=c.lang,
         extra=dict(c.extra, kind_cue=c.kind_cue) if c.kind_cue else dict(c.extra),
     )
