@@ -1,0 +1,949 @@
+"""Place names in Arabic and English news text, matched against the project's gazetteer.
+
+The gazetteer is data in ``data/gazetteer/`` (see its README.md):
+
+- ``raqqa_districts.csv`` and ``syria_places.csv``: the shared gazetteer (copied, not edited);
+- ``place_kinds.csv``: what each row of those two files is (district, landmark, city, town, village),
+  its parent (``rq-city`` for quarters and landmarks, a governorate id for towns), and whether
+  the matcher uses it (``sp-raqqa`` duplicates ``rq-city``);
+- ``extra_places.csv``: the project's own rows (countries, governorates, countrysides, towns),
+  same columns plus ``kind`` and ``parent``;
+- ``extra_aliases.csv``: further spellings of existing rows;
+- ``ambiguous_aliases.csv``: aliases that are also ordinary words or other places, each with what
+  it ``needs`` to count (``prefix``: a prefix word such as حي/مدينة before it; ``context``: a
+  preposition or direction before it; ``raqqa``: the same text also names Raqqa; ``never``) and
+  words that cancel it when they follow (``not_before``: الطبقة الثانية is a floor, not Tabqa).
+
+Words around place names (حي, مدينة, ريف, prepositions, adjectives of direction, stop words) are
+the lexicon ``data/lexicon/place_prefixes.json``.
+
+How matching works: the text is normalised (`core.normalize`) and split into tokens once; every
+alias is indexed at load time as a tuple of normalised tokens (Arabic) or folded lower-case words
+(English), so `find_places` scans the tokens once, trying at each position the longest alias
+(up to a few tokens), a prefix word followed by an alias, or a prefix word followed by an
+unknown name (``قرية فتاتيش`` gives a match with ``place_id`` None). Glued و/ف and ب/ل/ك are
+stripped from the first word (بالرقة, وبحي الدرعية) and left out of the span; for ``للرقة``
+the span starts at the second ل, which stands for the article.
+
+>>> [(m.text, m.place_id) for m in find_places("قتل مدنيان في حي الدرعية بالرقة")]
+[('حي الدرعية', 'nb-dariya'), ('الرقة', 'rq-city')]
+>>> [(m.text, m.place_id, m.rural) for m in find_places("غارة على ريف الرقة الشمالي")]
+[('ريف الرقة الشمالي', 'rg-raqqa', True)]
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from core import lexicon
+from core.normalize import Normalized, norm, normalize
+
+log = logging.getLogger(__name__)
+
+GAZETTEER_DIR = Path(__file__).resolve().parent.parent / "data" / "gazetteer"
+PREFIX_LEXICON = "place_prefixes"
+
+KINDS = ("district", "landmark", "city", "town", "village", "governorate", "country", "region")
+NEEDS = ("prefix", "context", "raqqa", "never")
+_BASE_COLUMNS = ("id", "name_ar", "name_en", "aliases_ar", "aliases_en", "lat", "lon", "precision", "source")
+# A place in one of these counts as "the text names Raqqa" for aliases that need it.
+_RAQQA_ROOTS = ("rq-city", "gv-raqqa", "rg-raqqa")
+_MAX_UNKNOWN_LIST = 8
+
+
+class GazetteerError(ValueError):
+    """A gazetteer data file is missing, malformed or inconsistent."""
+
+
+@dataclass(frozen=True)
+class Place:
+    """One gazetteer row."""
+
+    id: str
+    name_ar: str
+    name_en: str
+    lat: float | None
+    lon: float | None
+    precision: (
+        str  # 'district' | 'landmark' | 'city' | 'town' | 'village' | 'governorate' | 'country' | 'region'
+    )
+    coord_precision: str | None  # the gazetteer's exact / approx, None without a coordinate
+    parent: str | None
+    source: str
+
+
+@dataclass(frozen=True)
+class PlaceMatch:
+    """A place named in a text. ``start``/``end`` index the text as given to `find_places`."""
+
+    start: int
+    end: int
+    text: str
+    place_id: str | None
+    precision: str
+    rural: bool
+    lang: str
+
+
+# --------------------------------------------------------------------------------------------
+# Tokens
+
+_TOKEN_RE = re.compile(
+    r"(?P<ar>[\u0621-\u063A\u0641-\u064A\u066E-\u06D3]+)"
+    r"|(?P<en>[A-Za-z\u00C0-\u024F\u1E00-\u1EFF]+)"
+    r"|(?P<num>\d+)"
+    r"|(?P<punct>[^\s\w]|_)"
+)
+_CONJ = "وف"
+_PREP = "بلك"
+
+
+@dataclass(frozen=True)
+class _Tok:
+    text: str  # normalised Arabic, or folded lower-case Latin
+    kind: str  # ar | en | num | punct
+    start: int  # offsets in the normalised text
+    end: int
+
+
+def _fold_latin(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+_WORD_JOINERS = "-'’‘`ʿʾ‐‑"
+
+
+def _tokens(text: str) -> list[_Tok]:
+    out: list[_Tok] = []
+    for m in _TOKEN_RE.finditer(text):
+        kind = m.lastgroup or "punct"
+        raw = m.group()
+        if (
+            kind == "punct"
+            and raw in _WORD_JOINERS
+            and out
+            and out[-1].kind == "en"
+            and out[-1].end == m.start()
+            and m.end() < len(text)
+            and text[m.end()].isalpha()
+            and text[m.end()].isascii()
+        ):
+            continue  # Deir ez-Zor, Dar'iya: the joiner is not a token of its own
+        out.append(_Tok(_fold_latin(raw) if kind == "en" else raw, kind, m.start(), m.end()))
+    return out
+
+
+def _alias_tokens(alias: str) -> tuple[str, ...]:
+    return tuple(t.text for t in _tokens(norm(alias)) if t.kind != "punct" or t.text in "&")
+
+
+@lru_cache(maxsize=65536)
+def _glue_forms(word: str) -> tuple[tuple[str, int, bool], ...]:
+    """(form, characters stripped, a preposition was stripped) for an Arabic word, word itself first."""
+    forms = [(word, 0, False)]
+    bases = [(word, 0)]
+    if len(word) > 3 and word[0] in _CONJ:
+        bases.append((word[1:], 1))
+        forms.append((word[1:], 1, False))
+    for base, cut in bases:
+        if len(base) > 3 and base.startswith("لل"):
+            forms.append(("ال" + base[2:], cut + 1, True))
+        elif len(base) > 3 and base[0] in _PREP:
+            forms.append((base[1:], cut + 1, True))
+    return tuple(forms)
+
+
+def _strip_al(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    if tokens and len(tokens[0]) > 3 and tokens[0].startswith("ال"):
+        return (tokens[0][2:],) + tokens[1:]
+    return tokens
+
+
+# --------------------------------------------------------------------------------------------
+# Loading
+
+
+@dataclass(frozen=True)
+class _Alias:
+    place_id: str
+    tokens: tuple[str, ...]
+    lang: str
+    needs: frozenset[str]
+    not_before: frozenset[str]
+    prefixed: bool  # the alias itself starts with a prefix word (حي تشرين, مدينة الثورة)
+
+
+@dataclass(frozen=True)
+class _Prefix:
+    key: str
+    precision: str
+    resolves: frozenset[str]
+    count: str
+    rural: bool
+    opaque: bool
+
+
+@dataclass
+class _Gazetteer:
+    places: dict[str, Place]
+    matched: set[str]
+    raqqa_ids: frozenset[str]
+    index: dict[tuple[str, ...], list[_Alias]]
+    firsts: set[str]
+    max_len: int
+    prefixes: dict[str, _Prefix]
+    en_before: dict[tuple[str, ...], _Prefix]
+    en_after: dict[tuple[str, ...], _Prefix]
+    context: set[str]
+    directions: dict[tuple[str, ...], None]
+    stop: set[str]
+    name_heads: set[str]
+    quotes: set[str]
+    core_drop: set[str] = field(default_factory=set)
+    rural_ids: frozenset[str] = frozenset()  # countrysides: names written ريف X
+
+
+def _read_csv(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:
+    if not path.exists():
+        raise GazetteerError(f"{path}: gazetteer file not found")
+    try:
+        with path.open(encoding="utf-8", newline="") as f:
+            reader = csv.DictReader(f)
+            missing = [c for c in required if c not in (reader.fieldnames or [])]
+            if missing:
+                raise GazetteerError(f"{path}: missing column(s) {', '.join(missing)}")
+            return [{k: (v or "").strip() for k, v in row.items() if k is not None} for row in reader]
+    except (OSError, UnicodeDecodeError, csv.Error) as err:
+        raise GazetteerError(f"{path}: cannot read: {err}") from err
+
+
+def _float(value: str, where: str, problems: list[str]) -> float | None:
+    if not value:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        problems.append(f"{where}: not a number: {value!r}")
+        return None
+
+
+def _split(value: str) -> list[str]:
+    return [a.strip() for a in value.split("|") if a.strip()]
+
+
+def _name_without_note(name: str) -> str:
+    return re.sub(r"\s*\([^)]*\)\s*$", "", name).strip()
+
+
+def _load_prefixes() -> dict[str, dict]:
+    try:
+        return lexicon.load(PREFIX_LEXICON)
+    except lexicon.LexiconError as err:
+        raise GazetteerError(f"place prefixes: {err}") from err
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> _Gazetteer:
+    problems: list[str] = []
+    entries = _load_prefixes()
+    prefixes: dict[str, _Prefix] = {}
+    en_before: dict[tuple[str, ...], _Prefix] = {}
+    en_after: dict[tuple[str, ...], _Prefix] = {}
+    context: set[str] = set()
+    directions: dict[tuple[str, ...], None] = {}
+    stop: set[str] = set()
+    name_heads: set[str] = set()
+    quotes: set[str] = set()
+    lex_path = lexicon.LEXICON_DIR / f"{PREFIX_LEXICON}.json"
+    for key, e in entries.items():
+        role = e.get("role")
+        if role in ("prefix", "en_before", "en_after"):
+            resolves = frozenset(e.get("resolves", ()))
+            bad = sorted(set(resolves) - set(KINDS))
+            if e.get("precision") not in KINDS or bad:
+                problems.append(
+                    f"{lex_path}: entry '{key}': unknown precision/kind {e.get('precision')!r} {bad}"
+                )
+                continue
+            p = _Prefix(
+                key,
+                e["precision"],
+                resolves,
+                e.get("count", "one"),
+                bool(e.get("rural")),
+                bool(e.get("opaque")),
+            )
+            for s in e["surfaces"]:
+                toks = _alias_tokens(s)
+                if role == "prefix":
+                    prefixes[toks[0]] = p
+                elif role == "en_before":
+                    en_before[toks] = p
+                else:
+                    en_after[toks] = p
+        elif role == "context":
+            context.update(_alias_tokens(s)[0] for s in e["surfaces"])
+        elif role == "direction_adjective":
+            directions.update((_alias_tokens(s), None) for s in e["surfaces"])
+        elif role == "stop":
+            stop.update(_alias_tokens(s)[0] for s in e["surfaces"])
+        elif role == "name_head":
+            name_heads.update(_alias_tokens(s)[0] for s in e["surfaces"])
+        elif role == "quote":
+            quotes.update(e["surfaces"])
+        else:
+            problems.append(f"{lex_path}: entry '{key}': unknown role {role!r}")
+
+    # -- rows
+    kinds = {
+        r["id"]: r for r in _read_csv(GAZETTEER_DIR / "place_kinds.csv", ("id", "kind", "parent", "match"))
+    }
+    rows: list[tuple[str, dict[str, str], str, str | None, bool]] = []
+    for fname in ("raqqa_districts.csv", "syria_places.csv"):
+        for r in _read_csv(GAZETTEER_DIR / fname, _BASE_COLUMNS):
+            k = kinds.get(r["id"])
+            if k is None:
+                problems.append(f"{GAZETTEER_DIR / 'place_kinds.csv'}: no row for '{r['id']}' ({fname})")
+                continue
+            rows.append((fname, r, k["kind"], k["parent"] or None, k["match"] != "no"))
+    for r in _read_csv(GAZETTEER_DIR / "extra_places.csv", _BASE_COLUMNS + ("kind", "parent")):
+        rows.append(("extra_places.csv", r, r["kind"], r["parent"] or None, True))
+
+    places: dict[str, Place] = {}
+    aliases: dict[str, list[tuple[str, str]]] = {}
+    matched: set[str] = set()
+    for fname, r, kind, parent, use in rows:
+        where = f"{GAZETTEER_DIR / fname}: '{r['id']}'"
+        if r["id"] in places:
+            problems.append(f"{where}: duplicate id")
+            continue
+        if kind not in KINDS:
+            problems.append(f"{where}: unknown kind {kind!r}")
+        lat = _float(r["lat"], where, problems)
+        lon = _float(r["lon"], where, problems)
+        if (lat is None) != (lon is None):
+            problems.append(f"{where}: lat and lon must both be given or both be empty")
+        elif lat is not None and lon is not None and not (29 <= lat <= 38 and 34 <= lon <= 49):
+            problems.append(f"{where}: coordinate {lat},{lon} outside Syria/Iraq")
+        if lat is not None and not r["source"]:
+            problems.append(f"{where}: coordinate without a source")
+        places[r["id"]] = Place(
+            r["id"],
+            r["name_ar"],
+            r["name_en"],
+            lat,
+            lon,
+            kind,
+            r["precision"] or None if lat is not None else None,
+            parent,
+            r["source"],
+        )
+        if use:
+            matched.add(r["id"])
+            names = [(r["name_ar"], "ar"), (_name_without_note(r["name_en"]), "en")]
+            names += [(a, "ar") for a in _split(r["aliases_ar"])] + [
+                (a, "en") for a in _split(r["aliases_en"])
+            ]
+            aliases[r["id"]] = names
+    for pid, p in places.items():
+        if p.parent is not None and p.parent not in places:
+            problems.append(f"'{pid}': parent '{p.parent}' is not a gazetteer id")
+    for r in _read_csv(GAZETTEER_DIR / "extra_aliases.csv", ("place_id", "alias", "lang", "source")):
+        if r["place_id"] not in aliases:
+            problems.append(
+                f"{GAZETTEER_DIR / 'extra_aliases.csv'}: unknown or unmatched place '{r['place_id']}'"
+            )
+            continue
+        aliases[r["place_id"]].append((r["alias"], r["lang"]))
+
+    # -- rules for ambiguous aliases, keyed by (place, alias tokens without the article)
+    rules: dict[tuple[str, tuple[str, ...]], tuple[frozenset[str], frozenset[str]]] = {}
+    amb_path = GAZETTEER_DIR / "ambiguous_aliases.csv"
+    for r in _read_csv(amb_path, ("alias", "place_id", "lang", "needs", "not_before", "reason")):
+        needs = frozenset(_split(r["needs"].replace("+", "|")))
+        where = f"{amb_path}: '{r['alias']}' ({r['place_id']})"
+        if not needs <= set(NEEDS):
+            problems.append(f"{where}: unknown need(s) {sorted(needs - set(NEEDS))}; expected {NEEDS}")
+        if not r["reason"]:
+            problems.append(f"{where}: no reason given")
+        toks = _alias_tokens(r["alias"])
+        known = {_strip_al(_alias_tokens(a)) for a, _ in aliases.get(r["place_id"], [])}
+        if _strip_al(toks) not in known:
+            problems.append(f"{where}: not an alias of that place")
+        nb = frozenset(_alias_tokens(w)[0] for w in _split(r["not_before"]))
+        rules[(r["place_id"], _strip_al(toks))] = (needs, nb)
+
+    # -- the index
+    index: dict[tuple[str, ...], list[_Alias]] = {}
+    for pid, names in aliases.items():
+        seen: set[tuple[str, ...]] = set()
+        for name, lang in names:
+            toks = _alias_tokens(name)
+            if not toks or toks in seen:
+                continue
+            seen.add(toks)
+            prefixed = len(toks) > 1 and toks[0] in prefixes
+            rest = _strip_al(toks[1:] if prefixed else toks)
+            needs, nb = rules.get((pid, rest), (frozenset(), frozenset()))
+            if prefixed:
+                needs = needs - {"prefix", "context"}
+            index.setdefault(toks, []).append(_Alias(pid, toks, lang, needs, nb, prefixed))
+    clashes = []
+    for toks, lst in index.items():
+        usable = [a for a in lst if "never" not in a.needs]
+        if len({a.place_id for a in usable}) > 1:
+            clashes.append(f"'{' '.join(toks)}': {', '.join(sorted({a.place_id for a in usable}))}")
+    if clashes:
+        problems.append(
+            "alias claimed by several places (resolve in ambiguous_aliases.csv or place_kinds.csv): "
+            + "; ".join(clashes)
+        )
+    if problems:
+        raise GazetteerError("gazetteer: " + "; ".join(problems))
+
+    raqqa = set(_RAQQA_ROOTS) | {pid for pid, p in places.items() if p.parent == "rq-city"}
+    core_drop = (
+        set(prefixes)
+        | context
+        | {t for d in directions for t in d}
+        | {w for toks in list(en_before) + list(en_after) for w in toks}
+        | {"of", "the", "and"}
+    )
+    return _Gazetteer(
+        places=places,
+        matched=matched,
+        raqqa_ids=frozenset(raqqa),
+        index=index,
+        firsts={t[0] for t in index},
+        max_len=max(len(t) for t in index),
+        prefixes=prefixes,
+        en_before=en_before,
+        en_after=en_after,
+        context=context,
+        directions=directions,
+        stop=stop,
+        name_heads=name_heads,
+        quotes=quotes,
+        core_drop=core_drop,
+        rural_ids=frozenset(
+            pid
+            for pid, p in places.items()
+            if (t := _alias_tokens(p.name_ar)) and t[0] in prefixes and prefixes[t[0]].rural
+        ),
+    )
+
+
+def clear_caches() -> None:
+    """Forget the loaded gazetteer (tests that edit data files call this)."""
+    _gazetteer.cache_clear()
+    _glue_forms.cache_clear()
+
+
+def get_place(place_id: str) -> Place | None:
+    """The gazetteer row with this id, or None."""
+    return _gazetteer().places.get(place_id)
+
+
+def all_places() -> list[Place]:
+    """Every gazetteer row, in file order (places without a coordinate included)."""
+    return list(_gazetteer().places.values())
+
+
+# --------------------------------------------------------------------------------------------
+# Matching
+
+
+@dataclass
+class _Cand:
+    i: int  # first token (prefix word or name)
+    j: int  # one past the last token
+    cut: int  # characters of glued و/ب/ل to leave out at the start of token i
+    place_id: str | None
+    precision: str
+    rural: bool
+    lang: str
+    needs_raqqa: bool = False
+    prefixed: bool = False  # a prefix word is part of the match
+    prefix: _Prefix | None = None
+    from_alias: bool = True
+
+
+class _Scanner:
+    def __init__(self, g: _Gazetteer, n: Normalized):
+        self.g = g
+        self.n = n
+        self.toks = _tokens(n.text)
+
+    # -- helpers
+    def _word(self, k: int) -> str | None:
+        if 0 <= k < len(self.toks) and self.toks[k].kind in ("ar", "en", "num"):
+            return self.toks[k].text
+        return None
+
+    def _skip_quotes(self, k: int) -> int:
+        while k < len(self.toks) and self.toks[k].kind == "punct" and self.toks[k].text in self.g.quotes:
+            k += 1
+        return k
+
+    def _alias_at(self, k: int, first: str) -> tuple[int, list[_Alias]] | None:
+        """Longest alias whose first token is ``first`` (a form of token k) and the rest tokens k+1..."""
+        g, toks = self.g, self.toks
+        if first not in g.firsts:
+            return None
+        kinds = (toks[k].kind, "num")
+        rest: list[str] = []
+        m = k + 1
+        while m < len(toks) and len(rest) < g.max_len - 1 and toks[m].kind in kinds:
+            rest.append(toks[m].text)
+            m += 1
+        for length in range(len(rest), -1, -1):
+            hit = g.index.get((first, *rest[:length]))
+            if hit:
+                return k + 1 + length, hit
+        return None
+
+    def _context_before(self, k: int) -> bool:
+        prev = self._word(k - 1)
+        if prev is None:
+            return False
+        if prev in self.g.context or (prev[0] in _CONJ and prev[1:] in self.g.context):
+            return True
+        return self.toks[k - 1].kind == "ar" and any(f in self.g.context for f, _, _ in _glue_forms(prev)[1:])
+
+    def _allowed(self, a: _Alias, end: int, *, prefix: bool, context: bool) -> bool | None:
+        """True: counts; None: counts only if the text names Raqqa; False: does not count."""
+        if "never" in a.needs:
+            return False
+        nxt = self._word(end)
+        if nxt is not None and nxt in a.not_before:
+            return False
+        if "prefix" in a.needs and not prefix:
+            return False
+        if "context" in a.needs and not (prefix or context):
+            return False
+        return None if "raqqa" in a.needs else True
+
+    def _pick(
+        self,
+        hits: list[_Alias],
+        end: int,
+        *,
+        prefix: bool,
+        context: bool,
+        kinds: frozenset[str] | None = None,
+    ) -> tuple[_Alias, bool] | None:
+        for a in hits:
+            if kinds is not None and self.g.places[a.place_id].precision not in kinds:
+                continue
+            ok = self._allowed(a, end, prefix=prefix, context=context)
+            if ok is not False:
+                return a, ok is None
+        return None
+
+    def _unknown_name(self, k: int, *, allow_conj: bool = False) -> tuple[int, int] | None:
+        """Tokens of an unknown place name starting at k: (end, glued-و characters to skip)."""
+        g, toks = self.g, self.toks
+        w = self._word(k)
+        if w is None or toks[k].kind != "ar":
+            return None
+        cut = 0
+        if allow_conj and len(w) > 3 and w[0] == "و":
+            w, cut = w[1:], 1
+
+        def bad(word: str) -> bool:
+            return (
+                len(word) < 2
+                or word in g.stop
+                or word in g.context
+                or word in g.prefixes
+                or (word,) in g.directions
+                or word.startswith(("بال", "لل", "كال", "فال", "وال"))
+            )
+
+        if bad(w):
+            return None
+        w2 = self._word(k + 1)
+        if w in g.name_heads:
+            if w2 is None or toks[k + 1].kind != "ar" or bad(w2):
+                return None
+            return k + 2, cut
+        if (
+            w2 is not None
+            and toks[k + 1].kind == "ar"
+            and not w.startswith("ال")
+            and w2.startswith("ال")
+            and len(w2) > 3
+            and not bad(w2)
+        ):
+            return k + 2, cut
+        return k + 1, cut
+
+    def _extend_directions(self, j: int) -> int:
+        for length in (2, 1):
+            words = tuple(self._word(m) or "" for m in range(j, j + length))
+            if words in self.g.directions:
+                return j + length
+        return j
+
+    # -- candidates at one position
+    def _arabic(self, i: int) -> _Cand | None:
+        g = self.g
+        best: _Cand | None = None
+        ctx = self._context_before(i)
+        for form, cut, prep in _glue_forms(self.toks[i].text):
+            # a whole alias
+            found = self._alias_at(i, form)
+            if found:
+                end, hits = found
+                pick = self._pick(hits, end, prefix=False, context=ctx or prep)
+                if pick:
+                    a, needs_raqqa = pick
+                    p = g.places[a.place_id]
+                    rural = a.place_id in g.rural_ids
+                    if rural:
+                        end = self._extend_directions(end)
+                    c = _Cand(
+                        i,
+                        end,
+                        cut,
+                        a.place_id,
+                        p.precision if not rural or p.precision == "governorate" else "region",
+                        rural,
+                        "ar",
+                        needs_raqqa,
+                        a.prefixed,
+                        g.prefixes.get(a.tokens[0]) if a.prefixed else None,
+                    )
+                    if best is None or c.j > best.j:
+                        best = c
+            # a prefix word, then a name
+            pre = g.prefixes.get(form)
+            if pre is not None:
+                c = self._after_prefix(i, cut, pre)
+                if c is not None and (best is None or c.j > best.j):
+                    best = c
+        return best
+
+    def _after_prefix(self, i: int, cut: int, pre: _Prefix) -> _Cand | None:
+        g = self.g
+        k = self._skip_quotes(i + 1)
+        quoted = k > i + 1
+        if k >= len(self.toks) or self.toks[k].kind != "ar":
+            return None
+        found = self._alias_at(k, self.toks[k].text)
+        if found:
+            end, hits = found
+            pick = self._pick(hits, end, prefix=True, context=True, kinds=pre.resolves)
+            if pick:
+                a, needs_raqqa = pick
+                end = self._close_quote(end, quoted)
+                if pre.rural:
+                    return _Cand(
+                        i,
+                        self._extend_directions(end),
+                        cut,
+                        None,
+                        "region",
+                        True,
+                        "ar",
+                        prefixed=True,
+                        prefix=pre,
+                        from_alias=False,
+                    )
+                return _Cand(
+                    i,
+                    end,
+                    cut,
+                    a.place_id,
+                    g.places[a.place_id].precision,
+                    False,
+                    "ar",
+                    needs_raqqa,
+                    True,
+                    pre,
+                    from_alias=False,
+                )
+            if pre.opaque or any(self._allowed(a, end, prefix=True, context=True) is False for a in hits):
+                # سد تشرين, مخيم اليرموك: the phrase names something else than the alias
+                return _Cand(
+                    i,
+                    self._close_quote(end, quoted),
+                    cut,
+                    None,
+                    pre.precision,
+                    pre.rural,
+                    "ar",
+                    prefixed=True,
+                    prefix=pre,
+                    from_alias=False,
+                )
+            if (
+                any(g.places[a.place_id].precision in ("city", "town", "governorate") for a in hits)
+                and not pre.rural
+            ):
+                return None  # أحياء الرقة, حي حلب: the prefix does not belong to the name
+        unknown = self._unknown_name(k)
+        if unknown is None:
+            return None
+        end = self._close_quote(unknown[0], quoted)
+        if pre.rural:
+            end = self._extend_directions(end)
+        return _Cand(
+            i, end, cut, None, pre.precision, pre.rural, "ar", prefixed=True, prefix=pre, from_alias=False
+        )
+
+    def _close_quote(self, end: int, quoted: bool) -> int:
+        """Include the closing quote of حي “التوسيعة” when an opening one precedes the name."""
+        if (
+            quoted
+            and end < len(self.toks)
+            and self.toks[end].kind == "punct"
+            and self.toks[end].text in self.g.quotes
+        ):
+            return end + 1
+        return end
+
+    def _list_items(self, first: _Cand) -> list[_Cand]:
+        """Names coordinated after a dual/plural prefix: حيي الدرعية والبريد, قريتي السوسة والبوبدران."""
+        pre = first.prefix
+        if pre is None or pre.count not in ("two", "many"):
+            return []
+        out: list[_Cand] = []
+        k = first.j
+        limit = 1 if pre.count == "two" else _MAX_UNKNOWN_LIST
+        while len(out) < limit and k < len(self.toks):
+            m = k
+            if self.toks[m].kind == "punct" and self.toks[m].text in ",،" and pre.count == "many":
+                m += 1
+            if m < len(self.toks) and self.toks[m].kind == "ar" and self.toks[m].text == "و":
+                m += 1
+                cut = 0
+                word = self._word(m)
+            else:
+                word = self._word(m)
+                if word is None or m >= len(self.toks) or self.toks[m].kind != "ar":
+                    break
+                if word.startswith("و") and len(word) > 3:
+                    cut = 1
+                    word = word[1:]
+                elif m > k:  # after a comma
+                    cut = 0
+                else:
+                    break
+            if word is None or word in self.g.prefixes:
+                break
+            found = self._alias_at(m, word)
+            cand = None
+            if found:
+                end, hits = found
+                pick = self._pick(hits, end, prefix=True, context=True, kinds=pre.resolves)
+                if pick:
+                    a, needs_raqqa = pick
+                    cand = _Cand(
+                        m,
+                        end,
+                        cut,
+                        a.place_id,
+                        self.g.places[a.place_id].precision,
+                        False,
+                        "ar",
+                        needs_raqqa,
+                        True,
+                        pre,
+                        from_alias=False,
+                    )
+            if cand is None:
+                unknown = self._unknown_name(m, allow_conj=cut == 1)
+                if unknown is None:
+                    break
+                cand = _Cand(
+                    m,
+                    unknown[0],
+                    cut,
+                    None,
+                    pre.precision,
+                    pre.rural,
+                    "ar",
+                    prefixed=True,
+                    prefix=pre,
+                    from_alias=False,
+                )
+            out.append(cand)
+            k = cand.j
+        return out
+
+    def _english(self, i: int) -> _Cand | None:
+        before = self._english_before(i)
+        plain = self._english_plain(i)
+        if before is not None and (plain is None or before.j > plain.j):
+            return before
+        return plain
+
+    def _english_cand(self, i: int, end: int, a: _Alias, needs_raqqa: bool, pre: _Prefix | None) -> _Cand:
+        if pre is not None and pre.rural:
+            return _Cand(i, end, 0, None, "region", True, "en", prefixed=True, prefix=pre, from_alias=False)
+        return _Cand(
+            i,
+            end,
+            0,
+            a.place_id,
+            self.g.places[a.place_id].precision,
+            a.place_id in self.g.rural_ids,
+            "en",
+            needs_raqqa,
+            pre is not None,
+            pre,
+            from_alias=pre is None,
+        )
+
+    def _english_before(self, i: int) -> _Cand | None:
+        """ "city of Raqqa", "the countryside of Idlib", "the district of al-Mansour"."""
+        g = self.g
+        for length in (3, 2, 1):
+            words = tuple(self._word(m) or "" for m in range(i, i + length))
+            pre = g.en_before.get(words)
+            k = i + length
+            if pre is None or k >= len(self.toks) or self.toks[k].kind != "en":
+                continue
+            found = self._alias_at(k, self.toks[k].text)
+            if not found:
+                continue
+            end, hits = found
+            pick = self._pick(hits, end, prefix=pre.precision == "district", context=True, kinds=pre.resolves)
+            if pick:
+                return self._english_cand(i, end, pick[0], pick[1], pre)
+        return None
+
+    def _english_plain(self, i: int) -> _Cand | None:
+        """An English alias, possibly followed by "city", "countryside", "neighbourhood"..."""
+        g = self.g
+        found = self._alias_at(i, self.toks[i].text)
+        if not found:
+            return None
+        end, hits = found
+        for length in (2, 1):
+            words = tuple(self._word(m) or "" for m in range(end, end + length))
+            pre = g.en_after.get(words)
+            if pre is None:
+                continue
+            pick = self._pick(hits, end, prefix=pre.precision == "district", context=True, kinds=pre.resolves)
+            if pick:
+                return self._english_cand(i, end + length, pick[0], pick[1], pre)
+            break
+        pick = self._pick(hits, end, prefix=False, context=self._context_before(i))
+        if pick:
+            return self._english_cand(i, end, pick[0], pick[1], None)
+        return None
+
+    def scan(self) -> list[_Cand]:
+        out: list[_Cand] = []
+        toks = self.toks
+        i = 0
+        while i < len(toks):
+            kind = toks[i].kind
+            cand = self._arabic(i) if kind == "ar" else self._english(i) if kind == "en" else None
+            if cand is None:
+                i += 1
+                continue
+            out.append(cand)
+            items = self._list_items(cand)
+            out.extend(items)
+            i = items[-1].j if items else cand.j
+        return out
+
+    def result(self, cands: list[_Cand]) -> list[PlaceMatch]:
+        g = self.g
+        raqqa = any(c.place_id in g.raqqa_ids and not c.needs_raqqa for c in cands)
+        out = []
+        for c in cands:
+            pid, precision = c.place_id, c.precision
+            if c.needs_raqqa and not raqqa:
+                if not c.prefixed or c.prefix is None:
+                    continue  # a generic word with no sign that the text is about Raqqa
+                pid, precision = None, c.prefix.precision  # حي الفردوس in an Aleppo report
+            s = self.toks[c.i].start + c.cut
+            e = self.toks[c.j - 1].end
+            start, end = self.n.orig_span(s, e)
+            out.append(PlaceMatch(start, end, self.n.original[start:end], pid, precision, c.rural, c.lang))
+        return out
+
+
+def find_places(text: str) -> list[PlaceMatch]:
+    """Every place named in ``text``, in order, non-overlapping (the longest match wins).
+
+    Never raises on odd input: an internal error is logged and gives an empty list.
+    """
+    if not isinstance(text, str) or not text:
+        return []
+    try:
+        scanner = _Scanner(_gazetteer(), normalize(text))
+        return scanner.result(scanner.scan())
+    except GazetteerError:
+        raise
+    except Exception:  # noqa: BLE001 - one odd article must not stop a batch
+        log.debug("find_places failed on %r", text[:80], exc_info=True)
+        return []
+
+
+# --------------------------------------------------------------------------------------------
+# Comparing place texts
+
+
+def _core(text: str) -> str:
+    """The words of a place text without prefixes, prepositions, directions, glued و/ب/ل and ال."""
+    g = _gazetteer()
+    words = []
+    for t in _tokens(norm(text)):
+        if t.kind == "punct":
+            continue
+        w = t.text
+        if t.kind == "ar":
+            forms = _glue_forms(w)
+            w = (
+                forms[-1][0]
+                if len(forms) > 1 and (forms[-1][0] in g.firsts or forms[-1][0].startswith("ال"))
+                else w
+            )
+            if w in g.core_drop or any(f in g.core_drop for f, _, _ in forms):
+                continue
+            if len(w) > 3 and w.startswith("ال"):
+                w = w[2:]
+        elif w in g.core_drop:
+            continue
+        words.append(w)
+    return " ".join(words)
+
+
+def _keys(text: str) -> frozenset[tuple[str, bool]]:
+    return frozenset((m.place_id or _core(m.text), m.rural) for m in find_places(text))
+
+
+def same_place_text(a: str, b: str) -> bool:
+    """True when two place texts name the same place(s).
+
+    Prefix words (حي, حارة, مدينة, قرية, محافظة ...), glued و/ف/ب/ل and the article ال, and
+    directions (شمال, north of) are ignored; different spellings of one gazetteer place match.
+    The countryside (ريف الرقة) is not the city (الرقة).
+
+    >>> same_place_text("مدينة الرقة", "بالرقة"), same_place_text("ريف الرقة", "الرقة")
+    (True, False)
+    """
+    a = a if isinstance(a, str) else ""
+    b = b if isinstance(b, str) else ""
+    if not a.strip() or not b.strip() or norm(a).strip() == norm(b).strip():
+        return norm(a).strip() == norm(b).strip()
+    ka, kb = _keys(a), _keys(b)
+    if ka and ka == kb:
+        return True
+    places = _gazetteer().places
+    if ka and kb and all(k in places for k, _ in ka | kb):
+        return False  # both name known places, not the same ones
+    ca, cb = _core(a), _core(b)
+    return bool(ca) and ca == cb
