@@ -19,7 +19,7 @@ per process; `clear_caches()` lets tests reload them.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +45,7 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return seen
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(name: str) -> dict[str, dict[str, Any]]:
     """Entries of ``data/lexicon/<name>.json``, validated. Raises `LexiconError`."""
     path = LEXICON_DIR / f"{name}.json"
@@ -75,7 +75,7 @@ def load(name: str) -> dict[str, dict[str, Any]]:
     return entries
 
 
-@lru_cache(maxsize=None)
+@cache
 def surface_index(name: str) -> dict[str, str]:
     """Normalised surface -> key for one lexicon (longest-match lookups build on this).
 

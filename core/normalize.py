@@ -12,6 +12,7 @@ camel-tools' data-free helpers do the letter work (`camel_tools.utils.normalize`
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -73,6 +74,30 @@ class Normalized:
         return self.offsets[i]
 
 
+@lru_cache(maxsize=2)
+def _tables(fold_teh: bool) -> tuple[dict[int, str | None], frozenset[str], re.Pattern[str], re.Pattern[str]]:
+    """A str.translate table for every character whose fold is 0 or 1 character, the set of
+    dropped characters, and patterns finding dropped and expanding (1 → n) characters."""
+    table: dict[int, str | None] = {}
+    dropped: set[str] = set()
+    expanding: list[str] = []
+    for o in list(range(0x80, 0x2500)) + list(range(0xFB50, 0xFF00)):
+        ch = chr(o)
+        folded = _fold_char(ch, fold_teh)
+        if folded == ch:
+            continue
+        if folded == "":
+            table[o] = None
+            dropped.add(ch)
+        elif len(folded) == 1:
+            table[o] = folded
+        else:
+            expanding.append(ch)
+    drop_re = re.compile("[" + re.escape("".join(sorted(dropped))) + "]")
+    expand_re = re.compile("[" + re.escape("".join(expanding)) + "]" if expanding else r"(?!x)x")
+    return table, frozenset(dropped), drop_re, expand_re
+
+
 def normalize(text: str, fold_teh: bool = True) -> Normalized:
     """Normalise Arabic text for matching and keep a map back to the original offsets.
 
@@ -82,6 +107,16 @@ def normalize(text: str, fold_teh: bool = True) -> Normalized:
     >>> s, e = n.orig_span(4, 6); "قُتِلَ ٢٧ مدنيّاً"[s:e]
     '٢٧'
     """
+    table, dropped, drop_re, expand_re = _tables(fold_teh)
+    if not expand_re.search(text):
+        # fast path: every character folds to at most one character
+        norm_text = text.translate(table)
+        if drop_re.search(text):
+            offsets_fast = [i for i, ch in enumerate(text) if ch not in dropped]
+        else:
+            offsets_fast = list(range(len(text)))
+        offsets_fast.append(len(text))
+        return Normalized(text, norm_text, tuple(offsets_fast))
     out: list[str] = []
     offsets: list[int] = []
     for i, ch in enumerate(text):
