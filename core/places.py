@@ -40,9 +40,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from core import lexicon
-from core.normalize import Normalized, norm, normalize
+from core.normalize import norm, normalize
 
 log = logging.getLogger(__name__)
 
@@ -94,54 +95,82 @@ class PlaceMatch:
 # --------------------------------------------------------------------------------------------
 # Tokens
 
+_AR = "\u0621-\u065f\u0670-\u06d3\u06fa-\u06ff\ufb50-\ufdff\ufe70-\ufefc\u200c\u200d"
 _TOKEN_RE = re.compile(
-    r"(?P<ar>[\u0621-\u063A\u0641-\u064A\u066E-\u06D3]+)"
+    rf"(?P<ar>[{_AR}]+)"
     r"|(?P<en>[A-Za-z\u00C0-\u024F\u1E00-\u1EFF]+)"
-    r"|(?P<num>\d+)"
-    r"|(?P<punct>[^\s\w]|_)"
+    r"|(?P<num>[0-9\u0660-\u0669\u06F0-\u06F9]+)"
+    r"|(?P<punct>[^\s\w\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]|_)"
 )
 _CONJ = "وف"
 _PREP = "بلك"
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_WORD_JOINERS = "-'\u2019\u2018`\u02bf\u02be\u2010\u2011"
 
 
-@dataclass(frozen=True)
-class _Tok:
-    text: str  # normalised Arabic, or folded lower-case Latin
+class _Tok(NamedTuple):
+    text: str  # normalised Arabic word, folded lower-case Latin word, ASCII digits, or the character
     kind: str  # ar | en | num | punct
-    start: int  # offsets in the normalised text
+    start: int  # span in the text as given
     end: int
+    raw: str  # as written
 
 
-def _fold_latin(word: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", word)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+def _norm_word(raw: str, kind: str) -> str:
+    if kind == "ar":
+        return norm(raw)
+    if kind == "en":
+        decomposed = unicodedata.normalize("NFKD", raw)
+        return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    if kind == "num":
+        return raw.translate(_DIGITS)
+    return raw
 
 
-_WORD_JOINERS = "-'’‘`ʿʾ‐‑"
+@lru_cache(maxsize=4096)
+def _cut_offset(raw: str, cut: int) -> int:
+    """Characters of ``raw`` (as written) covering its first ``cut`` normalised characters."""
+    return normalize(raw).offsets[cut] if cut else 0
+
+
+_new_tok = tuple.__new__  # builds a _Tok without the Python-level NamedTuple constructor (hot loop)
+_WORD_CACHE: dict[tuple[str, str], str] = {}
+_WORD_CACHE_MAX = 1 << 17
 
 
 def _tokens(text: str) -> list[_Tok]:
+    """Tokens of the text as written; each carries its normalised form and its span."""
     out: list[_Tok] = []
+    cache = _WORD_CACHE
     for m in _TOKEN_RE.finditer(text):
         kind = m.lastgroup or "punct"
         raw = m.group()
-        if (
-            kind == "punct"
-            and raw in _WORD_JOINERS
-            and out
-            and out[-1].kind == "en"
-            and out[-1].end == m.start()
-            and m.end() < len(text)
-            and text[m.end()].isalpha()
-            and text[m.end()].isascii()
-        ):
-            continue  # Deir ez-Zor, Dar'iya: the joiner is not a token of its own
-        out.append(_Tok(_fold_latin(raw) if kind == "en" else raw, kind, m.start(), m.end()))
+        if kind == "punct":
+            if (
+                raw in _WORD_JOINERS
+                and out
+                and out[-1].kind == "en"
+                and out[-1].end == m.start()
+                and m.end() < len(text)
+                and text[m.end()].isascii()
+                and text[m.end()].isalpha()
+            ):
+                continue  # Deir ez-Zor, Dar'iya: the joiner is not a token of its own
+            word = raw
+        else:
+            word = cache.get((raw, kind))
+            if word is None:
+                if len(cache) > _WORD_CACHE_MAX:
+                    cache.clear()
+                word = cache[(raw, kind)] = _norm_word(raw, kind)
+            if not word:
+                continue
+        out.append(_new_tok(_Tok, (word, kind, m.start(), m.end(), raw)))
     return out
 
 
 def _alias_tokens(alias: str) -> tuple[str, ...]:
-    return tuple(t.text for t in _tokens(norm(alias)) if t.kind != "punct" or t.text in "&")
+    return tuple(t.text for t in _tokens(alias) if t.kind != "punct")
 
 
 @lru_cache(maxsize=65536)
@@ -208,6 +237,13 @@ class _Gazetteer:
     quotes: set[str]
     core_drop: set[str] = field(default_factory=set)
     rural_ids: frozenset[str] = frozenset()  # countrysides: names written ريف X
+    en_first: frozenset[str] = frozenset()  # first words of English prefix phrases
+    hot: dict[str, bool] = field(default_factory=dict)  # word -> can start a match (filled as texts are read)
+
+    def can_start(self, word: str, kind: str) -> bool:
+        if kind == "ar":
+            return any(f in self.firsts or f in self.prefixes for f, _, _ in _glue_forms(word))
+        return kind == "en" and (word in self.firsts or word in self.en_first)
 
 
 def _read_csv(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:
@@ -432,6 +468,7 @@ def _gazetteer() -> _Gazetteer:
         name_heads=name_heads,
         quotes=quotes,
         core_drop=core_drop,
+        en_first=frozenset(t[0] for t in en_before),
         rural_ids=frozenset(
             pid
             for pid, p in places.items()
@@ -444,6 +481,8 @@ def clear_caches() -> None:
     """Forget the loaded gazetteer (tests that edit data files call this)."""
     _gazetteer.cache_clear()
     _glue_forms.cache_clear()
+    _WORD_CACHE.clear()
+    _cut_offset.cache_clear()
 
 
 def get_place(place_id: str) -> Place | None:
@@ -476,10 +515,10 @@ class _Cand:
 
 
 class _Scanner:
-    def __init__(self, g: _Gazetteer, n: Normalized):
+    def __init__(self, g: _Gazetteer, text: str):
         self.g = g
-        self.n = n
-        self.toks = _tokens(n.text)
+        self.text = text
+        self.toks = _tokens(text)
 
     # -- helpers
     def _word(self, k: int) -> str | None:
@@ -595,14 +634,14 @@ class _Scanner:
     # -- candidates at one position
     def _arabic(self, i: int) -> _Cand | None:
         g = self.g
+        forms = _glue_forms(self.toks[i].text)
         best: _Cand | None = None
-        ctx = self._context_before(i)
-        for form, cut, prep in _glue_forms(self.toks[i].text):
+        for form, cut, prep in forms:
             # a whole alias
             found = self._alias_at(i, form)
             if found:
                 end, hits = found
-                pick = self._pick(hits, end, prefix=False, context=ctx or prep)
+                pick = self._pick(hits, end, prefix=False, context=prep or self._context_before(i))
                 if pick:
                     a, needs_raqqa = pick
                     p = g.places[a.place_id]
@@ -846,9 +885,18 @@ class _Scanner:
         out: list[_Cand] = []
         toks = self.toks
         i = 0
+        hot = self.g.hot
         while i < len(toks):
-            kind = toks[i].kind
-            cand = self._arabic(i) if kind == "ar" else self._english(i) if kind == "en" else None
+            tok = toks[i]
+            is_hot = hot.get(tok.text)
+            if is_hot is None:
+                if len(hot) > _WORD_CACHE_MAX:
+                    hot.clear()
+                is_hot = hot[tok.text] = self.g.can_start(tok.text, tok.kind)
+            if not is_hot:
+                i += 1
+                continue
+            cand = self._arabic(i) if tok.kind == "ar" else self._english(i)
             if cand is None:
                 i += 1
                 continue
@@ -868,10 +916,10 @@ class _Scanner:
                 if not c.prefixed or c.prefix is None:
                     continue  # a generic word with no sign that the text is about Raqqa
                 pid, precision = None, c.prefix.precision  # حي الفردوس in an Aleppo report
-            s = self.toks[c.i].start + c.cut
+            tok = self.toks[c.i]
+            s = tok.start + _cut_offset(tok.raw, c.cut)
             e = self.toks[c.j - 1].end
-            start, end = self.n.orig_span(s, e)
-            out.append(PlaceMatch(start, end, self.n.original[start:end], pid, precision, c.rural, c.lang))
+            out.append(PlaceMatch(s, e, self.text[s:e], pid, precision, c.rural, c.lang))
         return out
 
 
@@ -883,7 +931,7 @@ def find_places(text: str) -> list[PlaceMatch]:
     if not isinstance(text, str) or not text:
         return []
     try:
-        scanner = _Scanner(_gazetteer(), normalize(text))
+        scanner = _Scanner(_gazetteer(), text)
         return scanner.result(scanner.scan())
     except GazetteerError:
         raise
@@ -900,7 +948,7 @@ def _core(text: str) -> str:
     """The words of a place text without prefixes, prepositions, directions, glued و/ب/ل and ال."""
     g = _gazetteer()
     words = []
-    for t in _tokens(norm(text)):
+    for t in _tokens(text):
         if t.kind == "punct":
             continue
         w = t.text
