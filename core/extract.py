@@ -59,6 +59,7 @@ _CLAUSE_PUNCT = {",", "،", ";", "؛", ".", "!", "?", "؟", ":"}
 _MAX_LEFT_TRIGGER = 12
 _MAX_RIGHT_TRIGGER = 30
 _YEAR = range(1900, 2101)
+_TIME_OF_DAY = {"ليل", "ليله", "مساء", "صباح", "فجر", "ظهر", "عصر", "منتصف"}
 
 
 def version() -> str:
@@ -106,6 +107,7 @@ class Cand:
     date_from: str | None = None
     place: places.PlaceMatch | None = None
     place_span: tuple[int, int] | None = None  # when several coordinated places are named
+    newer: Cand | None = None  # for a superseded count: the count that replaced it
     id: str = ""
     extra: dict = field(default_factory=dict)
 
@@ -539,6 +541,10 @@ def _read_numbers(ctx: _Context) -> list[Cand]:
             c.part_back = cue.attrs.get("role") == "part_back"
         if not c.part_back:
             c.part_back = _part_back_near(ctx, i, end_tok, lo, hi)
+        if noun is not None and noun.attrs.get("status") and noun.i > j and ctx.tokens[noun.i - 1].text in ("من", "the", "of"):
+            c.part_back = True  # «14 من القتلى», "14 of the dead": some of a count given before
+        if nm.vague and (nm.low or 0) >= 1000:
+            c.kind, c.kind_cue = "toll", nm.text  # thousands of dead are a tally, not one event
         out.append(c)
     return out
 
@@ -613,7 +619,10 @@ def _link_parts(ctx: _Context, cands: list[Cand]) -> None:
             prev is not None
             and prev.parent is not None
             and prev.sent == c.sent
-            and _only_conjunction_between(ctx, prev.tj, c.ti)
+            and (
+                _only_conjunction_between(ctx, prev.tj, c.ti)
+                or (ctx.tokens[c.ti].text.startswith("و") and c.ti - prev.tj <= 10 and not _heads_between(cands, prev, c))
+            )
         )
         if c.part_cue and head is not None and head is not c:
             c.parent = head
@@ -637,6 +646,10 @@ def _link_parts(ctx: _Context, cands: list[Cand]) -> None:
             c.status = c.parent.status if c.parent and c.parent.status else "killed"
         if c.group == "inherit":
             c.group = "people"
+
+
+def _heads_between(cands: list[Cand], a: Cand, b: Cand) -> bool:
+    return any(a.tj <= o.ti < b.ti and o.parent is None and not o.part_cue for o in cands if o is not a and o is not b)
 
 
 def _only_conjunction_between(ctx: _Context, a: int, b: int) -> bool:
@@ -680,7 +693,7 @@ def _sum_breakdowns(cands: list[Cand]) -> None:
             total += o.best
             if total >= h.best:
                 break
-        if len(run) >= 2 and total == h.best and any(o.sent != h.sent for o in run):
+        if len(run) >= 2 and total == h.best:
             for o in run:
                 o.parent = h
                 o.extra["part_by_sum"] = True
@@ -772,15 +785,16 @@ def _mark_superseded(ctx: _Context, cands: list[Cand]) -> None:
         cue = _find(ctx, "kind_cues", lo, hi, roles=("superseded",))
         if not cue:
             continue
-        for o in cands:
-            if (
-                o is not c and o.parent is None and o.status == c.status
-                and _compatible_groups(o.group, c.group) and o.best is not None and o.best > c.best
-                and _places_compatible(o, c)
-            ):
-                c.kind = "superseded"
-                c.kind_cue = cue.surface
-                break
+        newer = [
+            o for o in cands
+            if o is not c and o.parent is None and o.status == c.status and o.kind != "superseded"
+            and _compatible_groups(o.group, c.group) and o.best is not None and o.best > c.best
+            and _places_compatible(o, c)
+        ]
+        if newer:
+            # the revised count of the same event: an incident before a toll, the closest count first
+            o = min(newer, key=lambda o: (o.kind != "incident", o.best))
+            c.kind, c.kind_cue, c.newer = "superseded", cue.surface, o
 
 
 # ---- step 5: attributes -------------------------------------------------------------------------
@@ -791,6 +805,8 @@ def _window(ctx: _Context, cands: list[Cand], c: Cand, tight: bool = True) -> tu
         for o in cands:
             if o is c or o.sent != c.sent or o.parent is c or c.parent is o:
                 continue
+            if o.group in ("children", "women") or o.part_cue or o.list_item:
+                continue  # breakdowns belong to the count before them
             if o.tj <= c.ti:
                 lo = max(lo, o.tj)
             elif o.ti >= c.tj:
@@ -915,12 +931,24 @@ def _dates_in(ctx: _Context, c: Cand, lo: int, hi: int) -> tuple[dates_mod.DateM
             if d.since:
                 since = d
                 continue
-            if d.range_start or not d.date:
+            if d.range_start or not d.date or _dates_the_report(ctx, a, b):
                 continue
             dist = a - c.tj if a >= c.tj else c.ti - b
             found.append((-_DATE_RANK.get(d.kind, 0), dist, d))
     found.sort(key=lambda x: (x[0], x[1]))
     return (found[0][2] if found else None), since
+
+
+def _dates_the_report(ctx: _Context, a: int, b: int) -> bool:
+    """«أعلنت وزارة الدفاع أمس الاثنين أن ...»: a date between a verb of saying and «أن»."""
+    after = [ctx.m("connectives", k) for k in range(b, min(len(ctx.tokens), b + 2))]
+    if not any(m and m.attrs.get("role") == "that" for m in after):
+        return False
+    before = [ctx.m("connectives", k) for k in range(max(0, a - 6), a)]
+    if not any(m and m.attrs.get("role") == "report" for m in before):
+        return False
+    # «أوضح الناشطون، ليل الثلاثاء، أن ...»: a time of day dates the event, not the statement
+    return ctx.tokens[a].forms[-1] not in _TIME_OF_DAY
 
 
 def _date(ctx: _Context, cands: list[Cand], c: Cand) -> None:
@@ -949,12 +977,24 @@ def _month_end(value: str, published: dt.date | None) -> str:
     return last.isoformat()
 
 
-def _best_place(ctx: _Context, c: Cand, lo: int, hi: int, right_only: bool = False) -> int | None:
+def _main_city(ctx: _Context) -> int | None:
+    """The first city (else governorate) the article names: where its tolls are counted."""
+    for rank in ("city", "governorate"):
+        for n, p in enumerate(ctx.places):
+            if p.precision == rank and not p.rural:
+                return n
+    return None
+
+
+def _best_place(
+    ctx: _Context, c: Cand, lo: int, hi: int, right_only: bool = False, nearest: bool = False
+) -> int | None:
     best = None
     for n, (p, (a, b)) in enumerate(zip(ctx.places, ctx.place_toks, strict=True)):
         if lo <= a < hi and (not right_only or a >= c.tj):
             dist = a - c.tj if a >= c.tj else c.ti - b
-            key = (_PLACE_RANK.get(p.precision, 0) if not p.rural else 3, -abs(dist))
+            rank = _PLACE_RANK.get(p.precision, 0) if not p.rural else 3
+            key = (-abs(dist),) if nearest else (rank, a >= c.tj, -abs(dist))
             if best is None or key > best[0]:
                 best = (key, n)
     return best[1] if best else None
@@ -964,7 +1004,9 @@ def _place(ctx: _Context, cands: list[Cand], c: Cand) -> None:
     """The most precise place named in the figure's clause (then sentence), with the places
     coordinated with it: «حارتي السخاني والبدو ومنطقة الحديقة البيضاء»."""
     if c.kind == "toll":
-        n = _best_place(ctx, c, *_window(ctx, cands, c), right_only=True)
+        n = _best_place(ctx, c, *_window(ctx, cands, c), right_only=True, nearest=True)
+        if n is None:
+            n = _main_city(ctx)
     else:
         n = _best_place(ctx, c, *_window(ctx, cands, c))
         if n is None:
@@ -1132,6 +1174,17 @@ def _share_attributes(ctx: _Context, cands: list[Cand]) -> None:
             c.mixed_perpetrators = p.mixed_perpetrators
         if c.source is None:
             c.source, c.source_mention = p.source, p.source_mention
+    for c in cands:  # an earlier count is of the same event as the count that replaced it
+        n = c.newer
+        if n is not None:
+            if c.place is None:
+                c.place, c.place_span = n.place, n.place_span
+            if c.date_value is None:
+                c.date, c.date_value, c.date_precision = n.date, n.date_value, n.date_precision
+            if c.perpetrator in (None, "unknown") and not c.perp_mention and n.perpetrator:
+                c.perpetrator, c.perp_mention = n.perpetrator, n.perp_mention
+            if c.source is None:
+                c.source, c.source_mention = n.source, n.source_mention
     _inherit_from_previous(cands)
     # a guessed group (قتلى، العشرات) takes the group of the victims the article is about
     explicit = {c.group for c in cands if c.group_from_noun}
@@ -1149,6 +1202,16 @@ def _share_attributes(ctx: _Context, cands: list[Cand]) -> None:
             c.perpetrator = art_perp or "unknown"
 
 
+def _dates_from_parts(cands: list[Cand]) -> None:
+    """A total with no date of its own takes the date its breakdowns give («قتل خمسون مدنيا ...
+    وأوضح الناشطون، ليل الثلاثاء، أن ... مقتل أربعين مدنيا»)."""
+    for c in cands:
+        p = c.parent
+        if p is not None and p.date_value is None and c.date_value is not None and p.kind == c.kind == "incident":
+            p.date, p.date_value, p.date_precision = c.date, c.date_value, c.date_precision
+            p.extra["date_from_parts"] = True
+
+
 def _inherit_from_previous(cands: list[Cand]) -> None:
     """A report goes on about the same event until it names another: a count that names no place
     or date takes those of the count before it («وأكدت المصادر استشهاد ثلاثين مدنيا» after «... في حي
@@ -1157,7 +1220,10 @@ def _inherit_from_previous(cands: list[Cand]) -> None:
     for c in cands:
         if c.kind == "toll":
             continue
-        if prev is not None and prev.kind != "toll":
+        same_story = prev is not None and (
+            c.perpetrator in (None, "unknown") or prev.perpetrator in (None, "unknown") or c.perpetrator == prev.perpetrator
+        ) and not c.extra.get("new_topic")
+        if prev is not None and prev.kind != "toll" and same_story:
             if c.place is None and prev.place is not None:
                 c.place, c.place_span = prev.place, prev.place_span
                 c.extra["place_from_context"] = True
@@ -1165,6 +1231,15 @@ def _inherit_from_previous(cands: list[Cand]) -> None:
                 c.date, c.date_value, c.date_precision = prev.date, prev.date_value, prev.date_precision
                 c.extra["date_from_context"] = True
         prev = c
+    # a headline before the body: it reports the event the body dates
+    first_dated = next((c for c in cands if c.kind == "incident" and c.date_value and c.parent is None), None)
+    if first_dated is not None:
+        for c in cands:
+            if c is first_dated:
+                break
+            if c.kind == "incident" and c.date_value is None and c.perpetrator in (first_dated.perpetrator, None, "unknown"):
+                c.date, c.date_value, c.date_precision = first_dated.date, first_dated.date_value, first_dated.date_precision
+                c.extra["date_from_context"] = True
 
 
 # ---- assembling ---------------------------------------------------------------------------------
@@ -1240,13 +1315,15 @@ def extract(text: str, published: dt.date | None = None, lang: str | None = None
     _mark_superseded(ctx, cands)
     for c in cands:
         _date(ctx, cands, c)
-        if c.parent is None or c.place is None:
-            _place(ctx, cands, c) if c.place is None else None
+        if c.kind == "toll" and c.parent is None:
+            c.place, c.place_span = None, None  # a toll's place is the one it is counted over
+        if c.place is None and not (c.parent is not None and c.parent.kind == "toll"):
+            _place(ctx, cands, c)
         _perpetrator(ctx, cands, c)
         _side(ctx, c)
         _source(ctx, cands, c)
+    _dates_from_parts(cands)
     _share_attributes(ctx, cands)
-    # a count that merely repeats the parts of a repeated total is itself a repeat
     for n, c in enumerate(cands, 1):
         c.id = f"f{n}"
     return [_to_figure(ctx, c) for c in cands]
