@@ -208,8 +208,10 @@ class Store:
         self._con.close()
 
     def _init_schema(self) -> None:
-        self._con.execute(SCHEMA)
-        n = self._con.execute("SELECT count(*) FROM places").fetchone()[0]
+        for statement in SCHEMA.split(";"):
+            if statement.strip():
+                self._con.execute(statement).fetchall()
+        n = self._con.execute("SELECT count(*) FROM places").fetchall()[0][0]
         if n == 0:
             self._load_places()
 
@@ -229,7 +231,10 @@ class Store:
         if rows:
             df = pd.DataFrame(rows)
             self._con.register("places_df", df)
-            self._con.execute("INSERT INTO places SELECT * FROM places_df")
+            self._con.execute(
+                "INSERT INTO places SELECT id, name_ar, name_en, lat, lon, precision, coord_precision, parent, source "
+                "FROM places_df"
+            ).fetchall()
             self._con.unregister("places_df")
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
@@ -322,22 +327,22 @@ class Store:
 
     # ---- reading -------------------------------------------------------------------------
     def article_added_at(self, article_id: str) -> dt.datetime | None:
-        row = self.cursor().execute("SELECT added_at FROM articles WHERE id = ?", [article_id]).fetchone()
-        return row[0] if row else None
+        rows = self.cursor().execute("SELECT added_at FROM articles WHERE id = ?", [article_id]).fetchall()
+        return rows[0][0] if rows else None
 
     def find_article_by_content_hash(self, sha: str) -> tuple[str, dt.datetime] | None:
         row = self.cursor().execute(
             "SELECT id, added_at FROM articles WHERE content_sha256 = ? LIMIT 1", [sha]
-        ).fetchone()
-        return (row[0], row[1]) if row else None
+        ).fetchall()
+        return (row[0][0], row[0][1]) if row else None
 
     def get_article(self, article_id: str) -> StoredArticle | None:
         row = self.cursor().execute(
             "SELECT id, text, title, outlet, url, published, published_source, lang, filename, format, added_at "
             "FROM articles WHERE id = ?",
             [article_id],
-        ).fetchone()
-        return StoredArticle(*row) if row else None
+        ).fetchall()
+        return StoredArticle(*row[0]) if row else None
 
     def iter_articles(self, batch_size: int = 500) -> Iterable[StoredArticle]:
         ids = [r[0] for r in self.cursor().execute("SELECT id FROM articles ORDER BY added_at, id").fetchall()]
@@ -360,7 +365,7 @@ class Store:
     def counts(self) -> dict[str, int]:
         cur = self.cursor()
         return {
-            t: cur.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            t: cur.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
             for t in ("articles", "figures", "reviews", "places")
         }
 
@@ -369,7 +374,7 @@ class Store:
         cur = self.cursor()
         orphans = cur.execute(
             "SELECT count(*) FROM figures f LEFT JOIN articles a ON a.id = f.article_id WHERE a.id IS NULL"
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         problems = []
         if orphans:
             problems.append(f"{orphans} figure(s) whose article is missing")
