@@ -138,6 +138,11 @@ _WORD_CACHE: dict[tuple[str, str], str] = {}
 _WORD_CACHE_MAX = 1 << 17
 
 
+@lru_cache(maxsize=4096)
+def _ends_with_teh(raw: str) -> bool:
+    return norm(raw, fold_teh=False).endswith("ة")
+
+
 def _tokens(text: str) -> list[_Tok]:
     """Tokens of the text as written; each carries its normalised form and its span."""
     out: list[_Tok] = []
@@ -217,6 +222,7 @@ class _Prefix:
     count: str
     rural: bool
     opaque: bool
+    unknown_names: bool  # an unknown name after it is a place (قرية فتاتيش); False for plurals and سد
 
 
 @dataclass
@@ -238,6 +244,8 @@ class _Gazetteer:
     core_drop: set[str] = field(default_factory=set)
     rural_ids: frozenset[str] = frozenset()  # countrysides: names written ريف X
     en_first: frozenset[str] = frozenset()  # first words of English prefix phrases
+    countryside_of: dict[str, str] = field(default_factory=dict)  # city or governorate id -> its ريف row
+    teh_prefixes: frozenset[str] = frozenset()  # prefix words written with ة (بلدة, not بلده 'his country')
     hot: dict[str, bool] = field(default_factory=dict)  # word -> can start a match (filled as texts are read)
 
     def can_start(self, word: str, kind: str) -> bool:
@@ -297,6 +305,7 @@ def _gazetteer() -> _Gazetteer:
     stop: set[str] = set()
     name_heads: set[str] = set()
     quotes: set[str] = set()
+    teh_prefixes: set[str] = set()
     lex_path = lexicon.LEXICON_DIR / f"{PREFIX_LEXICON}.json"
     for key, e in entries.items():
         role = e.get("role")
@@ -315,11 +324,14 @@ def _gazetteer() -> _Gazetteer:
                 e.get("count", "one"),
                 bool(e.get("rural")),
                 bool(e.get("opaque")),
+                bool(e.get("unknown_names", True)),
             )
             for s in e["surfaces"]:
                 toks = _alias_tokens(s)
                 if role == "prefix":
                     prefixes[toks[0]] = p
+                    if norm(s, fold_teh=False).endswith("ة"):
+                        teh_prefixes.add(toks[0])
                 elif role == "en_before":
                     en_before[toks] = p
                 else:
@@ -401,6 +413,7 @@ def _gazetteer() -> _Gazetteer:
 
     # -- rules for ambiguous aliases, keyed by (place, alias tokens without the article)
     rules: dict[tuple[str, tuple[str, ...]], tuple[frozenset[str], frozenset[str]]] = {}
+    bare_rules: dict[tuple[str, tuple[str, ...]], tuple[frozenset[str], frozenset[str]]] = {}
     amb_path = GAZETTEER_DIR / "ambiguous_aliases.csv"
     for r in _read_csv(amb_path, ("alias", "place_id", "lang", "needs", "not_before", "reason")):
         needs = frozenset(_split(r["needs"].replace("+", "|")))
@@ -414,7 +427,9 @@ def _gazetteer() -> _Gazetteer:
         if _strip_al(toks) not in known:
             problems.append(f"{where}: not an alias of that place")
         nb = frozenset(_alias_tokens(w)[0] for w in _split(r["not_before"]))
-        rules[(r["place_id"], _strip_al(toks))] = (needs, nb)
+        rules[(r["place_id"], toks)] = (needs, nb)
+        if _strip_al(toks) != toks:  # a row written with ال also covers the name without it
+            bare_rules[(r["place_id"], _strip_al(toks))] = (needs, nb)
 
     # -- the index
     index: dict[tuple[str, ...], list[_Alias]] = {}
@@ -426,8 +441,12 @@ def _gazetteer() -> _Gazetteer:
                 continue
             seen.add(toks)
             prefixed = len(toks) > 1 and toks[0] in prefixes
-            rest = _strip_al(toks[1:] if prefixed else toks)
-            needs, nb = rules.get((pid, rest), (frozenset(), frozenset()))
+            rest = toks[1:] if prefixed else toks
+            needs, nb = (
+                rules.get((pid, rest))
+                or bare_rules.get((pid, rest))
+                or bare_rules.get((pid, _strip_al(rest)), (frozenset(), frozenset()))
+            )
             if prefixed:
                 needs = needs - {"prefix", "context"}
             index.setdefault(toks, []).append(_Alias(pid, toks, lang, needs, nb, prefixed))
@@ -444,12 +463,20 @@ def _gazetteer() -> _Gazetteer:
     if problems:
         raise GazetteerError("gazetteer: " + "; ".join(problems))
 
+    countryside_of: dict[str, str] = {}
+    for pid, p in places.items():
+        toks = _alias_tokens(p.name_ar)
+        if pid in matched and len(toks) > 1 and toks[0] in prefixes and prefixes[toks[0]].rural:
+            for a in index.get(toks[1:], ()):
+                countryside_of.setdefault(a.place_id, pid)
+            if p.parent and places[p.parent].precision == "governorate":
+                countryside_of.setdefault(p.parent, pid)
     raqqa = set(_RAQQA_ROOTS) | {pid for pid, p in places.items() if p.parent == "rq-city"}
     core_drop = (
-        set(prefixes)
+        {w for w, p in prefixes.items() if not p.rural}
         | context
         | {t for d in directions for t in d}
-        | {w for toks in list(en_before) + list(en_after) for w in toks}
+        | {w for toks, p in [*en_before.items(), *en_after.items()] if not p.rural for w in toks}
         | {"of", "the", "and"}
     )
     return _Gazetteer(
@@ -469,6 +496,8 @@ def _gazetteer() -> _Gazetteer:
         quotes=quotes,
         core_drop=core_drop,
         en_first=frozenset(t[0] for t in en_before),
+        countryside_of=countryside_of,
+        teh_prefixes=frozenset(teh_prefixes),
         rural_ids=frozenset(
             pid
             for pid, p in places.items()
@@ -483,6 +512,7 @@ def clear_caches() -> None:
     _glue_forms.cache_clear()
     _WORD_CACHE.clear()
     _cut_offset.cache_clear()
+    _ends_with_teh.cache_clear()
 
 
 def get_place(place_id: str) -> Place | None:
@@ -597,17 +627,19 @@ class _Scanner:
             w, cut = w[1:], 1
 
         def bad(word: str) -> bool:
-            return (
+            if (
                 len(word) < 2
-                or word in g.stop
-                or word in g.context
-                or word in g.prefixes
-                or (word,) in g.directions
-                or word.startswith(("بال", "لل", "كال", "فال", "وال"))
+                or (word[0] == "ل" and not word.startswith("لا"))  # لتربية, للنازحين: a glued preposition
+                or word.startswith(("بال", "كال", "فال", "وال"))
+            ):
+                return True
+            return any(
+                f in g.stop or f in g.context or f in g.prefixes or (f,) in g.directions
+                for f, _, _ in _glue_forms(word)
             )
 
-        if bad(w):
-            return None
+        if bad(w) or w[0] == "ي" or (not w.startswith("ال") and w.endswith("يه")):
+            return None  # a verb (يشحن) or an adjective (مدن سياحية)
         w2 = self._word(k + 1)
         if w in g.name_heads:
             if w2 is None or toks[k + 1].kind != "ar" or bad(w2):
@@ -619,6 +651,7 @@ class _Scanner:
             and not w.startswith("ال")
             and w2.startswith("ال")
             and len(w2) > 3
+            and not w2.endswith("يه")
             and not bad(w2)
         ):
             return k + 2, cut
@@ -664,7 +697,7 @@ class _Scanner:
                         best = c
             # a prefix word, then a name
             pre = g.prefixes.get(form)
-            if pre is not None:
+            if pre is not None and (form not in g.teh_prefixes or _ends_with_teh(self.toks[i].raw)):
                 c = self._after_prefix(i, cut, pre)
                 if c is not None and (best is None or c.j > best.j):
                     best = c
@@ -674,6 +707,10 @@ class _Scanner:
         g = self.g
         k = self._skip_quotes(i + 1)
         quoted = k > i + 1
+        if pre.rural and k < len(self.toks) and self.toks[k].text in g.prefixes:
+            inner = g.prefixes[self.toks[k].text]
+            if inner.precision in ("city", "town", "governorate") and not inner.rural:
+                k += 1  # ريف مدينة حلب, ريف محافظة إدلب
         if k >= len(self.toks) or self.toks[k].kind != "ar":
             return None
         found = self._alias_at(k, self.toks[k].text)
@@ -684,12 +721,13 @@ class _Scanner:
                 a, needs_raqqa = pick
                 end = self._close_quote(end, quoted)
                 if pre.rural:
+                    region = g.countryside_of.get(a.place_id)
                     return _Cand(
                         i,
                         self._extend_directions(end),
                         cut,
-                        None,
-                        "region",
+                        region,
+                        "region" if region is None else g.places[region].precision,
                         True,
                         "ar",
                         prefixed=True,
@@ -728,7 +766,7 @@ class _Scanner:
                 and not pre.rural
             ):
                 return None  # أحياء الرقة, حي حلب: the prefix does not belong to the name
-        unknown = self._unknown_name(k)
+        unknown = self._unknown_name(k) if pre.unknown_names else None
         if unknown is None:
             return None
         end = self._close_quote(unknown[0], quoted)
@@ -799,7 +837,7 @@ class _Scanner:
                         from_alias=False,
                     )
             if cand is None:
-                unknown = self._unknown_name(m, allow_conj=cut == 1)
+                unknown = self._unknown_name(m, allow_conj=cut == 1) if pre.unknown_names else None
                 if unknown is None:
                     break
                 cand = _Cand(
@@ -827,7 +865,11 @@ class _Scanner:
 
     def _english_cand(self, i: int, end: int, a: _Alias, needs_raqqa: bool, pre: _Prefix | None) -> _Cand:
         if pre is not None and pre.rural:
-            return _Cand(i, end, 0, None, "region", True, "en", prefixed=True, prefix=pre, from_alias=False)
+            region = self.g.countryside_of.get(a.place_id)
+            precision = "region" if region is None else self.g.places[region].precision
+            return _Cand(
+                i, end, 0, region, precision, True, "en", prefixed=True, prefix=pre, from_alias=False
+            )
         return _Cand(
             i,
             end,
@@ -969,8 +1011,23 @@ def _core(text: str) -> str:
     return " ".join(words)
 
 
-def _keys(text: str) -> frozenset[tuple[str, bool]]:
-    return frozenset((m.place_id or _core(m.text), m.rural) for m in find_places(text))
+_LIST_JOINERS = frozenset({"و", "and", ",", "،", "&"})
+
+
+def _items(text: str) -> list[tuple[str, bool]]:
+    """The places a place text names, in order: gazetteer ids, else the core words of each item."""
+    found = [(m.place_id or _core(m.text), m.rural) for m in find_places(text)]
+    if found:
+        return list(dict.fromkeys(found))
+    items: list[list[str]] = [[]]
+    for t in _tokens(text):
+        glued_wa = t.kind == "ar" and len(t.text) > 3 and t.text[0] == "و" and t.text[1:].startswith("ال")
+        if t.text in _LIST_JOINERS or glued_wa:
+            items.append([])
+        if t.text not in _LIST_JOINERS:
+            items[-1].append(t.raw[1:] if glued_wa else t.raw)
+    cores = [_core(" ".join(words)) for words in items]
+    return list(dict.fromkeys((c, False) for c in cores if c))
 
 
 def same_place_text(a: str, b: str) -> bool:
@@ -978,20 +1035,29 @@ def same_place_text(a: str, b: str) -> bool:
 
     Prefix words (حي, حارة, مدينة, قرية, محافظة ...), glued و/ف/ب/ل and the article ال, and
     directions (شمال, north of) are ignored; different spellings of one gazetteer place match.
-    The countryside (ريف الرقة) is not the city (الرقة).
+    The countryside (ريف الرقة) is not the city (الرقة). When one text lists several places
+    ("حارتي السخاني والبدو", "Syria and Iraq"), the other matches if it names the first of them
+    and nothing outside the list.
 
     >>> same_place_text("مدينة الرقة", "بالرقة"), same_place_text("ريف الرقة", "الرقة")
     (True, False)
+    >>> same_place_text("حارة السخاني", "حارتي السخاني والبدو")
+    True
     """
     a = a if isinstance(a, str) else ""
     b = b if isinstance(b, str) else ""
     if not a.strip() or not b.strip() or norm(a).strip() == norm(b).strip():
         return norm(a).strip() == norm(b).strip()
-    ka, kb = _keys(a), _keys(b)
-    if ka and ka == kb:
+    ka, kb = _items(a), _items(b)
+    if not ka or not kb:
+        return False
+    sa, sb = set(ka), set(kb)
+    if sa == sb:
+        return True
+    if ka[0] == kb[0] and (sa <= sb or sb <= sa):
         return True
     places = _gazetteer().places
-    if ka and kb and all(k in places for k, _ in ka | kb):
+    if all(k in places for k, _ in sa | sb):
         return False  # both name known places, not the same ones
     ca, cb = _core(a), _core(b)
     return bool(ca) and ca == cb

@@ -165,7 +165,13 @@ def test_tishreen_months_and_dam_are_not_rumaila():
 
 def test_dariya_raqqa_is_not_darayya_damascus():
     assert one("سقطت قذائف على داريا").place_id == "sp-darayya"
-    assert one("سقطت قذائف على الدرعية").place_id == "nb-dariya"
+    assert found("سقطت قذائف على الدرعية غرب الرقة") == [("الدرعية", "nb-dariya"), ("الرقة", "rq-city")]
+
+
+def test_dariya_without_raqqa_in_text_is_not_the_raqqa_district():
+    assert places.find_places("افتتح مهرجان في الدرعية قرب الرياض") == []
+    m = one("سقطت قذيفة على حي الدرعية")
+    assert (m.text, m.place_id, m.precision) == ("حي الدرعية", None, "district")
 
 
 def test_thawra_only_with_city_prefix():
@@ -213,6 +219,28 @@ def test_pilot_in_strike_report_is_not_tayyar_district():
     assert found("قصف حي الطيار في الرقة") == [("حي الطيار", "nb-tayyar"), ("الرقة", "rq-city")]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "تحدث بكل رقة",
+        "وقع على ورقة رسمية",
+        "كان يزورنا دوماً",
+        "ضعف بصري مزمن",
+        "في ميادين القتال",
+        "أعاد إحياء المجد",
+        "سد العجز في الموازنة",
+    ],
+    ids=["delicacy", "paper", "always", "visual", "battlefields", "revival", "fill-deficit"],
+)
+def test_words_that_fold_to_place_names_are_not_places(text):
+    assert places.find_places(text) == []
+
+
+def test_his_country_is_not_a_town_prefix():
+    assert places.find_places("عاد إلى بلده مصر") == []
+    assert found("عاد إلى بلدة مصرين") == [("بلدة مصرين", None)]
+
+
 # ---------------------------------------------------------------- unknown places
 
 
@@ -233,7 +261,18 @@ def test_unknown_dual_villages():
 
 @pytest.mark.parametrize(
     "text",
-    ["في حي سكني مكتظ", "أخرج طفل حي من تحت الأنقاض", "في قرية صغيرة", "في منطقة عسكرية", "في مدينة أخرى"],
+    [
+        "في حي سكني مكتظ",
+        "أخرج طفل حي من تحت الأنقاض",
+        "في قرية صغيرة",
+        "في منطقة عسكرية",
+        "في مدينة أخرى",
+        "زار مدن أوروبية",
+        "في مدينة سياحية",
+        "شارع يشحن السيارات",
+        "في مناطق القتال",
+        "أحياء بمدينة",
+    ],
 )
 def test_prefix_followed_by_ordinary_word_is_not_a_place(text):
     assert places.find_places(text) == []
