@@ -124,9 +124,8 @@ class _Folding:
 
     Every character's folding is learnt from `core.normalize` itself, so the result is identical:
     characters that fold to themselves are *safe*, those that fold to one other character are
-    *mapped* (ى→ي, أ→ا, ٣→3), those that fold to nothing are *dropped* (diacritics, tatweel).
-    A text with any other character (presentation forms, ligatures: they expand) goes through
-    `core.normalize` unchanged."""
+    *mapped* (ى→ي, أ→ا, ٣→3), those that fold to nothing are *dropped* (diacritics, tatweel), the
+    rest are *expanded* (ligatures, «…» → «...»). Characters are learnt as texts bring them."""
 
     _SEED = "".join(chr(c) for r in ((0x80, 0x100), (0x600, 0x700), (0x2000, 0x2070)) for c in range(*r))
 
@@ -134,7 +133,7 @@ class _Folding:
         self.safe: set[str] = set()
         self.mapped: dict[str, str] = {}
         self.dropped: set[str] = set()
-        self.other: set[str] = set()
+        self.expanded: dict[str, str] = {}
         for ch in self._SEED:
             self._learn(ch)
         self._compile()
@@ -148,18 +147,23 @@ class _Folding:
         elif not f:
             self.dropped.add(ch)
         else:
-            self.other.add(ch)
+            self.expanded[ch] = f
 
     def _compile(self) -> None:
-        known = "".join(sorted(self.safe | set(self.mapped) | self.dropped))
+        known = "".join(sorted(self.safe | set(self.mapped) | self.dropped | set(self.expanded)))
         self.unknown_re = re.compile("[^\x00-\x7f" + _char_class(known) + "]")
-        self.drop_re = re.compile("[" + _char_class("".join(sorted(self.dropped))) + "]+")
+        self.irregular_re = re.compile(
+            "["
+            + _char_class("".join(sorted(self.dropped)))
+            + "]+"
+            + ("|[" + _char_class("".join(sorted(self.expanded))) + "]" if self.expanded else "")
+        )
         self.pairs = sorted(self.mapped.items())
 
     def learn_from(self, text: str) -> bool:
-        """Classify the unknown characters of ``text``; True when all turned out safe or mapped 1:1."""
-        new = {c for c in self.unknown_re.findall(text) if c not in self.other}
-        if len(self.safe) + len(self.mapped) > 20000:
+        """Learn the unknown characters of ``text``; False when too many are known already."""
+        new = set(self.unknown_re.findall(text))
+        if len(self.safe) + len(self.mapped) + len(self.expanded) + len(new) > 50000:
             return False
         for ch in new:
             self._learn(ch)
@@ -189,22 +193,32 @@ def _folding() -> _Folding:
 
 
 class _Mapped:
-    """Normalised text plus a compact map back to the original (one entry per dropped run)."""
+    """Normalised text plus a compact map back to the original: one segment per stretch of text
+    that maps one to one, starting after each dropped run; an expanded character («…» → «...»)
+    is a *collapsed* segment whose characters all map to it."""
 
-    __slots__ = ("text", "_norm_starts", "_orig_starts", "_full")
+    __slots__ = ("text", "_norm_starts", "_orig_starts", "_collapsed", "_full")
 
     def __init__(
-        self, text: str, norm_starts: list[int], orig_starts: list[int], full: Normalized | None = None
+        self,
+        text: str,
+        norm_starts: list[int],
+        orig_starts: list[int],
+        collapsed: list[bool],
+        full: Normalized | None = None,
     ):
         self.text = text
         self._norm_starts = norm_starts
         self._orig_starts = orig_starts
+        self._collapsed = collapsed
         self._full = full
 
     def orig_index(self, i: int) -> int:
         if self._full is not None:
             return self._full.offsets[i]
         k = bisect_right(self._norm_starts, i) - 1
+        if self._collapsed[k]:
+            return self._orig_starts[k]
         return self._orig_starts[k] + (i - self._norm_starts[k])
 
     def orig_span(self, start: int, end: int) -> tuple[int, int]:
@@ -220,25 +234,33 @@ def _fold(text: str) -> _Mapped:
     f = _folding()
     if f.unknown_re.search(text) and not f.learn_from(text):
         full = normalize(text)
-        return _Mapped(full.text, [], [], full)
+        return _Mapped(full.text, [], [], [], full)
     s = text
     for a, b in f.pairs:
         if a in s:
-            s = s.replace(a, b)
-    norm_starts, orig_starts, parts = [0], [0], []
-    pos = 0
-    npos = 0
-    for m in f.drop_re.finditer(s):
+            s = s.replace(a, b)  # one character for one: positions unchanged
+    norm_starts, orig_starts, collapsed = [0], [0], [False]
+    parts: list[str] = []
+    pos = npos = 0
+    for m in f.irregular_re.finditer(s):
         a, b = m.span()
         parts.append(s[pos:a])
         npos += a - pos
+        expanded = f.expanded.get(s[a])
+        if expanded is not None:  # one character folding to several
+            norm_starts.append(npos)
+            orig_starts.append(a)
+            collapsed.append(True)
+            parts.append(expanded)
+            npos += len(expanded)
         norm_starts.append(npos)
         orig_starts.append(b)
+        collapsed.append(False)
         pos = b
     if pos == 0:
-        return _Mapped(s, norm_starts, orig_starts)
+        return _Mapped(s, norm_starts, orig_starts, collapsed)
     parts.append(s[pos:])
-    return _Mapped("".join(parts), norm_starts, orig_starts)
+    return _Mapped("".join(parts), norm_starts, orig_starts, collapsed)
 
 
 def fast_normalize(text: str) -> Normalized:
@@ -524,6 +546,7 @@ class _Hit:
     year: int | None = None
     month: int | None = None
     day: int | None = None
+    year_stated: bool = False  # the year is written, not inferred from the publication date
 
 
 # Digits: the pattern starts with a digit so that the regex engine can skip to digits quickly;
@@ -765,7 +788,19 @@ class _Parser:
             date = dt.date(y, mo, d)
         except ValueError:
             return None
-        return _Hit(a.s, a.e, "absolute", date.isoformat(), "day", "", i + 1, year=y, month=mo, day=d)
+        return _Hit(
+            a.s,
+            a.e,
+            "absolute",
+            date.isoformat(),
+            "day",
+            "",
+            i + 1,
+            year=y,
+            month=mo,
+            day=d,
+            year_stated=True,
+        )
 
     def day_month(self, i: int) -> _Hit | None:
         a = self.a[i]
@@ -797,6 +832,7 @@ class _Parser:
             year=y,
             month=month,
             day=day,
+            year_stated=year is not None,
         )
 
     def month_day(self, i: int) -> _Hit | None:
@@ -825,7 +861,17 @@ class _Parser:
         y = year if year is not None else self.infer_year(month, None)
         date = dt.date(y, month, day).isoformat() if y is not None else None
         return _Hit(
-            self.a[i].s, end, "absolute", date, "day" if date else None, "en", k, year=y, month=month, day=day
+            self.a[i].s,
+            end,
+            "absolute",
+            date,
+            "day" if date else None,
+            "en",
+            k,
+            year=y,
+            month=month,
+            day=day,
+            year_stated=year is not None,
         )
 
     def month_alone(self, i: int) -> _Hit | None:
@@ -837,15 +883,6 @@ class _Parser:
             s = p
         if year is None and not double and qualifier is None and not self.month_context_ok(i, a.s):
             return None
-        w = a.word
-        if (
-            w is not None
-            and w.entry.get("needs_context")
-            and year is None
-            and not double
-            and qualifier is None
-        ):
-            pass  # accepted by month_context_ok
         if year is None and qualifier is None:
             prev = self.before(self.g.past_before, s)
             if prev >= 0:
@@ -856,7 +893,18 @@ class _Parser:
                     qualifier, s = "next", nxt
         y = year if year is not None else self.infer_year(month, qualifier)
         date = f"{y:04d}-{month:02d}" if y is not None else None
-        return _Hit(s, end, "month", date, "month" if date else None, self.lang_of(i), k, year=y, month=month)
+        return _Hit(
+            s,
+            end,
+            "month",
+            date,
+            "month" if date else None,
+            self.lang_of(i),
+            k,
+            year=y,
+            month=month,
+            year_stated=year is not None,
+        )
 
     def year(self, i: int) -> _Hit | None:
         a = self.a[i]
@@ -881,7 +929,7 @@ class _Parser:
             if _LATIN_LETTER.search(self.t[s : a.s])
             else ("ar" if _ARABIC_LETTER.search(self.t[s : a.s]) else "")
         )
-        return _Hit(s, a.e, "year", str(a.value), "year", lang, i + 1, year=a.value)
+        return _Hit(s, a.e, "year", str(a.value), "year", lang, i + 1, year=a.value, year_stated=True)
 
     def weekday(self, i: int) -> _Hit | None:
         a = self.a[i]
@@ -923,8 +971,7 @@ class _Parser:
         if k < self.n and first is None:
             h = self.absolute(k)
             if h is not None and _MERGE_GAP.fullmatch(self.t[end : h.s]):
-                if h.date and self.pub is None or h.date:
-                    self.check_weekday(h, a.value, a)
+                self.check_weekday(h, a.value, a)
                 h.s, h.lang = s, h.lang or w.lang
                 return h
         # a night from one day to the next is dated to the evening it starts
@@ -943,6 +990,10 @@ class _Parser:
         w = a.word
         assert w is not None
         e = w.entry
+        if w.lang == "en" and a.raw[:1].isupper():
+            before = self.t[max(0, a.s - 3) : a.s].rstrip()
+            if before and (before[-1].isalnum() or before[-1] in ",;"):
+                return None  # 'Ariha Today', 'Russia Today': a name
         s = self.extend_left(self.g.time_before, a.s)
         k, end = i + 1, a.e
         wd = None
@@ -1020,7 +1071,20 @@ class _Parser:
         if a.value > calendar.monthrange(h2.year or 2000, h2.month)[1]:
             return None
         date = dt.date(h2.year, h2.month, a.value).isoformat() if h2.year is not None else None
-        h1 = _Hit(s, a.e, "absolute", date, "day" if date else None, h2.lang, i + 1, range_start=True)
+        h1 = _Hit(
+            s,
+            a.e,
+            "absolute",
+            date,
+            "day" if date else None,
+            h2.lang,
+            i + 1,
+            range_start=True,
+            year=h2.year,
+            month=h2.month,
+            day=a.value,
+            year_stated=h2.year_stated,
+        )
         return [h1, h2]
 
     def run(self) -> list[_Hit]:
@@ -1065,6 +1129,18 @@ class _Parser:
         self.mark_since_and_ranges(hits)
         return hits
 
+    @staticmethod
+    def share_year(h: _Hit, nxt: _Hit) -> None:
+        """«بين آب/أغسطس وتشرين الأول/أكتوبر 2015»: the first date takes the year written on the second."""
+        if h.year_stated or not nxt.year_stated or h.month is None or nxt.month is None or nxt.year is None:
+            return
+        y = nxt.year - (1 if (h.month, h.day or 0) > (nxt.month, nxt.day or 32) else 0)
+        h.year, h.year_stated = y, True
+        if h.precision == "month" or h.kind == "month":
+            h.date, h.precision = f"{y:04d}-{h.month:02d}", "month"
+        elif h.day is not None and h.day <= calendar.monthrange(y, h.month)[1]:
+            h.date, h.precision = dt.date(y, h.month, h.day).isoformat(), "day"
+
     def mark_since_and_ranges(self, hits: list[_Hit]) -> None:
         g = self.g
         prev_end = 0
@@ -1080,6 +1156,7 @@ class _Parser:
                     or (gap.strip() in "-–—" and h.precision == nxt.precision == "day")
                 ):
                     h.range_start = True
+                    self.share_year(h, nxt)
             prev_end = h.e
 
 
@@ -1111,19 +1188,10 @@ def find_dates(
         )
         hits = _Parser(_grammar(), nt.text, _as_date(published)).run()
         out: list[DateMatch] = []
-        doc_lang = ""
         for h in hits:
             s, e = nt.orig_span(h.s, h.e)
             e = _TRAILING_MARKS.match(text, e).end()  # «أمسِ»: the last letter's diacritics belong to it
-            lang = h.lang
-            if not lang:
-                if not doc_lang:
-                    doc_lang = (
-                        "en"
-                        if len(_LATIN_LETTER.findall(text[:3000])) > len(_ARABIC_LETTER.findall(text[:3000]))
-                        else "ar"
-                    )
-                lang = doc_lang
+            lang = h.lang or ("ar" if _ARABIC_LETTER.search(text, max(0, s - 80), e + 80) else "en")
             out.append(DateMatch(s, e, text[s:e], h.date, h.precision, h.kind, h.since, h.range_start, lang))
         return out
     except lexicon.LexiconError:
