@@ -16,7 +16,7 @@ figure). The scores are the README's, computed exactly as it defines them:
 - **Attribute accuracy on matched pairs:** ``kind``, ``group`` (strict), ``perpetrator`` (None
   equals None); ``date`` over pairs whose gold date is set (gold ``YYYY-MM`` or ``YYYY`` accepts
   any predicted date inside it, otherwise the dates must be equal); ``place`` over pairs whose
-  gold place is set, compared by `same_place` (``core.places.same_place_text`` when available).
+  gold place is set, compared by `same_place` (``core.places.same_place_text``).
 - **Countable total exact:** per article, the sum of ``best`` over killed figures of kind
   ``incident`` that are neither ``part_of`` nor ``same_as`` another (`Figure.countable`); the
   share of articles (every article with a metadata line, figures or not) whose predicted sum
@@ -53,9 +53,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from core import decode
+from core import decode, places
 from core.figure import GROUPS, KINDS, STATUSES, Figure
-from core.normalize import norm
 
 GOLD_FIELDS = (
     "article", "id", "quote", "number_text", "min", "best", "max", "vague", "status", "group", "side",
@@ -261,61 +260,10 @@ def date_matches(pred: str | None, gold: str) -> bool:
     return pred == gold or (len(gold) < 10 and pred.startswith(gold + "-"))
 
 
-# Place comparison fallback (used only when core.places has no same_place_text): these words
-# and glued particles are what the corpus README says to ignore when comparing places.
-_PLACE_PREFIX_WORDS = frozenset(norm(w) for w in ("حي", "حارة", "مدينة", "بلدة", "قرية", "منطقة"))
-_GLUED = ("و", "ب", "ل")
-_WORD_RE = re.compile(r"[\w\u0600-\u06FF]+")
-
-
-def _variants(token: str) -> set[str]:
-    """The token with and without glued و/ب/ل and ال (all readings: بدو stays بدو too)."""
-    out = {token}
-    frontier = [token]
-    while frontier:
-        t = frontier.pop()
-        nxt = []
-        if t.startswith("ال") and len(t) > 3:
-            nxt.append(t[2:])
-        if t.startswith("لل") and len(t) > 3:
-            nxt.append(t[2:])
-        if t[:1] in _GLUED and len(t) > 2:
-            nxt.append(t[1:])
-        for v in nxt:
-            if v not in out:
-                out.add(v)
-                frontier.append(v)
-    return out
-
-
-def _place_words(text: str) -> list[set[str]]:
-    words = [_variants(w) for w in _WORD_RE.findall(norm(text).lower())]
-    kept = [v for v in words if not (v & _PLACE_PREFIX_WORDS)]
-    return kept or words
-
-
-def _same_place_fallback(pred: str, gold: str) -> bool:
-    """Equal after dropping حي/حارة/مدينة/بلدة/قرية/منطقة and glued ال/و/ب/ل, or one a whole-word
-    contiguous part of the other («حارة البدو» ~ «البدو», «مدينة الرقة» ~ «الرقة»)."""
-    a, b = _place_words(pred), _place_words(gold)
-    if not a or not b:
-        return norm(pred).strip() == norm(gold).strip()
-    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
-    for s in range(len(long_) - len(short) + 1):
-        if all(x & y for x, y in zip(short, long_[s : s + len(short)], strict=True)):
-            return True
-    return False
-
-
 def same_place(pred: str | None, gold: str) -> bool:
-    """Whether a predicted place names the gold place (``core.places.same_place_text`` if present)."""
-    if pred is None:
-        return False
-    try:
-        from core.places import same_place_text
-    except ImportError:
-        return _same_place_fallback(pred, gold)
-    return bool(same_place_text(pred, gold))
+    """Whether a predicted place names the gold place: `core.places.same_place_text`, which ignores
+    prefixes such as حي/مدينة and glued ال/و/ب/ل as the corpus README asks."""
+    return pred is not None and bool(places.same_place_text(pred, gold))
 
 
 def _countable(fig: Mapping[str, Any]) -> bool:

@@ -80,3 +80,10 @@ def test_out_of_domain_articles_yield_no_casualty_figures(ood_scores):
         f"{ood_scores.negative_figures} figures found in articles without casualties (max {limit})\n\n"
         + _report(ood_scores)
     )
+
+
+def test_dev_predictions_file_rescores_to_the_same_scores(dev_scores, tmp_path):
+    path = tmp_path / "dev_predictions.jsonl"
+    direct = evaluate.evaluate(DEV, predictions_path=path)
+    assert direct.to_json_dict() == dev_scores.to_json_dict()
+    assert evaluate.score_files(DEV, path).to_json_dict() == direct.to_json_dict()

@@ -16,7 +16,7 @@ from core import evaluate
 from core.evaluate import EvaluationError
 from core.figure import Figure
 
-BODY_A = "قتل خمسة مدنيين في قصف على البلدة. وفي حادث آخر قتل خمسة مدنيين بقذيفة."
+BODY_A = "قتل خمسة مدنيين في قصف على حارة البدو. وفي حادث آخر قتل خمسة مدنيين بقذيفة."
 BODY_B = "أسفر القصف عن مقتل 12 مدنيا بينهم 4 أطفال. وارتفعت الحصيلة إلى 30 قتيلا هذا الأسبوع."
 BODY_EMPTY = "افتتح المعرض الدولي للكتاب بمشاركة 300 دار نشر."
 
@@ -119,7 +119,7 @@ def test_two_predictions_of_one_gold_figure_count_once(tmp_path):
 def test_prediction_inside_a_gold_quote_goes_to_that_gold_figure_first(tmp_path):
     # two gold figures with the same number; the only prediction sits in the second one's quote
     lines = [
-        gold("a.txt", "f1", "قتل خمسة مدنيين في قصف على البلدة", "خمسة", 5, perpetrator="regime"),
+        gold("a.txt", "f1", "قتل خمسة مدنيين في قصف على حارة البدو", "خمسة", 5, perpetrator="regime"),
         gold("a.txt", "f2", "قتل خمسة مدنيين بقذيفة", "خمسة", 5, perpetrator="unknown"),
     ]
     corpus = one_article(tmp_path, BODY_A, lines)
@@ -199,12 +199,12 @@ def test_gold_month_or_year_matches_a_predicted_date_inside_it(gold_date, pred_d
 
 def test_date_and_place_accuracy_count_only_pairs_whose_gold_value_is_set(tmp_path):
     lines = [
-        gold("a.txt", "f1", "قتل خمسة مدنيين في قصف على البلدة", "خمسة", 5, date="2017-08", place="البلدة"),
+        gold("a.txt", "f1", "قتل خمسة مدنيين في قصف على حارة البدو", "خمسة", 5, date="2017-08", place="حارة البدو"),
         gold("a.txt", "f2", "قتل خمسة مدنيين بقذيفة", "خمسة", 5),
     ]
     corpus = one_article(tmp_path, BODY_A, lines)
     preds = [
-        pred("p1", 5, BODY_A, "خمسة", 0, date="2017-08-20", place="بلدة"),
+        pred("p1", 5, BODY_A, "خمسة", 0, date="2017-08-20", place="البدو"),
         pred("p2", 5, BODY_A, "خمسة", 1, date="2016-01-01", place="حلب"),
     ]
     s = evaluate.score(corpus, {"a.txt": preds})
@@ -216,22 +216,17 @@ def test_date_and_place_accuracy_count_only_pairs_whose_gold_value_is_set(tmp_pa
     ("pred_place", "gold_place", "same"),
     [
         ("البدو", "حارة البدو", True),
+        ("حي البدو", "حارة البدو", True),
         ("مدينة الرقة", "الرقة", True),
         ("بالرقة", "الرقة", True),
         ("والرقة", "مدينة الرقة", True),
         ("الرقة", "دير الزور", False),
-        ("البدو", "حي الرميلة", False),
-        ("Raqqa", "Raqqa city", True),
+        ("حلب", "الرقة", False),
+        (None, "الرقة", False),
     ],
 )
-def test_place_fallback_ignores_prefix_words_and_glued_particles(pred_place, gold_place, same):
-    assert evaluate._same_place_fallback(pred_place, gold_place) is same
-
-
-def test_place_with_a_district_prefix_counts_as_the_same_place():
-    assert evaluate.same_place("حي البدو", "حارة البدو")
-    assert not evaluate.same_place(None, "الرقة")
-    assert not evaluate.same_place("حلب", "الرقة")
+def test_place_ignores_prefix_words_and_glued_particles(pred_place, gold_place, same):
+    assert evaluate.same_place(pred_place, gold_place) is same
 
 
 # ---- negatives and output ----------------------------------------------------------------------
