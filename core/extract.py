@@ -125,6 +125,9 @@ class _Context:
         self.lang = lang
         self.norm = normalize(text)
         self.tokens: list[Token] = tokenize(self.norm)
+        self.empty = not _may_report_casualties(self.tokens)
+        if self.empty:
+            return
         self.starts = [t.start for t in self.tokens]
         self.ends = [t.end for t in self.tokens]
         self.mentions: dict[str, list[Mention]] = {}
@@ -183,6 +186,31 @@ class _Context:
     def sentence_span(self, sent: int) -> tuple[int, int]:
         a, b = self.sentences[sent]
         return a, b
+
+
+@lru_cache(maxsize=1)
+def _status_words() -> frozenset[str]:
+    """First words of every killing/wounding term and of every noun that says killed/injured."""
+    words = set(matcher("casualty_terms")._index)
+    victims = matcher("victims")
+    for first, entries in victims._index.items():
+        if any(victims.entries[key].get("status") for _, _, key, _ in entries):
+            words.add(first)
+    return frozenset(words)
+
+
+def _may_report_casualties(tokens: list[Token]) -> bool:
+    """Cheap first look: without one word of killing or wounding there is no figure to find."""
+    words = _status_words()
+    for t in tokens:
+        if t.kind == "en":
+            if t.text in words:
+                return True
+        elif t.kind == "ar" and any(f in words for f in t.forms):
+            return True
+        elif t.kind == "ar" and len(t.text) >= 7 and any(t.text.startswith(w) for w, _ in _glued_status_nouns()):
+            return True  # «قتيلاتجمعهم»
+    return False
 
 
 def _safe(fn, *args):
@@ -1295,6 +1323,8 @@ def extract(text: str, published: dt.date | None = None, lang: str | None = None
     if not text or not text.strip():
         return []
     ctx = _Context(text, published, lang or guess_language(text))
+    if ctx.empty:
+        return []
     cands = _read_numbers(ctx)
     taken = {k for c in cands for k in range(c.ti, c.tj)}
     cands += _read_lone_nouns(ctx, taken, cands)

@@ -93,6 +93,7 @@ def surface_index(name: str) -> dict[str, str]:
     return index
 
 
+@cache
 def version() -> str:
     """The lexicon version recorded with every extracted figure."""
     return VERSION_FILE.read_text(encoding="utf-8").strip() if VERSION_FILE.exists() else "0"
@@ -101,3 +102,4 @@ def version() -> str:
 def clear_caches() -> None:
     load.cache_clear()
     surface_index.cache_clear()
+    version.cache_clear()

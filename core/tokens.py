@@ -13,9 +13,8 @@ only in capitals.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from core import lexicon
 from core.normalize import Normalized, norm
@@ -31,8 +30,9 @@ _PREFIX_CONJ = ("و", "ف")
 _PREFIX_PREP = ("ب", "ل", "ك")
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """One token (a named tuple: tokenising a long article builds many of them)."""
+
     i: int
     text: str  # normalised (Latin lower-cased)
     raw: str  # normalised, original case
@@ -87,8 +87,7 @@ def tokenize(n: Normalized) -> list[Token]:
     return out
 
 
-@dataclass(frozen=True)
-class Mention:
+class Mention(NamedTuple):
     """A lexicon surface found in the text."""
 
     lex: str
@@ -119,6 +118,7 @@ class PhraseMatcher:
         self.name = name
         self.entries = lexicon.load(name)
         self._index: dict[str, list[tuple[tuple[str, ...], bool, str, str]]] = {}
+        self._attrs = {k: {a: b for a, b in e.items() if a != "surfaces"} for k, e in self.entries.items()}
         for key, entry in self.entries.items():
             for surface in entry["surfaces"]:
                 toks, cs = _split_surface(surface)
@@ -152,17 +152,22 @@ class PhraseMatcher:
                         ok = False
                         break
                 if ok and (best is None or n > best.j - best.i):
-                    entry = self.entries[key]
-                    attrs = {k: v for k, v in entry.items() if k != "surfaces"}
-                    best = Mention(self.name, key, attrs, i, i + n, tok.start, tokens[i + n - 1].end, surface)
+                    best = Mention(self.name, key, self._attrs[key], i, i + n, tok.start, tokens[i + n - 1].end, surface)
                     break  # lists are longest-first
         return best
 
     def find_all(self, tokens: list[Token]) -> list[Mention]:
         out: list[Mention] = []
         i = 0
-        while i < len(tokens):
-            m = self.match_at(tokens, i) if tokens[i].kind != "punct" or tokens[i].text in self._index else None
+        index = self._index
+        n = len(tokens)
+        while i < n:
+            tok = tokens[i]
+            if tok.kind == "en":
+                hit = tok.text in index or tok.raw in index
+            else:
+                hit = any(f in index for f in tok.forms)
+            m = self.match_at(tokens, i) if hit else None
             if m:
                 out.append(m)
                 i = m.j

@@ -1,0 +1,69 @@
+"""Extraction speed on one core: articles per second and MB/s over a realistic workload.
+
+    python bench/extract.py [--repeat 20] [--corpus ../shared/corpus/dev]
+
+The workload is the dev corpus (real articles, read from ../shared, never copied) plus the
+out-of-domain corpus (casualty-free articles full of numbers), repeated. Goal: >= 500 articles/s.
+Also prints the time of 10 KB, 100 KB and 1 MB inputs, to show that extraction time grows
+linearly with text size (no pathological regular expression).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from core import decode, extract  # noqa: E402
+
+SHARED = ROOT.parent / "shared" / "corpus"
+
+
+def load(folder: Path) -> list[str]:
+    texts = []
+    for p in sorted((folder / "articles").glob("*.txt")):
+        _, body, _ = decode.split_header(p.read_text(encoding="utf-8"))
+        texts.append(body)
+    return texts
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--repeat", type=int, default=20)
+    ap.add_argument("--corpus", type=Path, action="append")
+    args = ap.parse_args()
+    folders = args.corpus or [SHARED / "dev", SHARED / "ood"]
+    texts = [t for f in folders if (f / "articles").is_dir() for t in load(f)]
+    if not texts:
+        print("No corpus found (looked in ../shared/corpus/dev and ood).")
+        return 1
+    extract.extract(texts[0])  # load lexicons once
+    n_chars = sum(len(t) for t in texts)
+    n_bytes = sum(len(t.encode("utf-8")) for t in texts)
+    t0 = time.perf_counter()
+    figures = 0
+    for _ in range(args.repeat):
+        for t in texts:
+            figures += len(extract.extract(t))
+    dt = time.perf_counter() - t0
+    n = len(texts) * args.repeat
+    print(f"workload: {len(texts)} articles x {args.repeat} ({n_chars / len(texts):.0f} characters on average)")
+    print(f"extraction: {n / dt:.0f} articles/s, {n_bytes * args.repeat / dt / 1e6:.2f} MB/s (UTF-8), "
+          f"{figures / args.repeat:.0f} figures per pass, one core")
+    print("linear-time check (a real article repeated to size):")
+    base = max(texts, key=len) + "\n"
+    for size in (10_000, 100_000, 1_000_000):
+        big = (base * (size // len(base) + 1))[:size]
+        t0 = time.perf_counter()
+        extract.extract(big)
+        el = time.perf_counter() - t0
+        print(f"  {size / 1000:>6.0f} KB: {el * 1000:8.1f} ms ({el / size * 1e6:.2f} µs per character)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
