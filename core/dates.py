@@ -152,12 +152,9 @@ class _Folding:
     def _compile(self) -> None:
         known = "".join(sorted(self.safe | set(self.mapped) | self.dropped | set(self.expanded)))
         self.unknown_re = re.compile("[^\x00-\x7f" + _char_class(known) + "]")
-        self.irregular_re = re.compile(
-            "["
-            + _char_class("".join(sorted(self.dropped)))
-            + "]+"
-            + ("|[" + _char_class("".join(sorted(self.expanded))) + "]" if self.expanded else "")
-        )
+        # one character class, so that the regex engine skips ordinary text at full speed
+        irregular = "".join(sorted(self.dropped | set(self.expanded)))
+        self.irregular_re = re.compile("[" + _char_class(irregular) + "]+")
         self.pairs = sorted(self.mapped.items())
 
     def learn_from(self, text: str) -> bool:
@@ -242,17 +239,22 @@ def _fold(text: str) -> _Mapped:
     norm_starts, orig_starts, collapsed = [0], [0], [False]
     parts: list[str] = []
     pos = npos = 0
+    expanded = f.expanded
     for m in f.irregular_re.finditer(s):
         a, b = m.span()
         parts.append(s[pos:a])
         npos += a - pos
-        expanded = f.expanded.get(s[a])
-        if expanded is not None:  # one character folding to several
-            norm_starts.append(npos)
-            orig_starts.append(a)
-            collapsed.append(True)
-            parts.append(expanded)
-            npos += len(expanded)
+        for k in range(a, b):
+            x = expanded.get(s[k])
+            if x is not None:  # one character folding to several: all of them map to it
+                norm_starts.append(npos)
+                orig_starts.append(k)
+                collapsed.append(True)
+                parts.append(x)
+                npos += len(x)
+                norm_starts.append(npos)
+                orig_starts.append(k + 1)
+                collapsed.append(False)
         norm_starts.append(npos)
         orig_starts.append(b)
         collapsed.append(False)
@@ -464,6 +466,7 @@ class _Grammar:
         self.month_word_before = _LeftRole(roles.get("month_word", []), preps="بل")
         self.since_before = _LeftRole(roles.get("since", []), skip=skip)
         self.range_open_before = _LeftRole(roles.get("range_open", []), skip=skip)
+        self.day_list_before = _LeftRole(roles.get("day_list_open", []))
         self.the_before = _LeftRole(["ال", "the"])
         self.period_words_en = _LeftRole(["in", "during", "throughout"], conj=False)
         self.context_before: dict[str, _LeftRole] = {}
@@ -500,6 +503,7 @@ _YEAR_GAP = re.compile(
 )
 _MONTH_YEAR_GAP_EN = re.compile(r"\s*,?\s*(?:of\s+)?", re.IGNORECASE)
 _PAIR_GAP = re.compile(r"\s*(?:[-–—/]\s*)?")
+_AND_GAP = re.compile(r"\s*(?:و|،|,|and)\s*", re.IGNORECASE)
 _MERGE_GAP = re.compile(r"\s*[,،]?\s*")
 _REL_WEEKDAY_GAP = re.compile(r"\s*[(\[«\"]?\s*")
 _CLOSE_BRACKET = re.compile(r"\s*[)\]»\"]")
@@ -1053,7 +1057,8 @@ class _Parser:
         return h
 
     def borrowed_day(self, i: int) -> list[_Hit] | None:
-        """«بين 27 و30 آب», "between 27 and 30 August": the bare first day borrows the month."""
+        """«بين 27 و30 آب», "between 27 and 30 August", «يومي 12 و13 آب»: the bare first day
+        borrows the month (and is a range start after بين / من / between / from)."""
         a = self.a[i]
         if not self.is_day(i) or a.kind != "N" or i + 1 >= self.n:
             return None
@@ -1066,8 +1071,11 @@ class _Parser:
         p = self.before(self.g.the_before, s)
         if p >= 0:
             s = p
-        if self.before(self.g.range_open_before, s) < 0:
-            return None
+        is_range = self.before(self.g.range_open_before, s) >= 0
+        if not is_range and not (
+            _AND_GAP.fullmatch(self.t[a.e : h2.s]) and self.before(self.g.day_list_before, s) >= 0
+        ):
+            return None  # «في 10 و11 نيسان» is a list of two days; «قتل 10 و11 جريحا» is not a date
         if a.value > calendar.monthrange(h2.year or 2000, h2.month)[1]:
             return None
         date = dt.date(h2.year, h2.month, a.value).isoformat() if h2.year is not None else None
@@ -1079,7 +1087,7 @@ class _Parser:
             "day" if date else None,
             h2.lang,
             i + 1,
-            range_start=True,
+            range_start=is_range,
             year=h2.year,
             month=h2.month,
             day=a.value,

@@ -452,6 +452,24 @@ def test_bare_first_day_of_a_range_borrows_the_month():
     ]
 
 
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("قتل عشرة في 10 و11 نيسان 2017", [("10", "2017-04-10"), ("11 نيسان 2017", "2017-04-11")]),
+        ("خلال يومي 12 و13 آب 2017", [("12", "2017-08-12"), ("13 آب 2017", "2017-08-13")]),
+    ],
+    ids=["fi", "yawmay"],
+)
+def test_two_days_joined_by_and_share_the_month(text, expected):
+    found = find_dates(text, TUE)
+    assert [(m.text, m.date) for m in found] == expected
+    assert not any(m.range_start for m in found)
+
+
+def test_count_before_and_a_dated_day_is_not_a_date():
+    assert [m.text for m in find_dates("قتل 10 و11 نيسان 2017 قتل آخرون", TUE)] == ["11 نيسان 2017"]
+
+
 def test_since_weekday_evening_sets_since():
     m = one("Nine people were killed in raids since Monday evening")
     assert (m.text, m.date, m.since) == ("Monday evening", "2017-08-21", True)
@@ -676,7 +694,7 @@ def test_fast_normalisation_agrees_with_core_normalize(text):
 
 # ---- known misses --------------------------------------------------------------------------------
 @pytest.mark.xfail(
-    strict=True, reason="a bare day joined by و to a dated day gets no date without بين/من before it"
+    strict=True, reason="a night after midnight («بعد منتصف ليل الأربعاء») is dated to the evening it starts"
 )
-def test_two_days_joined_by_and_share_the_month():
-    assert values("قتل عشرة في 10 و11 نيسان 2017") == [("10", "2017-04-10"), ("11 نيسان 2017", "2017-04-11")]
+def test_after_midnight_of_a_night_is_the_next_day():
+    assert one("قتل عشرة بعد منتصف ليل الأربعاء الخميس", dt.date(2017, 8, 24)).date == "2017-08-24"
