@@ -183,13 +183,13 @@ def _glue_forms(word: str) -> tuple[tuple[str, int, bool], ...]:
     """(form, characters stripped, a preposition was stripped) for an Arabic word, word itself first."""
     forms = [(word, 0, False)]
     bases = [(word, 0)]
-    if len(word) > 3 and word[0] in _CONJ:
+    if len(word) > 2 and word[0] in _CONJ:
         bases.append((word[1:], 1))
         forms.append((word[1:], 1, False))
     for base, cut in bases:
         if len(base) > 3 and base.startswith("لل"):
             forms.append(("ال" + base[2:], cut + 1, True))
-        elif len(base) > 3 and base[0] in _PREP:
+        elif len(base) > 2 and base[0] in _PREP:
             forms.append((base[1:], cut + 1, True))
     return tuple(forms)
 

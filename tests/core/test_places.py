@@ -180,6 +180,24 @@ def test_thawra_only_with_city_prefix():
     assert one("في الطبقة").place_id == "sp-tabqa"
 
 
+def test_rashid_and_hittin_quarters_versus_farms_and_park():
+    text = "قصف على حي الرشيد وحديقة الرشيد ومزرعة الرشيد ومزرعة حطين وحي حطين في الرقة"
+    assert found(text) == [
+        ("حي الرشيد", "nb-rashid"),
+        ("حديقة الرشيد", "lm-rashid-park"),
+        ("مزرعة الرشيد", None),
+        ("مزرعة حطين", None),
+        ("حي حطين", "nb-hittin"),
+        ("الرقة", "rq-city"),
+    ]
+    assert places.find_places("ذكرى معركة حطين") == []
+
+
+def test_baath_quarter_not_in_gazetteer_is_unknown_district():
+    m = one("غارة على حي البعث")
+    assert (m.text, m.place_id, m.precision) == ("حي البعث", None, "district")
+
+
 def test_tabqa_floor_or_class_is_not_a_place():
     assert places.find_places("انهارت الطبقة الثانية من المبنى") == []
 
@@ -234,6 +252,12 @@ def test_pilot_in_strike_report_is_not_tayyar_district():
 )
 def test_words_that_fold_to_place_names_are_not_places(text):
     assert places.find_places(text) == []
+
+
+def test_country_inside_an_actor_name_is_not_a_place():
+    assert places.find_places("قالت قوات سوريا الديمقراطية إن") == []
+    assert places.find_places("تنظيم الدولة الإسلامية في العراق والشام") == []
+    assert found("قتل خمسة في سوريا والعراق") == [("سوريا", "cc-syria"), ("العراق", "cc-iraq")]
 
 
 def test_his_country_is_not_a_town_prefix():
