@@ -541,7 +541,6 @@ class _Cand:
     needs_raqqa: bool = False
     prefixed: bool = False  # a prefix word is part of the match
     prefix: _Prefix | None = None
-    from_alias: bool = True
 
 
 class _Scanner:
@@ -732,7 +731,6 @@ class _Scanner:
                         "ar",
                         prefixed=True,
                         prefix=pre,
-                        from_alias=False,
                     )
                 return _Cand(
                     i,
@@ -745,7 +743,6 @@ class _Scanner:
                     needs_raqqa,
                     True,
                     pre,
-                    from_alias=False,
                 )
             if pre.opaque or any(self._allowed(a, end, prefix=True, context=True) is False for a in hits):
                 # سد تشرين, مخيم اليرموك: the phrase names something else than the alias
@@ -759,7 +756,6 @@ class _Scanner:
                     "ar",
                     prefixed=True,
                     prefix=pre,
-                    from_alias=False,
                 )
             if (
                 any(g.places[a.place_id].precision in ("city", "town", "governorate") for a in hits)
@@ -772,9 +768,7 @@ class _Scanner:
         end = self._close_quote(unknown[0], quoted)
         if pre.rural:
             end = self._extend_directions(end)
-        return _Cand(
-            i, end, cut, None, pre.precision, pre.rural, "ar", prefixed=True, prefix=pre, from_alias=False
-        )
+        return _Cand(i, end, cut, None, pre.precision, pre.rural, "ar", prefixed=True, prefix=pre)
 
     def _close_quote(self, end: int, quoted: bool) -> int:
         """Include the closing quote of حي “التوسيعة” when an opening one precedes the name."""
@@ -834,23 +828,13 @@ class _Scanner:
                         needs_raqqa,
                         True,
                         pre,
-                        from_alias=False,
                     )
             if cand is None:
                 unknown = self._unknown_name(m, allow_conj=cut == 1) if pre.unknown_names else None
                 if unknown is None:
                     break
                 cand = _Cand(
-                    m,
-                    unknown[0],
-                    cut,
-                    None,
-                    pre.precision,
-                    pre.rural,
-                    "ar",
-                    prefixed=True,
-                    prefix=pre,
-                    from_alias=False,
+                    m, unknown[0], cut, None, pre.precision, pre.rural, "ar", prefixed=True, prefix=pre
                 )
             out.append(cand)
             k = cand.j
@@ -867,9 +851,7 @@ class _Scanner:
         if pre is not None and pre.rural:
             region = self.g.countryside_of.get(a.place_id)
             precision = "region" if region is None else self.g.places[region].precision
-            return _Cand(
-                i, end, 0, region, precision, True, "en", prefixed=True, prefix=pre, from_alias=False
-            )
+            return _Cand(i, end, 0, region, precision, True, "en", prefixed=True, prefix=pre)
         return _Cand(
             i,
             end,
@@ -881,7 +863,6 @@ class _Scanner:
             needs_raqqa,
             pre is not None,
             pre,
-            from_alias=pre is None,
         )
 
     def _english_before(self, i: int) -> _Cand | None:
@@ -968,7 +949,8 @@ class _Scanner:
 def find_places(text: str) -> list[PlaceMatch]:
     """Every place named in ``text``, in order, non-overlapping (the longest match wins).
 
-    Never raises on odd input: an internal error is logged and gives an empty list.
+    Never raises on any text (an internal error is logged at debug level and gives an empty
+    list); only a broken data file raises `GazetteerError`, at first use.
     """
     if not isinstance(text, str) or not text:
         return []
