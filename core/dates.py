@@ -26,17 +26,25 @@ What is read (each form has a test in ``tests/core/test_dates.py``):
   the publication year); with no publication date and no year the date is None.
 - ``since`` is set after منذ / since / starting from; ``range_start`` on the first of two dates
   joined as «بين X و Y», «من X إلى Y», "between X and Y", "from X to Y" (a bare day borrows the month
-  of the second: "between 27 and 30 August").
+  of the second: "between 27 and 30 August", «يومي 12 و13 آب»; a first month without a year takes the
+  year written on the second). «قبل يومين», "two days ago" count back from publication.
+
+Not read (known limits): Hijri dates; weeks («الأسبوع الماضي»); «منذ ثلاثة أيام» (period or 'ago');
+named events («ثورة 25 يناير» resolves like any 25 January); without a publication date a year
+written elsewhere in the article is not borrowed; «بعد منتصف ليل الأربعاء الخميس» is dated to Wednesday.
 
 All word lists are data: ``data/lexicon/months.json``, ``weekdays.json``, ``relative_days.json`` and
 ``day_ordinals.json`` (fields documented in their ``_doc``). Matching runs on the normalised text of
-`core.normalize` and every span indexes the original text. `find_dates` never raises.
+`core.normalize` (computed here with str.replace, identical result, or passed in as ``normalized``)
+and every span indexes the original text. `find_dates` never raises on any text; a broken lexicon
+file raises `core.lexicon.LexiconError`.
 
-How it works: one compiled regular expression finds *anchors* (month, weekday, relative word,
-ordinal day, number, numeric date) in the normalised text; a small parser then joins neighbouring
-anchors by the text between them (double month forms, day + month + year, weekday + date) and
-looks at the few words around them (ليل، الماضي، منذ، شهر، عام). The regex does the scanning, so a
-3 KB article takes a fraction of a millisecond.
+How it works: three regular expressions find *anchors* in the normalised text (digit groups and
+numeric dates; Arabic month, weekday, relative and ordinal words, as a trie; the same for Latin
+words, in the lower-cased text). A small parser joins neighbouring anchors by the text between
+them (double month forms, day + month + year, weekday + date) and looks at the few words around
+them (ليل، الماضي، منذ، شهر، عام), reading the words before an anchor backwards in a reversed copy
+of the text, so no regex scans for them. A 3 KB article takes a few tenths of a millisecond.
 """
 
 from __future__ import annotations
@@ -477,6 +485,10 @@ class _Grammar:
         self.current_after = re.compile(r"\s+" + alt("current_after") + r"(?!\w)")
         self.time_after = re.compile(r"\s+" + alt("time_after") + r"(?!\w)", ci)
         self.word_after = re.compile(r"\s*(\w+)")
+        # gaps between a day and its month («5 من شهر حزيران», "5th of June") and a month and its
+        # year («آب الجاري من العام 2017», "August, 2017")
+        self.day_month_gap = re.compile(r"\s*(?:(?:من|of|the)\s+)?(?:" + alt("month_word") + r"\s+)?", ci)
+        self.year_gap = re.compile(r"\s*[,،]?\s*(?:(?:من|of)\s+)?(?:" + alt("year_word") + r"\s+)?", ci)
         self.range_close_gap = re.compile(
             r"\s*[,،]?\s*[وف]?" + alt("range_close") + r"\s*(?:(?:ال|the)\s*)?", ci
         )
@@ -492,15 +504,11 @@ def clear_caches() -> None:
     _grammar.cache_clear()
 
 
-# gaps between anchors, matched in full on the normalised text
-_DAY_MONTH_GAP = re.compile(r"\s*(?:(?:من|of|the)\s+)?(?:(?:شهر|month of)\s+)?", re.IGNORECASE)
+# gaps between anchors, matched in full on the normalised text (more in _Grammar, built from data)
 _MONTH_DAY_GAP = re.compile(r"\.?\s*(?:the\s+)?", re.IGNORECASE)
 _DOUBLE_GAP = re.compile(r"\s*(?:[/\\|(\-–—]\s*)?")
 _PAREN_GAP = re.compile(r"\s*[/\\|\-–—،,]\s*")
 _PAREN_CLOSE = re.compile(r"\s*\)")
-_YEAR_GAP = re.compile(
-    r"\s*[,،]?\s*(?:(?:من|of)\s+)?(?:(?:عام|العام|سنه|السنه|year|the year)\s+)?", re.IGNORECASE
-)
 _MONTH_YEAR_GAP_EN = re.compile(r"\s*,?\s*(?:of\s+)?", re.IGNORECASE)
 _PAIR_GAP = re.compile(r"\s*(?:[-–—/]\s*)?")
 _AND_GAP = re.compile(r"\s*(?:و|،|,|and)\s*", re.IGNORECASE)
@@ -731,8 +739,7 @@ class _Parser:
         year = None
         if k < self.n and self.is_year(k):
             gap = self.gap(end, k)
-            rx = _MONTH_YEAR_GAP_EN if m.word and m.word.lang == "en" else _YEAR_GAP
-            if rx.fullmatch(gap) or _YEAR_GAP.fullmatch(gap):
+            if self.g.year_gap.fullmatch(gap) or _MONTH_YEAR_GAP_EN.fullmatch(gap):
                 year = self.a[k].value
                 end = self.a[k].e
                 k += 1
@@ -809,7 +816,7 @@ class _Parser:
     def day_month(self, i: int) -> _Hit | None:
         a = self.a[i]
         j = i + 1
-        if not _DAY_MONTH_GAP.fullmatch(self.gap(a.e, j)):
+        if not self.g.day_month_gap.fullmatch(self.gap(a.e, j)):
             return None
         if a.kind == "O" and self.word_before(a.s) in self.g.not_after:
             return None
@@ -1049,7 +1056,7 @@ class _Parser:
         words = self.left_words(a.s)
         if not words or words[0][0] not in self.g.not_after or i + 1 >= self.n or self.a[i + 1].kind != "M":
             return None
-        if not _DAY_MONTH_GAP.fullmatch(self.gap(a.e, i + 1)):
+        if not self.g.day_month_gap.fullmatch(self.gap(a.e, i + 1)):
             return None
         h = self.month_alone(i + 1)
         if h is not None:

@@ -9,7 +9,9 @@ its example is moved up.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import logging
 
 import pytest
 from hypothesis import given, settings
@@ -663,13 +665,29 @@ _ALPHABET = st.sampled_from(
 )
 
 
+@contextlib.contextmanager
+def _errors_logged():
+    """ERROR records of core.dates: find_dates never raises, so a bug shows up only as a log line."""
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler(logging.ERROR)
+    handler.emit = records.append  # type: ignore[method-assign]
+    logger = logging.getLogger("core.dates")
+    logger.addHandler(handler)
+    try:
+        yield records
+    finally:
+        logger.removeHandler(handler)
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(_ALPHABET, max_size=60).map("".join),
     st.one_of(st.none(), st.dates(dt.date(1901, 1, 1), dt.date(2099, 12, 31))),
 )
 def test_find_dates_never_raises_and_spans_match_the_text(text, published):
-    found = find_dates(text, published)
+    with _errors_logged() as errors:
+        found = find_dates(text, published)
+    assert errors == [], "find_dates swallowed an internal error"
     last_end = 0
     for m in found:
         assert text[m.start : m.end] == m.text
@@ -683,7 +701,9 @@ def test_find_dates_never_raises_and_spans_match_the_text(text, published):
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=80))
 def test_find_dates_never_raises_on_any_text(text):
-    find_dates(text, TUE)
+    with _errors_logged() as errors:
+        find_dates(text, TUE)
+    assert errors == []
 
 
 @settings(max_examples=300, deadline=None)
