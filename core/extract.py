@@ -39,7 +39,7 @@ from core import dates as dates_mod
 from core import lexicon, numbers, places
 from core.figure import Figure
 from core.normalize import normalize
-from core.tokens import Mention, Token, matcher, tokenize
+from core.tokens import Mention, Token, find_all_lexicons, matcher, tokenize
 
 log = logging.getLogger(__name__)
 
@@ -132,8 +132,9 @@ class _Context:
         self.ends = [t.end for t in self.tokens]
         self.mentions: dict[str, list[Mention]] = {}
         self.at: dict[str, list[Mention | None]] = {}
+        all_found = find_all_lexicons(self.tokens, _LEXICONS)
         for name in _LEXICONS:
-            found = matcher(name).find_all(self.tokens)
+            found = all_found[name]
             self.mentions[name] = found
             cover: list[Mention | None] = [None] * len(self.tokens)
             for m in found:
@@ -141,7 +142,7 @@ class _Context:
                     cover[k] = m
             self.at[name] = cover
         self.sent_of, self.sentences = self._sentences()
-        self.dates = [d for d in _safe(dates_mod.find_dates, text, published)]
+        self.dates = list(_safe(lambda t: dates_mod.find_dates(t, published, normalized=self.norm), text))
         actors = [(m.start, m.end) for m in self.mentions["actors"]]
         self.places = [  # «قوات سوريا الديمقراطية» names an actor, not the country
             p for p in _safe(places.find_places, text) if not any(a <= p.start and p.end <= b for a, b in actors)

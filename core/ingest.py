@@ -16,6 +16,7 @@ import argparse
 import datetime as dt
 import hashlib
 import logging
+import os
 import sys
 from collections import Counter
 from collections.abc import Iterable
@@ -191,6 +192,62 @@ def _store_one(store: Store, item: Prepared) -> IngestResult:
         return _error(item.filename, err, "store")
 
 
+def _prepare_one(
+    data: bytes, filename: str, published: dt.date | None, outlet: str | None, url: str | None, max_bytes: int
+) -> Prepared | IngestResult:
+    """Decode and extract one file (no database): a `Prepared` article or an error result."""
+    sha = hashlib.sha256(data).hexdigest()
+    try:
+        doc = decode.decode_upload(data, filename, max_bytes=max_bytes)
+        return prepare(doc, published, outlet, url, content_sha256=sha)
+    except decode.UploadError as err:
+        return _error(filename, err)
+    except Exception as err:  # the extractor must never sink an upload silently
+        log.exception("extraction failed for %s", filename)
+        return _error(filename, StoreError(
+            f"{filename}: the text could not be analysed ({type(err).__name__}); nothing was stored. "
+            "Please report this file."), "extractor")
+
+
+def _prepare_chunk(chunk: list[tuple[bytes, str]], opts: tuple) -> list[Prepared | IngestResult]:
+    return [_prepare_one(data, name, *opts) for data, name in chunk]
+
+
+def _prepared_stream(
+    files: Iterable[tuple[bytes, str]], opts: tuple, workers: int, chunk: int = 64
+) -> Iterable[tuple[str, Prepared | IngestResult]]:
+    if workers <= 1:
+        for data, name in files:
+            yield name, _prepare_one(data, name, *opts)
+        return
+    import itertools
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    it = iter(files)
+    chunks = iter(lambda: list(itertools.islice(it, chunk)), [])
+    ctx = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        for c, out in zip_chunks(chunks, pool, opts, workers):
+            for (_, name), item in zip(c, out, strict=True):
+                yield name, item
+
+
+def zip_chunks(chunks, pool, opts, workers):
+    """Submit chunks to the pool a few at a time and yield (chunk, results) in order."""
+    from collections import deque
+
+    window: deque = deque()
+    for c in chunks:
+        window.append((c, pool.submit(_prepare_chunk, c, opts)))
+        if len(window) > workers * 2:
+            c0, fut = window.popleft()
+            yield c0, fut.result()
+    while window:
+        c0, fut = window.popleft()
+        yield c0, fut.result()
+
+
 def ingest_many(
     store: Store,
     files: Iterable[tuple[bytes, str]],
@@ -200,10 +257,12 @@ def ingest_many(
     max_bytes: int = decode.MAX_BYTES_DEFAULT,
     batch_size: int = 500,
     progress: callable | None = None,
+    workers: int = 1,
 ) -> list[IngestResult]:
     """Ingest many files; database writes go in batches of ``batch_size`` articles.
 
-    ``progress(done, total_or_None, filename)`` is called after each file is read."""
+    ``workers`` > 1 decodes and extracts in that many processes (the command line does; the
+    dashboard does not). ``progress(done, total_or_None, filename)`` is called after each file."""
     results: list[IngestResult | None] = []
     pending: list[tuple[int, Prepared]] = []
 
@@ -218,18 +277,10 @@ def ingest_many(
             results[i] = r
         pending.clear()
 
-    for n, (data, filename) in enumerate(files, 1):
-        sha = hashlib.sha256(data).hexdigest()
-        try:
-            doc = decode.decode_upload(data, filename, max_bytes=max_bytes)
-            item = prepare(doc, published, outlet, url, content_sha256=sha)
-        except decode.UploadError as err:
-            results.append(_error(filename, err))
-        except Exception as err:  # the extractor must never sink an upload silently
-            log.exception("extraction failed for %s", filename)
-            results.append(_error(filename, StoreError(
-                f"{filename}: the text could not be analysed ({type(err).__name__}); nothing was stored. "
-                "Please report this file."), "extractor"))
+    opts = (published, outlet, url, max_bytes)
+    for n, (filename, item) in enumerate(_prepared_stream(files, opts, workers), 1):
+        if isinstance(item, IngestResult):
+            results.append(item)
         else:
             results.append(None)
             pending.append((len(results) - 1, item))
@@ -323,7 +374,10 @@ def main(argv: list[str] | None = None) -> int:
             except OSError as err:
                 yield b"", f"{p.name} (unreadable: {err.strerror})"
 
-    results = ingest_many(store, files(), published, args.outlet, args.url, max_bytes, progress=bar)
+    workers = min(2, os.cpu_count() or 1) if len(paths) > 50 else 1
+    results = ingest_many(
+        store, files(), published, args.outlet, args.url, max_bytes, progress=bar, workers=workers
+    )
     status = Counter(r.status for r in results)
     reasons = Counter(r.reason for r in results if r.status == "error")
     for r in results:

@@ -220,6 +220,7 @@ def clear_caches() -> None:
     """Forget the compiled lexicons (after editing the data files in a test)."""
     _lex.cache_clear()
     _qualifier_bounds.cache_clear()
+    _qualifier_last_words.cache_clear()
 
 
 # --------------------------------------------------------------------------- tokens
@@ -528,8 +529,19 @@ def _blank(nt: str, a: int, b: int) -> bool:
     return b - a <= _MAX_GAP and not nt[a:b].strip(" \t")
 
 
+@lru_cache(maxsize=1)
+def _qualifier_last_words() -> frozenset[str]:
+    """Every word a qualifier can end with, also with a glued prefix: a cheap first check."""
+    lex = _lex()
+    lasts = {k[-1] for k in lex.qual}
+    glued = {p + w for w in lasts for p, _c, d in lex.prefixes if not d}
+    return frozenset(lasts | glued)
+
+
 def _qualifier_before(lex: _Lex, toks: list[_Tok], i: int, lo: int, nt: str) -> tuple[str, int, int] | None:
     """Qualifier whose last word directly precedes token i (tokens from index lo on are free)."""
+    if i == 0 or toks[i - 1].text not in _qualifier_last_words():
+        return None
     for n in range(min(lex.qual_max_len, i - lo), 0, -1):
         seq = toks[i - n : i + 1]
         if any(t.digits for t in seq[:-1]):
