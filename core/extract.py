@@ -190,28 +190,28 @@ class _Context:
 
 
 @lru_cache(maxsize=1)
-def _status_words() -> frozenset[str]:
-    """First words of every killing/wounding term and of every noun that says killed/injured."""
-    words = set(matcher("casualty_terms")._index)
+def _status_nouns() -> frozenset[str]:
+    """Every surface of a noun that says killed/injured by itself (قتيل، جرحى، dead)."""
     victims = matcher("victims")
-    for first, entries in victims._index.items():
-        if any(victims.entries[key].get("status") for _, _, key, _ in entries):
-            words.add(first)
-    return frozenset(words)
+    return frozenset(
+        first for first, entries in victims._index.items()
+        if any(victims.entries[key].get("status") for _, _, key, _ in entries)
+    )
 
 
 def _may_report_casualties(tokens: list[Token]) -> bool:
     """Cheap first look: without one word of killing or wounding there is no figure to find."""
-    words = _status_words()
+    nouns = _status_nouns()
     for t in tokens:
         if t.kind == "en":
-            if t.text in words:
+            if t.text in nouns:
                 return True
-        elif t.kind == "ar" and any(f in words for f in t.forms):
-            return True
-        elif t.kind == "ar" and len(t.text) >= 7 and any(t.text.startswith(w) for w, _ in _glued_status_nouns()):
-            return True  # «قتيلاتجمعهم»
-    return False
+        elif t.kind == "ar":
+            if any(f in nouns for f in t.forms):
+                return True
+            if len(t.text) >= 7 and any(t.text.startswith(w) for w, _ in _glued_status_nouns()):
+                return True  # «قتيلاتجمعهم»
+    return bool(matcher("casualty_terms").find_all(tokens))
 
 
 def _safe(fn, *args):

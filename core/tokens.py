@@ -70,20 +70,21 @@ def arabic_forms(word: str) -> tuple[str, ...]:
 
 def tokenize(n: Normalized) -> list[Token]:
     out: list[Token] = []
+    offs = n.offsets
+    forms_of = arabic_forms
     for m in _TOKEN_RE.finditer(n.text):
         raw = m.group()
-        s, e = n.orig_span(m.start(), m.end())
+        a, b = m.span()
         c = raw[0]
         if "\u0621" <= c <= "\u06d3":
-            kind, text, forms = "ar", raw, arabic_forms(raw)
+            out.append(Token(len(out), raw, raw, offs[a], offs[b - 1] + 1, "ar", forms_of(raw)))
         elif c.isdigit():
-            kind, text, forms = "num", raw, (raw,)
-        elif c.isascii() and c.isalpha():
-            kind, text = "en", raw.lower()
-            forms = (text,)
+            out.append(Token(len(out), raw, raw, offs[a], offs[b - 1] + 1, "num", (raw,)))
+        elif c < "\x80" and c.isalpha():
+            low = raw.lower()
+            out.append(Token(len(out), low, raw, offs[a], offs[b - 1] + 1, "en", (low,)))
         else:
-            kind, text, forms = "punct", raw, (raw,)
-        out.append(Token(len(out), text, raw, s, e, kind, forms))
+            out.append(Token(len(out), raw, raw, offs[a], offs[b - 1] + 1, "punct", (raw,)))
     return out
 
 
