@@ -597,7 +597,7 @@ def trend_notes(store: Store, f: Any) -> dict[str, int]:
 
 _BEHIND_COLUMNS = """
     f.article_id, f.id AS figure_id, f.best, f.min, f.max, f.number_text, f.status, f."group", f.kind,
-    f.part_of, f.same_as, f.date, f.event_date, coalesce(f.place_id, f.place) AS place, f.perpetrator,
+    f.part_of, f.same_as, f.date, f.event_date, f.place, f.place_id, f.perpetrator,
     f.source, f.sentence, a.title, a.outlet, a.url, a.published
 """
 

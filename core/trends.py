@@ -124,7 +124,7 @@ def filters_from_values(
 def week_start(dates: pd.Series) -> pd.Series:
     """The Monday of each date's ISO week (NaT stays NaT)."""
     d = pd.to_datetime(dates)
-    return (d - pd.to_timedelta(d.dt.weekday, unit="D")).dt.normalize()
+    return (d - pd.to_timedelta(d.dt.day_of_week, unit="D")).dt.normalize()
 
 
 def _matches(df: pd.DataFrame, f: Filters) -> pd.Series:
@@ -253,45 +253,73 @@ def _as_date(v: Any) -> dt.date | None:
     return None
 
 
+def notes_text(notes: Mapping[str, int], lang: str = i18n.DEFAULT_LANG) -> str | None:
+    """One sentence on what the chart leaves out (from `core.store.trend_notes`), or None."""
+    parts = [
+        i18n.t(f"trends.notes.{key}", lang, n=notes[key], people=notes.get("undated_sum", 0))
+        for key in ("undated", "vague", "undated_tolls")
+        if notes.get(key)
+    ]
+    return i18n.t("trends.notes", lang, items="; ".join(parts)) if parts else None
+
+
 def series_label(series: str, lang: str = i18n.DEFAULT_LANG) -> str:
     return i18n.t(f"series.{series}", lang)
 
 
 # ---- the chart -----------------------------------------------------------------------------------
+_WEEK = pd.Timedelta(days=7)
+_BAR_WIDTH_MS = 6 * 24 * 3600 * 1000  # a bar covers Monday to Saturday, leaving a gap
+
+
+def _mid_week(weeks: pd.Series) -> pd.Series:
+    """Where a week is drawn on the date axis: its middle (Thursday noon), so a bar covers its week."""
+    return pd.to_datetime(weeks) + _WEEK / 2
+
+
+def _points(df: pd.DataFrame, series: str, lang: str) -> list[list[Any]]:
+    """``customdata`` of a trace: [week ISO date, series, low, high, figures, week label]."""
+    return [
+        [w.isoformat(), series, int(lo), int(hi), int(n), i18n.t("trends.week_of", lang, date=short_date(w, lang))]
+        for w, lo, hi, n in zip(df["week"], df["low"], df["high"], df["figures"], strict=True)
+    ]
+
+
 def chart(weekly: pd.DataFrame, tolls: pd.DataFrame, status: str = "killed", lang: str = i18n.DEFAULT_LANG):
     """The weekly chart: stacked bars by victim group, the min–max range of each week's total as
     error bars, "of which" lines, and running tolls as labelled markers on a second axis.
 
-    Every point carries ``customdata = [week ISO date, series]`` so a click can list the figures
-    behind it (`pick_from_selection`). All text that came from articles is HTML-escaped."""
+    Every point carries ``customdata`` starting with ``[week ISO date, series]`` so a click can
+    list the figures behind it (`pick_from_selection`). All text that came from articles (source
+    names in toll labels) is HTML-escaped: Plotly renders a subset of HTML in labels and hovers."""
     import plotly.graph_objects as go
 
     esc = html.escape
     fig = go.Figure()
-    hover_n = i18n.t("chart.hover_figures", lang)
-    hover_range = i18n.t("chart.hover_range", lang)
+    hover = (
+        "<b>{name}</b><br>%{{customdata[5]}}: %{{y}}<br>" + esc(i18n.t("chart.hover_range", lang))
+        + " %{{customdata[2]}}–%{{customdata[3]}}<br>" + esc(i18n.t("chart.hover_figures", lang))
+        + " %{{customdata[4]}}<extra></extra>"
+    )
     for series in GROUP_SERIES:
         s = weekly[weekly["series"] == series]
         if s.empty:
             continue
         name = esc(series_label(series, lang))
         fig.add_bar(
-            x=pd.to_datetime(s["week"]), y=s["best"], name=name, marker_color=_SERIES_COLOURS[series],
-            customdata=[[w.isoformat(), series, lo, hi, n] for w, lo, hi, n in zip(s["week"], s["low"], s["high"], s["figures"], strict=True)],
-            hovertemplate=f"<b>{name}</b><br>%{{x|%d %b %Y}}: %{{y}}<br>{esc(hover_range)} %{{customdata[2]}}–%{{customdata[3]}}"
-            f"<br>{esc(hover_n)} %{{customdata[4]}}<extra></extra>",
+            x=_mid_week(s["week"]), y=s["best"], width=_BAR_WIDTH_MS, name=name,
+            marker_color=_SERIES_COLOURS[series], customdata=_points(s, series, lang),
+            hovertemplate=hover.format(name=name),
         )
     tot = weekly_totals_by_week(weekly) if not weekly.empty else pd.DataFrame()
     if not tot.empty:
         name = esc(i18n.t("series.total", lang))
         fig.add_scatter(
-            x=pd.to_datetime(tot["week"]), y=tot["best"], name=name, mode="markers",
-            marker={"symbol": "line-ew-open", "size": 14, "color": "#222"},
+            x=_mid_week(tot["week"]), y=tot["best"], name=name, mode="markers",
+            marker={"symbol": "line-ew-open", "size": 16, "color": "#222", "line": {"width": 2}},
             error_y={"type": "data", "symmetric": False, "array": (tot["high"] - tot["best"]).tolist(),
-                     "arrayminus": (tot["best"] - tot["low"]).tolist(), "color": "#222", "thickness": 1.5, "width": 6},
-            customdata=[[w.isoformat(), TOTAL, lo, hi, n] for w, lo, hi, n in zip(tot["week"], tot["low"], tot["high"], tot["figures"], strict=True)],
-            hovertemplate=f"<b>{name}</b><br>%{{x|%d %b %Y}}: %{{y}}<br>{esc(hover_range)} %{{customdata[2]}}–%{{customdata[3]}}"
-            f"<br>{esc(hover_n)} %{{customdata[4]}}<extra></extra>",
+                     "arrayminus": (tot["best"] - tot["low"]).tolist(), "color": "#222", "thickness": 1.5, "width": 8},
+            customdata=_points(tot, TOTAL, lang), hovertemplate=hover.format(name=name),
         )
     for series in OF_WHICH:
         s = weekly[weekly["series"] == series]
@@ -299,25 +327,24 @@ def chart(weekly: pd.DataFrame, tolls: pd.DataFrame, status: str = "killed", lan
             continue
         name = esc(series_label(series, lang))
         fig.add_scatter(
-            x=pd.to_datetime(s["week"]), y=s["best"], name=name, mode="lines+markers",
-            line={"dash": "dot", "color": _SERIES_COLOURS[series]},
-            customdata=[[w.isoformat(), series, lo, hi, n] for w, lo, hi, n in zip(s["week"], s["low"], s["high"], s["figures"], strict=True)],
-            hovertemplate=f"<b>{name}</b><br>%{{x|%d %b %Y}}: %{{y}}<br>{esc(hover_range)} %{{customdata[2]}}–%{{customdata[3]}}"
-            f"<br>{esc(hover_n)} %{{customdata[4]}}<extra></extra>",
+            x=_mid_week(s["week"]), y=s["best"], name=name, mode="markers",
+            marker={"size": 11, "symbol": "circle", "color": _SERIES_COLOURS[series],
+                    "line": {"width": 1.5, "color": "#fff"}},
+            customdata=_points(s, series, lang), hovertemplate=hover.format(name=name),
         )
     if tolls is not None and not tolls.empty:
         labels = [esc(toll_label(r, lang)) for r in tolls.to_dict("records")]
         fig.add_scatter(
-            x=pd.to_datetime(tolls["week"]), y=tolls["best"], name=esc(i18n.t("series.toll", lang)),
-            mode="markers+text", yaxis="y2", text=labels, textposition="top center", textfont={"size": 10},
-            marker={"symbol": "diamond", "size": 11, "color": "#C0392B", "line": {"width": 1, "color": "#fff"}},
+            x=_mid_week(tolls["week"]), y=tolls["best"], name=esc(i18n.t("series.toll", lang)),
+            mode="markers+text", yaxis="y2", text=labels, textposition="top center", textfont={"size": 11},
+            marker={"symbol": "diamond", "size": 12, "color": "#C0392B", "line": {"width": 1, "color": "#fff"}},
             customdata=[[w.isoformat(), TOLL] for w in tolls["week"]],
-            hovertemplate="%{text}<extra></extra>",
+            hovertemplate="%{text}<extra></extra>", cliponaxis=False,
         )
     fig.update_layout(
         barmode="stack",
-        height=460,
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        height=480,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
         xaxis={"title": i18n.t("chart.x_title", lang), "type": "date"},
         yaxis={"title": i18n.t(f"chart.y_title.{status}", lang), "rangemode": "tozero"},
@@ -325,9 +352,10 @@ def chart(weekly: pd.DataFrame, tolls: pd.DataFrame, status: str = "killed", lan
         hovermode="closest",
     )
     if tolls is not None and not tolls.empty:
+        top = float(tolls["best"].max()) * 1.25
         fig.update_layout(yaxis2={
             "title": i18n.t("chart.y2_title", lang), "overlaying": "y", "side": "right",
-            "rangemode": "tozero", "showgrid": False,
+            "range": [0, top], "showgrid": False, "color": "#C0392B",
         })
     return fig
 
@@ -416,9 +444,9 @@ def article_html(text: str, marks: Sequence[Mark], lang: str | None = "ar") -> s
                 attrs = f' id="{anchor_id(m.figure_id)}"' + attrs
                 first_piece.add(m.figure_id)
             piece = f"<mark{attrs}>{piece}</mark>"
-        if any(m.sentence and m.start <= a and b <= m.end for m in valid):
-            piece = f'<span class="selected-sentence">{piece}</span>'
-        out.append(piece)
+        opens = sum(1 for m in valid if m.sentence and m.start == a)
+        closes = sum(1 for m in valid if m.sentence and m.end == b)
+        out.append('<span class="selected-sentence">' * opens + piece + "</span>" * closes)
     direction = "rtl" if (lang or "").startswith("ar") else "auto"
     return (
         f"<style>{ARTICLE_CSS}</style>"
@@ -489,16 +517,16 @@ def behind_table(df: pd.DataFrame, lang: str = i18n.DEFAULT_LANG) -> pd.DataFram
     for r in df.to_dict("records"):
         rows.append({
             i18n.t("col.count", lang): _range_text(r.get("min"), r.get("best"), r.get("max"), r.get("number_text")),
+            i18n.t("col.link", lang): article_link(r["article_id"], r.get("figure_id")),
+            i18n.t("col.date", lang): r.get("date") or i18n.t("common.date_unknown", lang),
             i18n.t("col.group", lang): lab("group", r.get("group"), lang),
             i18n.t("col.kind", lang): lab("kind", r.get("kind"), lang),
-            i18n.t("col.date", lang): r.get("date") or i18n.t("common.date_unknown", lang),
             i18n.t("col.place", lang): _na(r.get("place")) or i18n.t("common.not_stated", lang),
             i18n.t("col.perpetrator", lang): lab("perpetrator", _na(r.get("perpetrator")), lang),
             i18n.t("col.source", lang): lab("source", _na(r.get("source")), lang),
-            i18n.t("col.sentence", lang): r.get("sentence"),
             i18n.t("col.outlet", lang): _na(r.get("outlet")) or "",
+            i18n.t("col.sentence", lang): r.get("sentence"),
             i18n.t("col.title", lang): _na(r.get("title")) or "",
-            i18n.t("col.link", lang): article_link(r["article_id"], r.get("figure_id")),
         })
     return pd.DataFrame(rows)
 

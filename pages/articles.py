@@ -11,6 +11,7 @@ import streamlit as st
 from core import i18n, trends
 from pages import common
 
+common.require_entrypoint()
 t, md = common.t, common.md
 lang = common.lang()
 path = common.db_path()

@@ -10,6 +10,7 @@ import streamlit as st
 from core import store, trends
 from pages import common, sidebar
 
+common.require_entrypoint()
 t, md = common.t, common.md
 lang = common.lang()
 CHART_KEY, PICK_WEEK, PICK_SERIES = "trend_chart", "pick_week", "pick_series"
@@ -35,7 +36,7 @@ if common.article_count(path) == 0:
 
 status = st.segmented_control(
     t("trends.status"), list(trends.STATUSES), key=sidebar.K_STATUS, default="killed", required=True,
-    format_func=partial(common.fmt_label, "status", lang), bind="query-params",
+    format_func=partial(common.fmt_message, "trends.status", lang), bind="query-params",
 )
 f = sidebar.filters(status=status)
 weekly = common.weekly(path, f)
@@ -55,9 +56,9 @@ else:
         selection_mode="points", config={"displaylogo": False},
     )
 
-if notes["undated"] or notes["vague"] or notes["undated_tolls"]:
-    st.caption(t("trends.notes", undated=notes["undated"], undated_sum=notes["undated_sum"],
-                 vague=notes["vague"], undated_tolls=notes["undated_tolls"]))
+note = trends.notes_text(notes, lang)
+if note:
+    st.caption(note)
 
 with st.expander(t("trends.how_title")):
     st.markdown(t("trends.how_body"))
@@ -84,5 +85,8 @@ else:
     else:
         st.dataframe(
             trends.behind_table(rows, lang), hide_index=True, key="behind_table",
-            column_config={t("col.link"): st.column_config.LinkColumn(display_text=t("col.link_text"))},
+            column_config={
+                t("col.link"): st.column_config.LinkColumn(display_text=t("col.link_text")),
+                t("col.sentence"): st.column_config.TextColumn(width="large"),
+            },
         )

@@ -1,0 +1,266 @@
+"""The counting rule, the chart and the article view of `core.trends`, and the page queries of
+`core.store` that apply the same rule in SQL (real DuckDB file under tmp_path, no mocks)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from core import store as store_mod
+from core import trends
+from core.store import Store
+from tests.pages import population as pop
+
+D = dt.date
+
+
+@pytest.fixture
+def db(tmp_path):
+    s = Store.open(tmp_path / "t.duckdb")
+    pop.populate(s)
+    yield s
+    s.close()
+
+
+def _all_figures(s: Store) -> pd.DataFrame:
+    return s.cursor().execute("SELECT * FROM figures").df()
+
+
+def _week(df: pd.DataFrame, week: dt.date, series: str) -> tuple[int, int, int]:
+    row = df[(df["week"] == week) & (df["series"] == series)].iloc[0]
+    return int(row["best"]), int(row["low"]), int(row["high"])
+
+
+# ---- the counting rule ---------------------------------------------------------------------------
+def test_repeat_and_part_are_not_added_to_the_total(db):
+    weekly = store_mod.weekly_totals(db, trends.Filters())
+    assert _week(weekly, D(2017, 8, 7), "civilians") == (12, 12, 12)
+    assert _week(weekly, D(2017, 8, 7), "of_which_children") == (4, 4, 4)
+    assert trends.totals(weekly)["best"] == pop.TOTAL_KILLED
+
+
+def test_superseded_count_is_not_added(db):
+    weekly = store_mod.weekly_totals(db, trends.Filters())
+    assert _week(weekly, D(2017, 8, 28), "civilians") == (9, 9, 9)
+
+
+def test_range_sums_min_and_max_and_open_ended_max_shows_as_best(db):
+    weekly = store_mod.weekly_totals(db, trends.Filters())
+    assert _week(weekly, D(2017, 8, 14), "civilians") == (37, 37, 42)
+    assert _week(weekly, D(2017, 8, 14), "fighters") == (20, 20, 20)
+    assert (trends.totals(weekly)["low"], trends.totals(weekly)["high"]) == pop.TOTAL_RANGE
+
+
+def test_running_toll_is_a_marker_never_a_sum(db):
+    f = trends.Filters()
+    weekly = store_mod.weekly_totals(db, f)
+    assert D(2017, 8, 21) not in set(weekly["week"])
+    tolls = store_mod.toll_markers(db, f)
+    assert list(tolls["best"]) == [125]
+    assert trends.toll_label(tolls.iloc[0].to_dict()) == "SOHR: 125 in the week to 21 Aug 2017"
+
+
+def test_week_starts_on_monday_of_the_event_date(db):
+    weekly = store_mod.weekly_totals(db, trends.Filters())
+    assert all(w.weekday() == 0 for w in weekly["week"])
+
+
+def test_undated_and_vague_figures_are_counted_apart(db):
+    notes = store_mod.trend_notes(db, trends.Filters())
+    assert notes == {"undated": 1, "undated_sum": 3, "undated_tolls": 0, "vague": 1}
+
+
+def test_date_filter_does_not_hide_the_undated_count(db):
+    f = trends.Filters(date_from=D(2017, 8, 20), date_to=D(2017, 8, 31))
+    assert store_mod.trend_notes(db, f)["undated"] == 1
+    assert trends.totals(store_mod.weekly_totals(db, f))["best"] == 9
+
+
+def test_injured_status_counts_only_injured(db):
+    weekly = store_mod.weekly_totals(db, trends.Filters(status="injured"))
+    assert trends.totals(weekly)["best"] == pop.TOTAL_INJURED
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        trends.Filters(),
+        trends.Filters(status="injured"),
+        trends.Filters(groups=("fighters",)),
+        trends.Filters(groups=("civilians",), perpetrators=("coalition",)),
+        trends.Filters(perpetrators=(trends.NOT_STATED,)),
+        trends.Filters(sources=("SOHR",)),
+        trends.Filters(places=("حي البدو", trends.NOT_STATED)),
+        trends.Filters(date_from=D(2017, 8, 14), date_to=D(2017, 8, 20)),
+        trends.Filters(kinds="tolls"),
+    ],
+    ids=["default", "injured", "fighters", "coalition-civilians", "no-perpetrator", "sohr", "places",
+         "one-week", "tolls-only"],
+)
+def test_sql_and_pandas_aggregations_agree(db, filters):
+    sql = store_mod.weekly_totals(db, filters)
+    pandas = trends.weekly_from_frame(_all_figures(db), filters)
+    pd.testing.assert_frame_equal(sql.reset_index(drop=True), pandas.reset_index(drop=True), check_dtype=False)
+
+
+def test_figures_behind_a_week_are_the_ones_added_up(db):
+    f = trends.Filters()
+    rows = store_mod.figures_behind(db, f, D(2017, 8, 14), "total")
+    assert sorted(rows["best"]) == [7, 20, 30]
+    assert set(rows["title"]) == {"حصيلة أسبوعية", "ارتفاع الحصيلة"}
+    toll = store_mod.figures_behind(db, f, D(2017, 8, 21), "toll")
+    assert list(toll["best"]) == [125]
+
+
+def test_filter_options_offer_not_stated_for_missing_values(db):
+    opts = store_mod.filter_options(db)
+    assert trends.NOT_STATED in opts["perpetrators"]
+    assert {"coalition", "regime"} <= set(opts["perpetrators"])
+    assert opts["first"] == D(2017, 8, 13) and opts["last"] == D(2017, 9, 4)
+
+
+def test_article_search_ignores_wildcards(db):
+    assert list(store_mod.list_articles(db, "الرميلة")["id"]) == ["a3"]
+    assert store_mod.list_articles(db, "%").empty
+    assert len(store_mod.list_articles(db)) == 5
+
+
+def test_empty_database_gives_empty_frames(tmp_path):
+    s = Store.open(tmp_path / "e.duckdb")
+    try:
+        f = trends.Filters()
+        assert store_mod.weekly_totals(s, f).empty
+        assert store_mod.toll_markers(s, f).empty
+        assert store_mod.trend_notes(s, f)["undated"] == 0
+        assert store_mod.article_count(s) == 0
+        assert trends.weekly_from_frame(_all_figures(s), f).empty
+    finally:
+        s.close()
+
+
+# ---- filters -------------------------------------------------------------------------------------
+def test_date_range_ending_before_it_starts_is_refused_with_both_dates():
+    with pytest.raises(trends.FilterError, match="2017-08-01.*2017-08-20"):
+        trends.Filters(date_from=D(2017, 8, 20), date_to=D(2017, 8, 1))
+
+
+def test_unknown_status_and_kind_are_both_named():
+    with pytest.raises(trends.FilterError) as err:
+        trends.Filters(status="dead", kinds="some")
+    assert "'dead'" in str(err.value) and "'some'" in str(err.value)
+
+
+def test_half_picked_date_range_filters_from_its_start():
+    f = trends.filters_from_values(dates=[D(2017, 8, 1)])
+    assert (f.date_from, f.date_to) == (D(2017, 8, 1), None)
+
+
+# ---- chart ---------------------------------------------------------------------------------------
+def test_chart_stacks_groups_and_puts_tolls_on_their_own_axis(db):
+    f = trends.Filters()
+    fig = trends.chart(store_mod.weekly_totals(db, f), store_mod.toll_markers(db, f))
+    by_name = {t.name: t for t in fig.data}
+    assert fig.layout.barmode == "stack"
+    assert by_name["Running tolls"].yaxis == "y2"
+    assert list(by_name["Running tolls"].text) == ["SOHR: 125 in the week to 21 Aug 2017"]
+    assert by_name["of which children"].mode == "markers"
+    total = by_name["Total added up (with range)"]
+    assert list(total.y) == [12, 57, 9, 5]
+    assert list(total.error_y.array) == [0, 5, 0, 0]
+
+
+def test_chart_escapes_source_names_in_labels():
+    tolls = pd.DataFrame([{"week": D(2017, 8, 21), "event_date": D(2017, 8, 21), "source": "<b>x</b>",
+                           "best": 3, "date": "2017-08-21", "date_from": None}])
+    fig = trends.chart(pd.DataFrame(columns=trends.WEEKLY_COLUMNS), tolls)
+    assert fig.data[0].text[0] == "&lt;b&gt;x&lt;/b&gt;: 3 up to 21 Aug 2017"
+
+
+def test_notes_mention_only_what_is_left_out():
+    assert trends.notes_text({"undated": 0, "undated_sum": 0, "vague": 0, "undated_tolls": 0}) is None
+    assert trends.notes_text({"undated": 0, "undated_sum": 0, "vague": 2, "undated_tolls": 1}) == (
+        "Not on the chart: 2 report(s) with a vague number such as “dozens”, not added up; "
+        "1 running toll(s) with no date."
+    )
+
+
+def test_click_on_a_bar_picks_its_week_and_series():
+    points = [{"x": "2017-08-14", "customdata": ["2017-08-14", "fighters", 20, 20, 1]}]
+    assert trends.pick_from_selection(points) == (D(2017, 8, 14), "fighters")
+
+
+@pytest.mark.parametrize("points", [None, [], [{"x": 1}], [{"customdata": ["x", "fighters"]}],
+                                    [{"customdata": ["2017-08-14", "nonsense"]}]],
+                         ids=["none", "empty", "no-customdata", "bad-date", "bad-series"])
+def test_unusable_click_picks_nothing(points):
+    assert trends.pick_from_selection(points) is None
+
+
+@pytest.mark.parametrize(
+    ("row", "label"),
+    [
+        ({"source": "SOHR", "best": 125, "date": "2017-08-21", "date_from": "2017-08-15"},
+         "SOHR: 125 in the week to 21 Aug 2017"),
+        ({"source": "SOHR", "best": 900, "date": "2017-08-31", "date_from": "2017-08-01"},
+         "SOHR: 900 from 1 Aug 2017 to 31 Aug 2017"),
+        ({"source": None, "best": 40, "date": "2017-08-21", "date_from": None}, "Unattributed: 40 up to 21 Aug 2017"),
+        ({"source": "RBSS", "best": 7, "date": None, "date_from": None}, "RBSS: 7"),
+    ],
+    ids=["week", "month", "no-source", "no-date"],
+)
+def test_toll_label_names_source_count_and_period(row, label):
+    assert trends.toll_label(row) == label
+
+
+# ---- article view ----------------------------------------------------------------------------------
+def test_article_html_escapes_markup_and_marks_numbers_in_place():
+    text = pop.HOSTILE_TEXT
+    fig = pop.figure(text, "f1", "5", 5)
+    out = trends.article_html(text, trends.figure_marks([fig], "f1"), "ar")
+    assert "<img" not in out and "<b>" not in out
+    assert "&lt;img src=x onerror=&quot;" in out or "&lt;img src=x onerror=\"" in out
+    assert '<mark id="fig-f1"' in out and ">5</mark>" in out
+    assert 'dir="rtl"' in out
+
+
+def test_article_html_keeps_every_character_of_the_text():
+    import html as html_mod
+    import re
+
+    text = "قتل 12 مدنيا.\nثم 3 <أطفال> & غيرهم."
+    figs = [pop.figure(text, "f1", "12", 12), pop.figure(text, "f2", "3", 3)]
+    out = trends.article_html(text, trends.figure_marks(figs, "f2"), "ar")
+    body = out[out.index("<div"):]
+    assert html_mod.unescape(re.sub(r"<[^>]+>", "", body)) == text
+
+
+def test_selected_figure_sentence_is_wrapped_and_id_is_safe():
+    text = "خبر أول. قتل 4 مدنيين في القصف. خبر آخر."
+    fig = pop.figure(text, 'f1"><script>', "4", 4)
+    out = trends.article_html(text, trends.figure_marks([fig], fig.id), "ar")
+    assert '<span class="selected-sentence">' in out
+    assert "<script>" not in out
+    assert 'id="fig-f1script"' in out
+    assert "<script>" not in trends.scroll_script('f1"><script>').replace("<script>(function", "", 1)
+
+
+def test_marks_outside_the_text_are_ignored():
+    out = trends.article_html("قصير", [trends.Mark(2, 99, "f1")], "ar")
+    assert "<mark" not in out
+
+
+def test_figure_table_says_why_a_figure_is_not_added(db):
+    table = trends.figure_table(db.figures_of("a3"))
+    counted = list(table["On the chart"])
+    assert counted == ["replaced by a later count", "added up", "added up", "added up",
+                       "vague number, not added up"]
+
+
+def test_sample_articles_are_labelled_as_samples():
+    samples = trends.sample_articles()
+    assert len(samples) >= 3
+    for data, name in samples:
+        header = data.decode("utf-8").split("\n\n", 1)[0]
+        assert "عينة" in header or "Sample" in header, name
