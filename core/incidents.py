@@ -1,0 +1,401 @@
+"""One event, many reports: grouping incident figures from different articles into incidents.
+
+The same strike is reported by SOHR, AFP, a local outlet and an English paper, each with its own
+count, and revised a day later. Adding those counts up is the classic error of casualty tracking;
+this module groups them so that each event is counted once.
+
+**Reports.** Each article contributes one *report* per event it describes: an incident (or
+superseded) figure that is neither a repeat (`same_as`) nor a breakdown (`part_of`) of another;
+its breakdowns (children, women) and repeats travel with it.
+
+**When two reports are the same event** (`compatible`): same victim status; compatible groups
+(civilians ~ people); the same day, or one day apart when one report's date was only inferred
+(from the publication date, a weekday or the sentences around it); the same district, or one report
+placed only at city level inside the same city (a district and its city); the same perpetrator, or
+one of them unknown. Reports with no date or no place are never merged automatically: a journalist
+can merge them by hand. Two reports of one article are never merged (the article already links its
+repeats with `same_as`).
+
+**Clustering** is deterministic: reports are sorted by a key that does not depend on the order in
+which articles were added, then each joins the first incident all of whose reports it is
+compatible with (complete linkage, so A~B and B~C does not drag A and C together). Journalists'
+decisions come first: `merge` pairs are joined before anything else and `split` pairs are never
+joined, whatever the rules say; the latest decision about a pair wins.
+
+**Counts.** Per victim group an incident has ``min`` and ``max`` over all its reports (revised
+counts included) and a ``best``: the count of the most recently published report that gives one
+(a later revision replaces the count it revises, also across articles); among reports of the
+same publication day, the larger count. Superseded counts are never the best.
+
+**Tolls** ("125 in the week", "816 since 5 June") are claims of their own: `compare_toll` says how
+much of one the incidents in its period and place account for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from core import places
+
+COMPATIBLE_GROUPS = {("civilians", "people"), ("people", "civilians")}
+_PRECISE = ("district", "landmark", "village", "town")
+
+
+@dataclass(frozen=True)
+class Count:
+    best: int | None
+    min: int | None
+    max: int | None
+    reports: int
+
+
+@dataclass(frozen=True)
+class Report:
+    """One article's account of one event: its head figure plus breakdowns."""
+
+    article_id: str
+    figure_id: str
+    status: str
+    group: str
+    best: int | None
+    min: int | None
+    max: int | None
+    kind: str  # incident | superseded
+    date: dt.date | None
+    date_inferred: bool
+    place_id: str | None
+    perpetrator: str | None
+    source: str | None
+    published: dt.date | None
+    outlet: str | None = None
+    sentence: str = ""
+    number_text: str = ""
+    start: int = 0
+    end: int = 0
+    parts: Mapping[str, tuple[int | None, int | None, int | None]] = field(default_factory=dict)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.article_id, self.figure_id)
+
+
+@dataclass
+class Incident:
+    id: str
+    status: str
+    date: dt.date | None
+    place_id: str | None
+    perpetrator: str | None
+    reports: list[Report]
+    counts: dict[str, Count]
+
+    @property
+    def articles(self) -> int:
+        return len({r.article_id for r in self.reports})
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A journalist's decision about two reports: 'merge' or 'split' (append-only history)."""
+
+    a: tuple[str, str]  # (article_id, figure_id) of one report
+    b: tuple[str, str]
+    action: str  # merge | split
+    at: dt.datetime
+    who: str = ""
+
+
+# ---- reports from figures --------------------------------------------------------------------
+def reports_from_figures(rows: Iterable[Mapping[str, Any]]) -> tuple[list[Report], list[Mapping[str, Any]]]:
+    """Split one or many articles' figure rows into event reports and tolls.
+
+    Each row is a figure's fields (as `Figure.to_dict()` or a figures table row) plus
+    ``article_id``, ``published`` and optionally ``outlet`` and ``published_source``."""
+    by_article: dict[str, list[Mapping[str, Any]]] = {}
+    for r in rows:
+        by_article.setdefault(r["article_id"], []).append(r)
+    reports: list[Report] = []
+    tolls: list[Mapping[str, Any]] = []
+    for aid in sorted(by_article):
+        figs = by_article[aid]
+        ids = {f["id"]: f for f in figs}
+
+        def root(f: Mapping[str, Any]) -> Mapping[str, Any]:
+            seen = set()
+            while f.get("same_as") and f["same_as"] in ids and f["id"] not in seen:
+                seen.add(f["id"])
+                f = ids[f["same_as"]]
+            return f
+
+        heads = [f for f in figs if not f.get("part_of") and not f.get("same_as")]
+        for h in heads:
+            if h.get("kind") == "toll":
+                tolls.append(h)
+                continue
+            if h.get("status") not in ("killed", "injured", "killed_or_injured"):
+                continue
+            parts: dict[str, tuple[int | None, int | None, int | None]] = {}
+            for f in figs:
+                parent = f.get("part_of")
+                if parent and parent in ids and root(ids[parent])["id"] == h["id"] and f.get("group") != h.get("group"):
+                    parts.setdefault(f["group"], (f.get("min"), f.get("best"), f.get("max")))
+            reports.append(_report(h, parts))
+    return reports, tolls
+
+
+def _report(h: Mapping[str, Any], parts: dict) -> Report:
+    extra = h.get("extra") or {}
+    if isinstance(extra, str):
+        import json
+
+        extra = json.loads(extra) if extra else {}
+    inferred = bool(
+        extra.get("date_from_context") or extra.get("date_from_parts")
+        or h.get("published_source") == "inferred" or (h.get("date_text") or "") == ""
+    )
+    return Report(
+        article_id=h["article_id"], figure_id=h["id"], status=h["status"], group=h.get("group") or "people",
+        best=h.get("best"), min=h.get("min"), max=h.get("max"), kind=h.get("kind") or "incident",
+        date=_day(h.get("date"), h.get("date_precision")), date_inferred=inferred,
+        place_id=h.get("place_id"), perpetrator=h.get("perpetrator"), source=h.get("source"),
+        published=_as_date(h.get("published")), outlet=h.get("outlet"), sentence=h.get("sentence") or "",
+        number_text=h.get("number_text") or "", start=int(h.get("start") or 0), end=int(h.get("end") or 0),
+        parts=parts,
+    )
+
+
+def _as_date(v: Any) -> dt.date | None:
+    if v is None or v != v:  # NaT/NaN
+        return None
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
+    try:
+        return dt.date.fromisoformat(str(v)[:10])
+    except ValueError:
+        return None
+
+
+def _day(value: str | None, precision: str | None) -> dt.date | None:
+    if not value or len(value) != 10 or precision not in (None, "day"):
+        return None
+    return _as_date(value)
+
+
+# ---- when two reports are one event ---------------------------------------------------------------
+def _city_of(place_id: str | None) -> str | None:
+    p = places.get_place(place_id) if place_id else None
+    if p is None:
+        return None
+    if p.precision == "city":
+        return p.id
+    return p.parent
+
+
+def _places_match(a: str | None, b: str | None) -> bool:
+    if a is None or b is None:
+        return False
+    if a == b:
+        return True
+    pa, pb = places.get_place(a), places.get_place(b)
+    if pa is None or pb is None:
+        return False
+    precise_a, precise_b = pa.precision in _PRECISE, pb.precision in _PRECISE
+    if precise_a and precise_b:
+        return False  # two different districts or towns
+    # one report at city level, the other inside that city
+    return _city_of(a) is not None and _city_of(a) == _city_of(b)
+
+
+def compatible(a: Report, b: Report) -> bool:
+    """Could reports a and b be two accounts of the same event?"""
+    if a.article_id == b.article_id or a.status != b.status:
+        return False
+    if not (a.group == b.group or (a.group, b.group) in COMPATIBLE_GROUPS):
+        return False
+    if a.date is None or b.date is None:
+        return False
+    gap = abs((a.date - b.date).days)
+    if gap > (1 if (a.date_inferred or b.date_inferred) else 0):
+        return False
+    if not _places_match(a.place_id, b.place_id):
+        return False
+    pa, pb = a.perpetrator or "unknown", b.perpetrator or "unknown"
+    return pa == pb or "unknown" in (pa, pb)
+
+
+# ---- clustering -------------------------------------------------------------------------------------
+def _sort_key(r: Report) -> tuple:
+    return (r.date or dt.date.min, r.place_id or "", r.status, r.published or dt.date.min, r.article_id, r.figure_id)
+
+
+def _latest_decisions(decisions: Iterable[Decision]) -> dict[frozenset, str]:
+    out: dict[frozenset, tuple[dt.datetime, str]] = {}
+    for d in decisions:
+        pair = frozenset((d.a, d.b))
+        if pair not in out or d.at >= out[pair][0]:
+            out[pair] = (d.at, d.action)
+    return {p: a for p, (_, a) in out.items()}
+
+
+def build_incidents(reports: Sequence[Report], decisions: Iterable[Decision] = ()) -> list[Incident]:
+    """Group reports into incidents; the same reports in any order give the same incidents."""
+    ordered = sorted(reports, key=_sort_key)
+    pairs = _latest_decisions(decisions)
+    must = {p for p, a in pairs.items() if a == "merge"}
+    never = {p for p, a in pairs.items() if a == "split"}
+    # journalists' merges first (union-find over report keys)
+    parent: dict[tuple[str, str], tuple[str, str]] = {r.key: r.key for r in ordered}
+
+    def find(k):
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for p in must:
+        a, b = tuple(p) if len(p) == 2 else (next(iter(p)),) * 2
+        if a in parent and b in parent:
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[tuple[str, str], list[Report]] = {}
+    for r in ordered:
+        groups.setdefault(find(r.key), []).append(r)
+    seeds = sorted(groups.values(), key=lambda g: _sort_key(g[0]))
+
+    clusters: list[list[Report]] = []
+    for seed in seeds:
+        merged = len(seed) > 1
+        placed = False
+        if not merged:
+            r = seed[0]
+            for c in clusters:
+                if all(compatible(r, o) for o in c) and not any(frozenset((r.key, o.key)) in never for o in c):
+                    c.append(r)
+                    placed = True
+                    break
+        if not placed:
+            clusters.append(list(seed))
+    # a split decision also holds between members that a merge put together: keep them apart
+    out = []
+    for c in clusters:
+        for part in _apply_splits(c, never):
+            out.append(_incident(part))
+    out.sort(key=lambda i: (i.date or dt.date.min, i.id))
+    return out
+
+
+def _apply_splits(cluster: list[Report], never: set[frozenset]) -> list[list[Report]]:
+    parts: list[list[Report]] = []
+    for r in cluster:
+        for p in parts:
+            if not any(frozenset((r.key, o.key)) in never for o in p):
+                p.append(r)
+                break
+        else:
+            parts.append([r])
+    return parts
+
+
+def _incident(reports: list[Report]) -> Incident:
+    ident = hashlib.sha1("|".join(sorted(f"{a}:{f}" for a, f in (r.key for r in reports))).encode()).hexdigest()[:16]
+    dates = sorted(r.date for r in reports if r.date and not r.date_inferred) or sorted(
+        r.date for r in reports if r.date
+    )
+    precise = [r.place_id for r in reports if r.place_id and _precision(r.place_id) in _PRECISE]
+    place = sorted(precise)[0] if precise else next((r.place_id for r in reports if r.place_id), None)
+    perps = sorted({r.perpetrator for r in reports if r.perpetrator and r.perpetrator != "unknown"})
+    counts = _counts(reports)
+    return Incident(
+        id=ident, status=reports[0].status, date=dates[0] if dates else None, place_id=place,
+        perpetrator=perps[0] if len(perps) == 1 else ("unknown" if not perps else None),
+        reports=sorted(reports, key=lambda r: (r.published or dt.date.min, r.article_id, r.figure_id)),
+        counts=counts,
+    )
+
+
+def _precision(place_id: str) -> str | None:
+    p = places.get_place(place_id)
+    return p.precision if p else None
+
+
+def _counts(reports: list[Report]) -> dict[str, Count]:
+    """Per victim group: min and max over all reports, best from the latest report (see module doc)."""
+    groups: dict[str, list[tuple[Report, tuple[int | None, int | None, int | None]]]] = {}
+    head_group = "civilians" if any(r.group == "civilians" for r in reports) else reports[0].group
+    for r in reports:
+        g = head_group if (r.group, head_group) in COMPATIBLE_GROUPS or r.group == head_group else r.group
+        groups.setdefault(g, []).append((r, (r.min, r.best, r.max)))
+        for pg, vals in r.parts.items():
+            groups.setdefault(pg, []).append((r, vals))
+    out = {}
+    for g, items in groups.items():
+        values = [v for _, v in items]
+        lows = [lo if lo is not None else b for lo, b, _ in values if (lo if lo is not None else b) is not None]
+        highs = [hi if hi is not None else b for _, b, hi in values if (hi if hi is not None else b) is not None]
+        candidates = [(r, b) for r, (_, b, _) in items if b is not None and r.kind != "superseded"]
+        best = None
+        if candidates:
+            _, best = max(candidates, key=lambda x: (x[0].published or dt.date.min, x[1]))
+        out[g] = Count(best=best, min=min(lows) if lows else None, max=max(highs) if highs else None,
+                       reports=len({r.article_id for r, _ in items}))
+    return out
+
+
+# ---- tolls against incidents --------------------------------------------------------------------
+@dataclass(frozen=True)
+class TollComparison:
+    toll: Mapping[str, Any]
+    reported: int | None
+    accounted: int
+    incidents: tuple[str, ...]
+    period: tuple[dt.date, dt.date] | None
+
+
+def toll_period(toll: Mapping[str, Any]) -> tuple[dt.date, dt.date] | None:
+    """The days a toll covers: from its stated start («منذ 5 حزيران»), else its week or month."""
+    end = _as_date(toll.get("date"))
+    if end is None:
+        return None
+    start = _as_date(toll.get("date_from"))
+    if start is None:
+        cue = ((toll.get("extra") or {}) if isinstance(toll.get("extra"), dict) else {}).get("kind_cue") or ""
+        if toll.get("date_precision") == "month" or any(w in cue for w in ("شهر", "month")):
+            start = end.replace(day=1)
+        elif any(w in cue for w in ("أسبوع", "اسبوع", "week")):
+            start = end - dt.timedelta(days=6)
+        else:
+            return None
+    return (start, end)
+
+
+def compare_toll(toll: Mapping[str, Any], incidents: Sequence[Incident]) -> TollComparison:
+    """How much of a toll the incidents in its period and place account for:
+    "incidents documented here account for 88 of the 125 reported by SOHR for that week"."""
+    period = toll_period(toll)
+    group = toll.get("group") or "people"
+    city = _city_of(toll.get("place_id")) or toll.get("place_id")
+    ids = []
+    total = 0
+    if period is not None:
+        for inc in incidents:
+            if inc.status != toll.get("status") or inc.date is None or not (period[0] <= inc.date <= period[1]):
+                continue
+            if city and _city_of(inc.place_id) != city and inc.place_id != city:
+                continue
+            tp = toll.get("perpetrator")
+            if tp and tp != "unknown" and inc.perpetrator not in (tp, "unknown", None):
+                continue
+            c = inc.counts.get(group) or (inc.counts.get("civilians") if group == "people" else None) or (
+                inc.counts.get("people") if group == "civilians" else None
+            )
+            if c and c.best is not None:
+                total += c.best
+                ids.append(inc.id)
+    return TollComparison(toll, toll.get("best"), total, tuple(ids), period)

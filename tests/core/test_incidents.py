@@ -1,0 +1,102 @@
+"""Incidents: one event, many reports (short articles written for the project)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+from core import incidents
+from core.extract import extract
+from core.incidents import Decision, build_incidents, compare_toll, reports_from_figures
+
+
+def _rows(article_id: str, text: str, published: dt.date, outlet: str = "") -> list[dict]:
+    rows = []
+    for f in extract(text, published):
+        d = f.to_dict()
+        d.update(article_id=article_id, published=published, outlet=outlet)
+        rows.append(d)
+    return rows
+
+
+SOHR_MONDAY = "قتل 17 مدنيا يوم الأحد في قصف للتحالف الدولي على حارة البدو في مدينة الرقة، وفق المرصد السوري."
+AFP_TUESDAY = "ارتفعت حصيلة قتلى قصف التحالف الدولي يوم الأحد على حارة البدو في الرقة إلى 27 مدنيا بينهم سبعة أطفال."
+OTHER_DISTRICT = "قتل 17 مدنيا يوم الأحد في قصف للتحالف الدولي على حي المشلب في مدينة الرقة."
+OTHER_DAY = "قتل 17 مدنيا يوم الجمعة في قصف للتحالف الدولي على حارة البدو في مدينة الرقة."
+ENGLISH = "A US-led coalition air strike killed 27 civilians on Sunday in the Harat al-Badu district of Raqqa, the monitor said."
+WEEKLY = "وارتفعت حصيلة قتلى غارات التحالف الدولي على مدينة الرقة خلال أسبوع إلى 125 مدنيا، وفق المرصد السوري."
+
+MON, TUE = dt.date(2017, 8, 21), dt.date(2017, 8, 22)
+
+
+def _incidents(*articles, decisions=()):
+    rows = [r for a in articles for r in _rows(*a)]
+    reports, _ = reports_from_figures(rows)
+    return build_incidents(reports, decisions)
+
+
+def test_two_outlets_with_17_and_27_are_one_incident_with_the_revision_as_best():
+    (inc,) = _incidents(("sohr", SOHR_MONDAY, MON), ("afp", AFP_TUESDAY, TUE))
+    c = inc.counts["civilians"]
+    assert (c.min, c.max, c.best) == (17, 27, 27)
+    assert inc.articles == 2
+    assert inc.place_id == "nb-badu" and inc.date == dt.date(2017, 8, 20)
+    assert inc.counts["children"].best == 7
+
+
+def test_same_count_in_another_district_is_another_incident():
+    assert len(_incidents(("a", SOHR_MONDAY, MON), ("b", OTHER_DISTRICT, MON))) == 2
+
+
+def test_same_count_on_another_day_is_another_incident():
+    assert len(_incidents(("a", SOHR_MONDAY, MON), ("b", OTHER_DAY, MON))) == 2
+
+
+def test_english_and_arabic_reports_of_one_strike_are_one_incident():
+    (inc,) = _incidents(("ar", AFP_TUESDAY, TUE), ("en", ENGLISH, TUE))
+    assert inc.articles == 2 and inc.counts["civilians"].best == 27
+
+
+def test_weekly_toll_is_compared_with_its_incidents_not_added():
+    rows = _rows("sohr", SOHR_MONDAY, MON) + _rows("afp", AFP_TUESDAY, TUE) + _rows("week", WEEKLY, TUE)
+    reports, tolls = reports_from_figures(rows)
+    incs = build_incidents(reports)
+    assert len(incs) == 1 and len(tolls) == 1
+    cmp = compare_toll(tolls[0], incs)
+    assert (cmp.accounted, cmp.reported) == (27, 125)
+    assert cmp.period == (dt.date(2017, 8, 16), TUE)
+
+
+def test_same_articles_in_any_order_give_the_same_incidents():
+    articles = [("sohr", SOHR_MONDAY, MON), ("afp", AFP_TUESDAY, TUE), ("en", ENGLISH, TUE), ("b", OTHER_DISTRICT, MON)]
+    seen = set()
+    for perm in itertools.permutations(articles):
+        incs = _incidents(*perm)
+        seen.add(tuple(sorted((i.id, tuple(sorted(r.key for r in i.reports))) for i in incs)))
+    assert len(seen) == 1
+
+
+def test_a_journalists_split_keeps_two_reports_apart():
+    incs = _incidents(("sohr", SOHR_MONDAY, MON), ("afp", AFP_TUESDAY, TUE))
+    (a, b) = [r.key for r in incs[0].reports]
+    split = Decision(a, b, "split", dt.datetime(2026, 1, 1), "editor")
+    assert len(_incidents(("sohr", SOHR_MONDAY, MON), ("afp", AFP_TUESDAY, TUE), decisions=[split])) == 2
+
+
+def test_a_journalists_merge_joins_reports_the_rules_keep_apart_and_the_latest_decision_wins():
+    arts = [("a", SOHR_MONDAY, MON), ("b", OTHER_DISTRICT, MON)]
+    keys = [r.key for i in _incidents(*arts) for r in i.reports]
+    merge = Decision(keys[0], keys[1], "merge", dt.datetime(2026, 1, 1), "editor")
+    assert len(_incidents(*arts, decisions=[merge])) == 1
+    undo = Decision(keys[1], keys[0], "split", dt.datetime(2026, 1, 2), "editor")
+    assert len(_incidents(*arts, decisions=[merge, undo])) == 2
+
+
+def test_reports_without_date_or_place_are_not_merged_automatically():
+    undated = "قتل 17 مدنيا في قصف على حارة البدو."
+    assert len(_incidents(("a", undated, None), ("b", undated.replace("17", "18"), None))) == 2
+
+
+def test_places_match_a_district_and_its_city_but_not_two_districts():
+    assert incidents._places_match("nb-badu", "rq-city")
+    assert not incidents._places_match("nb-badu", "nb-mashlab")
