@@ -323,6 +323,8 @@ def _fate_near(ctx: _Context, i: int, j: int, lo: int, hi: int) -> bool:
         if ctx.tokens[k].text in ("have", "has", "had", "been", "were", "was", "are", "still", "remain"):
             k += 1
             continue
+        if ctx.m("connectives", k):
+            break  # «عشرات المصابين إضافة إلى مفقودين»: the missing are another group
         f = ctx.m("non_casualty", k)
         if f and f.attrs.get("role") == "fate":
             return True
@@ -748,6 +750,16 @@ def _compatible_groups(a: str, b: str) -> bool:
     return a == b or {a, b} == {"civilians", "people"}
 
 
+def _repeat_groups(a: Cand, b: Cand) -> bool:
+    """Groups two counts of the same victims may carry: the same, civilians~people, or a guessed
+    'people' («70 قتيلا»، "70 dead") against any group."""
+    if _compatible_groups(a.group, b.group):
+        return True
+    if a.parent is not None or b.parent is not None:
+        return False
+    return (a.group == "people" and not a.group_from_noun) or (b.group == "people" and not b.group_from_noun)
+
+
 def _root(c: Cand) -> Cand:
     while c.same is not None:
         c = c.same
@@ -782,7 +794,7 @@ def _norm_place(s: str) -> str:
 def _link_repeats(cands: list[Cand]) -> None:
     for idx, c in enumerate(cands):
         for o in cands[:idx]:
-            if o.status != c.status or not _compatible_groups(o.group, c.group):
+            if o.status != c.status or not _repeat_groups(o, c):
                 continue
             if o.kind == "superseded" or c.kind == "superseded":
                 continue
@@ -1176,9 +1188,12 @@ def _share_attributes(ctx: _Context, cands: list[Cand]) -> None:
         )
         src = next((m for m in members if m.source), None)
         groups = {m.group for m in members}
+        named = {m.group for m in members if m.group_from_noun and m.group != "people"}
         for m in members:
             if m.group == "people" and "civilians" in groups:
                 m.group = "civilians"
+            elif m.group == "people" and not m.group_from_noun and len(named) == 1:
+                m.group = next(iter(named))  # "70 dead" repeats "70 fighters"
             if place and (m.place is None or _PLACE_RANK.get(place.precision, 0) > _PLACE_RANK.get(m.place.precision, 0)):
                 m.place, m.place_span = place, placed.place_span
             if dated and not m.date_value:

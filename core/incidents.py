@@ -124,13 +124,6 @@ def reports_from_figures(rows: Iterable[Mapping[str, Any]]) -> tuple[list[Report
         figs = by_article[aid]
         ids = {f["id"]: f for f in figs}
 
-        def root(f: Mapping[str, Any]) -> Mapping[str, Any]:
-            seen = set()
-            while f.get("same_as") and f["same_as"] in ids and f["id"] not in seen:
-                seen.add(f["id"])
-                f = ids[f["same_as"]]
-            return f
-
         heads = [f for f in figs if not f.get("part_of") and not f.get("same_as")]
         for h in heads:
             if h.get("kind") == "toll":
@@ -141,10 +134,19 @@ def reports_from_figures(rows: Iterable[Mapping[str, Any]]) -> tuple[list[Report
             parts: dict[str, tuple[int | None, int | None, int | None]] = {}
             for f in figs:
                 parent = f.get("part_of")
-                if parent and parent in ids and root(ids[parent])["id"] == h["id"] and f.get("group") != h.get("group"):
+                if parent and parent in ids and _root(ids, ids[parent])["id"] == h["id"] and f.get("group") != h.get("group"):
                     parts.setdefault(f["group"], (f.get("min"), f.get("best"), f.get("max")))
             reports.append(_report(h, parts))
     return reports, tolls
+
+
+def _root(ids: Mapping[str, Mapping[str, Any]], f: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The first mention of a repeated count (follows same_as)."""
+    seen = set()
+    while f.get("same_as") and f["same_as"] in ids and f["id"] not in seen:
+        seen.add(f["id"])
+        f = ids[f["same_as"]]
+    return f
 
 
 def _report(h: Mapping[str, Any], parts: dict) -> Report:
