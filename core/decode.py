@@ -118,6 +118,7 @@ _PDF_COMPAT_RE = re.compile("[\ufb00-\ufb06\ufb50-\ufdff\ufe70-\ufefe]")
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13, 26, 27))
 _CONTROL_RE = re.compile("[\x00-\x08\x0e-\x19\x1c-\x1f\x7f]")
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
+_NON_ASCII_RE = re.compile("[^\x00-\x7f]")
 # What plausible Arabic text is made of: Arabic block, ASCII, common punctuation and spaces.
 _AR_TEXT_CHAR_RE = re.compile("[\u0600-\u06ff\u0020-\u007e\u00a0\u00ab\u00bb\u2010-\u2027\u200c-\u200f\\s]")
 
@@ -183,7 +184,7 @@ def normalise_article_text(text: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # Header
 
-_HEADER_LINE_RE = re.compile(r"([A-Za-z_]+)[ \t]*:[ \t]*(.*?)[ \t]*")
+_HEADER_LINE_RE = re.compile(r"([A-Za-z_]+)[ \t]*:(.*)")
 
 
 def split_header(text: str) -> tuple[dict[str, str], str, int]:
@@ -217,7 +218,7 @@ def split_header(text: str) -> tuple[dict[str, str], str, int]:
         m = _HEADER_LINE_RE.fullmatch(line)
         if m is None:
             return {}, text[start:], start
-        meta.setdefault(m.group(1).lower(), m.group(2))
+        meta.setdefault(m.group(1).lower(), m.group(2).strip(" \t"))
         pos = nl + 1
     return {}, text[start:], start
 
@@ -376,6 +377,12 @@ def _decode_text_bytes(data: bytes, filename: str | None, declared: str | None =
     controls = sum(data.count(b) for b in _CONTROL_BYTES)
     if controls > max(2, len(data) // 200):
         raise _fail("binary", filename, what="binary data")
+    # Valid UTF-8 with non-ASCII characters is practically never meant as anything else, even when
+    # an HTML page declares another charset (pages re-saved as UTF-8 keep their old <meta>).
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
     if declared:
         try:
             text = data.decode(declared)
@@ -383,10 +390,13 @@ def _decode_text_bytes(data: bytes, filename: str | None, declared: str | None =
             pass
         else:
             return text, codecs.lookup(declared).name
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    # UTF-8 with a few damaged bytes (a truncated download, one bad copy-paste): keep it as UTF-8 and
+    # mark the damage with U+FFFD rather than read the whole file as mojibake in a legacy code page.
+    text = data.decode("utf-8", errors="replace")
+    damaged = text.count("\ufffd")
+    if len(_NON_ASCII_RE.findall(text)) - damaged >= 10 * damaged:
+        log.debug("%s: %d damaged UTF-8 sequence(s) replaced", filename, damaged)
+        return text, "utf-8"
     best: tuple[float, str, str] | None = None
     for enc in ("cp1256", "iso8859_6"):
         try:
@@ -425,6 +435,9 @@ _BLOCK_TAGS = (
     "blockquote", "pre", "table", "tr", "figcaption", "figure", "dd", "dt", "dl", "header", "address",
     "center", "hr",
 )
+_BLOCK_SET = frozenset(_BLOCK_TAGS)
+_SPACES_RE = re.compile(r"[^\S\t\n]+")
+_TAB_RE = re.compile(r" ?\t[\t ]*")
 _META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _ISO_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -479,16 +492,69 @@ def _html_meta(soup) -> dict[str, str]:  # noqa: ANN001 - bs4 types are not wort
     return meta
 
 
+def _prune_page_chrome(soup) -> None:  # noqa: ANN001
+    """Remove scripts, styles, navigation, page header/footer, forms, asides and hidden parts.
+
+    An explicit stack rather than recursion (hostile pages nest thousands deep), and each removed
+    subtree is never visited again, so the work stays linear in the size of the page.
+    """
+    from bs4.element import Tag
+
+    stack = [(soup, False)]
+    while stack:
+        node, in_article = stack.pop()
+        for child in list(node.children):
+            if not isinstance(child, Tag):
+                continue
+            name = child.name
+            role = child.get("role")
+            if (
+                name in _DROP_TAGS
+                # A page header is chrome; an article's own header holds its headline: keep that one.
+                or (name == "header" and not in_article)
+                or (isinstance(role, str) and role.lower() in _DROP_ROLES)
+                or child.has_attr("hidden")
+            ):
+                child.decompose()
+                continue
+            stack.append((child, in_article or name == "article"))
+
+
+def _text_lengths(root) -> dict[int, int]:  # noqa: ANN001
+    """Length of the visible text under every element of ``root`` (by ``id``), in one pass."""
+    from bs4.element import CData, NavigableString, Tag
+
+    lengths: dict[int, int] = {}
+    stack = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if children_done:
+            total = 0
+            for child in node.children:
+                if isinstance(child, Tag):
+                    total += lengths.get(id(child), 0)
+                elif type(child) in (NavigableString, CData):
+                    total += len(" ".join(child.split()))
+            lengths[id(node)] = total
+            continue
+        stack.append((node, True))
+        stack.extend((child, False) for child in node.children if isinstance(child, Tag))
+    return lengths
+
+
 def _html_container(soup):  # noqa: ANN001, ANN202
-    """The element holding the article: the longest <article>, else the biggest block of <p>s."""
+    """The element holding the article: the longest <article>, else the biggest block of <p>s.
+
+    A paragraph's text counts fully for its parent and half for its grandparent, so an article
+    split into several <div>s of paragraphs is still taken whole.
+    """
+    lengths = _text_lengths(soup)
     scores: dict[int, float] = {}
     nodes: dict[int, object] = {}
     for p in soup.find_all("p"):
-        length = len(p.get_text(" ", strip=True))
-        if not length:
-            continue
+        length = lengths.get(id(p), 0)
         parent = p.parent
-        if parent is None:
+        if not length or parent is None:
             continue
         scores[id(parent)] = scores.get(id(parent), 0.0) + length
         nodes[id(parent)] = parent
@@ -500,8 +566,8 @@ def _html_container(soup):  # noqa: ANN001, ANN202
     best_p_len = max(scores.values()) if scores else 0.0
     articles = soup.find_all("article")
     if articles:
-        best_article = max(articles, key=lambda a: len(a.get_text(" ", strip=True)))
-        if len(best_article.get_text(" ", strip=True)) >= 0.5 * best_p_len:
+        best_article = max(articles, key=lambda a: lengths.get(id(a), 0))
+        if lengths.get(id(best_article), 0) >= 0.5 * best_p_len:
             return best_article
     if best_p is not None:
         return best_p
@@ -509,18 +575,57 @@ def _html_container(soup):  # noqa: ANN001, ANN202
 
 
 def _html_block_text(container) -> str:  # noqa: ANN001
-    from bs4 import NavigableString
+    """The text of ``container``, one line per block element, table cells separated by tabs.
 
-    for br in container.find_all("br"):
-        br.replace_with(NavigableString("\n"))
-    for tag in container.find_all(_BLOCK_TAGS):
-        tag.insert_before(NavigableString("\n"))
-        tag.insert_after(NavigableString("\n"))
-    for cell in container.find_all(["td", "th"]):
-        cell.insert_after(NavigableString("\t"))
-    raw = container.get_text()
-    lines = (" ".join(line.split()) for line in raw.split("\n"))
+    One pass over the tree (no insertions, which are quadratic in bs4): a string starts a new line
+    when its nearest block ancestor differs from the previous string's.
+    """
+    from bs4.element import CData, NavigableString, Tag
+
+    unit_of: dict[int, object] = {}
+
+    def unit(node):  # noqa: ANN001, ANN202 - nearest block or table cell, iterative and memoised
+        path = []
+        cur = node
+        while cur is not None and id(cur) not in unit_of:
+            if cur is container or cur.name in _BLOCK_SET or cur.name in ("td", "th"):
+                unit_of[id(cur)] = cur
+                break
+            path.append(cur)
+            cur = cur.parent
+        found = unit_of[id(cur)] if cur is not None else container
+        for n in path:
+            unit_of[id(n)] = found
+        return found
+
+    out: list[str] = []
+    last = None
+    for node in container.descendants:
+        if isinstance(node, Tag):
+            if node.name == "br":
+                out.append("\n")
+            continue
+        if type(node) not in (NavigableString, CData) or node.parent is None:
+            continue
+        current = unit(node.parent)
+        if current is not last:
+            same_row = (
+                last is not None
+                and getattr(current, "name", None) in ("td", "th")
+                and getattr(last, "name", None) in ("td", "th")
+                and current.parent is last.parent
+            )
+            out.append("\t" if same_row else "\n")
+            last = current
+        out.append(str(node))
+    lines = (_squash_spaces(line) for line in "".join(out).split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+def _squash_spaces(line: str) -> str:
+    """Runs of spaces as one space, tabs (cell separators) kept, no space at either end."""
+    line = _SPACES_RE.sub(" ", line)
+    return _TAB_RE.sub("\t", line).strip(" \t")
 
 
 def _html_to_text(text: str) -> tuple[str, dict[str, str]]:
@@ -528,17 +633,7 @@ def _html_to_text(text: str) -> tuple[str, dict[str, str]]:
 
     soup = BeautifulSoup(text, "lxml")
     meta = _html_meta(soup)
-    for tag in soup.find_all(_DROP_TAGS):
-        tag.decompose()
-    for tag in soup.find_all("header"):
-        # A page header is chrome; an article's own header holds its headline, so keep that one.
-        if tag.find_parent("article") is None:
-            tag.decompose()
-    for tag in soup.find_all(attrs={"role": True}):
-        if str(tag.get("role", "")).lower() in _DROP_ROLES:
-            tag.decompose()
-    for tag in soup.find_all(attrs={"hidden": True}):
-        tag.decompose()
+    _prune_page_chrome(soup)
     container = _html_container(soup)
     body = _html_block_text(container)
     if container.name != "article":
@@ -550,14 +645,33 @@ def _html_to_text(text: str) -> tuple[str, dict[str, str]]:
     return body, meta
 
 
-_STRIP_BLOCKS_RE = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.I | re.S)
-_BLOCK_TAG_RE = re.compile(r"</?(?:p|div|br|li|h[1-6]|tr|section|article|blockquote)\b[^>]*>", re.I)
-_ANY_TAG_RE = re.compile(r"<[^>]*>|<!--.*?-->", re.S)
+_RAW_TEXT_OPEN_RE = re.compile(r"<(script|style|noscript|template)\b", re.I)
+_BLOCK_TAG_RE = re.compile(r"</?(?:p|div|br|li|h[1-6]|tr|section|article|blockquote)\b[^<>]*>", re.I)
+_ANY_TAG_RE = re.compile(r"<!--.*?(?:-->|$)|<[^<>]*>", re.S)
+
+
+def _drop_raw_text_elements(text: str) -> str:
+    """Remove <script>/<style>/... elements with a forward scan (a regex with a back-reference is
+    quadratic on pages full of unclosed tags)."""
+    out: list[str] = []
+    pos = 0
+    lower = text.lower()
+    while True:
+        m = _RAW_TEXT_OPEN_RE.search(text, pos)
+        if m is None:
+            out.append(text[pos:])
+            return "".join(out)
+        out.append(text[pos : m.start()])
+        close = lower.find("</" + m.group(1).lower(), m.end())
+        if close < 0:
+            return "".join(out)
+        end = text.find(">", close)
+        pos = len(text) if end < 0 else end + 1
 
 
 def _html_strip_plain(text: str) -> str:
     """Fallback when the HTML cannot be parsed into a tree (e.g. absurdly deep nesting)."""
-    text = _STRIP_BLOCKS_RE.sub(" ", text)
+    text = _drop_raw_text_elements(text)
     text = _BLOCK_TAG_RE.sub("\n", text)
     text = _ANY_TAG_RE.sub("", text)
     text = html.unescape(text)
@@ -642,7 +756,7 @@ _LTR_CLASS = f"{_LATIN_LETTER}0-9\u0660-\u0669\u06f0-\u06f9"
 # them), numbers with their separators.
 _LTR_RUN_RE = re.compile(
     f"[{_LATIN_LETTER}](?:[^\n\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]*[{_LTR_CLASS}])?"
-    "|[0-9\u0660-\u0669\u06f0-\u06f9]+(?:[.,:/\u066b\u066c][0-9\u0660-\u0669\u06f0-\u06f9]+)*"
+    "|[%\u066a]?[0-9\u0660-\u0669\u06f0-\u06f9]+(?:[-.,:/\u066b\u066c][0-9\u0660-\u0669\u06f0-\u06f9]+)*"
 )
 _RTL_RUN_RE = re.compile(
     "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff](?:[^\n" + _LTR_CLASS + "]*[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff])?"

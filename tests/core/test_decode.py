@@ -33,7 +33,8 @@ EN_BODY = "Three civilians were killed in Raqqa on Thursday, a monitor said.\n"
 
 def visual(line: str) -> str:
     """How a PDF writer draws an Arabic line left to right: reversed, numbers and Latin words kept."""
-    return re.sub(r"[0-9A-Za-z]+(?:[.,][0-9A-Za-z]+)*", lambda m: m.group(0)[::-1], line[::-1])
+    ltr = r"[%\u066a]?[0-9\u0660-\u0669A-Za-z]+(?:[.,/:-][0-9\u0660-\u0669A-Za-z]+)*"
+    return re.sub(ltr, lambda m: m.group(0)[::-1], line[::-1])
 
 
 def make_pdf(lines: list[str], pieces: list[list[tuple[float, str]]] | None = None) -> bytes:
@@ -251,6 +252,14 @@ def test_english_file_in_windows_latin_encoding_keeps_curly_quotes():
     assert doc.text == text and doc.lang == "en"
 
 
+def test_utf8_file_with_one_damaged_byte_stays_utf8():
+    raw = AR_BODY.encode()
+    damaged = raw[:20] + b"\xff" + raw[20:]
+    doc = decode.decode_upload(damaged, "damaged.txt")
+    assert doc.encoding == "utf-8"
+    assert doc.text.replace("\ufffd", "") == AR_BODY
+
+
 def test_windows_newlines_are_kept_in_body_as_stored():
     raw = "date: 2017-08-28\r\n\r\nقتل 3 مدنيين\r\nفي الرقة\r\n".encode()
     doc = decode.decode_upload(raw, "crlf.txt")
@@ -354,20 +363,42 @@ def test_html_without_article_tag_uses_biggest_paragraph_block():
     assert doc.text == EN_BODY.strip() + "\nThe strike hit a market, residents said."
 
 
-def test_html_with_deep_nesting_does_not_crash():
-    raw = ("<html><body>" + "<div>" * 50000 + "<p>" + AR_SENTENCE + "</p>" + "</div>" * 50000).encode()
-    doc = decode.decode_upload(raw, "deep.html")
-    assert AR_SENTENCE in doc.text
+def test_html_table_cells_stay_on_one_line_separated_by_tabs():
+    raw = """<html><body><article><h2>الحصيلة</h2><table>
+    <tr><th>الحي</th><th>القتلى</th></tr><tr><td>المشلب</td><td>12 <b>مدنيا</b></td></tr>
+    </table></article></body></html>"""
+    doc = decode.decode_upload(raw.encode(), "table.html")
+    assert doc.text == "الحصيلة\nالحي\tالقتلى\nالمشلب\t12 مدنيا"
 
 
-def test_html_parser_failure_falls_back_to_plain_strip(monkeypatch):
+def test_html_saved_as_utf8_with_old_windows_1256_meta_reads_as_utf8():
+    raw = HTML_PAGE.format(charset="windows-1256", p1=AR_SENTENCE).encode("utf-8")
+    doc = decode.decode_upload(raw, "resaved.html")
+    assert doc.encoding == "utf-8" and AR_SENTENCE in doc.text
+
+
+@pytest.mark.parametrize("tag", ["div", "article", "nav", "header", "span"])
+def test_html_with_deep_nesting_does_not_crash(tag):
+    raw = f"<html><body>{f'<{tag}>' * 20000}<p>{AR_SENTENCE}</p>{f'</{tag}>' * 20000}<p>ثانية</p></body></html>"
+    doc = decode.decode_upload(raw.encode(), "deep.html")
+    if tag in ("nav", "header"):  # page chrome, dropped with everything inside it
+        assert doc.text == "ثانية"
+    else:
+        assert AR_SENTENCE in doc.text
+
+
+@pytest.mark.parametrize("error", [RecursionError("maximum recursion depth exceeded"), AttributeError("bug")])
+def test_html_parser_failure_falls_back_to_plain_strip(monkeypatch, error):
     def boom(_text):  # noqa: ANN001, ANN202
-        raise RecursionError("maximum recursion depth exceeded")
+        raise error
 
     monkeypatch.setattr(decode, "_html_to_text", boom)
-    raw = f"<html><head><script>x=1</script></head><body><p>{AR_SENTENCE}</p><p>ثانية</p></body></html>"
+    raw = (
+        f"<html><head><style>p {{}}</style><script>x=1</script></head><body><p>{AR_SENTENCE}</p>"
+        "<p>ثانية &amp; <b>ثالثة</b></p><!-- تعليق --><script>unclosed"
+    )
     doc = decode.decode_upload(raw.encode(), "page.html")
-    assert doc.text == AR_SENTENCE + "\nثانية"
+    assert doc.text == AR_SENTENCE + "\nثانية & ثالثة"
 
 
 def test_html_in_utf16_is_read():
@@ -442,6 +473,33 @@ def test_pdf_arabic_drawn_left_to_right_reads_in_order():
     doc = decode.decode_upload(data, "report.pdf")
     assert doc.format == "pdf" and doc.lang == "ar" and doc.encoding is None
     assert doc.text.split("\n") == AR_LINES
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        pytest.param("قتل ٢٣ مدنيا في الرقة يوم ٢٨/٠٨/٢٠١٧", id="eastern-arabic-digits-and-date"),
+        pytest.param("ارتفعت نسبة الضحايا إلى 40% في الأحياء الشرقية", id="percent"),
+        pytest.param("قتل 10-15 شخصا بين 10 و 15 آب", id="range-and-two-numbers"),
+    ],
+)
+def test_pdf_numbers_in_arabic_lines_keep_their_digit_order(line):
+    assert decode.decode_upload(make_pdf([visual(line)]), "digits.pdf").text == line
+
+
+def test_pdf_numbers_in_letter_reversed_arabic_keep_their_digit_order():
+    lines = [
+        "قتل ٢٣ مدنيا في الرقة يوم ٢٨/٠٨/٢٠١٧",
+        "ارتفعت نسبة الضحايا إلى 40% في الأحياء الشرقية",
+        "قتل 10-15 شخصا بين 10 و 15 آب",
+    ]
+    assert decode.decode_upload(make_pdf(lines), "digits-reversed.pdf").text.split("\n") == lines
+
+
+def test_pdf_short_letter_reversed_text_without_clues_is_left_as_extracted():
+    # Documented limitation: with fewer than three clues (ال, ة/ى, letter forms) nothing is turned.
+    line = "قتل 10-15 شخصا بين 10 و 15 آب"
+    assert decode.decode_upload(make_pdf([line]), "short.pdf").text != line
 
 
 def test_pdf_arabic_drawn_in_pieces_reads_in_order():
