@@ -335,11 +335,7 @@ def _latin_plausible(text: str) -> bool:
 
 
 def _utf16_plausible(text: str) -> bool:
-    if _CONTROL_RE.search(text):
-        return False
-    return _arabic_plausible(text) or _latin_plausible(text) or bool(
-        detect_language(text) and len(_LETTER_RE.findall(text)) >= 0.5 * len(re.sub(r"\s+", "", text))
-    )
+    return not _CONTROL_RE.search(text) and (_arabic_plausible(text) or _latin_plausible(text))
 
 
 # Code pages charset-normalizer may choose from: what Arabic and English newsrooms actually produce.
@@ -364,9 +360,16 @@ def _decode_text_bytes(data: bytes, filename: str | None, declared: str | None =
                 raise _fail("binary", filename, what="binary data")
             return text, enc
     if b"\x00" in data:
-        # UTF-16 without a BOM: NULs (the high byte of ASCII characters) at every other position.
+        # Without a BOM: the NULs (high bytes of ASCII characters) must all sit on one parity.
+        nul_odd = data[1::2].count(0)
+        nul_even = data[0::2].count(0)
+        candidates = []
+        if nul_odd and nul_even <= nul_odd // 20:
+            candidates.append("utf-16-le")
+        if nul_even and nul_odd <= nul_even // 20:
+            candidates.append("utf-16-be")
         if len(data) % 2 == 0:
-            for enc in ("utf-16-le", "utf-16-be"):
+            for enc in candidates:
                 try:
                     text = data.decode(enc)
                 except UnicodeDecodeError:
