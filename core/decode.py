@@ -8,10 +8,12 @@ exception leaves these two functions, whatever the bytes: third-party errors are
 How each format is read:
 
 * Plain text: a byte-order mark decides UTF-8/UTF-16/UTF-32; NUL bytes without a BOM are tried as
-  UTF-16 (LE/BE) and otherwise mean binary data; then strict UTF-8; then the Arabic Windows and ISO code
-  pages (cp1256, ISO-8859-6), accepted only when the result is mostly Arabic letters (charset-normalizer
-  often guesses a wrong code page for short cp1256 text); then charset-normalizer limited to the code
-  pages a newsroom meets, accepted only when the result reads as Latin text.
+  UTF-16 (LE/BE, when the NULs all sit on one byte parity) and otherwise mean binary data; then strict
+  UTF-8 (also before an HTML page's declared charset); then UTF-8 with a few damaged bytes (kept as
+  U+FFFD); then the Arabic Windows and ISO code pages (cp1256, ISO-8859-6), accepted only when the
+  result is mostly Arabic letters (charset-normalizer alone often guesses a wrong code page for short
+  cp1256 text); then charset-normalizer limited to the code pages a newsroom meets, accepted only
+  when the result reads as Latin-script text.
 * The optional header (``key: value`` lines ended by one blank line, as in the corpus .txt files) is
   read by `split_header`; the body after it is kept exactly as stored, because quotes are matched
   against it. Headers are read from .txt, .docx and pasted text.
@@ -26,6 +28,20 @@ How each format is read:
 
 `normalise_article_text` gives the canonical text hashed into the article id; `detect_language`
 counts Arabic against Latin letters.
+
+Known limitations:
+
+* PDF reading order assumes each line is drawn left to right, piece after piece, as the writers we
+  tried do; a PDF that draws a line's pieces out of order can still come out scrambled. The
+  letter-reversal check needs at least three clues (ال at a word start, ة/ى at a word end, initial
+  and final letter forms) and a 2:1 majority, so a very short reversed PDF is left as extracted.
+  Lines made only of Latin text inside a right-to-left PDF keep pypdf's order (a full stop may sit
+  at the start). Scanned PDFs need OCR, which is not done here. AES-encrypted PDFs (common for
+  "restricted" files without a password) need the optional ``cryptography`` package.
+* HTML: the article is found by structure only (<article>, paragraph density), not by site-specific
+  rules; a page without <p> elements gives the whole visible body text.
+* A first line such as ``Update: ...`` followed by a blank line is read as a header.
+* BOM-less UTF-16 must contain some ASCII (spaces, digits) to be recognised.
 """
 
 from __future__ import annotations
@@ -76,6 +92,8 @@ MESSAGES = {
     "Save or export it again and upload the new copy, or paste the text.",
     "malformed_encrypted": "{name}: this PDF is password-protected, so its text cannot be read. "
     "Remove the password (for example print it to a new PDF) and upload again, or paste the text.",
+    "malformed_encrypted_aes": "{name}: this PDF is encrypted (even if it opens without a password), "
+    "and this installation cannot decrypt it. Print it to a new PDF and upload that, or paste the text.",
 }
 
 
@@ -158,8 +176,8 @@ def unfold_presentation_forms(text: str) -> str:
 
     Lam-alef ligatures become two letters; a BOM/zero-width no-break space is dropped.
 
-    >>> unfold_presentation_forms("\\ufedf\\ufef7\\ufeb3\\ufe92")
-    'لأسب'
+    >>> unfold_presentation_forms("\\ufe8d\\ufef7\\ufec3\\ufed4\\ufe8e\\ufedd")
+    'الأطفال'
     """
     return _PRESENTATION_RE.sub(_unfold_presentation_char, text)
 
@@ -196,7 +214,7 @@ def split_header(text: str) -> tuple[dict[str, str], str, int]:
     header, ``meta`` is empty and ``body`` is the whole text. Never raises.
 
     >>> split_header("source: https://example.org/a\\ndate: 2017-08-28\\n\\nقتل 3 مدنيين")
-    ({'source': 'https://example.org/a', 'date': '2017-08-28'}, 'قتل 3 مدنيين', 49)
+    ({'source': 'https://example.org/a', 'date': '2017-08-28'}, 'قتل 3 مدنيين', 48)
     >>> split_header("Breaking: 3 killed\\nin Raqqa\\n\\nmore")[0]
     {}
     """
@@ -873,13 +891,16 @@ def _clean_pdf_text(text: str) -> str:
 def _decode_pdf(data: bytes, filename: str | None) -> tuple[str, dict[str, str]]:
     try:
         import pypdf
-        from pypdf.errors import FileNotDecryptedError
+        from pypdf.errors import DependencyError, FileNotDecryptedError
 
         reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
             try:
                 ok = reader.decrypt("")
-            except Exception as err:  # noqa: BLE001 - missing crypto backend, bad encryption dict
+            except DependencyError as err:
+                # AES needs the optional `cryptography` package, even for PDFs without a password.
+                raise _fail("malformed_encrypted_aes", filename, reason="malformed") from err
+            except Exception as err:  # noqa: BLE001 - bad encryption dictionary
                 raise _fail("malformed_encrypted", filename, reason="malformed") from err
             if not ok:
                 raise _fail("malformed_encrypted", filename, reason="malformed")
@@ -895,7 +916,7 @@ def _decode_pdf(data: bytes, filename: str | None) -> tuple[str, dict[str, str]]
             texts.append(_pdf_page_text(page))
         except FileNotDecryptedError as err:
             raise _fail("malformed_encrypted", filename, reason="malformed") from err
-        except (Exception, RecursionError) as err:  # noqa: BLE001 - one bad page must not sink the file
+        except Exception as err:  # noqa: BLE001 - one bad page must not sink the file
             failures += 1
             log.debug("%s: page %d could not be read: %s", filename, number, err)
     if pages and failures == len(pages):

@@ -566,6 +566,19 @@ def test_pdf_with_owner_password_only_is_read():
     assert decode.decode_upload(buf.getvalue(), "owner.pdf").text == AR_SENTENCE
 
 
+def test_aes_encrypted_pdf_without_crypto_backend_gets_its_own_advice(monkeypatch):
+    writer = pypdf.PdfWriter(clone_from=io.BytesIO(make_pdf([visual(AR_SENTENCE)])))
+    writer.encrypt(user_password="", owner_password="owner", algorithm="RC4-128")
+    buf = io.BytesIO()
+    writer.write(buf)
+
+    def no_backend(self, password):  # noqa: ANN001, ANN202
+        raise pypdf.errors.DependencyError("cryptography>=3.1 is required for AES algorithm")
+
+    monkeypatch.setattr(pypdf.PdfReader, "decrypt", no_backend)
+    raises_upload("malformed", "cannot decrypt", decode.decode_upload, buf.getvalue(), "restricted.pdf")
+
+
 @pytest.mark.parametrize(
     "data",
     [
