@@ -536,63 +536,60 @@ def weekly_totals(store: Store, f: Any) -> pd.DataFrame:
     return df[cols]
 
 
-def toll_markers(store: Store, f: Any, limit: int = 400) -> pd.DataFrame:
-    """Running tolls to mark on the chart: per week and source, the largest one (never summed).
+TREND_ROW_COLUMNS = [
+    "role", "status", "series", "group", "perpetrator", "place", "source", "best", "low", "high", "event_date",
+    "date", "date_from", "article_id", "id",
+]
 
-    Columns: week, event_date, source, best, min, max, date, date_from, article_id, id, tolls
-    (how many toll figures that marker stands for). The `limit` most recent markers."""
-    cols = ["week", "event_date", "source", "best", "min", "max", "date", "date_from", "article_id", "id", "tolls"]
-    if not f.tolls:
-        return pd.DataFrame(columns=cols)
-    params: list[Any] = []
-    cond = _filter_sql(f, "f", params)
+
+def data_version(store: Store) -> tuple[Any, ...]:
+    """Changes whenever what the pages show may have changed (an upload, a re-extraction, a review);
+    cheap enough to ask on every page run, so cached results can be keyed by it."""
+    return tuple(store.cursor().execute(
+        """SELECT (SELECT count(*) FROM articles), (SELECT max(added_at) FROM articles),
+                  (SELECT count(*) FROM figures), (SELECT max(extractor_version) FROM articles),
+                  (SELECT count(*) FROM reviews)"""
+    ).fetchall()[0])
+
+
+def trend_rows(store: Store) -> pd.DataFrame:
+    """Every figure a trend chart may show, one row each, with what the filters look at
+    (`TREND_ROW_COLUMNS`); `core.trends` aggregates them for any filters in a few milliseconds.
+
+    ``role`` 0: countable incident (its group is the series); 1: a children/women breakdown of a
+    countable figure (series ``of_which_<group>``; status, week and the filtered fields are its
+    parent's); 2: a running toll. ``low``/``high`` fall back to ``best``; ``place`` is the gazetteer
+    id, else the place as written; missing perpetrator, place and source read `NOT_STATED`."""
+    ns = f"'{NOT_STATED}'"
     sql = f"""
-        SELECT * FROM (
-            SELECT CAST(date_trunc('week', f.event_date) AS DATE) AS week, f.event_date, f.source, f.best,
-                   f.min, f.max, f.date, f.date_from, f.article_id, f.id,
-                   count(*) OVER (PARTITION BY date_trunc('week', f.event_date), coalesce(f.source, '')) AS tolls
-            FROM figures f
-            WHERE f.kind = 'toll' AND f.same_as IS NULL AND f.part_of IS NULL AND f.best IS NOT NULL
-              AND f.event_date IS NOT NULL AND {cond}
-            QUALIFY row_number() OVER (
-                PARTITION BY date_trunc('week', f.event_date), coalesce(f.source, '')
-                ORDER BY f.best DESC, f.event_date DESC, f.article_id, f.id) = 1
-        ) ORDER BY week DESC LIMIT {int(limit)}
+        SELECT 0 AS role, f.status, f."group" AS series, f."group", coalesce(f.perpetrator, {ns}) AS perpetrator,
+               coalesce(f.place_id, f.place, {ns}) AS place, coalesce(f.source, {ns}) AS source, f.best,
+               coalesce(f.min, f.best) AS low, coalesce(f.max, f.best) AS high, f.event_date,
+               NULL AS date, NULL AS date_from, NULL AS article_id, NULL AS id
+        FROM figures f WHERE {_COUNTABLE.format(a="f")}
+        UNION ALL
+        SELECT 1, p.status, 'of_which_' || c."group", p."group", coalesce(p.perpetrator, {ns}),
+               coalesce(p.place_id, p.place, {ns}), coalesce(p.source, {ns}), c.best,
+               coalesce(c.min, c.best), coalesce(c.max, c.best), p.event_date, NULL, NULL, NULL, NULL
+        FROM figures c JOIN figures p ON p.article_id = c.article_id AND p.id = c.part_of
+        WHERE c.part_of IS NOT NULL AND c."group" IN ('children', 'women') AND c.same_as IS NULL
+          AND c.kind <> 'superseded' AND c.best IS NOT NULL AND c.status = p.status
+          AND {_COUNTABLE.format(a="p")} AND p.best IS NOT NULL
+        UNION ALL
+        SELECT 2, f.status, 'toll', f."group", coalesce(f.perpetrator, {ns}), coalesce(f.place_id, f.place, {ns}),
+               coalesce(f.source, {ns}), f.best, coalesce(f.min, f.best), coalesce(f.max, f.best), f.event_date,
+               f.date, f.date_from, f.article_id, f.id
+        FROM figures f WHERE f.kind = 'toll' AND f.same_as IS NULL AND f.part_of IS NULL
     """
-    df = store.cursor().execute(sql, params).df()
-    if df.empty:
-        return pd.DataFrame(columns=cols)
-    df["week"] = pd.to_datetime(df["week"]).dt.date
-    df["event_date"] = pd.to_datetime(df["event_date"]).dt.date
-    return df.sort_values("week").reset_index(drop=True)[cols]
+    # Through Arrow, with text as categories: much faster than .df() for a million rows.
+    table = store.cursor().sql(sql).to_arrow_table()
+    return table.to_pandas(strings_to_categorical=True, date_as_object=False).reindex(columns=TREND_ROW_COLUMNS)
 
 
-def trend_notes(store: Store, f: Any) -> dict[str, int]:
-    """What the chart leaves out, so the page can say so: countable figures without a date
-    (``undated``, ``undated_sum``), without a number (``vague``), and tolls with no date
-    (``undated_tolls``); the date filter does not apply to the undated ones."""
-    params: list[Any] = []
-    cond_nodate = _filter_sql(f, "f", params, dates=False)
-    params2: list[Any] = []
-    cond = _filter_sql(f, "f", params2)
-    inc = "TRUE" if f.incidents else "FALSE"
-    tol = "TRUE" if f.tolls else "FALSE"
-    sql = f"""
-        SELECT
-          count(*) FILTER (WHERE {inc} AND {_COUNTABLE.format(a="f")} AND f.event_date IS NULL AND f.best IS NOT NULL),
-          coalesce(sum(f.best) FILTER (WHERE {inc} AND {_COUNTABLE.format(a="f")} AND f.event_date IS NULL), 0),
-          count(*) FILTER (WHERE {tol} AND f.kind = 'toll' AND f.event_date IS NULL AND f.same_as IS NULL)
-        FROM figures f WHERE {cond_nodate}
-    """
-    undated, undated_sum, undated_tolls = store.cursor().execute(sql, params).fetchall()[0]
-    vague = store.cursor().execute(
-        f"SELECT count(*) FROM figures f WHERE {inc} AND {_COUNTABLE.format(a='f')} AND f.best IS NULL AND {cond}",
-        params2,
-    ).fetchall()[0][0]
-    return {
-        "undated": int(undated), "undated_sum": int(undated_sum), "undated_tolls": int(undated_tolls),
-        "vague": int(vague),
-    }
+def place_names(store: Store) -> dict[str, str]:
+    """Gazetteer id → display name (English, else Arabic), for the place filter."""
+    rows = store.cursor().execute("SELECT id, coalesce(name_en, name_ar, id) FROM places").fetchall()
+    return dict(rows)
 
 
 _BEHIND_COLUMNS = """
@@ -645,28 +642,6 @@ def figures_behind(
     sql = f"""SELECT {_BEHIND_COLUMNS} FROM figures f JOIN articles a ON a.id = f.article_id
               WHERE {where} ORDER BY f.event_date, f.article_id, f.start LIMIT {int(limit)}"""
     return store.cursor().execute(sql, params).df()
-
-
-def filter_options(store: Store) -> dict[str, Any]:
-    """Values the sidebar filters can offer: groups, perpetrators, sources, places (key → name),
-    and the first and last event dates."""
-    cur = store.cursor()
-    row = cur.execute(
-        f"""SELECT list(DISTINCT "group" ORDER BY "group"),
-                   list(DISTINCT coalesce(perpetrator, '{NOT_STATED}') ORDER BY coalesce(perpetrator, '{NOT_STATED}')),
-                   list(DISTINCT coalesce(source, '{NOT_STATED}') ORDER BY coalesce(source, '{NOT_STATED}')),
-                   min(event_date), max(event_date)
-            FROM figures"""
-    ).fetchall()[0]
-    places = cur.execute(
-        f"""SELECT k, any_value(coalesce(pl.name_en, pl.name_ar, k)) AS name FROM (
-                SELECT DISTINCT coalesce(place_id, place, '{NOT_STATED}') AS k FROM figures
-            ) LEFT JOIN places pl ON pl.id = k GROUP BY k ORDER BY k"""
-    ).fetchall()
-    return {
-        "groups": row[0] or [], "perpetrators": row[1] or [], "sources": row[2] or [],
-        "places": {k: n for k, n in places}, "first": row[3], "last": row[4],
-    }
 
 
 def list_articles(store: Store, search: str = "", limit: int = 500) -> pd.DataFrame:

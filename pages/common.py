@@ -75,34 +75,80 @@ def refresh() -> None:
     st.cache_data.clear()
 
 
+def version(path: str) -> tuple:
+    """The database's data version (`core.store.data_version`): cached results are keyed by it."""
+    return store.data_version(get_store())
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _rows(path: str, data_version: tuple) -> pd.DataFrame:
+    # cache_resource, not cache_data: the rows are shared read-only, never copied per run.
+    return trends.prepare_rows(store.trend_rows(get_store()))
+
+
+def rows(path: str) -> pd.DataFrame:
+    """Every figure a trend chart may show, prepared once per data version (`core.trends`)."""
+    return _rows(path, version(path))
+
+
+# Cached results are keyed by the data version, so they change with the data (even when another
+# session uploaded); the page-facing functions take only the path and the filters.
 @st.cache_data(show_spinner=False, max_entries=64)
-def article_count(path: str) -> int:
+def _article_count(path: str, data_version: tuple) -> int:
     return store.article_count(get_store())
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def weekly(path: str, f: trends.Filters) -> pd.DataFrame:
-    return store.weekly_totals(get_store(), f)
+def _weekly(path: str, data_version: tuple, f: trends.Filters) -> pd.DataFrame:
+    return trends.weekly_from_rows(rows(path), f)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def tolls(path: str, f: trends.Filters) -> pd.DataFrame:
-    return store.toll_markers(get_store(), f)
+def _tolls(path: str, data_version: tuple, f: trends.Filters) -> pd.DataFrame:
+    return trends.tolls_from_rows(rows(path), f)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def notes(path: str, f: trends.Filters) -> dict[str, int]:
-    return store.trend_notes(get_store(), f)
+def _notes(path: str, data_version: tuple, f: trends.Filters) -> dict[str, int]:
+    return trends.notes_from_rows(rows(path), f)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def options(path: str) -> dict:
-    return store.filter_options(get_store())
+def _options(path: str, data_version: tuple) -> dict:
+    return trends.options_from_rows(rows(path), store.place_names(get_store()))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def articles(path: str, search: str) -> pd.DataFrame:
+def _articles(path: str, data_version: tuple, search: str) -> pd.DataFrame:
     return store.list_articles(get_store(), search)
+
+
+def article_count(path: str) -> int:
+    return _article_count(path, version(path))
+
+
+def weekly(path: str, f: trends.Filters) -> pd.DataFrame:
+    """Weekly sums by series for the filters (`core.trends.weekly_from_rows`)."""
+    return _weekly(path, version(path), f)
+
+
+def tolls(path: str, f: trends.Filters) -> pd.DataFrame:
+    """Running-toll markers for the filters (`core.trends.tolls_from_rows`)."""
+    return _tolls(path, version(path), f)
+
+
+def notes(path: str, f: trends.Filters) -> dict[str, int]:
+    """What the chart leaves out (`core.trends.notes_from_rows`)."""
+    return _notes(path, version(path), f)
+
+
+def options(path: str) -> dict:
+    """Values the sidebar filters offer (`core.trends.options_from_rows`)."""
+    return _options(path, version(path))
+
+
+def articles(path: str, search: str) -> pd.DataFrame:
+    return _articles(path, version(path), search)
 
 
 def db_path() -> str:

@@ -24,6 +24,10 @@ def db(tmp_path):
     s.close()
 
 
+def _rows(s: Store) -> pd.DataFrame:
+    return trends.prepare_rows(store_mod.trend_rows(s))
+
+
 def _all_figures(s: Store) -> pd.DataFrame:
     return s.cursor().execute("SELECT * FROM figures").df()
 
@@ -57,8 +61,9 @@ def test_running_toll_is_a_marker_never_a_sum(db):
     f = trends.Filters()
     weekly = store_mod.weekly_totals(db, f)
     assert D(2017, 8, 21) not in set(weekly["week"])
-    tolls = store_mod.toll_markers(db, f)
+    tolls = trends.tolls_from_rows(_rows(db), f)
     assert list(tolls["best"]) == [125]
+    assert list(tolls["tolls"]) == [1]
     assert trends.toll_label(tolls.iloc[0].to_dict()) == "SOHR: 125 in the week to 21 Aug 2017"
 
 
@@ -68,13 +73,13 @@ def test_week_starts_on_monday_of_the_event_date(db):
 
 
 def test_undated_and_vague_figures_are_counted_apart(db):
-    notes = store_mod.trend_notes(db, trends.Filters())
+    notes = trends.notes_from_rows(_rows(db), trends.Filters())
     assert notes == {"undated": 1, "undated_sum": 3, "undated_tolls": 0, "vague": 1}
 
 
 def test_date_filter_does_not_hide_the_undated_count(db):
     f = trends.Filters(date_from=D(2017, 8, 20), date_to=D(2017, 8, 31))
-    assert store_mod.trend_notes(db, f)["undated"] == 1
+    assert trends.notes_from_rows(_rows(db), f)["undated"] == 1
     assert trends.totals(store_mod.weekly_totals(db, f))["best"] == 9
 
 
@@ -99,10 +104,12 @@ def test_injured_status_counts_only_injured(db):
     ids=["default", "injured", "fighters", "coalition-civilians", "no-perpetrator", "sohr", "places",
          "one-week", "tolls-only"],
 )
-def test_sql_and_pandas_aggregations_agree(db, filters):
-    sql = store_mod.weekly_totals(db, filters)
-    pandas = trends.weekly_from_frame(_all_figures(db), filters)
-    pd.testing.assert_frame_equal(sql.reset_index(drop=True), pandas.reset_index(drop=True), check_dtype=False)
+def test_sql_pandas_and_prepared_rows_aggregations_agree(db, filters):
+    sql = store_mod.weekly_totals(db, filters).reset_index(drop=True)
+    pandas = trends.weekly_from_frame(_all_figures(db), filters).reset_index(drop=True)
+    rows = trends.weekly_from_rows(_rows(db), filters).reset_index(drop=True)
+    pd.testing.assert_frame_equal(sql, pandas, check_dtype=False)
+    pd.testing.assert_frame_equal(sql, rows, check_dtype=False)
 
 
 def test_figures_behind_a_week_are_the_ones_added_up(db):
@@ -115,7 +122,7 @@ def test_figures_behind_a_week_are_the_ones_added_up(db):
 
 
 def test_filter_options_offer_not_stated_for_missing_values(db):
-    opts = store_mod.filter_options(db)
+    opts = trends.options_from_rows(_rows(db), store_mod.place_names(db))
     assert trends.NOT_STATED in opts["perpetrators"]
     assert {"coalition", "regime"} <= set(opts["perpetrators"])
     assert opts["first"] == D(2017, 8, 13) and opts["last"] == D(2017, 9, 4)
@@ -132,8 +139,11 @@ def test_empty_database_gives_empty_frames(tmp_path):
     try:
         f = trends.Filters()
         assert store_mod.weekly_totals(s, f).empty
-        assert store_mod.toll_markers(s, f).empty
-        assert store_mod.trend_notes(s, f)["undated"] == 0
+        rows = _rows(s)
+        assert trends.weekly_from_rows(rows, f).empty
+        assert trends.tolls_from_rows(rows, f).empty
+        assert trends.notes_from_rows(rows, f)["undated"] == 0
+        assert trends.options_from_rows(rows)["first"] is None
         assert store_mod.article_count(s) == 0
         assert trends.weekly_from_frame(_all_figures(s), f).empty
     finally:
@@ -160,7 +170,7 @@ def test_half_picked_date_range_filters_from_its_start():
 # ---- chart ---------------------------------------------------------------------------------------
 def test_chart_stacks_groups_and_puts_tolls_on_their_own_axis(db):
     f = trends.Filters()
-    fig = trends.chart(store_mod.weekly_totals(db, f), store_mod.toll_markers(db, f))
+    fig = trends.chart(store_mod.weekly_totals(db, f), trends.tolls_from_rows(_rows(db), f))
     by_name = {t.name: t for t in fig.data}
     assert fig.layout.barmode == "stack"
     assert by_name["Running tolls"].yaxis == "y2"
@@ -264,3 +274,19 @@ def test_sample_articles_are_labelled_as_samples():
     for data, name in samples:
         header = data.decode("utf-8").split("\n\n", 1)[0]
         assert "عينة" in header or "Sample" in header, name
+
+
+def test_several_tolls_in_a_week_show_the_largest_and_how_many(db):
+    text = "وثق المرصد مقتل 130 مدنيا خلال أسبوع. ووثقت الشبكة 90 قتيلا. وقال المرصد إن الحصيلة 128."
+    db.add_articles([(pop.article("t1", text, "حصائل", "2017-08-23"), [
+        pop.figure(text, "f1", "130", 130, kind="toll", date="2017-08-22", source="SOHR"),
+        pop.figure(text, "f2", "90", 90, kind="toll", date="2017-08-22", source="SNHR"),
+        pop.figure(text, "f3", "128", 128, kind="toll", date="2017-08-23", source="SOHR"),
+    ])])
+    tolls = trends.tolls_from_rows(_rows(db), trends.Filters())
+    assert sorted(zip(tolls["source"], tolls["best"], tolls["tolls"], strict=True)) == [
+        ("SNHR", 90, 1), ("SOHR", 130, 3),
+    ]
+    only = trends.tolls_from_rows(_rows(db), trends.Filters(sources=("SNHR",)))
+    assert list(only["best"]) == [90]
+    assert trends.tolls_from_rows(_rows(db), trends.Filters(kinds="incidents")).empty
