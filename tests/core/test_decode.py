@@ -691,7 +691,7 @@ _SEEDS = [b"", b"%PDF-1.4\n", b"PK\x03\x04", b"<html><body>", b"\xff\xfe", b"\xe
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     prefix=st.sampled_from(_SEEDS),
-    data=st.binary(max_size=2000),
+    data=st.binary(max_size=1400),
     ext=st.sampled_from(_EXTENSIONS),
 )
 def test_any_bytes_give_an_article_or_an_upload_error(prefix, data, ext):
