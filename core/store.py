@@ -248,30 +248,38 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         cur = self.cursor()
-        cur.execute("BEGIN TRANSACTION")
+        cur.execute("BEGIN TRANSACTION").fetchall()
         try:
             yield cur
         except BaseException:
-            cur.execute("ROLLBACK")
+            try:
+                cur.execute("ROLLBACK").fetchall()
+            except duckdb.Error:
+                pass  # already rolled back by DuckDB; keep the error that caused it
             raise
         else:
-            cur.execute("COMMIT")
+            cur.execute("COMMIT").fetchall()  # a failed COMMIT is rolled back by DuckDB itself
 
     # ---- writing -------------------------------------------------------------------------
     def add_articles(self, batch: list[tuple[dict[str, Any], list[Figure]]]) -> list[str]:
         """Store articles with their figures in one transaction; return the ids actually added.
 
-        Articles whose id is already stored (or repeated in the batch) are skipped. Conflicts
-        with a concurrent writer are retried, so callers never see a transaction conflict."""
+        Articles whose id is already stored (or repeated in the batch) are skipped. The threads of
+        this process write one at a time (``_write_lock``), so the check for stored ids and the insert
+        cannot interleave; a conflict that still happens is retried, and if the database stays busy
+        the caller gets a `StoreError`, never a DuckDB exception."""
+        last: duckdb.Error | None = None
         for attempt in range(8):
             try:
-                return self._add_articles_once(batch)
-            except duckdb.TransactionException:
+                with self._write_lock:
+                    return self._add_articles_once(batch)
+            except (duckdb.TransactionException, duckdb.ConstraintException) as err:
+                last = err  # another writer stored one of these articles between our check and insert
                 time.sleep(0.02 * (attempt + 1))
-            except duckdb.ConstraintException:
-                # Another thread stored one of these articles between our check and our insert.
-                time.sleep(0.01 * (attempt + 1))
-        return self._add_articles_once(batch)
+        raise StoreError(
+            f"Could not store {len(batch)} article(s): the database stayed busy ({last}). "
+            "Nothing from this upload was stored; please try again."
+        ) from last
 
     def _add_articles_once(self, batch: list[tuple[dict[str, Any], list[Figure]]]) -> list[str]:
         if not batch:
@@ -298,7 +306,7 @@ class Store:
         """Swap an article's extracted figures for a new extraction (reviews are untouched)."""
         for attempt in range(8):
             try:
-                with self.transaction() as cur:
+                with self._write_lock, self.transaction() as cur:
                     cur.execute("DELETE FROM figures WHERE article_id = ?", [article_id])
                     if figures:
                         self._append(cur, "figures", _figures_frame([figure_row(article_id, f) for f in figures]))
@@ -318,12 +326,12 @@ class Store:
     @staticmethod
     def _append(cur: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame) -> None:
         name = f"_append_{table}"
+        cols = ", ".join(f'"{c}"' for c in df.columns)
         cur.register(name, df)
-        try:
-            cols = ", ".join(f'"{c}"' for c in df.columns)
-            cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {name}")
-        finally:
-            cur.unregister(name)
+        # No ``finally`` here: after a failed INSERT the transaction is aborted, ``unregister`` would
+        # raise "transaction is aborted" and hide the real error; the ROLLBACK drops the view anyway.
+        cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {name}").fetchall()
+        cur.unregister(name)
 
     # ---- reading -------------------------------------------------------------------------
     def article_added_at(self, article_id: str) -> dt.datetime | None:

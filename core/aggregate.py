@@ -1,0 +1,143 @@
+"""Incidents in the database, and the weekly totals a newsroom publishes.
+
+`recompute(store)` rebuilds the incidents from every stored figure (reviewed values where a
+journalist corrected one) and the journalists' merge/split decisions, deterministically, and
+stores them in one transaction; it runs after articles are added, after re-extraction and after
+every decision. `weekly(store)` adds up incidents (each once, with its best, min and max), never
+raw figures, never tolls.
+
+Command line::
+
+    python -m core.aggregate weekly [--db FILE] [--status killed] [--group civilians]
+    python -m core.aggregate recompute [--db FILE]
+    python -m core.aggregate tolls [--db FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+import pandas as pd
+
+from core import incidents as inc_mod
+from core import store as store_mod
+from core.incidents import Decision, Incident
+from core.store import Store, StoreError
+
+
+def _rows(store: Store) -> list[dict]:
+    rows = store_mod.figure_rows_for_incidents(store)
+    try:
+        from core import review
+    except ImportError:
+        return rows
+    return review.apply_to_rows(rows, store_mod.review_rows(store))
+
+
+def decisions(store: Store, rows: Sequence[dict] | None = None) -> list[Decision]:
+    """Stored merge/split decisions, re-keyed to the current figure ids (a figure is known by its
+    article, span and number, so decisions survive re-extraction)."""
+    rows = rows if rows is not None else _rows(store)
+    by_span = {(r["article_id"], r["start"], r["end"], r["number_text"]): r["id"] for r in rows}
+    out = []
+    for d in store_mod.incident_decision_rows(store):
+        a = by_span.get((d["article_a"], d["start_a"], d["end_a"], d["text_a"]))
+        b = by_span.get((d["article_b"], d["start_b"], d["end_b"], d["text_b"]))
+        if a and b:
+            out.append(Decision((d["article_a"], a), (d["article_b"], b), d["action"], d["created_at"], d["who"]))
+    return out
+
+
+def build(store: Store) -> tuple[list[Incident], list[dict]]:
+    rows = _rows(store)
+    reports, tolls = inc_mod.reports_from_figures(rows)
+    return inc_mod.build_incidents(reports, decisions(store, rows)), tolls
+
+
+def recompute(store: Store) -> int:
+    """Rebuild and store all incidents; returns how many there are."""
+    incidents, _ = build(store)
+    store_mod.replace_incidents(store, incidents)
+    return len(incidents)
+
+
+def decide(store: Store, a: tuple[str, str], b: tuple[str, str], action: str, who: str, note: str = "") -> None:
+    """Record that two reports are (merge) or are not (split) the same event, then recompute."""
+    if action not in ("merge", "split"):
+        raise ValueError(f"action must be 'merge' or 'split', not {action!r}")
+    if not who.strip():
+        raise ValueError("say who decides: a reviewer name is required")
+    store_mod.add_incident_decision(store, a, b, action, who.strip(), note)
+    recompute(store)
+
+
+def weekly(store: Store, status: str = "killed", group: str = "civilians") -> pd.DataFrame:
+    """Per ISO week (Monday): incidents, and the sum of their best, min and max for one group
+    (civilians include reports that say only 'people')."""
+    df = store_mod.incident_counts_frame(store, status)
+    groups = [group] + (["people"] if group == "civilians" else [])
+    df = df[df["group"].isin(groups) & df["date"].notna()]
+    if df.empty:
+        return pd.DataFrame(columns=["week", "incidents", "best", "min", "max"])
+    # one row per incident: its own group first, then 'people'
+    df = df.sort_values(["incident_id", "group"], key=lambda s: s.map(lambda g: groups.index(g)) if s.name == "group" else s)
+    df = df.drop_duplicates("incident_id")
+    dates = pd.to_datetime(df["date"])
+    df = df.assign(week=(dates - pd.to_timedelta(dates.dt.weekday, unit="D")).dt.date)
+    out = df.groupby("week").agg(
+        incidents=("incident_id", "nunique"),
+        best=("best", lambda s: int(s.fillna(0).sum())),
+        min=("min", lambda s: int(s.fillna(0).sum())),
+        max=("max", lambda s: int(s.fillna(0).sum())),
+    )
+    return out.reset_index()
+
+
+def toll_comparisons(store: Store) -> list[inc_mod.TollComparison]:
+    incidents, tolls = build(store)
+    return [inc_mod.compare_toll(t, incidents) for t in tolls]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m core.aggregate", description="Incidents and weekly totals.")
+    ap.add_argument("command", choices=["weekly", "recompute", "tolls"])
+    ap.add_argument("--db", help="database file (default: $CASUALTY_DB or data/casualties.duckdb)")
+    ap.add_argument("--status", default="killed", choices=["killed", "injured", "killed_or_injured"])
+    ap.add_argument("--group", default="civilians", choices=["civilians", "children", "women", "fighters", "people"])
+    args = ap.parse_args(argv)
+    try:
+        store = Store.open(args.db)
+    except StoreError as err:
+        print(err, file=sys.stderr)
+        return 1
+    n = recompute(store)
+    if args.command == "recompute":
+        print(f"{n} incidents rebuilt from {store.counts()['figures']} figures.")
+        return 0
+    if args.command == "tolls":
+        for c in toll_comparisons(store):
+            t = c.toll
+            period = f"{c.period[0]}..{c.period[1]}" if c.period else "period not stated"
+            print(f"{t.get('source') or 'unknown source'}: {c.reported} {t.get('group')} {t.get('status')} "
+                  f"({period}); incidents documented here account for {c.accounted} of them "
+                  f"({len(c.incidents)} incident(s)).")
+        return 0
+    table = weekly(store, args.status, args.group)
+    print(f"Weekly {args.group} {args.status.replace('_', ' or ')}, counted by incident "
+          f"({n} incidents in the database):")
+    if table.empty:
+        print("  no dated incidents.")
+        return 0
+    print(f"  {'week of':<12}{'incidents':>10}{'best':>8}{'min':>8}{'max':>8}")
+    for r in table.itertuples():
+        print(f"  {r.week!s:<12}{r.incidents:>10}{r.best:>8}{r.min:>8}{r.max:>8}")
+    print(f"  {'total':<12}{int(table.incidents.sum()):>10}{int(table.best.sum()):>8}"
+          f"{int(table['min'].sum()):>8}{int(table['max'].sum()):>8}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
+
