@@ -266,8 +266,8 @@ class Store:
 
         Articles whose id is already stored (or repeated in the batch) are skipped. The threads of
         this process write one at a time (``_write_lock``), so the check for stored ids and the insert
-        cannot interleave; a conflict that still happens is retried, and if the database stays busy
-        the caller gets a `StoreError`, never a DuckDB exception."""
+        cannot interleave; a conflict that still happens is retried. If the database stays busy or
+        fails (disk full, ...) the caller gets a `StoreError`, never a DuckDB exception."""
         last: duckdb.Error | None = None
         for attempt in range(8):
             try:
@@ -276,6 +276,11 @@ class Store:
             except (duckdb.TransactionException, duckdb.ConstraintException) as err:
                 last = err  # another writer stored one of these articles between our check and insert
                 time.sleep(0.02 * (attempt + 1))
+            except duckdb.Error as err:
+                raise StoreError(
+                    f"Could not store {len(batch)} article(s): the database reported an error ({err}). "
+                    "Nothing from this upload was stored."
+                ) from err
         raise StoreError(
             f"Could not store {len(batch)} article(s): the database stayed busy ({last}). "
             "Nothing from this upload was stored; please try again."

@@ -25,6 +25,7 @@ import threading
 import time
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from core import extract, ingest
@@ -213,6 +214,28 @@ def test_database_that_stays_busy_gives_the_journalist_a_message_not_a_traceback
     assert all(r.reason == "store" and "try again" in r.message for r in results), results[0].message
     assert store_mod.article_count(store) == 1  # nothing of the failed batch was stored
     _assert_every_article_has_its_figures(store)
+
+
+def test_database_error_while_writing_gives_a_message_and_stores_nothing(db_path, monkeypatch):
+    store = Store.open(db_path)
+    real = Store._append
+    calls = []
+
+    def disk_full_on_figures(cur, table, df):
+        calls.append(table)
+        if table == "figures":  # the article row is already written in this transaction
+            raise duckdb.IOException("No space left on device")
+        return real(cur, table, df)
+
+    monkeypatch.setattr(Store, "_append", staticmethod(disk_full_on_figures))
+    res = ingest.ingest_bytes(store, SAME_ARTICLE.encode("utf-8"), "full-disk.txt")
+    assert calls == ["articles", "figures"]
+    assert res.status == "error" and res.reason == "store"
+    assert "No space left on device" in res.message and "Nothing from this upload was stored" in res.message
+    assert store_mod.article_count(store) == 0  # the article row was rolled back with its figures
+    assert store.check_consistency() == []
+    monkeypatch.undo()
+    assert ingest.ingest_bytes(store, SAME_ARTICLE.encode("utf-8"), "retry.txt").status == "added"
 
 
 # ---- a process killed mid-upload -----------------------------------------------------------------
