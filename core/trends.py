@@ -124,6 +124,56 @@ def filters_from_values(
     )
 
 
+# ---- filters in the address bar ------------------------------------------------------------------
+# A view is shared by its URL. The parameters hold data keys, never interface labels, so a link
+# made in the Arabic interface opens the same view in the English one.
+URL_PARAMS = ("status", "kinds", "from", "to", "group", "perpetrator", "place", "source")
+_MULTI = (("group", "groups"), ("perpetrator", "perpetrators"), ("place", "places"), ("source", "sources"))
+
+
+def filters_to_params(f: Filters) -> dict[str, str | list[str]]:
+    """The URL parameters of `f`; defaults are left out to keep links short."""
+    out: dict[str, str | list[str]] = {}
+    if f.status != "killed":
+        out["status"] = f.status
+    if f.kinds != "both":
+        out["kinds"] = f.kinds
+    if f.date_from:
+        out["from"] = f.date_from.isoformat()
+    if f.date_to:
+        out["to"] = f.date_to.isoformat()
+    for param, attr in _MULTI:
+        if getattr(f, attr):
+            out[param] = list(getattr(f, attr))
+    return out
+
+
+def filters_from_params(params: Mapping[str, str | Sequence[str]]) -> Filters:
+    """`Filters` from URL parameters (`filters_to_params`). A link is typed or pasted by people:
+    values that make no sense are ignored, never an error."""
+
+    def all_of(name: str) -> list[str]:
+        v = params.get(name)
+        return [] if v is None else [v] if isinstance(v, str) else [str(x) for x in v]
+
+    def one(name: str, allowed: Sequence[str], default: str) -> str:
+        values = [v for v in all_of(name) if v in allowed]
+        return values[-1] if values else default
+
+    def day(name: str) -> dt.date | None:
+        values = all_of(name)
+        return _as_date(values[-1]) if values else None
+
+    start, end = day("from"), day("to")
+    if start and end and start > end:
+        end = None
+    groups = [g for g in dict.fromkeys(all_of("group")) if g in GROUP_SERIES]
+    return Filters(
+        status=one("status", STATUSES, "killed"), kinds=one("kinds", KINDS, "both"), date_from=start, date_to=end,
+        groups=tuple(groups), **{attr: tuple(dict.fromkeys(all_of(param))) for param, attr in _MULTI[1:]},
+    )
+
+
 # ---- the counting rule in pandas (reference for the SQL, and the bench) --------------------------
 def week_start(dates: pd.Series) -> pd.Series:
     """The Monday of each date's ISO week (NaT stays NaT)."""

@@ -1,8 +1,10 @@
 """The sidebar of every page: add articles, and the filters shared by all pages.
 
-The filter widgets are bound to the URL (``bind="query-params"``), so a view can be shared by
-copying the address, and keep their value across pages (``persist_state="session"``). Each widget
-owns its key below; `filters()` reads them back, validated, as one `core.trends.Filters`.
+The filters are kept in the URL, so a view can be shared by copying the address: on a session's
+first run the widgets start from the URL's parameters (`core.trends.filters_from_params`), and
+every run writes the current filters back (`sync_url`). The parameters hold data keys, not labels,
+so a link works in every interface language. Each widget owns its key below; `filters()` reads
+them back, validated, as one `core.trends.Filters`.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import datetime as dt
 from functools import partial
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from core import i18n, trends
 from pages import common
@@ -21,7 +24,7 @@ RESULTS_KEY = "upload_results"
 K_DATES, K_GROUPS, K_PERPS, K_PLACES, K_SOURCES, K_KINDS, K_STATUS = (
     "dates", "group", "perpetrator", "place", "source", "kinds", "status",
 )
-_BOUND = {"bind": "query-params", "persist_state": "session"}
+URL_KEY = "_url_filters"  # the filters the session's first URL asked for
 
 
 def show() -> None:
@@ -105,33 +108,66 @@ def _show_results(results: list[dict]) -> None:
 
 
 # ---- filters ----------------------------------------------------------------------------------------
+def url_filters() -> trends.Filters:
+    """The filters in the URL this session was opened with (read once, on its first run)."""
+    if URL_KEY not in st.session_state:
+        qp = st.query_params
+        st.session_state[URL_KEY] = trends.filters_from_params({k: qp.get_all(k) for k in trends.URL_PARAMS})
+    return st.session_state[URL_KEY]
+
+
 def _filters_panel() -> None:
     t, lang = common.t, common.lang()
     opts = common.options(common.db_path())
+    start = url_filters()
+    dates = tuple(d for d in (start.date_from, start.date_to) if d)
     st.header(t("filters.header"))
-    st.date_input(t("filters.dates"), value=(), key=K_DATES, format="YYYY-MM-DD", **_BOUND)
+    st.date_input(t("filters.dates"), value=dates, key=K_DATES, format="YYYY-MM-DD")
     st.multiselect(
-        t("filters.groups"), list(trends.GROUP_SERIES), key=K_GROUPS,
-        format_func=partial(common.fmt_label, "group", lang), placeholder=t("filters.all"), **_BOUND,
+        t("filters.groups"), list(trends.GROUP_SERIES), default=list(start.groups), key=K_GROUPS,
+        format_func=partial(common.fmt_label, "group", lang), placeholder=t("filters.all"),
     )
-    st.multiselect(
-        t("filters.perpetrators"), opts["perpetrators"], key=K_PERPS, placeholder=t("filters.all"),
-        format_func=partial(common.fmt_label, "perpetrator", lang), **_BOUND,
-    )
-    places = opts["places"]
-    st.multiselect(
-        t("filters.places"), list(places), key=K_PLACES, placeholder=t("filters.all"),
-        format_func=partial(common.fmt_place, lang, places), **_BOUND,
-    )
-    st.multiselect(
-        t("filters.sources"), opts["sources"], key=K_SOURCES, placeholder=t("filters.all"),
-        format_func=partial(common.fmt_label, "source", lang), **_BOUND,
-    )
+    for label, key, values, options, kind in (
+        ("filters.perpetrators", K_PERPS, start.perpetrators, opts["perpetrators"], "perpetrator"),
+        ("filters.places", K_PLACES, start.places, list(opts["places"]), None),
+        ("filters.sources", K_SOURCES, start.sources, opts["sources"], "source"),
+    ):
+        fmt = partial(common.fmt_label, kind, lang) if kind else partial(common.fmt_place, lang, opts["places"])
+        st.multiselect(
+            t(label), options, default=[v for v in values if v in options], key=key, format_func=fmt,
+            placeholder=t("filters.all"),
+        )
     st.radio(
-        t("filters.kinds"), list(trends.KINDS), key=K_KINDS, format_func=partial(common.fmt_message, "filters.kinds", lang),
-        horizontal=True, **_BOUND,
+        t("filters.kinds"), list(trends.KINDS), index=trends.KINDS.index(start.kinds), key=K_KINDS,
+        format_func=partial(common.fmt_message, "filters.kinds", lang), horizontal=True,
     )
     st.button(t("filters.reset"), key="filters_reset", on_click=_reset)
+
+
+def status_control(container=st) -> str:
+    """Killed or injured: a page's switch, started from the URL like the sidebar filters."""
+    lang = common.lang()
+    value = container.segmented_control(
+        common.t("trends.status"), list(trends.STATUSES), key=K_STATUS, default=url_filters().status,
+        required=True, format_func=partial(common.fmt_message, "trends.status", lang),
+    )
+    return value or "killed"
+
+
+def sync_url(f: trends.Filters) -> None:
+    """Write the filters into the URL (only our parameters; others, such as ``article``, stay)."""
+    wanted = trends.filters_to_params(f)
+    qp = st.query_params
+    for key in trends.URL_PARAMS:
+        value = wanted.get(key)
+        try:
+            if value is None:
+                if key in qp:
+                    del qp[key]
+            elif (qp.get_all(key) if isinstance(value, list) else qp.get(key)) != value:
+                qp[key] = value
+        except StreamlitAPIException:  # a widget of the page binds this parameter itself
+            continue
 
 
 def _reset() -> None:
@@ -142,13 +178,13 @@ def _reset() -> None:
 
 
 def filters(status: str | None = None) -> trends.Filters:
-    """The current filters (as the sidebar widgets hold them), validated.
+    """The current filters (as the sidebar widgets hold them), validated, and written to the URL.
 
     An invalid combination (a range that ends before it starts) shows one error and falls back
     to no date range."""
     ss = st.session_state
     values = dict(
-        status=status or ss.get(K_STATUS) or "killed",
+        status=status or ss.get(K_STATUS) or url_filters().status,
         kinds=ss.get(K_KINDS) or "both",
         dates=ss.get(K_DATES) or (),
         groups=ss.get(K_GROUPS) or (),
@@ -157,20 +193,29 @@ def filters(status: str | None = None) -> trends.Filters:
         sources=ss.get(K_SOURCES) or (),
     )
     try:
-        return trends.filters_from_values(**values)
+        f = trends.filters_from_values(**values)
     except trends.FilterError:
         st.error(common.t("filters.bad_dates"))
         values["dates"] = ()
-        return trends.filters_from_values(**values)
+        f = trends.filters_from_values(**values)
+    sync_url(f)
+    return f
 
 
 # ---- language ---------------------------------------------------------------------------------------
 def language_picker() -> None:
-    """The interface language; drawn before the navigation so page titles use it too."""
+    """The interface language (``?lang=ar`` in the URL); drawn before the navigation so page
+    titles use it too."""
     langs = i18n.languages()
     if len(langs) < 2:
         return
-    st.sidebar.selectbox(
-        common.t("sidebar.language"), langs, key=common.LANG_KEY,
-        format_func=common.fmt_language, **_BOUND,
+    if common.LANG_KEY not in st.session_state:
+        wanted = st.query_params.get(common.LANG_KEY)
+        st.session_state[common.LANG_KEY] = wanted if wanted in langs else i18n.DEFAULT_LANG
+    lang = st.sidebar.selectbox(
+        common.t("sidebar.language"), langs, key=common.LANG_KEY, format_func=common.fmt_language,
     )
+    if lang == i18n.DEFAULT_LANG:
+        st.query_params.pop(common.LANG_KEY, None)
+    elif st.query_params.get(common.LANG_KEY) != lang:
+        st.query_params[common.LANG_KEY] = lang

@@ -34,11 +34,7 @@ if common.article_count(path) == 0:
     common.load_samples_button("samples_trends")
     st.stop()
 
-status = st.segmented_control(
-    t("trends.status"), list(trends.STATUSES), key=sidebar.K_STATUS, default="killed", required=True,
-    format_func=partial(common.fmt_message, "trends.status", lang), bind="query-params",
-)
-f = sidebar.filters(status=status)
+f = sidebar.filters(status=sidebar.status_control())
 weekly = common.weekly(path, f)
 tolls = common.tolls(path, f)
 notes = common.notes(path, f)

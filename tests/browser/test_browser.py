@@ -131,5 +131,11 @@ def test_upload_chart_article_view_and_no_script_runs(app_server, page):
     page.wait_for_timeout(500)
     _shot(page, "07_article_list.png")
 
+    # The same view in the Arabic interface, from the URL.
+    page.goto(app_server + "/?lang=ar")
+    expect(page.get_by_role("heading", name="اتجاهات الضحايا الأسبوعية")).to_be_visible()
+    expect(page.locator('[data-testid="stPlotlyChart"]')).to_be_visible()
+    _shot(page, "08_arabic.png")
+
     assert dialogs == []
     assert page.evaluate("window.__pwned === undefined")

@@ -167,6 +167,29 @@ def test_half_picked_date_range_filters_from_its_start():
     assert (f.date_from, f.date_to) == (D(2017, 8, 1), None)
 
 
+def test_filters_survive_the_url_round_trip():
+    f = trends.Filters(status="injured", kinds="tolls", date_from=D(2017, 8, 1), date_to=D(2017, 8, 31),
+                       groups=("children", "women"), perpetrators=("coalition", trends.NOT_STATED),
+                       places=("حي البدو",), sources=("SOHR",))
+    assert trends.filters_from_params(trends.filters_to_params(f)) == f
+    assert trends.filters_to_params(trends.Filters()) == {}
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"status": "dead"}, trends.Filters()),
+        ({"from": "2017-13-45"}, trends.Filters()),
+        ({"from": "2017-08-31", "to": "2017-08-01"}, trends.Filters(date_from=D(2017, 8, 31))),
+        ({"group": ["aliens", "women", "women"]}, trends.Filters(groups=("women",))),
+        ({"kinds": ["tolls", "nonsense"]}, trends.Filters(kinds="tolls")),
+    ],
+    ids=["bad-status", "bad-date", "reversed-range", "unknown-and-repeated-group", "last-valid-kind"],
+)
+def test_nonsense_in_url_parameters_is_ignored(params, expected):
+    assert trends.filters_from_params(params) == expected
+
+
 # ---- chart ---------------------------------------------------------------------------------------
 def test_chart_stacks_groups_and_puts_tolls_on_their_own_axis(db):
     f = trends.Filters()

@@ -50,10 +50,33 @@ def test_injured_switch_shows_injured(populated_db):
     assert _metric(at, "trends.metric_total.injured") == f"{pop.TOTAL_INJURED:,}"
 
 
-def test_group_filter_in_sidebar_narrows_the_chart(populated_db):
+def test_group_filter_in_sidebar_narrows_the_chart_and_goes_into_the_url(populated_db):
     at = app()
     at.sidebar.multiselect(key="group").set_value(["fighters"]).run()
     assert not at.exception
+    assert _metric(at, "trends.metric_total.killed") == f"{pop.FIGHTERS:,}"
+    assert at.query_params.get("group") == "fighters"
+
+
+def test_injured_switch_goes_into_the_url(populated_db):
+    at = app()
+    at.segmented_control(key="status").set_value("injured").run()
+    assert at.query_params.get("status") == "injured"
+
+
+def test_link_made_in_the_arabic_interface_opens_the_same_view_in_english(populated_db):
+    at = app(query_params={"group": "fighters", "from": "2017-08-01", "to": "2017-08-31", "lang": "ar"})
+    assert texts(at.title) == [i18n.t("trends.title", "ar")]
+    english = app(query_params={k: v for k, v in at.query_params.items() if k != "lang"})
+    assert not english.exception
+    assert english.sidebar.multiselect(key="group").value == ["fighters"]
+    assert _metric(english, "trends.metric_total.killed") == f"{pop.FIGHTERS:,}"
+
+
+def test_nonsense_in_a_link_is_ignored(populated_db):
+    at = app(query_params={"group": ["fighters", "aliens"], "status": "dead", "from": "yesterday"})
+    assert not at.exception
+    assert at.sidebar.multiselect(key="group").value == ["fighters"]
     assert _metric(at, "trends.metric_total.killed") == f"{pop.FIGHTERS:,}"
 
 
