@@ -17,7 +17,7 @@ from pages import common, sidebar
 PAGES = [
     ("pages/trends.py", "nav.trends", ":material/bar_chart:"),
     ("pages/articles.py", "nav.articles", ":material/article:"),
-    # ("pages/map.py", "nav.map", ":material/map:"),
+    ("pages/map.py", "nav.map", ":material/map:"),
 ]
 
 
@@ -31,7 +31,7 @@ def _logging() -> None:
 
 
 _logging()
-st.set_page_config(page_title=common.t("app.title"), page_icon=":material/monitoring:", layout="wide")
+st.set_page_config(page_title=common.t("app.title"), page_icon="📊", layout="wide")
 sidebar.language_picker()
 nav = st.navigation([
     st.Page(path, title=common.t(title), icon=icon, default=i == 0) for i, (path, title, icon) in enumerate(PAGES)

@@ -20,6 +20,7 @@ import json
 import os
 import threading
 import time
+import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -111,6 +112,48 @@ CREATE TABLE IF NOT EXISTS reviews (
     note              VARCHAR,
     reviewer          VARCHAR NOT NULL,
     created_at        TIMESTAMP NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS incident_decisions (   -- append-only: journalists' merge/split decisions
+    decision_id       VARCHAR PRIMARY KEY,
+    article_a         VARCHAR NOT NULL,
+    figure_a          VARCHAR,
+    start_a           INTEGER NOT NULL,
+    end_a             INTEGER NOT NULL,
+    text_a            VARCHAR NOT NULL,
+    article_b         VARCHAR NOT NULL,
+    figure_b          VARCHAR,
+    start_b           INTEGER NOT NULL,
+    end_b             INTEGER NOT NULL,
+    text_b            VARCHAR NOT NULL,
+    action            VARCHAR NOT NULL,      -- merge | split
+    who               VARCHAR NOT NULL,
+    note              VARCHAR,
+    created_at        TIMESTAMP NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS incidents (          -- derived: rebuilt by core.aggregate.recompute
+    id                VARCHAR PRIMARY KEY,
+    status            VARCHAR NOT NULL,
+    date              DATE,
+    place_id          VARCHAR,
+    perpetrator       VARCHAR,
+    articles          INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS incident_counts (
+    incident_id       VARCHAR NOT NULL,
+    "group"           VARCHAR NOT NULL,
+    best              BIGINT,
+    min               BIGINT,
+    max               BIGINT,
+    reports           INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS incident_reports (
+    incident_id       VARCHAR NOT NULL,
+    article_id        VARCHAR NOT NULL,
+    figure_id         VARCHAR NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS places (
@@ -473,6 +516,88 @@ def _figures_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     return df
 
 
+# ---- incidents (core.aggregate) ----
+def figure_rows_for_incidents(store: Store) -> list[dict[str, Any]]:
+    """Every figure with its article's publication date, its source of that date and outlet."""
+    df = store.cursor().execute(
+        "SELECT f.*, a.published, a.published_source, a.outlet FROM figures f "
+        "JOIN articles a ON a.id = f.article_id ORDER BY f.article_id, f.start"
+    ).df()
+    rows = []
+    for r in df.to_dict("records"):
+        r = {k: _py(v) for k, v in r.items() if k != "event_date"}
+        r["extra"] = json.loads(r["extra"]) if r.get("extra") else {}
+        rows.append(r)
+    return rows
+
+
+def review_rows(store: Store) -> list[dict[str, Any]]:
+    df = store.cursor().execute("SELECT * FROM reviews ORDER BY created_at, review_id").df()
+    return [{k: _py(v) for k, v in r.items()} for r in df.to_dict("records")]
+
+
+def incident_decision_rows(store: Store) -> list[dict[str, Any]]:
+    df = store.cursor().execute("SELECT * FROM incident_decisions ORDER BY created_at, decision_id").df()
+    return [{k: _py(v) for k, v in r.items()} for r in df.to_dict("records")]
+
+
+def add_incident_decision(
+    store: Store, a: tuple[str, str], b: tuple[str, str], action: str, who: str, note: str = ""
+) -> str:
+    """Append a merge/split decision about two figures (known by article, span and number)."""
+    cur = store.cursor()
+    keys = []
+    for article_id, figure_id in (a, b):
+        rows = cur.execute(
+            "SELECT start, \"end\", number_text FROM figures WHERE article_id = ? AND id = ?", [article_id, figure_id]
+        ).fetchall()
+        if not rows:
+            raise StoreError(f"No figure {figure_id} in article {article_id}.")
+        keys.append(rows[0])
+    decision_id = uuid.uuid4().hex
+    with store._write_lock:
+        cur.execute(
+            "INSERT INTO incident_decisions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [decision_id, a[0], a[1], *keys[0], b[0], b[1], *keys[1], action, who, note or None, dt.datetime.now()],
+        ).fetchall()
+    return decision_id
+
+
+def replace_incidents(store: Store, incidents: list[Any]) -> None:
+    """Swap the derived incident tables for a new computation, in one transaction."""
+    inc = pd.DataFrame(
+        [(i.id, i.status, i.date, i.place_id, i.perpetrator, i.articles) for i in incidents],
+        columns=["id", "status", "date", "place_id", "perpetrator", "articles"],
+    )
+    counts = pd.DataFrame(
+        [(i.id, g, c.best, c.min, c.max, c.reports) for i in incidents for g, c in sorted(i.counts.items())],
+        columns=["incident_id", "group", "best", "min", "max", "reports"],
+    )
+    members = pd.DataFrame(
+        [(i.id, r.article_id, r.figure_id) for i in incidents for r in i.reports],
+        columns=["incident_id", "article_id", "figure_id"],
+    )
+    for c in ("best", "min", "max"):
+        counts[c] = counts[c].astype("Int64")
+    inc["date"] = pd.to_datetime(inc["date"]).dt.date
+    with store._write_lock, store.transaction() as cur:
+        for table in ("incident_reports", "incident_counts", "incidents"):
+            cur.execute(f"DELETE FROM {table}").fetchall()
+        for table, df in (("incidents", inc), ("incident_counts", counts), ("incident_reports", members)):
+            if not df.empty:
+                Store._append(cur, table, df.astype({c: object for c in df.columns if df[c].dtype == object}))
+
+
+def incident_counts_frame(store: Store, status: str = "killed") -> pd.DataFrame:
+    """One row per incident and victim group: its date and best/min/max."""
+    return store.cursor().execute(
+        "SELECT c.incident_id, c.\"group\", c.best, c.min, c.max, c.reports, i.date, i.place_id, i.perpetrator "
+        "FROM incident_counts c JOIN incidents i ON i.id = c.incident_id WHERE i.status = ? "
+        "ORDER BY i.date, c.incident_id",
+        [status],
+    ).df()
+
+
 # ---- queries for the pages ----
 # Read-only queries of the dashboard. `f` is a `core.trends.Filters`; the counting rule they apply
 # is described in `core.trends` (and mirrored there in pandas by `weekly_from_frame`). Results are
@@ -680,3 +805,37 @@ def list_articles(store: Store, search: str = "", limit: int = 500) -> pd.DataFr
 
 def article_count(store: Store) -> int:
     return int(store.cursor().execute("SELECT count(*) FROM articles").fetchall()[0][0])
+
+
+# ---- queries for the map ----
+# The map adds up exactly what the trend chart adds up (`weekly_totals`): countable figures
+# (`_COUNTABLE`) with a number and an event date, matching the filters (`_filter_sql`). The rows are
+# returned one per figure, so `core.geo` can group them by place.
+
+MAP_COLUMNS = [
+    "article_id", "figure_id", "best", "min", "max", "number_text", "status", "group", "kind", "date",
+    "event_date", "place", "place_id", "place_precision", "perpetrator", "source", "sentence", "title",
+    "outlet", "url", "published",
+]
+
+
+def map_figures(store: Store, f: Any) -> pd.DataFrame:
+    """The figures the trend chart adds up for filters `f`, one row per figure (`MAP_COLUMNS`):
+    ``place`` is the place as written, ``place_id``/``place_precision`` the gazetteer match."""
+    if not f.incidents:
+        return pd.DataFrame(columns=MAP_COLUMNS)
+    params: list[Any] = []
+    cond = _filter_sql(f, "f", params)
+    sql = f"""
+        SELECT f.article_id, f.id AS figure_id, f.best, f.min, f.max, f.number_text, f.status, f."group",
+               f.kind, f.date, f.event_date, f.place, f.place_id, f.place_precision, f.perpetrator, f.source,
+               f.sentence, a.title, a.outlet, a.url, a.published
+        FROM figures f JOIN articles a ON a.id = f.article_id
+        WHERE {_COUNTABLE.format(a="f")} AND f.best IS NOT NULL AND f.event_date IS NOT NULL AND {cond}
+        ORDER BY f.event_date, f.article_id, f.start
+    """
+    df = store.cursor().execute(sql, params).df()
+    if df.empty:
+        return pd.DataFrame(columns=MAP_COLUMNS)
+    df["event_date"] = pd.to_datetime(df["event_date"]).dt.date
+    return df[MAP_COLUMNS]

@@ -1,0 +1,629 @@
+"""The map page's data: casualty figures grouped by place, honest about how precisely each is placed.
+
+No SQL here (the rows come from `core.store.map_figures`) and no Streamlit. The map adds up the
+same rows as the trend chart (see the counting rule in `core.trends`), so that
+
+    killed drawn as points + killed in a "district not stated" ring + killed in the unplaced table
+    = the total of the trends page, for the same filters.
+
+How a figure's place is drawn (`place_totals`):
+
+- a district, landmark, village, town or city **with a coordinate**: a point at that coordinate,
+  its area proportional to the killed, split into rings by victim group or perpetrator;
+- a city that has districts on the map (Raqqa), named without a district ("in Raqqa"): a **ring**
+  at the city point labelled "Raqqa, district not stated", never spread over its districts;
+- everything else goes to the **unplaced table**, with its reason: a gazetteer place with no
+  coordinate yet (``no_coordinate``; a coordinate is never invented), a governorate, countryside
+  or country (``wide_area``: a point would claim a precision the text does not give), a place
+  missing from the gazetteer (``not_in_gazetteer``, as written), or no place at all (``not_stated``).
+
+`place_totals` is the one aggregation: it takes the countable rows and nothing else, so a later
+"incidents" table can feed it instead of raw figures.
+
+Labels on the map are drawn by deck.gl's TextLayer, which neither joins Arabic letters nor orders
+right-to-left text: `visual_arabic` gives it the joined presentation forms in visual order.
+Tooltips are HTML: Streamlit escapes every value it puts into the template, and our values are
+place names, numbers and catalogue labels only (no article text).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from functools import cache
+from typing import Any
+
+import pandas as pd
+
+from core import i18n, places, trends
+
+CITY_ID = "rq-city"
+POINT_PRECISIONS = ("district", "landmark", "village", "town", "city")
+WIDE_PRECISIONS = ("governorate", "region", "country")
+COLOUR_BY = ("group", "perpetrator")
+REASONS = ("no_coordinate", "wide_area", "not_in_gazetteer", "not_stated")
+PERIODS = ("all", "week", "to_week")
+LABEL_LANGS = ("ar", "en")
+VIEWS = ("city", "all")
+NOT_STATED = trends.NOT_STATED
+
+# Layer ids (the page reads selections by them; tests check them).
+BASE_LAYER, BASE_LABELS = "gazetteer", "gazetteer-labels"
+POINTS_LAYER, RING_LAYER, RING_LABELS = "killed", "city-not-stated", "city-not-stated-label"
+
+TOTAL_COLUMNS = [
+    "key", "place", "place_id", "name_ar", "name_en", "lat", "lon", "precision", "coord_precision", "shape",
+    "reason", "best", "low", "high", "figures", "reports", "breakdown",
+]
+
+# Victim groups in the colours of the trend chart (a test keeps them equal).
+GROUP_COLOURS = {
+    "civilians": "#4C78A8", "children": "#F58518", "women": "#B279A2", "fighters": "#72B7B2", "people": "#9D9D9D",
+}
+PERPETRATOR_COLOURS = {
+    "coalition": "#E45756", "russia": "#B279A2", "regime": "#F58518", "sdf": "#54A24B", "is": "#3B3B3B",
+    "turkey": "#EECA3B", "opposition": "#72B7B2", "unknown": "#9D9D9D", NOT_STATED: "#C9C2BD",
+}
+_OTHER_COLOUR = "#8C6D31"
+MAX_RADIUS_PX = 38.0
+MIN_RADIUS_PX = 3.0
+LABEL_FONT = '"Noto Sans Arabic", "Noto Naskh Arabic", "DejaVu Sans", "Segoe UI", Tahoma, Arial, sans-serif'
+TILES_URL = "https://basemaps.cartocdn.com/gl/positron-gl-style/style.json"
+
+
+# ---- the gazetteer as the map sees it ----------------------------------------------------------
+def gazetteer() -> dict[str, places.Place]:
+    """Every gazetteer place by id (`core.places.all_places`)."""
+    return {p.id: p for p in places.all_places()}
+
+
+def _canonical(gaz: Mapping[str, places.Place]) -> dict[str, str]:
+    """Rows that repeat an earlier row (same Arabic name, kind and parent: ``sp-raqqa`` is
+    ``rq-city`` again) → that earlier row, so one city is never drawn twice."""
+    first: dict[tuple[str, str, str | None], str] = {}
+    out: dict[str, str] = {}
+    for pid, p in gaz.items():
+        out[pid] = first.setdefault((p.name_ar, p.precision, p.parent), pid)
+    return out
+
+
+def _has_districts(gaz: Mapping[str, places.Place]) -> set[str]:
+    """Places with districts or landmarks of their own on the map."""
+    return {p.parent for p in gaz.values() if p.parent and p.lat is not None and p.precision in ("district", "landmark")}
+
+
+def name_en(p: places.Place) -> str:
+    """The English name without the gazetteer's bracketed note ("Raqqa (city, generic point)")."""
+    return re.sub(r"\s*\([^)]*\)\s*$", "", p.name_en).strip() or p.name_en
+
+
+def place_key(place_id: Any, place: Any) -> str:
+    """How the map (and the sidebar's place filter) names a figure's place: the gazetteer id, else
+    the place as written, else `NOT_STATED`."""
+    for v in (place_id, place):
+        if isinstance(v, str) and v.strip():
+            return v.strip()
+    return NOT_STATED
+
+
+def category(row: Mapping[str, Any], by: str) -> str:
+    """A row's colour category: its victim group, or its perpetrator (`NOT_STATED` if none)."""
+    if by not in COLOUR_BY:
+        raise ValueError(f"colour by must be one of {', '.join(COLOUR_BY)}, not {by!r}")
+    v = row.get(by)
+    return v if isinstance(v, str) and v else NOT_STATED
+
+
+def categories(by: str) -> tuple[str, ...]:
+    """The categories of a colour switch, in legend order."""
+    return tuple(GROUP_COLOURS) if by == "group" else tuple(PERPETRATOR_COLOURS)
+
+
+def colour(by: str, cat: str) -> str:
+    return (GROUP_COLOURS if by == "group" else PERPETRATOR_COLOURS).get(cat, _OTHER_COLOUR)
+
+
+# ---- the one aggregation ---------------------------------------------------------------------
+def place_totals(rows: pd.DataFrame, by: str = "group", gaz: Mapping[str, places.Place] | None = None) -> pd.DataFrame:
+    """Killed per place (`TOTAL_COLUMNS`), from the rows the trend chart adds up.
+
+    ``shape`` is ``point``, ``ring`` (a city named without its district) or None (not drawable:
+    ``reason`` says why). ``breakdown`` is a tuple of (category, killed) in legend order.
+    Sorted: drawn places first, largest first."""
+    if by not in COLOUR_BY:
+        raise ValueError(f"colour by must be one of {', '.join(COLOUR_BY)}, not {by!r}")
+    if rows is None or rows.empty:
+        return pd.DataFrame(columns=TOTAL_COLUMNS)
+    gaz = gazetteer() if gaz is None else gaz
+    canon = _canonical(gaz)
+    with_districts = _has_districts(gaz)
+    order = {c: i for i, c in enumerate(categories(by))}
+    acc: dict[str, dict[str, Any]] = {}
+    for r in rows.to_dict("records"):
+        pid = r.get("place_id") if isinstance(r.get("place_id"), str) and r.get("place_id") else None
+        pid = canon.get(pid, pid) if pid else None
+        key = place_key(pid, r.get("place"))
+        best = int(r["best"])
+        lo = _int_or(r.get("min"), best)
+        hi = _int_or(r.get("max"), best)
+        a = acc.get(key)
+        if a is None:
+            a = acc[key] = {"key": key, "pid": pid, "place": _text(r.get("place")), "best": 0, "low": 0,
+                            "high": 0, "figures": 0, "articles": set(), "cats": {}}
+        a["best"] += best
+        a["low"] += lo
+        a["high"] += hi
+        a["figures"] += 1
+        a["articles"].add(r.get("article_id"))
+        cat = category(r, by)
+        a["cats"][cat] = a["cats"].get(cat, 0) + best
+    out = []
+    for a in acc.values():
+        p = gaz.get(a["pid"]) if a["pid"] else None
+        shape, reason = _shape(p, a["key"], with_districts)
+        out.append({
+            "key": a["key"], "place": a["place"], "place_id": a["pid"],
+            "name_ar": p.name_ar if p else None, "name_en": name_en(p) if p else None,
+            "lat": p.lat if p and shape else None, "lon": p.lon if p and shape else None,
+            "precision": p.precision if p else None, "coord_precision": p.coord_precision if p else None,
+            "shape": shape, "reason": reason, "best": a["best"], "low": a["low"], "high": a["high"],
+            "figures": a["figures"], "reports": len(a["articles"]),
+            "breakdown": tuple(sorted(a["cats"].items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))),
+        })
+    df = pd.DataFrame(out, columns=TOTAL_COLUMNS)
+    df["_drawn"] = df["shape"].notna()
+    df = df.sort_values(["_drawn", "best", "key"], ascending=[False, False, True]).drop(columns="_drawn")
+    return df.reset_index(drop=True)
+
+
+def _shape(p: places.Place | None, key: str, with_districts: set[str]) -> tuple[str | None, str | None]:
+    if p is None:
+        return None, ("not_stated" if key == NOT_STATED else "not_in_gazetteer")
+    if p.precision not in POINT_PRECISIONS:
+        return None, "wide_area"
+    if p.lat is None or p.lon is None:
+        return None, "no_coordinate"
+    return ("ring" if p.id in with_districts else "point"), None
+
+
+def _int_or(v: Any, default: int) -> int:
+    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+        return default
+    return int(v)
+
+
+def _text(v: Any) -> str | None:
+    return v.strip() if isinstance(v, str) and v.strip() else None
+
+
+def scale_max(rows: pd.DataFrame) -> float:
+    """The most killed at one place drawn on the map, over all the rows: the circle scale of
+    every period of a replay."""
+    if rows is None or rows.empty:
+        return 1.0
+    totals = place_totals(rows)
+    drawn = totals.loc[totals["shape"].notna(), "best"]
+    return float(drawn.max()) if not drawn.empty else 1.0
+
+
+def summary(totals: pd.DataFrame) -> dict[str, int]:
+    """Killed drawn as points, in "district not stated" rings, in the unplaced table, and in all."""
+    def part(mask: pd.Series) -> int:
+        return int(totals.loc[mask, "best"].sum()) if not totals.empty else 0
+
+    if totals.empty:
+        return {"points": 0, "rings": 0, "unplaced": 0, "total": 0, "places": 0}
+    shape = totals["shape"]
+    return {
+        "points": part(shape == "point"), "rings": part(shape == "ring"), "unplaced": part(shape.isna()),
+        "total": int(totals["best"].sum()), "places": int((shape == "point").sum()),
+    }
+
+
+# ---- time ------------------------------------------------------------------------------------
+def weeks(rows: pd.DataFrame) -> list[dt.date]:
+    """Every week (Monday) from the first to the last figure, empty weeks included, so a replay
+    moves at an even pace."""
+    if rows is None or rows.empty:
+        return []
+    w = trends.week_start(pd.to_datetime(rows["event_date"])).dropna()
+    if w.empty:
+        return []
+    return [d.date() for d in pd.date_range(w.min(), w.max(), freq="7D")]
+
+
+def in_period(rows: pd.DataFrame, period: str, week: dt.date | None) -> pd.DataFrame:
+    """The rows of one week (``week``), of every week up to it (``to_week``), or all (``all``)."""
+    if period not in PERIODS:
+        raise ValueError(f"period must be one of {', '.join(PERIODS)}, not {period!r}")
+    if period == "all" or week is None or rows.empty:
+        return rows
+    w = trends.week_start(pd.to_datetime(rows["event_date"])).dt.date
+    mask = (w == week) if period == "week" else (w <= week)
+    return rows[mask.values]
+
+
+def trend_total(weekly: pd.DataFrame, period: str, week: dt.date | None) -> int:
+    """What the trends page adds up (`core.trends.totals` of its weekly sums) over the same period
+    as the map: the figure the map's points, rings and table must add up to."""
+    if weekly is None or weekly.empty:
+        return 0
+    if period != "all" and week is not None:
+        w = pd.to_datetime(weekly["week"]).dt.date
+        weekly = weekly[(w == week) if period == "week" else (w <= week)]
+    return trends.totals(weekly)["best"]
+
+
+# ---- what a click shows ----------------------------------------------------------------------
+def figures_at(rows: pd.DataFrame, key: str, gaz: Mapping[str, places.Place] | None = None) -> pd.DataFrame:
+    """The rows whose place is `key` (as `place_totals` groups them), for `trends.behind_table`."""
+    if rows is None or rows.empty:
+        return rows
+    canon = _canonical(gazetteer() if gaz is None else gaz)
+    keys = [
+        place_key(canon.get(pid, pid) if isinstance(pid, str) and pid else None, place)
+        for pid, place in zip(rows["place_id"], rows["place"], strict=True)
+    ]
+    return rows[[k == key for k in keys]].reset_index(drop=True)
+
+
+def pick_from_selection(state: Mapping[str, Any] | None) -> str | None:
+    """The place key of the object clicked on the map (Streamlit's pydeck selection state)."""
+    objects = ((state or {}).get("selection") or {}).get("objects") or {}
+    for layer in (POINTS_LAYER, RING_LAYER, BASE_LAYER):
+        for obj in objects.get(layer) or []:
+            if isinstance(obj, Mapping) and isinstance(obj.get("key"), str):
+                return obj["key"]
+    return None
+
+
+def place_label(lang: str, key: str) -> str:
+    """How a place key reads in a list: "المشلب — al-Mashlab", a place as written, or "not stated"."""
+    if key == NOT_STATED:
+        return i18n.t("common.not_stated", lang)
+    p = places.get_place(key)
+    return f"{p.name_ar} — {name_en(p)}" if p else key
+
+
+# ---- tables ------------------------------------------------------------------------------------
+def unplaced_table(totals: pd.DataFrame, lang: str = i18n.DEFAULT_LANG) -> pd.DataFrame:
+    """The places the map cannot draw, with why, and their killed (one row per place)."""
+    cols = [i18n.t(k, lang) for k in ("map.col.place", "map.col.reason", "map.col.killed", "map.col.range",
+                                       "map.col.figures", "map.col.reports")]
+    if totals.empty:
+        return pd.DataFrame(columns=cols)
+    rows = []
+    for r in totals[totals["shape"].isna()].to_dict("records"):
+        if r["key"] == NOT_STATED:
+            name = i18n.t("common.not_stated", lang)
+        elif isinstance(r["name_ar"], str):
+            name = f"{r['name_ar']} — {r['name_en']}"
+        else:
+            name = _text(r["place"]) or r["key"]
+        rows.append([name, i18n.t(f"map.reason.{r['reason']}", lang), r["best"], f"{r['low']}–{r['high']}",
+                     r["figures"], r["reports"]])
+    return pd.DataFrame(rows, columns=cols)
+
+
+def legend_html(by: str, totals: pd.DataFrame, lang: str = i18n.DEFAULT_LANG) -> str:
+    """Colour swatches of the categories present (our labels only, escaped all the same)."""
+    present = {c for b in totals["breakdown"] for c, _ in b} if not totals.empty else set()
+    items = []
+    for cat in [c for c in categories(by) if c in present] + sorted(present - set(categories(by))):
+        items.append(
+            f'<span style="display:inline-flex;align-items:center;margin-right:14px">'
+            f'<span style="width:12px;height:12px;border-radius:50%;background:{colour(by, cat)};'
+            f'display:inline-block;margin-right:5px"></span>{html.escape(_cat_label(by, cat, lang))}</span>'
+        )
+    ring = html.escape(i18n.t("map.legend.ring", lang))
+    items.append(
+        '<span style="display:inline-flex;align-items:center"><span style="width:12px;height:12px;'
+        'border-radius:50%;border:2px solid #333;display:inline-block;margin-right:5px"></span>'
+        f"{ring}</span>"
+    )
+    return f'<div style="font-size:0.85rem;line-height:1.9">{"".join(items)}</div>'
+
+
+def _cat_label(by: str, cat: str, lang: str) -> str:
+    if cat == NOT_STATED:
+        return i18n.t("common.not_stated", lang)
+    return i18n.label(by, cat, lang)
+
+
+# ---- layers ------------------------------------------------------------------------------------
+def _rgb(hex_colour: str, alpha: int = 255) -> list[int]:
+    h = hex_colour.lstrip("#")
+    return [int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16), alpha]
+
+
+def radius(n: float, scale_max: float) -> float:
+    """Pixel radius of a circle whose area stands for `n` killed (the largest, `scale_max`, gets
+    `MAX_RADIUS_PX`); never smaller than `MIN_RADIUS_PX` so one death stays visible."""
+    if n <= 0 or scale_max <= 0:
+        return 0.0
+    return max(MIN_RADIUS_PX, MAX_RADIUS_PX * math.sqrt(n / scale_max))
+
+
+def _tip(name_en_: str, name_ar: str, line1: str = "", line2: str = "", line3: str = "") -> dict[str, str]:
+    return {"name_en": name_en_, "name_ar": name_ar, "line1": line1, "line2": line2, "line3": line3}
+
+
+TOOLTIP_HTML = (
+    '<div dir="auto" style="max-width:320px"><b>{name_en}</b> <span dir="rtl" lang="ar">{name_ar}</span>'
+    "<br/>{line1}<br/>{line2}<br/><small>{line3}</small></div>"
+)
+
+
+def _place_lines(r: Mapping[str, Any], by: str, status: str, lang: str) -> tuple[str, str, str]:
+    killed = i18n.t("map.tip.total", lang, status=i18n.t(f"trends.status.{status}", lang), best=r["best"],
+                    low=r["low"], high=r["high"])
+    parts = " · ".join(f"{_cat_label(by, c, lang)} {n}" for c, n in r["breakdown"])
+    where = i18n.t("map.tip.figures", lang, figures=r["figures"], reports=r["reports"])
+    if r["shape"] == "ring":
+        where += " · " + i18n.t("map.tip.no_district", lang)
+    elif isinstance(r.get("coord_precision"), str):
+        where += " · " + i18n.t(f"map.tip.coord.{r['coord_precision']}", lang)
+    return killed, parts, where
+
+
+def point_rings(totals: pd.DataFrame, by: str, scale_max: float, status: str = "killed",
+                lang: str = i18n.DEFAULT_LANG) -> list[dict[str, Any]]:
+    """The data of the points layer: for each place drawn as a point, one disc per category, the
+    discs nested so that each visible ring's area stands for its category (largest disc first)."""
+    out: list[dict[str, Any]] = []
+    if totals.empty:
+        return out
+    pts = totals[totals["shape"] == "point"]
+    for r in pts.to_dict("records"):
+        lines = _place_lines(r, by, status, lang)
+        remaining = r["best"]
+        for cat, n in r["breakdown"]:
+            out.append({
+                "key": r["key"], "lon": r["lon"], "lat": r["lat"], "category": cat, "killed": n,
+                "radius": round(radius(remaining, scale_max), 2), "colour": _rgb(colour(by, cat), 225),
+                **_tip(r["name_en"], r["name_ar"], *lines),
+            })
+            remaining -= n
+    out.sort(key=lambda d: -d["radius"])  # big discs first: the smaller ones are drawn on top
+    return out
+
+
+def city_rings(totals: pd.DataFrame, by: str, scale_max: float, status: str = "killed",
+               lang: str = i18n.DEFAULT_LANG) -> list[dict[str, Any]]:
+    """The data of the "district not stated" layer: one ring per city named without a district."""
+    out: list[dict[str, Any]] = []
+    if totals.empty:
+        return out
+    rtl = i18n.direction(lang) == "rtl"
+    for r in totals[totals["shape"] == "ring"].to_dict("records"):
+        name = r["name_ar"] if rtl else r["name_en"]
+        label = visual_arabic(i18n.t("map.ring_label", lang, name=name, n=r["best"]))  # drawn by deck.gl
+        out.append({
+            "key": r["key"], "lon": r["lon"], "lat": r["lat"], "killed": r["best"],
+            "radius": round(max(radius(r["best"], scale_max), 10.0), 2), "label": label,
+            **_tip(i18n.t("map.ring_title", lang, name=r["name_en"]), r["name_ar"], *_place_lines(r, by, status, lang)),
+        })
+    return out
+
+
+def base_points(gaz: Mapping[str, places.Place] | None = None, labels: str = "ar",
+                lang: str = i18n.DEFAULT_LANG, skip: Iterable[str] = (), with_figures: Iterable[str] = ()
+                ) -> list[dict[str, Any]]:
+    """Every gazetteer place the map could draw (a coordinate and a precise enough kind), once:
+    small grey points with their names, so the city is recognisable without map tiles.
+
+    Places that share one point in the gazetteer (the Old City and al-Rashid) are one point, named
+    after the first; the tooltip names them all. Landmarks are points with a tooltip but no label
+    (they crowd the city centre). `skip`: places whose name another layer writes."""
+    gaz = gazetteer() if gaz is None else gaz
+    canon = _canonical(gaz)
+    skip, with_figures = set(skip), set(with_figures)
+    at: dict[tuple[float, float], list[places.Place]] = {}
+    for pid, p in gaz.items():
+        if canon[pid] == pid and p.lat is not None and p.lon is not None and p.precision in POINT_PRECISIONS:
+            at.setdefault((p.lat, p.lon), []).append(p)
+    out = []
+    for (lat, lon), same in at.items():
+        p = same[0]
+        text = visual_arabic(p.name_ar) if labels == "ar" else name_en(p)
+        kinds = " · ".join(dict.fromkeys(i18n.t(f"map.kind.{q.precision}", lang) for q in same))
+        coord = i18n.t(f"map.tip.coord.{p.coord_precision}", lang) if p.coord_precision else ""
+        nothing = "" if any(q.id in with_figures for q in same) else i18n.t("map.tip.nothing", lang)
+        big = p.precision in ("city", "town")
+        named = p.id not in skip and p.precision != "landmark"  # landmarks: a dot and a tooltip, no label
+        out.append({
+            "key": p.id, "lon": lon, "lat": lat, "label": text if named else "",
+            "size": 13 if big else 12 if p.precision == "district" else 11,
+            "colour": [30, 30, 30, 255] if big else [55, 55, 55, 255] if p.precision == "district" else [105, 105, 105, 255],
+            **_tip(" · ".join(name_en(q) for q in same), " · ".join(q.name_ar for q in same), kinds, nothing, coord),
+        })
+    return out
+
+
+MAP_WIDTH_PX, MAP_HEIGHT_PX = 840, 560  # the map's usual size on the page, for the opening zoom
+
+
+def _fit_zoom(lon_span: float, lat_span: float) -> float:
+    """The web-mercator zoom at which a span of degrees fills the map (deck.gl: 512 px tiles)."""
+    lon_span = max(lon_span, 0.01) * 1.15
+    lat_span = max(lat_span, 0.01) * 1.15 / math.cos(math.radians(35.9))
+    zoom = min(math.log2(MAP_WIDTH_PX * 360 / (512 * lon_span)), math.log2(MAP_HEIGHT_PX * 360 / (512 * lat_span)))
+    return round(max(4.0, min(14.0, zoom)), 2)
+
+
+def view_state(totals: pd.DataFrame, view: str = "city", gaz: Mapping[str, places.Place] | None = None) -> dict[str, float]:
+    """Where the map opens: centred on Raqqa with all its districts in view (``city``), or on every
+    place drawn (``all``)."""
+    gaz = gazetteer() if gaz is None else gaz
+    city = gaz[CITY_ID]
+    if view == "all" and not totals.empty:
+        drawn = totals[totals["shape"].notna()]
+        lats = [city.lat, *drawn["lat"]]
+        lons = [city.lon, *drawn["lon"]]
+        return {"latitude": (max(lats) + min(lats)) / 2, "longitude": (max(lons) + min(lons)) / 2,
+                "zoom": _fit_zoom(max(lons) - min(lons), max(lats) - min(lats))}
+    parts = [p for p in gaz.values() if p.parent == CITY_ID and p.lat is not None and p.lon is not None]
+    lon_half = max((abs(p.lon - city.lon) for p in parts), default=0.02)
+    lat_half = max((abs(p.lat - city.lat) for p in parts), default=0.02)
+    return {"latitude": city.lat, "longitude": city.lon, "zoom": _fit_zoom(2 * lon_half, 2 * lat_half)}
+
+
+def deck(
+    totals: pd.DataFrame,
+    by: str = "group",
+    *,
+    status: str = "killed",
+    lang: str = i18n.DEFAULT_LANG,
+    labels: str = "ar",
+    tiles: bool = False,
+    view: str = "city",
+    scale_max: float | None = None,
+    gaz: Mapping[str, places.Place] | None = None,
+):
+    """The pydeck map: gazetteer points, killed per place, "district not stated" rings, and the
+    names on top (white-outlined, readable over the circles).
+
+    No basemap unless `tiles` (``map_provider=None``: nothing is fetched from the internet).
+    `scale_max` fixes the circle scale (the largest place over the whole period), so a week-by-week
+    replay keeps sizes comparable."""
+    import pydeck as pdk
+    from pydeck.types import String
+
+    gaz = gazetteer() if gaz is None else gaz
+    if scale_max is None:
+        drawn = totals.loc[totals["shape"].notna(), "best"] if not totals.empty else pd.Series(dtype=int)
+        scale_max = float(drawn.max()) if not drawn.empty else 1.0
+    rings = city_rings(totals, by, scale_max, status, lang)
+    drawn = list(totals.loc[totals["shape"].notna(), "key"]) if not totals.empty else []
+    base = base_points(gaz, labels, lang, skip=[r["key"] for r in rings], with_figures=drawn)
+    font = String(LABEL_FONT)
+    layers = [
+        pdk.Layer(
+            "ScatterplotLayer", id=BASE_LAYER, data=base, get_position=["lon", "lat"], get_radius=3,
+            radius_units=String("pixels"), get_fill_color=[120, 120, 120, 200], pickable=True,
+        ),
+        pdk.Layer(
+            "ScatterplotLayer", id=POINTS_LAYER, data=point_rings(totals, by, scale_max, status, lang),
+            get_position=["lon", "lat"], get_radius="radius", radius_units=String("pixels"),
+            get_fill_color="colour", stroked=True, get_line_color=[255, 255, 255, 255], line_width_min_pixels=1,
+            pickable=True,
+        ),
+        pdk.Layer(
+            "ScatterplotLayer", id=RING_LAYER, data=rings, get_position=["lon", "lat"], get_radius="radius",
+            radius_units=String("pixels"), filled=True, get_fill_color=[255, 255, 255, 1], stroked=True,
+            get_line_color=[40, 40, 40, 230], line_width_min_pixels=3, pickable=True,
+        ),
+        pdk.Layer(
+            "TextLayer", id=BASE_LABELS, data=base, get_position=["lon", "lat"], get_text="label", get_size="size",
+            size_units=String("pixels"), get_color="colour", get_pixel_offset=[0, 11], font_weight=600,
+            character_set=String("auto"), font_family=font, outline_width=1, outline_color=[255, 255, 255, 255],
+            font_settings={"sdf": True}, pickable=False,
+        ),
+        pdk.Layer(
+            "TextLayer", id=RING_LABELS, data=rings, get_position=["lon", "lat"], get_text="label", get_size=13,
+            size_units=String("pixels"), get_color=[20, 20, 20, 255], get_pixel_offset="[0, radius + 12]",
+            character_set=String("auto"), font_family=font, font_weight=700, outline_width=1,
+            outline_color=[255, 255, 255, 255], font_settings={"sdf": True}, pickable=False,
+        ),
+    ]
+    # No basemap: pydeck writes mapStyle "__MAP_STYLE__" for map_provider=None, which Streamlit's
+    # frontend reads as "none". A deck with no mapStyle at all would get CARTO's tiles from the web.
+    basemap = {"map_provider": "carto", "map_style": TILES_URL} if tiles else {"map_provider": None}
+    return pdk.Deck(
+        layers=layers,
+        initial_view_state=pdk.ViewState(**view_state(totals, view, gaz)),
+        **basemap,
+        tooltip={"html": TOOLTIP_HTML, "style": {"backgroundColor": "#fff", "color": "#222", "fontSize": "13px",
+                                                 "border": "1px solid #ccc"}},
+    )
+
+
+# ---- Arabic labels for deck.gl's TextLayer ---------------------------------------------------
+@cache
+def _forms() -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
+    """Presentation forms from the Unicode database: letter → {isolated, final, initial, medial},
+    and alef → {isolated, final} of its lam-alef ligature."""
+    letters: dict[str, dict[str, str]] = {}
+    lam_alef: dict[str, dict[str, str]] = {}
+    for cp in [*range(0xFB50, 0xFC00), *range(0xFE70, 0xFEFD)]:
+        dec = unicodedata.decomposition(chr(cp)).split()
+        if len(dec) < 2 or not dec[0].startswith("<"):
+            continue
+        form, codes = dec[0][1:-1], [chr(int(c, 16)) for c in dec[1:]]
+        if form not in ("isolated", "final", "initial", "medial"):
+            continue
+        if len(codes) == 1:
+            letters.setdefault(codes[0], {}).setdefault(form, chr(cp))
+        elif len(codes) == 2 and codes[0] == "\u0644":
+            lam_alef.setdefault(codes[1], {}).setdefault(form, chr(cp))
+    return letters, lam_alef
+
+
+def _joins_next(c: str) -> bool:
+    f = _forms()[0].get(c)
+    return bool(f) and ("initial" in f or "medial" in f)
+
+
+def _joins_prev(c: str) -> bool:
+    f = _forms()[0].get(c)
+    return bool(f) and ("final" in f or "medial" in f)
+
+
+def _shape_arabic(text: str) -> str:
+    letters, lam_alef = _forms()
+    s = [c for c in text if not unicodedata.combining(c) and c != "\u0640"]  # no harakat, no tatweel
+    out = []
+    i = 0
+    while i < len(s):
+        c = s[i]
+        prev = i > 0 and _joins_next(s[i - 1])
+        if c == "\u0644" and i + 1 < len(s) and s[i + 1] in lam_alef:
+            forms = lam_alef[s[i + 1]]
+            out.append(forms.get("final" if prev else "isolated") or forms.get("isolated") or c + s[i + 1])
+            i += 2
+            continue
+        f = letters.get(c)
+        if not f:
+            out.append(c)
+            i += 1
+            continue
+        prev = prev and _joins_prev(c)
+        nxt = i + 1 < len(s) and _joins_next(c) and _joins_prev(s[i + 1])
+        form = "medial" if prev and nxt else "final" if prev else "initial" if nxt else "isolated"
+        out.append(f.get(form) or f.get("isolated") or c)
+        i += 1
+    return "".join(out)
+
+
+_LTR_RUN = re.compile(r"[A-Za-z0-9\u00C0-\u024F](?:[A-Za-z0-9\u00C0-\u024F .,'’\-/]*[A-Za-z0-9\u00C0-\u024F])?")
+_MIRROR = str.maketrans("()[]{}«»<>", ")(][}{»«><")
+
+
+def visual_arabic(text: str) -> str:
+    """Arabic text as deck.gl's TextLayer must receive it: letters in their joined presentation
+    forms, in visual (left-to-right) order; digits and Latin words keep their own order.
+
+    >>> visual_arabic("الرقة") == "\\ufe94\\ufed8\\ufedf\\ufe8d"
+    True
+    """
+    if not text or not any("\u0600" <= c <= "\u06ff" for c in text):
+        return text
+    shaped = _shape_arabic(text)
+    runs: list[tuple[str, bool]] = []
+    pos = 0
+    for m in _LTR_RUN.finditer(shaped):
+        if m.start() > pos:
+            runs.append((shaped[pos : m.start()], False))
+        runs.append((m.group(), True))
+        pos = m.end()
+    if pos < len(shaped):
+        runs.append((shaped[pos:], False))
+    return "".join(run if ltr else run[::-1].translate(_MIRROR) for run, ltr in reversed(runs))
+
+
+def week_label(week: dt.date, lang: str = i18n.DEFAULT_LANG) -> str:
+    return i18n.t("trends.week_of", lang, date=trends.short_date(week, lang))

@@ -1,0 +1,141 @@
+"""Map: where people were killed, each figure placed only as precisely as its article allows.
+
+The map adds up the same figures as the trends page (`core.store.map_figures`); the points, the
+"district not stated" ring and the table of figures that cannot be drawn add up to its total.
+No basemap is loaded unless the user asks for online tiles: the page works with no internet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import partial
+
+import pandas as pd
+import streamlit as st
+
+from core import geo, store, trends
+from pages import common, sidebar
+
+common.require_entrypoint()
+t, md = common.t, common.md
+lang = common.lang()
+MAP_KEY, PICK_PLACE, CLICKED = "place_map", "pick_place", "map_clicked"
+K_COLOUR, K_LABELS, K_VIEW, K_TILES, K_PERIOD, K_WEEK = "colour", "labels", "view", "tiles", "period", "week"
+_BOUND = {"bind": "query-params"}
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _rows(path: str, data_version: tuple, f: trends.Filters) -> pd.DataFrame:
+    return store.map_figures(common.get_store(), f)
+
+
+def _on_map_select() -> None:
+    """A click on the map: the place is listed under it (if it has figures, see below)."""
+    st.session_state[CLICKED] = geo.pick_from_selection(st.session_state.get(MAP_KEY))
+
+
+st.title(t("map.title"))
+st.caption(t("map.caption"))
+path = common.db_path()
+
+if common.article_count(path) == 0:
+    st.info(t("empty.map"))
+    common.load_samples_button("samples_map")
+    st.stop()
+
+status = st.segmented_control(
+    t("trends.status"), list(trends.STATUSES), key=sidebar.K_STATUS, default="killed", required=True,
+    format_func=partial(common.fmt_message, "trends.status", lang), **_BOUND,
+)
+f = sidebar.filters(status=status)
+rows = _rows(path, common.version(path), f)
+notes = common.notes(path, f)
+weekly = common.weekly(path, f)  # what the trends page adds up: the map must reach the same total
+
+c1, c2, c3, c4 = st.columns([3, 2, 2, 2], vertical_alignment="bottom")
+by = c1.segmented_control(
+    t("map.colour_by"), list(geo.COLOUR_BY), key=K_COLOUR, default="group", required=True,
+    format_func=partial(common.fmt_message, "map.colour_by", lang), **_BOUND,
+)
+labels = c2.segmented_control(
+    t("map.labels"), list(geo.LABEL_LANGS), key=K_LABELS, default="ar", required=True,
+    format_func=partial(common.fmt_message, "map.labels", lang), **_BOUND,
+)
+view = c3.segmented_control(
+    t("map.view"), list(geo.VIEWS), key=K_VIEW, default="city", required=True,
+    format_func=partial(common.fmt_message, "map.view", lang), **_BOUND,
+)
+tiles = c4.toggle(t("map.tiles"), key=K_TILES, value=False, help=t("map.tiles_help"))
+
+weeks = [w.isoformat() for w in geo.weeks(rows)]
+c1, c2 = st.columns([3, 4], vertical_alignment="bottom")
+period = c1.segmented_control(
+    t("map.period"), list(geo.PERIODS), key=K_PERIOD, default="all", required=True,
+    format_func=partial(common.fmt_message, "map.period", lang), **_BOUND,
+)
+week = None
+if period != "all" and weeks:
+    week = c2.select_slider(
+        t("map.week"), options=weeks, key=K_WEEK, value=weeks[0], format_func=partial(common.fmt_week, lang),
+    )
+
+picked_week = dt.date.fromisoformat(week) if week else None
+shown = geo.in_period(rows, period, picked_week)
+totals = geo.place_totals(shown, by)
+counts = geo.summary(totals)
+trend_total = geo.trend_total(weekly, period, picked_week)
+
+if rows.empty:
+    st.info(t("map.no_match"))
+else:
+    m1, m2, m3, m4 = st.columns(4)
+    m1.metric(t("map.metric_points"), f"{counts['points']:,}")
+    m2.metric(t("map.metric_ring"), f"{counts['rings']:,}")
+    m3.metric(t("map.metric_unplaced"), f"{counts['unplaced']:,}")
+    m4.metric(t("map.metric_total"), f"{trend_total:,}")
+    if counts["total"] != trend_total:
+        st.error(t("map.disagree", map=counts["total"], trends=trend_total))
+    if shown.empty:
+        st.info(t("map.no_week"))
+    st.pydeck_chart(
+        geo.deck(totals, by, status=f.status, lang=lang, labels=labels, tiles=tiles, view=view,
+                 scale_max=geo.scale_max(rows)),
+        key=MAP_KEY, on_select=_on_map_select, selection_mode="single-object", height=geo.MAP_HEIGHT_PX,
+        alt=t("map.alt"),
+    )
+    st.html(geo.legend_html(by, totals, lang))
+    st.subheader(t("map.unplaced_title"))
+    st.caption(t("map.unplaced_caption"))
+    unplaced = geo.unplaced_table(totals, lang)
+    if unplaced.empty:
+        st.caption(t("map.unplaced_none"))
+    else:
+        st.dataframe(unplaced, hide_index=True, key="unplaced_table")
+    if period == "all":
+        st.caption(t("map.reconcile", **counts))
+
+items = [
+    t(f"map.notes.{k}", n=notes[k], people=notes.get("undated_sum", 0)) for k in ("undated", "vague") if notes.get(k)
+]
+if items:
+    st.caption(t("map.notes", items="; ".join(items)))
+
+# ---- the figures behind a place ------------------------------------------------------------------
+st.subheader(t("map.place_title"))
+options = list(totals["key"])
+clicked = st.session_state.pop(CLICKED, None)
+if clicked in options:
+    st.session_state[PICK_PLACE] = clicked
+place = st.selectbox(
+    t("map.pick_place"), options, key=PICK_PLACE, index=None,
+    placeholder=t("map.pick_place_placeholder"), format_func=partial(geo.place_label, lang),
+)
+if place is not None:
+    behind = geo.figures_at(shown, place)
+    if behind.empty:
+        st.info(t("map.place_none"))
+    else:
+        st.dataframe(
+            trends.behind_table(behind, lang), hide_index=True, key="place_figures",
+            column_config={t("col.link"): st.column_config.LinkColumn(display_text=t("col.link_text"))},
+        )

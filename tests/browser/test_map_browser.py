@@ -1,0 +1,82 @@
+"""The map page in a real browser: drawn with no basemap, with no request leaving localhost
+(every other request is blocked and recorded), adding up to the trends page's total, with a
+tooltip and a click that lists a place's figures.
+
+Uses the server and browser of ``conftest.py``; its own module-scoped server, so a fresh database.
+Screenshots go to tests/artifacts/ (git-ignored): look at them after a change to the map.
+"""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import ARTIFACTS
+from tests.browser.test_browser import _shot, _upload, _wait_idle
+
+MAP_ARTICLES = [
+    ("mashlab.txt", "title: غارة على المشلب\ndate: 2017-08-14\n\n"
+     "قتل 9 مدنيين يوم الأحد 13 آب/أغسطس 2017 في غارة على حي المشلب في الرقة."),
+    ("city.txt", "title: قصف على الرقة\ndate: 2017-08-16\n\n"
+     "قتل 6 مدنيين يوم الثلاثاء 15 آب/أغسطس 2017 في قصف على مدينة الرقة."),
+    ("tabqa.txt", "title: الطبقة\ndate: 2017-08-16\n\n"
+     "قتل 4 مدنيين يوم الثلاثاء 15 آب/أغسطس 2017 في غارة على مدينة الطبقة."),
+    ("village.txt", "title: قرية\ndate: 2017-08-23\n\n"
+     "قتل 3 مدنيين يوم الثلاثاء 22 آب/أغسطس 2017 في قصف على قرية فتاتيش في ريف الرقة الشمالي."),
+]
+_LOCAL = re.compile(r"^(https?|wss?)://(127\.0\.0\.1|localhost)(:\d+)?/|^(data|blob|about):")
+
+
+def _metric_value(page: Page, label: str) -> int:
+    metric = page.locator('[data-testid="stMetric"]').filter(has_text=label)
+    return int(metric.locator('[data-testid="stMetricValue"]').inner_text().replace(",", ""))
+
+
+def test_map_draws_offline_and_adds_up_to_the_trends_total(app_server, page):
+    leaving: list[str] = []
+
+    def only_local(route, request):
+        if _LOCAL.match(request.url):
+            route.continue_()
+        else:
+            leaving.append(request.url)
+            route.abort()
+
+    page.route("**/*", only_local)
+    page.goto(app_server)
+    expect(page.get_by_role("heading", name="Weekly casualty trends")).to_be_visible()
+    for name, text in MAP_ARTICLES:
+        _upload(page, name, text.encode())
+    trends_total = _metric_value(page, "Killed (added up)")
+
+    page.goto(app_server + "/map")
+    _wait_idle(page)
+    expect(page.get_by_role("heading", name="Where people were killed")).to_be_visible()
+    deck = page.locator('[data-testid="stDeckGlJsonChart"]')
+    expect(deck.locator("canvas").first).to_be_visible()
+    page.wait_for_timeout(2500)  # WebGL draws after the element appears
+    parts = [_metric_value(page, label) for label in (
+        "On the map (districts and towns)", "Raqqa, district not stated", "Not on the map (table)")]
+    assert sum(parts) == _metric_value(page, "Total (as on the trends page)") == trends_total
+    assert parts[0] > 0 and parts[1] > 0
+    expect(page.locator('[data-testid="stDataFrame"]').first).to_be_visible()
+    _shot(page, "map_01_page.png")
+    deck.screenshot(path=ARTIFACTS / "map_02_canvas.png")
+
+    # The opening view is centred on Raqqa: its "district not stated" ring is in the middle.
+    box = deck.locator("canvas").first.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    tooltip = page.locator(".deck-tooltip")
+    expect(tooltip).to_contain_text("district not stated")
+    deck.screenshot(path=ARTIFACTS / "map_03_tooltip.png")
+
+    # A click lists the figures of that place, with their sentences.
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    _wait_idle(page)
+    main = page.locator('[data-testid="stMain"]')
+    expect(main.get_by_role("combobox", name="Place")).to_have_value("الرقة — Raqqa")
+    expect(page.locator('[data-testid="stDataFrame"]')).to_have_count(2)  # the unplaced table, the figures
+    _shot(page, "map_04_click.png")
+
+    assert leaving == [], f"requests left localhost: {leaving}"
