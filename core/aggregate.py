@@ -85,7 +85,7 @@ def weekly(store: Store, status: str = "killed", group: str = "civilians") -> pd
     df = df.sort_values(["incident_id", "group"], key=lambda s: s.map(lambda g: groups.index(g)) if s.name == "group" else s)
     df = df.drop_duplicates("incident_id")
     dates = pd.to_datetime(df["date"])
-    df = df.assign(week=(dates - pd.to_timedelta(dates.dt.weekday, unit="D")).dt.date)
+    df = df.assign(week=(dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")).dt.date)
     out = df.groupby("week").agg(
         incidents=("incident_id", "nunique"),
         best=("best", lambda s: int(s.fillna(0).sum())),

@@ -17,8 +17,9 @@ can merge them by hand. Two reports of one article are never merged (the article
 repeats with `same_as`).
 
 **Clustering** is deterministic: reports are sorted by a key that does not depend on the order in
-which articles were added, then each joins the first incident all of whose reports it is
-compatible with (complete linkage, so A~B and B~C does not drag A and C together). Journalists'
+which articles were added, then each joins the closest incident (same day first, then the same
+count) all of whose reports it is compatible with (complete linkage, so A~B and B~C does not drag A
+and C together). Journalists'
 decisions come first: `merge` pairs are joined before anything else and `split` pairs are never
 joined, whatever the rules say; the latest decision about a pair wins.
 
@@ -77,6 +78,7 @@ class Report:
     start: int = 0
     end: int = 0
     parts: Mapping[str, tuple[int | None, int | None, int | None]] = field(default_factory=dict)
+    earlier: tuple[int, ...] = ()  # the article's own earlier counts of this event (superseded)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -125,7 +127,10 @@ def reports_from_figures(rows: Iterable[Mapping[str, Any]]) -> tuple[list[Report
         ids = {f["id"]: f for f in figs}
 
         heads = [f for f in figs if not f.get("part_of") and not f.get("same_as")]
+        earlier = _earlier_counts(heads)
         for h in heads:
+            if h["id"] in earlier.get("_absorbed", ()):
+                continue
             if h.get("kind") == "toll":
                 tolls.append(h)
                 continue
@@ -136,8 +141,29 @@ def reports_from_figures(rows: Iterable[Mapping[str, Any]]) -> tuple[list[Report
                 parent = f.get("part_of")
                 if parent and parent in ids and _root(ids, ids[parent])["id"] == h["id"] and f.get("group") != h.get("group"):
                     parts.setdefault(f["group"], (f.get("min"), f.get("best"), f.get("max")))
-            reports.append(_report(h, parts))
+            reports.append(_report(h, parts, tuple(earlier.get(h["id"], ()))))
     return reports, tolls
+
+
+def _earlier_counts(heads: list[Mapping[str, Any]]) -> dict[str, Any]:
+    """An article's superseded counts belong to the revised count of the same event: the closest
+    larger count with the same status and group (in the same place when both name one)."""
+    out: dict[str, Any] = {"_absorbed": set()}
+    incidents = [h for h in heads if h.get("kind") == "incident" and h.get("best") is not None]
+    for sup in heads:
+        if sup.get("kind") != "superseded" or sup.get("best") is None:
+            continue
+        targets = [
+            h for h in incidents
+            if h["status"] == sup["status"] and h["best"] > sup["best"]
+            and (h.get("group") == sup.get("group") or (h.get("group"), sup.get("group")) in COMPATIBLE_GROUPS)
+            and (not h.get("place_id") or not sup.get("place_id") or _places_match(h["place_id"], sup["place_id"]))
+        ]
+        if targets:
+            t = min(targets, key=lambda h: h["best"])
+            out.setdefault(t["id"], []).append(sup["best"])
+            out["_absorbed"].add(sup["id"])
+    return out
 
 
 def _root(ids: Mapping[str, Mapping[str, Any]], f: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -149,7 +175,7 @@ def _root(ids: Mapping[str, Mapping[str, Any]], f: Mapping[str, Any]) -> Mapping
     return f
 
 
-def _report(h: Mapping[str, Any], parts: dict) -> Report:
+def _report(h: Mapping[str, Any], parts: dict, earlier: tuple[int, ...] = ()) -> Report:
     extra = h.get("extra") or {}
     if isinstance(extra, str):
         import json
@@ -166,7 +192,7 @@ def _report(h: Mapping[str, Any], parts: dict) -> Report:
         place_id=h.get("place_id"), perpetrator=h.get("perpetrator"), source=h.get("source"),
         published=_as_date(h.get("published")), outlet=h.get("outlet"), sentence=h.get("sentence") or "",
         number_text=h.get("number_text") or "", start=int(h.get("start") or 0), end=int(h.get("end") or 0),
-        parts=parts,
+        parts=parts, earlier=earlier,
     )
 
 
@@ -277,11 +303,13 @@ def build_incidents(reports: Sequence[Report], decisions: Iterable[Decision] = (
         placed = False
         if not merged:
             r = seed[0]
-            for c in clusters:
-                if all(compatible(r, o) for o in c) and not any(frozenset((r.key, o.key)) in never for o in c):
-                    c.append(r)
-                    placed = True
-                    break
+            fits = [
+                (_distance(r, c), n) for n, c in enumerate(clusters)
+                if all(compatible(r, o) for o in c) and not any(frozenset((r.key, o.key)) in never for o in c)
+            ]
+            if fits:
+                clusters[min(fits)[1]].append(r)  # the closest event: same day, same count first
+                placed = True
         if not placed:
             clusters.append(list(seed))
     # a split decision also holds between members that a merge put together: keep them apart
@@ -291,6 +319,12 @@ def build_incidents(reports: Sequence[Report], decisions: Iterable[Decision] = (
             out.append(_incident(part))
     out.sort(key=lambda i: (i.date or dt.date.min, i.id))
     return out
+
+
+def _distance(r: Report, cluster: list[Report]) -> tuple[int, int]:
+    gap = min(abs((r.date - o.date).days) for o in cluster if r.date and o.date)
+    same_count = any(o.best is not None and o.best == r.best for o in cluster)
+    return (gap, 0 if same_count else 1)
 
 
 def _apply_splits(cluster: list[Report], never: set[frozenset]) -> list[list[Report]]:
@@ -327,6 +361,9 @@ def _precision(place_id: str) -> str | None:
     return p.precision if p else None
 
 
+_EARLIER = object()  # marks an article's own earlier count among a group's values
+
+
 def _counts(reports: list[Report]) -> dict[str, Count]:
     """Per victim group: min and max over all reports, best from the latest report (see module doc)."""
     groups: dict[str, list[tuple[Report, tuple[int | None, int | None, int | None]]]] = {}
@@ -334,6 +371,8 @@ def _counts(reports: list[Report]) -> dict[str, Count]:
     for r in reports:
         g = head_group if (r.group, head_group) in COMPATIBLE_GROUPS or r.group == head_group else r.group
         groups.setdefault(g, []).append((r, (r.min, r.best, r.max)))
+        for e in r.earlier:
+            groups[g].append((_EARLIER, (e, e, e)))
         for pg, vals in r.parts.items():
             groups.setdefault(pg, []).append((r, vals))
     out = {}
@@ -341,12 +380,12 @@ def _counts(reports: list[Report]) -> dict[str, Count]:
         values = [v for _, v in items]
         lows = [lo if lo is not None else b for lo, b, _ in values if (lo if lo is not None else b) is not None]
         highs = [hi if hi is not None else b for _, b, hi in values if (hi if hi is not None else b) is not None]
-        candidates = [(r, b) for r, (_, b, _) in items if b is not None and r.kind != "superseded"]
+        candidates = [(r, b) for r, (_, b, _) in items if b is not None and r is not _EARLIER and r.kind != "superseded"]
         best = None
         if candidates:
             _, best = max(candidates, key=lambda x: (x[0].published or dt.date.min, x[1]))
         out[g] = Count(best=best, min=min(lows) if lows else None, max=max(highs) if highs else None,
-                       reports=len({r.article_id for r, _ in items}))
+                       reports=len({r.article_id for r, _ in items if r is not _EARLIER}))
     return out
 
 
