@@ -53,7 +53,10 @@ NOT_STATED = trends.NOT_STATED
 
 # Layer ids (the page reads selections by them; tests check them).
 BASE_LAYER, BASE_LABELS = "gazetteer", "gazetteer-labels"
-POINTS_LAYER, RING_LAYER, RING_LABELS = "killed", "city-not-stated", "city-not-stated-label"
+POINTS_LAYER, RING_OUTLINE, RING_LAYER, RING_LABELS = (
+    "killed", "city-not-stated-ring", "city-not-stated", "city-not-stated-label",
+)
+RING_HANDLE_PX = 7.0
 
 TOTAL_COLUMNS = [
     "key", "place", "place_id", "name_ar", "name_en", "lat", "lon", "precision", "coord_precision", "shape",
@@ -411,17 +414,17 @@ def city_rings(totals: pd.DataFrame, by: str, scale_max: float, status: str = "k
 
 
 def base_points(gaz: Mapping[str, places.Place] | None = None, labels: str = "ar",
-                lang: str = i18n.DEFAULT_LANG, skip: Iterable[str] = (), with_figures: Iterable[str] = ()
-                ) -> list[dict[str, Any]]:
+                lang: str = i18n.DEFAULT_LANG, skip: Iterable[str] = (), with_figures: Iterable[str] = (),
+                label_kinds: Iterable[str] = ("district", "village", "town", "city")) -> list[dict[str, Any]]:
     """Every gazetteer place the map could draw (a coordinate and a precise enough kind), once:
     small grey points with their names, so the city is recognisable without map tiles.
 
     Places that share one point in the gazetteer (the Old City and al-Rashid) are one point, named
-    after the first; the tooltip names them all. Landmarks are points with a tooltip but no label
-    (they crowd the city centre). `skip`: places whose name another layer writes."""
+    after the first; the tooltip names them all. Only `label_kinds` get a label: landmarks are
+    points with a tooltip (they crowd the city centre). `skip`: places another layer names."""
     gaz = gazetteer() if gaz is None else gaz
     canon = _canonical(gaz)
-    skip, with_figures = set(skip), set(with_figures)
+    skip, with_figures, label_kinds = set(skip), set(with_figures), set(label_kinds)
     at: dict[tuple[float, float], list[places.Place]] = {}
     for pid, p in gaz.items():
         if canon[pid] == pid and p.lat is not None and p.lon is not None and p.precision in POINT_PRECISIONS:
@@ -434,7 +437,7 @@ def base_points(gaz: Mapping[str, places.Place] | None = None, labels: str = "ar
         coord = i18n.t(f"map.tip.coord.{p.coord_precision}", lang) if p.coord_precision else ""
         nothing = "" if any(q.id in with_figures for q in same) else i18n.t("map.tip.nothing", lang)
         big = p.precision in ("city", "town")
-        named = p.id not in skip and p.precision != "landmark"  # landmarks: a dot and a tooltip, no label
+        named = p.id not in skip and p.precision in label_kinds
         out.append({
             "key": p.id, "lon": lon, "lat": lat, "label": text if named else "",
             "size": 13 if big else 12 if p.precision == "district" else 11,
@@ -444,7 +447,7 @@ def base_points(gaz: Mapping[str, places.Place] | None = None, labels: str = "ar
     return out
 
 
-MAP_WIDTH_PX, MAP_HEIGHT_PX = 840, 560  # the map's usual size on the page, for the opening zoom
+MAP_WIDTH_PX, MAP_HEIGHT_PX = 840, 500  # the map's usual size on the page, for the opening zoom
 
 
 def _fit_zoom(lon_span: float, lat_span: float) -> float:
@@ -489,7 +492,8 @@ def deck(
 
     No basemap unless `tiles` (``map_provider=None``: nothing is fetched from the internet).
     `scale_max` fixes the circle scale (the largest place over the whole period), so a week-by-week
-    replay keeps sizes comparable."""
+    replay keeps sizes comparable. Zoomed out on every place (``view="all"``), districts are not
+    labelled (they would pile up on the city)."""
     import pydeck as pdk
     from pydeck.types import String
 
@@ -499,7 +503,8 @@ def deck(
         scale_max = float(drawn.max()) if not drawn.empty else 1.0
     rings = city_rings(totals, by, scale_max, status, lang)
     drawn = list(totals.loc[totals["shape"].notna(), "key"]) if not totals.empty else []
-    base = base_points(gaz, labels, lang, skip=[r["key"] for r in rings], with_figures=drawn)
+    kinds = ("village", "town", "city") if view == "all" else ("district", "village", "town", "city")
+    base = base_points(gaz, labels, lang, skip=[r["key"] for r in rings], with_figures=drawn, label_kinds=kinds)
     font = String(LABEL_FONT)
     layers = [
         pdk.Layer(
@@ -513,9 +518,16 @@ def deck(
             pickable=True,
         ),
         pdk.Layer(
-            "ScatterplotLayer", id=RING_LAYER, data=rings, get_position=["lon", "lat"], get_radius="radius",
-            radius_units=String("pixels"), filled=True, get_fill_color=[255, 255, 255, 1], stroked=True,
-            get_line_color=[40, 40, 40, 230], line_width_min_pixels=3, pickable=True,
+            "ScatterplotLayer", id=RING_OUTLINE, data=rings, get_position=["lon", "lat"], get_radius="radius",
+            radius_units=String("pixels"), filled=False, stroked=True, get_line_color=[40, 40, 40, 230],
+            line_width_min_pixels=3, pickable=False,
+        ),
+        # The ring's tooltip and click: a dark dot at its centre (a filled ring would turn opaque
+        # when selected and hide the districts under it).
+        pdk.Layer(
+            "ScatterplotLayer", id=RING_LAYER, data=rings, get_position=["lon", "lat"], get_radius=RING_HANDLE_PX,
+            radius_units=String("pixels"), get_fill_color=[40, 40, 40, 230], stroked=True,
+            get_line_color=[255, 255, 255, 255], line_width_min_pixels=1, pickable=True,
         ),
         pdk.Layer(
             "TextLayer", id=BASE_LABELS, data=base, get_position=["lon", "lat"], get_text="label", get_size="size",

@@ -77,6 +77,16 @@ def test_map_draws_offline_and_adds_up_to_the_trends_total(app_server, page):
     main = page.locator('[data-testid="stMain"]')
     expect(main.get_by_role("combobox", name="Place")).to_have_value("الرقة — Raqqa")
     expect(page.locator('[data-testid="stDataFrame"]')).to_have_count(2)  # the unplaced table, the figures
-    _shot(page, "map_04_click.png")
+    figures = page.locator('[data-testid="stDataFrame"]').last
+    figures.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    page.screenshot(path=ARTIFACTS / "map_04_click_figures.png")
+
+    # Every place drawn, the towns around Raqqa included.
+    page.locator('[data-testid="stButtonGroup"]').get_by_text("All places", exact=True).click()
+    _wait_idle(page)
+    deck.scroll_into_view_if_needed()
+    page.wait_for_timeout(1500)
+    deck.screenshot(path=ARTIFACTS / "map_05_all_places.png")
 
     assert leaving == [], f"requests left localhost: {leaving}"

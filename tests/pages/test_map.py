@@ -93,7 +93,7 @@ def test_map_draws_places_sized_by_killed_without_a_basemap(map_db):
     assert not at.exception
     spec = _deck(at)
     assert [layer["id"] for layer in spec["layers"]] == [
-        geo.BASE_LAYER, geo.POINTS_LAYER, geo.RING_LAYER, geo.BASE_LABELS, geo.RING_LABELS,
+        geo.BASE_LAYER, geo.POINTS_LAYER, geo.RING_OUTLINE, geo.RING_LAYER, geo.BASE_LABELS, geo.RING_LABELS,
     ]
     assert "cartocdn" not in json.dumps(spec) and spec["mapStyle"] == "__MAP_STYLE__"
     discs = _layer(spec, geo.POINTS_LAYER)["data"]
@@ -109,8 +109,10 @@ def test_map_draws_places_sized_by_killed_without_a_basemap(map_db):
 
 def test_figures_named_only_as_the_city_are_a_ring_not_spread_over_districts(map_db):
     spec = _deck(app(MAP))
-    (ring,) = _layer(spec, geo.RING_LAYER)["data"]
+    (ring,) = _layer(spec, geo.RING_OUTLINE)["data"]
     assert (ring["key"], ring["killed"]) == ("rq-city", 6)
+    assert _layer(spec, geo.RING_OUTLINE)["filled"] is False  # districts stay visible inside it
+    assert _layer(spec, geo.RING_LAYER)["pickable"] is True  # its centre dot: tooltip and click
     (label,) = _layer(spec, geo.RING_LABELS)["data"]
     assert label["label"] == "Raqqa, district not stated: 6"
     assert "rq-city" not in {d["key"] for d in _layer(spec, geo.POINTS_LAYER)["data"]}
@@ -239,3 +241,13 @@ def test_arabic_interface_draws_the_ring_label_in_joined_arabic(map_db):
     assert texts(at.title) == [i18n.t("map.title", "ar")]
     (label,) = _layer(_deck(at), geo.RING_LABELS)["data"]
     assert label["label"] == geo.visual_arabic(i18n.t("map.ring_label", "ar", name="الرقة", n=RING))
+
+
+def test_chosen_week_outside_new_filters_does_not_break_the_page(map_db):
+    at = app(MAP)
+    at.segmented_control(key="period").set_value("week").run()
+    at.select_slider(key="week").set_value("2017-08-21").run()
+    at.sidebar.multiselect(key="group").set_value(["fighters"]).run()
+    assert not at.exception
+    assert at.select_slider(key="week").value == "2017-08-14"  # the only week left
+    assert {d["key"] for d in _layer(_deck(at), geo.POINTS_LAYER)["data"]} == {"sp-tabqa"}
