@@ -818,6 +818,29 @@ def _link_repeats(cands: list[Cand]) -> None:
             break
 
 
+def _link_other_sources(cands: list[Cand]) -> None:
+    """Another source's different count of the same event in one article is `same_as` the first
+    («60 according to state media ... the Observatory said 42»): same status and group, same day,
+    same precise place, two different named sources."""
+    heads = [c for c in cands if c.parent is None and c.same is None and c.kind == "incident" and c.best is not None]
+    for idx, c in enumerate(heads):
+        for o in heads[:idx]:
+            if o.same is not None or o.status != c.status or not _compatible_groups(o.group, c.group):
+                continue
+            if not (c.source and o.source and c.source != o.source):
+                continue
+            if not (c.date_value and c.date_value == o.date_value and c.date_precision == "day"):
+                continue
+            pc, po = _place_of(c), _place_of(o)
+            if pc is None or po is None or min(_PLACE_RANK.get(pc.precision, 0), _PLACE_RANK.get(po.precision, 0)) < 5:
+                continue
+            if (pc.place_id or _norm_place(pc.text)) != (po.place_id or _norm_place(po.text)):
+                continue
+            c.same = o
+            c.extra["same_event_other_source"] = True
+            break
+
+
 def _mark_superseded(ctx: _Context, cands: list[Cand]) -> None:
     for c in cands:
         if c.parent is not None or c.best is None:
@@ -1369,6 +1392,7 @@ def extract(text: str, published: dt.date | None = None, lang: str | None = None
         _side(ctx, c)
         _source(ctx, cands, c)
     _dates_from_parts(cands)
+    _link_other_sources(cands)
     _share_attributes(ctx, cands)
     for n, c in enumerate(cands, 1):
         c.id = f"f{n}"
