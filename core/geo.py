@@ -106,19 +106,11 @@ def name_en(p: places.Place) -> str:
 
 def place_key(place_id: Any, place: Any) -> str:
     """How the map (and the sidebar's place filter) names a figure's place: the gazetteer id, else
-    the place as written, else `NOT_STATED`."""
+    the place as written, else `NOT_STATED` (SQL: ``coalesce(place_id, place, '-')``)."""
     for v in (place_id, place):
-        if isinstance(v, str) and v.strip():
-            return v.strip()
+        if isinstance(v, str):
+            return v
     return NOT_STATED
-
-
-def category(row: Mapping[str, Any], by: str) -> str:
-    """A row's colour category: its victim group, or its perpetrator (`NOT_STATED` if none)."""
-    if by not in COLOUR_BY:
-        raise ValueError(f"colour by must be one of {', '.join(COLOUR_BY)}, not {by!r}")
-    v = row.get(by)
-    return v if isinstance(v, str) and v else NOT_STATED
 
 
 def categories(by: str) -> tuple[str, ...]:
@@ -131,6 +123,22 @@ def colour(by: str, cat: str) -> str:
 
 
 # ---- the one aggregation ---------------------------------------------------------------------
+def place_keys(rows: pd.DataFrame, gaz: Mapping[str, places.Place] | None = None) -> pd.Series:
+    """Each row's place key (`place_key`), a repeated gazetteer row read as the first one."""
+    repeats = {pid: first for pid, first in _canonical(gazetteer() if gaz is None else gaz).items() if pid != first}
+    pid = rows["place_id"].astype(object)
+    if repeats:
+        pid = pid.replace(repeats)
+    return pid.where(pid.notna(), rows["place"].astype(object)).fillna(NOT_STATED).astype(str)
+
+
+def ids_of(key: str, gaz: Mapping[str, places.Place] | None = None) -> list[str]:
+    """The values of the place filter that `key` stands for: the gazetteer rows that repeat it
+    (``rq-city`` and ``sp-raqqa``), else the key itself."""
+    canon = _canonical(gazetteer() if gaz is None else gaz)
+    return [pid for pid, c in canon.items() if c == key] or [key]
+
+
 def place_totals(rows: pd.DataFrame, by: str = "group", gaz: Mapping[str, places.Place] | None = None) -> pd.DataFrame:
     """Killed per place (`TOTAL_COLUMNS`), from the rows the trend chart adds up.
 
@@ -142,45 +150,44 @@ def place_totals(rows: pd.DataFrame, by: str = "group", gaz: Mapping[str, places
     if rows is None or rows.empty:
         return pd.DataFrame(columns=TOTAL_COLUMNS)
     gaz = gazetteer() if gaz is None else gaz
-    canon = _canonical(gaz)
     with_districts = _has_districts(gaz)
     order = {c: i for i, c in enumerate(categories(by))}
-    acc: dict[str, dict[str, Any]] = {}
-    for r in rows.to_dict("records"):
-        pid = r.get("place_id") if isinstance(r.get("place_id"), str) and r.get("place_id") else None
-        pid = canon.get(pid, pid) if pid else None
-        key = place_key(pid, r.get("place"))
-        best = int(r["best"])
-        lo = _int_or(r.get("min"), best)
-        hi = _int_or(r.get("max"), best)
-        a = acc.get(key)
-        if a is None:
-            a = acc[key] = {"key": key, "pid": pid, "place": _text(r.get("place")), "best": 0, "low": 0,
-                            "high": 0, "figures": 0, "articles": set(), "cats": {}}
-        a["best"] += best
-        a["low"] += lo
-        a["high"] += hi
-        a["figures"] += 1
-        a["articles"].add(r.get("article_id"))
-        cat = category(r, by)
-        a["cats"][cat] = a["cats"].get(cat, 0) + best
+    best = pd.to_numeric(rows["best"]).astype("int64")
+    df = pd.DataFrame({
+        "key": place_keys(rows, gaz).to_numpy(),
+        "cat": rows[by].astype(object).where(rows[by].notna() & (rows[by] != ""), NOT_STATED).to_numpy(),
+        "best": best.to_numpy(),
+        "low": pd.to_numeric(rows["min"]).fillna(best).astype("int64").to_numpy(),
+        "high": pd.to_numeric(rows["max"]).fillna(best).astype("int64").to_numpy(),
+        "article_id": rows["article_id"].to_numpy(),
+        "place": rows["place"].astype(object).where(rows["place"].notna(), None).to_numpy(),
+    })
+    g = df.groupby("key", sort=False)
+    agg = g[["best", "low", "high"]].sum()
+    agg["figures"] = g.size()
+    agg["reports"] = g["article_id"].nunique()
+    agg["place"] = g["place"].first()
+    cats = df.groupby(["key", "cat"], sort=False)["best"].sum()
+    breakdown: dict[str, list[tuple[str, int]]] = {}
+    for (key, cat), n in cats.items():
+        breakdown.setdefault(key, []).append((cat, int(n)))
     out = []
-    for a in acc.values():
-        p = gaz.get(a["pid"]) if a["pid"] else None
-        shape, reason = _shape(p, a["key"], with_districts)
+    for key, a in agg.iterrows():
+        p = gaz.get(key)
+        shape, reason = _shape(p, key, with_districts)
         out.append({
-            "key": a["key"], "place": a["place"], "place_id": a["pid"],
+            "key": key, "place": _text(a["place"]), "place_id": p.id if p else None,
             "name_ar": p.name_ar if p else None, "name_en": name_en(p) if p else None,
             "lat": p.lat if p and shape else None, "lon": p.lon if p and shape else None,
             "precision": p.precision if p else None, "coord_precision": p.coord_precision if p else None,
-            "shape": shape, "reason": reason, "best": a["best"], "low": a["low"], "high": a["high"],
-            "figures": a["figures"], "reports": len(a["articles"]),
-            "breakdown": tuple(sorted(a["cats"].items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))),
+            "shape": shape, "reason": reason, "best": int(a["best"]), "low": int(a["low"]), "high": int(a["high"]),
+            "figures": int(a["figures"]), "reports": int(a["reports"]),
+            "breakdown": tuple(sorted(breakdown[key], key=lambda kv: (order.get(kv[0], len(order)), kv[0]))),
         })
-    df = pd.DataFrame(out, columns=TOTAL_COLUMNS)
-    df["_drawn"] = df["shape"].notna()
-    df = df.sort_values(["_drawn", "best", "key"], ascending=[False, False, True]).drop(columns="_drawn")
-    return df.reset_index(drop=True)
+    out_df = pd.DataFrame(out, columns=TOTAL_COLUMNS)
+    out_df["_drawn"] = out_df["shape"].notna()
+    out_df = out_df.sort_values(["_drawn", "best", "key"], ascending=[False, False, True]).drop(columns="_drawn")
+    return out_df.reset_index(drop=True)
 
 
 def _shape(p: places.Place | None, key: str, with_districts: set[str]) -> tuple[str | None, str | None]:
@@ -193,23 +200,14 @@ def _shape(p: places.Place | None, key: str, with_districts: set[str]) -> tuple[
     return ("ring" if p.id in with_districts else "point"), None
 
 
-def _int_or(v: Any, default: int) -> int:
-    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
-        return default
-    return int(v)
-
-
 def _text(v: Any) -> str | None:
     return v.strip() if isinstance(v, str) and v.strip() else None
 
 
-def scale_max(rows: pd.DataFrame) -> float:
-    """The most killed at one place drawn on the map, over all the rows: the circle scale of
-    every period of a replay."""
-    if rows is None or rows.empty:
-        return 1.0
-    totals = place_totals(rows)
-    drawn = totals.loc[totals["shape"].notna(), "best"]
+def scale_of(totals: pd.DataFrame) -> float:
+    """The most killed at one place drawn on the map: give it the totals of the whole period, so
+    every week of a replay uses the same circle scale."""
+    drawn = totals.loc[totals["shape"].notna(), "best"] if not totals.empty else pd.Series(dtype="int64")
     return float(drawn.max()) if not drawn.empty else 1.0
 
 
@@ -262,16 +260,12 @@ def trend_total(weekly: pd.DataFrame, period: str, week: dt.date | None) -> int:
 
 
 # ---- what a click shows ----------------------------------------------------------------------
-def figures_at(rows: pd.DataFrame, key: str, gaz: Mapping[str, places.Place] | None = None) -> pd.DataFrame:
-    """The rows whose place is `key` (as `place_totals` groups them), for `trends.behind_table`."""
-    if rows is None or rows.empty:
-        return rows
-    canon = _canonical(gazetteer() if gaz is None else gaz)
-    keys = [
-        place_key(canon.get(pid, pid) if isinstance(pid, str) and pid else None, place)
-        for pid, place in zip(rows["place_id"], rows["place"], strict=True)
-    ]
-    return rows[[k == key for k in keys]].reset_index(drop=True)
+def period_dates(period: str, week: dt.date | None) -> tuple[dt.date | None, dt.date | None]:
+    """The event dates a period of the replay covers: (None, None) for all dates."""
+    if period == "all" or week is None:
+        return None, None
+    end = week + dt.timedelta(days=6)
+    return (week if period == "week" else None), end
 
 
 def pick_from_selection(state: Mapping[str, Any] | None) -> str | None:
@@ -499,8 +493,7 @@ def deck(
 
     gaz = gazetteer() if gaz is None else gaz
     if scale_max is None:
-        drawn = totals.loc[totals["shape"].notna(), "best"] if not totals.empty else pd.Series(dtype=int)
-        scale_max = float(drawn.max()) if not drawn.empty else 1.0
+        scale_max = scale_of(totals)
     rings = city_rings(totals, by, scale_max, status, lang)
     drawn = list(totals.loc[totals["shape"].notna(), "key"]) if not totals.empty else []
     kinds = ("village", "town", "city") if view == "all" else ("district", "village", "town", "city")

@@ -810,32 +810,212 @@ def article_count(store: Store) -> int:
 # ---- queries for the map ----
 # The map adds up exactly what the trend chart adds up (`weekly_totals`): countable figures
 # (`_COUNTABLE`) with a number and an event date, matching the filters (`_filter_sql`). The rows are
-# returned one per figure, so `core.geo` can group them by place.
+# returned one per figure, with only what `core.geo` groups them by; a place's sentences and
+# articles are read when the journalist asks for them (`map_place_figures`). A place's key is the
+# sidebar's: the gazetteer id, else the place as written, else NOT_STATED.
 
-MAP_COLUMNS = [
-    "article_id", "figure_id", "best", "min", "max", "number_text", "status", "group", "kind", "date",
-    "event_date", "place", "place_id", "place_precision", "perpetrator", "source", "sentence", "title",
-    "outlet", "url", "published",
+MAP_COLUMNS = ["article_id", "figure_id", "best", "min", "max", "group", "perpetrator", "event_date", "place", "place_id"]
+MAP_FIGURE_COLUMNS = [
+    "article_id", "figure_id", "best", "min", "max", "number_text", "status", "group", "kind", "date", "event_date",
+    "place", "place_id", "place_precision", "perpetrator", "source", "sentence", "title", "outlet", "url", "published",
 ]
+_MAP_COUNTED = "{c} AND f.best IS NOT NULL AND f.event_date IS NOT NULL AND {cond}"
 
 
 def map_figures(store: Store, f: Any) -> pd.DataFrame:
     """The figures the trend chart adds up for filters `f`, one row per figure (`MAP_COLUMNS`):
-    ``place`` is the place as written, ``place_id``/``place_precision`` the gazetteer match."""
+    ``place`` is the place as written, ``place_id`` the gazetteer match."""
     if not f.incidents:
         return pd.DataFrame(columns=MAP_COLUMNS)
     params: list[Any] = []
-    cond = _filter_sql(f, "f", params)
+    where = _MAP_COUNTED.format(c=_COUNTABLE.format(a="f"), cond=_filter_sql(f, "f", params))
     sql = f"""
-        SELECT f.article_id, f.id AS figure_id, f.best, f.min, f.max, f.number_text, f.status, f."group",
-               f.kind, f.date, f.event_date, f.place, f.place_id, f.place_precision, f.perpetrator, f.source,
-               f.sentence, a.title, a.outlet, a.url, a.published
-        FROM figures f JOIN articles a ON a.id = f.article_id
-        WHERE {_COUNTABLE.format(a="f")} AND f.best IS NOT NULL AND f.event_date IS NOT NULL AND {cond}
-        ORDER BY f.event_date, f.article_id, f.start
+        SELECT f.article_id, f.id AS figure_id, f.best, f.min, f.max, f."group", f.perpetrator, f.event_date,
+               f.place, f.place_id
+        FROM figures f WHERE {where}
     """
     df = store.cursor().execute(sql, params).df()
     if df.empty:
         return pd.DataFrame(columns=MAP_COLUMNS)
     df["event_date"] = pd.to_datetime(df["event_date"]).dt.date
     return df[MAP_COLUMNS]
+
+
+def map_place_figures(
+    store: Store, f: Any, keys: Iterable[str], date_from: dt.date | None = None, date_to: dt.date | None = None,
+    limit: int = 500,
+) -> pd.DataFrame:
+    """The figures of `map_figures` whose place key is one of `keys`, between two event dates
+    (a week of the replay), with their sentence and article (`MAP_FIGURE_COLUMNS`)."""
+    keys = list(keys)
+    if not f.incidents or not keys:
+        return pd.DataFrame(columns=MAP_FIGURE_COLUMNS)
+    params: list[Any] = []
+    where = _MAP_COUNTED.format(c=_COUNTABLE.format(a="f"), cond=_filter_sql(f, "f", params))
+    where += " AND " + _in(f"coalesce(f.place_id, f.place, '{NOT_STATED}')", keys, params)
+    if date_from:
+        where += " AND f.event_date >= ?"
+        params.append(date_from)
+    if date_to:
+        where += " AND f.event_date <= ?"
+        params.append(date_to)
+    sql = f"""
+        SELECT f.article_id, f.id AS figure_id, f.best, f.min, f.max, f.number_text, f.status, f."group", f.kind,
+               f.date, f.event_date, f.place, f.place_id, f.place_precision, f.perpetrator, f.source, f.sentence,
+               a.title, a.outlet, a.url, a.published
+        FROM figures f JOIN articles a ON a.id = f.article_id
+        WHERE {where}
+        ORDER BY f.event_date, f.article_id, f.start LIMIT {int(limit)}
+    """
+    df = store.cursor().execute(sql, params).df()
+    return df.reindex(columns=MAP_FIGURE_COLUMNS)
+
+
+# ---- reviews and exports ----
+# Journalists' reviews are append-only: `add_reviews` only ever INSERTs, nothing here (nor anywhere)
+# updates or deletes a review row. What a review changes is worked out in Python at read time
+# (`core.review.apply_to_rows`); the ``reviewed_*`` functions below answer the dashboard's figure
+# queries with those reviewed values (corrections applied, rejected figures left out).
+
+REVIEW_COLUMNS = [
+    "review_id", "article_id", "figure_id", "figure_start", "figure_end", "number_text", "action", "field",
+    "old_value", "new_value", "note", "reviewer", "created_at",
+]
+
+
+def add_reviews(store: Store, rows: list[dict[str, Any]]) -> list[str]:
+    """Append review rows (`REVIEW_COLUMNS`) in one transaction; returns their ids. Never updates."""
+    if not rows:
+        return []
+    df = pd.DataFrame([{c: r.get(c) for c in REVIEW_COLUMNS} for r in rows], columns=REVIEW_COLUMNS)
+    for c in ("figure_start", "figure_end"):
+        df[c] = df[c].astype("Int64")
+    df["created_at"] = pd.to_datetime(df["created_at"])
+    for c in REVIEW_COLUMNS:
+        if c not in ("figure_start", "figure_end", "created_at"):
+            df[c] = df[c].astype(object)
+    try:
+        with store._write_lock, store.transaction() as cur:
+            Store._append(cur, "reviews", df)
+    except duckdb.Error as err:
+        raise StoreError(f"Could not store the review: the database reported an error ({err}).") from err
+    return [r["review_id"] for r in rows]
+
+
+def reviews_of(store: Store, article_ids: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    """Review rows in the order they were made (all, or those of some articles)."""
+    if article_ids is None:
+        return review_rows(store)
+    df = store.cursor().execute(
+        "SELECT * FROM reviews WHERE list_contains(?, article_id) ORDER BY created_at, review_id",
+        [list(article_ids)],
+    ).df()
+    return [{k: _py(v) for k, v in r.items()} for r in df.to_dict("records")]
+
+
+def review_count(store: Store) -> int:
+    return int(store.cursor().execute("SELECT count(*) FROM reviews").fetchall()[0][0])
+
+
+def article_figure_rows(store: Store, article_ids: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    """Figures as extracted (every column but ``event_date``; ``extra`` parsed) with their article's
+    title, outlet, url, published date (and its source), language and when it was added."""
+    where, params = "TRUE", []
+    if article_ids is not None:
+        where, params = "list_contains(?, f.article_id)", [list(article_ids)]
+    df = store.cursor().execute(
+        "SELECT f.*, a.title, a.outlet, a.url, a.published, a.published_source, a.added_at "
+        f"FROM figures f JOIN articles a ON a.id = f.article_id WHERE {where} ORDER BY f.article_id, f.start, f.id",
+        params,
+    ).df()
+    rows = []
+    for r in df.to_dict("records"):
+        r = {k: _py(v) for k, v in r.items() if k != "event_date"}
+        r["extra"] = json.loads(r["extra"]) if r.get("extra") else {}
+        rows.append(r)
+    return rows
+
+
+def article_citations(store: Store) -> dict[str, dict[str, Any]]:
+    """Article id → what a citation needs: title, outlet, url, published, lang."""
+    df = store.cursor().execute("SELECT id, title, outlet, url, published, lang FROM articles").df()
+    return {r["id"]: {k: _py(v) for k, v in r.items() if k != "id"} for r in df.to_dict("records")}
+
+
+class _ReviewedReader:
+    """Stands in for a `Store` in the read-only queries above: on its own cursor, ``figures`` is a
+    temporary view holding the reviewed figures (stored figures of unreviewed articles as they are,
+    the reviewed articles' figures with their reviews applied, rejected ones left out)."""
+
+    def __init__(self, store: Store, cur: duckdb.DuckDBPyConnection):
+        self.path = store.path
+        self._cur = cur
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        return self._cur
+
+
+@contextmanager
+def reviewed(store: Store) -> Iterator[Any]:
+    """`store` as the page queries should see it: with reviewed figure values. Without any review
+    this is `store` itself (no cost); otherwise a reader whose ``figures`` are reviewed. Only for the
+    read-only query functions of this module (`trend_rows`, `map_figures`, `figures_behind`,
+    `weekly_totals`)."""
+    reviews = review_rows(store)
+    if not reviews:
+        yield store
+        return
+    from core import review
+
+    ids = sorted({r["article_id"] for r in reviews})
+    cur = store._con.cursor()
+    try:
+        raw = cur.execute("SELECT * FROM figures WHERE list_contains(?, article_id)", [ids]).df()
+        rows = [{k: _py(v) for k, v in r.items() if k != "event_date"} for r in raw.to_dict("records")]
+        kept = review.apply_to_rows(rows, reviews)
+        for r in kept:
+            r["event_date"] = event_date(r.get("date"))
+        cur.register("_reviewed_figures", _figures_frame(kept))
+        cur.register("_reviewed_articles", pd.DataFrame({"article_id": pd.Series(ids, dtype=object)}))
+        db = cur.execute("SELECT current_database()").fetchall()[0][0].replace('"', '""')
+        cur.execute(
+            f'CREATE TEMP VIEW figures AS SELECT * FROM "{db}".main.figures '
+            "WHERE article_id NOT IN (SELECT article_id FROM _reviewed_articles) "
+            "UNION ALL BY NAME SELECT * FROM _reviewed_figures"
+        ).fetchall()
+        yield _ReviewedReader(store, cur)
+    finally:
+        cur.close()
+
+
+def reviewed_trend_rows(store: Store) -> pd.DataFrame:
+    """`trend_rows` with reviewed values (what the trends page must read)."""
+    with reviewed(store) as r:
+        return trend_rows(r)
+
+
+def reviewed_weekly_totals(store: Store, f: Any) -> pd.DataFrame:
+    """`weekly_totals` with reviewed values."""
+    with reviewed(store) as r:
+        return weekly_totals(r, f)
+
+
+def reviewed_map_figures(store: Store, f: Any) -> pd.DataFrame:
+    """`map_figures` with reviewed values (what the map page must read)."""
+    with reviewed(store) as r:
+        return map_figures(r, f)
+
+
+def reviewed_figures_behind(
+    store: Store, f: Any, week: dt.date | None, series: str, limit: int = 500
+) -> pd.DataFrame:
+    """`figures_behind` with reviewed values."""
+    with reviewed(store) as r:
+        return figures_behind(r, f, week, series, limit)
+
+
+def reviewed_map_place_figures(store: Store, f: Any, keys: Iterable[str], date_from: dt.date | None = None,
+                               date_to: dt.date | None = None, limit: int = 500) -> pd.DataFrame:
+    """`map_place_figures` with reviewed values."""
+    with reviewed(store) as r:
+        return map_place_figures(r, f, keys, date_from, date_to, limit)

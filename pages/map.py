@@ -29,6 +29,12 @@ def _rows(path: str, data_version: tuple, f: trends.Filters) -> pd.DataFrame:
     return store.map_figures(common.get_store(), f)
 
 
+@st.cache_data(show_spinner=False, max_entries=128)
+def _totals(path: str, data_version: tuple, f: trends.Filters, by: str, period: str, week: str | None) -> pd.DataFrame:
+    picked = dt.date.fromisoformat(week) if week else None
+    return geo.place_totals(geo.in_period(_rows(path, data_version, f), period, picked), by)
+
+
 def _on_map_select() -> None:
     """A click on the map: the place is listed under it (if it has figures, see below)."""
     st.session_state[CLICKED] = geo.pick_from_selection(st.session_state.get(MAP_KEY))
@@ -43,12 +49,9 @@ if common.article_count(path) == 0:
     common.load_samples_button("samples_map")
     st.stop()
 
-status = st.segmented_control(
-    t("trends.status"), list(trends.STATUSES), key=sidebar.K_STATUS, default="killed", required=True,
-    format_func=partial(common.fmt_message, "trends.status", lang), **_BOUND,
-)
-f = sidebar.filters(status=status)
-rows = _rows(path, common.version(path), f)
+f = sidebar.filters(status=sidebar.status_control())
+version = common.version(path)
+rows = _rows(path, version, f)
 notes = common.notes(path, f)
 weekly = common.weekly(path, f)  # what the trends page adds up: the map must reach the same total
 
@@ -80,8 +83,8 @@ if period != "all" and weeks:
     )
 
 picked_week = dt.date.fromisoformat(week) if week else None
-shown = geo.in_period(rows, period, picked_week)
-totals = geo.place_totals(shown, by)
+all_totals = _totals(path, version, f, by, "all", None)
+totals = _totals(path, version, f, by, period, week) if week else all_totals
 counts = geo.summary(totals)
 trend_total = geo.trend_total(weekly, period, picked_week)
 
@@ -95,11 +98,11 @@ else:
     m4.metric(t("map.metric_total"), f"{trend_total:,}")
     if counts["total"] != trend_total:
         st.error(t("map.disagree", map=counts["total"], trends=trend_total))
-    if shown.empty:
+    if totals.empty:
         st.info(t("map.no_week"))
     st.pydeck_chart(
         geo.deck(totals, by, status=f.status, lang=lang, labels=labels, tiles=tiles, view=view,
-                 scale_max=geo.scale_max(rows)),
+                 scale_max=geo.scale_of(all_totals)),
         key=MAP_KEY, on_select=_on_map_select, selection_mode="single-object", height=geo.MAP_HEIGHT_PX,
         alt=t("map.alt"),
     )
@@ -131,7 +134,7 @@ place = st.selectbox(
     placeholder=t("map.pick_place_placeholder"), format_func=partial(geo.place_label, lang),
 )
 if place is not None:
-    behind = geo.figures_at(shown, place)
+    behind = store.map_place_figures(common.get_store(), f, geo.ids_of(place), *geo.period_dates(period, picked_week))
     if behind.empty:
         st.info(t("map.place_none"))
     else:

@@ -204,10 +204,29 @@ def test_one_week_and_up_to_a_week():
         geo.in_period(rows, "month", None)
 
 
-def test_figures_at_a_place_include_its_duplicate_rows():
-    rows = frame(row(2, "c2"), row(3, "c", fid="f2"), row(4, "d", fid="f3"))
-    assert list(geo.figures_at(rows, "c", gaz=GAZ)["best"]) == [2, 3]
-    assert list(geo.figures_at(frame(row(1, None, "قرية س")), "قرية س", gaz=GAZ)["best"]) == [1]
+def test_a_place_key_stands_for_its_repeated_gazetteer_rows():
+    assert geo.ids_of("c", gaz=GAZ) == ["c", "c2"]
+    assert geo.ids_of("قرية س", gaz=GAZ) == ["قرية س"]
+    keys = geo.place_keys(frame(row(2, "c2"), row(1, None, "قرية س"), row(1)), gaz=GAZ)
+    assert list(keys) == ["c", "قرية س", geo.NOT_STATED]
+
+
+def test_each_place_lists_exactly_the_figures_it_adds_up(db):
+    f = trends.Filters()
+    totals = geo.place_totals(store.map_figures(db, f))
+    for r in totals.to_dict("records"):
+        listed = store.map_place_figures(db, f, geo.ids_of(r["key"]))
+        assert (len(listed), int(listed["best"].sum())) == (r["figures"], r["best"]), r["key"]
+
+
+def test_place_figures_of_one_week_of_the_replay(db):
+    f = trends.Filters()
+    week = dt.date(2017, 8, 14)
+    listed = store.map_place_figures(db, f, ["sp-tabqa", "nb-mashlab"], *geo.period_dates("week", week))
+    assert list(listed["place_id"]) == ["sp-tabqa"]  # Mashlab's figure is of the week before
+    assert list(listed["sentence"]) == ["قتل 9 مقاتلين في مدينة الطبقة."]
+    assert geo.period_dates("to_week", week) == (None, dt.date(2017, 8, 20))
+    assert geo.period_dates("all", week) == (None, None)
 
 
 @pytest.mark.parametrize(

@@ -74,9 +74,12 @@ def _metric(at, key: str) -> int:
     return int(next(m.value for m in at.metric if m.label == label).replace(",", ""))
 
 
-def _trends_total(at) -> int:
+def _trends_total(at, status: str = "killed") -> int:
+    """The total of the trends page, the sidebar filters kept (the status switch is the page's)."""
     at.switch_page("pages/trends.py").run()
-    label = i18n.t("trends.metric_total.killed")
+    if status != "killed":
+        at.segmented_control(key="status").set_value(status).run()
+    label = i18n.t(f"trends.metric_total.{status}")
     return int(next(m.value for m in at.metric if m.label == label).replace(",", ""))
 
 
@@ -251,3 +254,11 @@ def test_chosen_week_outside_new_filters_does_not_break_the_page(map_db):
     assert not at.exception
     assert at.select_slider(key="week").value == "2017-08-14"  # the only week left
     assert {d["key"] for d in _layer(_deck(at), geo.POINTS_LAYER)["data"]} == {"sp-tabqa"}
+
+
+def test_injured_switch_maps_the_injured(map_db):
+    at = app(MAP)
+    at.segmented_control(key="status").set_value("injured").run()
+    assert not at.exception
+    assert _metric(at, "map.metric_total") == pop.TOTAL_INJURED == _metric(at, "map.metric_unplaced")
+    assert _trends_total(at, "injured") == pop.TOTAL_INJURED
