@@ -59,6 +59,7 @@ _CLAUSE_PUNCT = {",", "،", ";", "؛", ".", "!", "?", "؟", ":"}
 _MAX_LEFT_TRIGGER = 12
 _MAX_RIGHT_TRIGGER = 30
 _YEAR = range(1900, 2101)
+_LOOKBACK = 200  # how many earlier counts a count is compared with (keeps long texts linear)
 _TIME_OF_DAY = {"ليل", "ليله", "مساء", "صباح", "فجر", "ظهر", "عصر", "منتصف"}
 
 
@@ -109,6 +110,7 @@ class Cand:
     place_span: tuple[int, int] | None = None  # when several coordinated places are named
     newer: Cand | None = None  # for a superseded count: the count that replaced it
     id: str = ""
+    n: int = 0  # position in the article's list of counts
     extra: dict = field(default_factory=dict)
 
     @property
@@ -149,6 +151,12 @@ class _Context:
         ]
         self.date_toks = [self.tok_range(d.start, d.end) for d in self.dates]
         self.place_toks = [self.tok_range(p.start, p.end) for p in self.places]
+        # sorted start positions, so that lookups in a token range are bisections (linear time overall)
+        self.mention_i = {name: [m.i for m in ms] for name, ms in self.mentions.items()}
+        self.breaks = [m for m in self.mentions["connectives"] if m.attrs.get("role") == "break"]
+        self.break_i = [m.i for m in self.breaks]
+        self.date_i = [a for a, _ in self.date_toks]
+        self.place_i = [a for a, _ in self.place_toks]
 
     def _sentences(self) -> tuple[list[int], list[tuple[int, int]]]:
         sent_of: list[int] = []
@@ -178,6 +186,17 @@ class _Context:
         i = bisect_right(self.ends, start)
         j = bisect_left(self.starts, end)
         return i, max(j, i)
+
+    def mentions_in(self, lex: str, lo: int, hi: int) -> list[Mention]:
+        """Mentions of a lexicon that start in tokens [lo, hi)."""
+        starts = self.mention_i[lex]
+        return self.mentions[lex][bisect_left(starts, lo) : bisect_left(starts, hi)]
+
+    def dates_in(self, lo: int, hi: int) -> range:
+        return range(bisect_left(self.date_i, lo), bisect_left(self.date_i, hi))
+
+    def places_in(self, lo: int, hi: int) -> range:
+        return range(bisect_left(self.place_i, lo), bisect_left(self.place_i, hi))
 
     def m(self, lex: str, k: int) -> Mention | None:
         if 0 <= k < len(self.tokens):
@@ -469,7 +488,8 @@ def _read_numbers(ctx: _Context) -> list[Cand]:
         i, j = ctx.tok_range(nm.start, nm.end)
         if i >= j:
             continue
-        if any(a < j and i < b for a, b in ctx.date_toks):
+        k = bisect_left(ctx.date_i, j) - 1
+        if k >= 0 and ctx.date_toks[k][1] > i:
             continue  # part of a date: «22 آب 2017»
         if nm.script == "digits" and (nm.text[:1] in "0٠۰" or _clock_time(ctx, i, j)):
             continue  # «0914», «10:30»: a time or a code
@@ -585,6 +605,9 @@ def _read_lone_nouns(ctx: _Context, taken: set[int], counted: list[Cand]) -> lis
     out: list[Cand] = []
     prev_lone: Cand | None = None
     ends = {c.tj: c for c in counted}
+    first_end: dict[int, int] = {}
+    for c in counted:
+        first_end[c.sent] = min(first_end.get(c.sent, c.tj), c.tj)
     for v in ctx.mentions["victims"]:
         if v.i in taken or (v.i > 0 and ctx.tokens[v.i - 1].kind == "num"):
             continue
@@ -609,7 +632,7 @@ def _read_lone_nouns(ctx: _Context, taken: set[int], counted: list[Cand]) -> lis
             status, rule = trig.attrs["status"], "lone-noun-after-trigger"
         elif conj:
             status, rule = prev_lone.status, "lone-noun-conjunct"
-        elif cue is not None and cue.attrs.get("role") == "part" and any(o.sent == sent and o.tj <= v.i for o in counted):
+        elif cue is not None and cue.attrs.get("role") == "part" and first_end.get(sent, v.i + 1) <= v.i:
             status, rule = None, "lone-noun-in-breakdown"
         elif glued_and and out and out[-1].tj == v.i:
             status, rule = out[-1].status, "lone-noun-list"
@@ -680,7 +703,7 @@ def _link_parts(ctx: _Context, cands: list[Cand]) -> None:
 
 
 def _heads_between(cands: list[Cand], a: Cand, b: Cand) -> bool:
-    return any(a.tj <= o.ti < b.ti and o.parent is None and not o.part_cue for o in cands if o is not a and o is not b)
+    return any(o.parent is None and not o.part_cue and a.tj <= o.ti < b.ti for o in cands[a.n + 1 : b.n])
 
 
 def _only_conjunction_between(ctx: _Context, a: int, b: int) -> bool:
@@ -696,13 +719,10 @@ def _only_conjunction_between(ctx: _Context, a: int, b: int) -> bool:
 
 
 def _latest_head_before(cands: list[Cand], c: Cand) -> Cand | None:
-    best = None
-    for o in cands:
-        if o is c:
-            break
+    for o in reversed(cands[max(0, c.n - _LOOKBACK) : c.n]):
         if o.parent is None and o.status in (c.status, None) and o.best is not None and (c.best or 0) <= o.best:
-            best = o
-    return best
+            return o
+    return None
 
 
 def _sum_breakdowns(cands: list[Cand]) -> None:
@@ -713,7 +733,7 @@ def _sum_breakdowns(cands: list[Cand]) -> None:
             continue
         run: list[Cand] = []
         total = 0
-        for o in heads[idx + 1 :]:
+        for o in heads[idx + 1 : idx + 1 + _LOOKBACK]:
             if o.status != h.status or o.parent is not None or o.same is not None:
                 continue
             if o.best is None or o.vague or o.sent == h.sent and not run and o.ti < h.ti:
@@ -735,7 +755,7 @@ def _group_breakdowns(cands: list[Cand]) -> None:
     for idx, c in enumerate(cands):
         if c.parent is not None or c.group not in ("children", "women") or c.best is None:
             continue
-        for o in reversed(cands[:idx]):
+        for o in reversed(cands[max(0, idx - _LOOKBACK) : idx]):
             if (
                 o.parent is None and o.group in ("civilians", "people") and o.status == c.status
                 and o.best is not None and o.best > c.best and o.kind == c.kind and _places_compatible(o, c)
@@ -792,21 +812,17 @@ def _norm_place(s: str) -> str:
 
 
 def _link_repeats(cands: list[Cand]) -> None:
-    for idx, c in enumerate(cands):
-        for o in cands[:idx]:
-            if o.status != c.status or not _repeat_groups(o, c):
+    """The same count of the same victims again (headline and body) is `same_as` its first mention."""
+    by_count: dict[tuple, list[Cand]] = {}
+    for c in cands:
+        if c.kind == "superseded" or (c.best is None and not c.vague):
+            continue
+        count = (c.status, "vague", c.min, c.max) if c.vague else (c.status, c.best)
+        earlier = by_count.setdefault(count, [])
+        for o in earlier[-_LOOKBACK // 4 :]:
+            if c.sent == o.sent and c.parent is None:
                 continue
-            if o.kind == "superseded" or c.kind == "superseded":
-                continue
-            if c.vague != o.vague:
-                continue
-            if c.vague:
-                same_count = c.number_text and o.number_text and (c.min, c.max) == (o.min, o.max)
-            else:
-                same_count = c.best is not None and c.best == o.best
-            if not same_count:
-                continue
-            if (c.parent is None) != (o.parent is None):
+            if not _repeat_groups(o, c) or (c.parent is None) != (o.parent is None):
                 continue
             if c.parent is not None and _root(c.parent) is not _root(o.parent):
                 continue
@@ -816,15 +832,20 @@ def _link_repeats(cands: list[Cand]) -> None:
                 continue
             c.same = _root(o)
             break
+        earlier.append(c)
 
 
 def _link_other_sources(cands: list[Cand]) -> None:
     """Another source's different count of the same event in one article is `same_as` the first
     («60 according to state media ... the Observatory said 42»): same status and group, same day,
     same precise place, two different named sources."""
-    heads = [c for c in cands if c.parent is None and c.same is None and c.kind == "incident" and c.best is not None]
+    heads = [
+        c for c in cands
+        if c.parent is None and c.same is None and c.kind == "incident" and c.best is not None
+        and c.source and c.date_precision == "day"
+    ]
     for idx, c in enumerate(heads):
-        for o in heads[:idx]:
+        for o in heads[max(0, idx - _LOOKBACK // 4) : idx]:
             if o.same is not None or o.status != c.status or not _compatible_groups(o.group, c.group):
                 continue
             if not (c.source and o.source and c.source != o.source):
@@ -850,7 +871,7 @@ def _mark_superseded(ctx: _Context, cands: list[Cand]) -> None:
         if not cue:
             continue
         newer = [
-            o for o in cands
+            o for o in cands[max(0, c.n - _LOOKBACK) : c.n + _LOOKBACK]
             if o is not c and o.parent is None and o.status == c.status and o.kind != "superseded"
             and _compatible_groups(o.group, c.group) and o.best is not None and o.best > c.best
             and _places_compatible(o, c)
@@ -866,28 +887,35 @@ def _window(ctx: _Context, cands: list[Cand], c: Cand, tight: bool = True) -> tu
     """Tokens that speak about count c: its sentence, cut at clause breaks and (tight) at other counts."""
     lo, hi = ctx.sentence_span(c.sent)
     if tight:
-        for o in cands:
-            if o is c or o.sent != c.sent or o.parent is c or c.parent is o:
+        # the nearest other count on each side (breakdowns belong to the count before them)
+        for o in reversed(cands[max(0, c.n - _LOOKBACK) : c.n]):
+            if o.sent != c.sent:
+                break
+            if o.parent is c or c.parent is o or o.group in ("children", "women") or o.part_cue or o.list_item:
                 continue
-            if o.group in ("children", "women") or o.part_cue or o.list_item:
-                continue  # breakdowns belong to the count before them
             if o.tj <= c.ti:
                 lo = max(lo, o.tj)
-            elif o.ti >= c.tj:
+                break
+        for o in cands[c.n + 1 : c.n + 1 + _LOOKBACK]:
+            if o.sent != c.sent:
+                break
+            if o.parent is c or c.parent is o or o.group in ("children", "women") or o.part_cue or o.list_item:
+                continue
+            if o.ti >= c.tj:
                 hi = min(hi, o.ti)
-    for m in ctx.mentions["connectives"]:
-        if m.attrs.get("role") != "break":
-            continue
-        if lo <= m.i < c.ti:
-            lo = m.j
-        elif c.tj <= m.i < hi:
-            hi = m.i
+                break
+    k = bisect_left(ctx.break_i, c.ti) - 1
+    if k >= 0 and ctx.break_i[k] >= lo:
+        lo = max(lo, ctx.breaks[k].j)
+    k = bisect_left(ctx.break_i, c.tj)
+    if k < len(ctx.break_i) and ctx.break_i[k] < hi:
+        hi = ctx.break_i[k]
     return lo, hi
 
 
 def _find(ctx: _Context, lex: str, lo: int, hi: int, roles: tuple[str, ...] | None = None) -> Mention | None:
-    for m in ctx.mentions[lex]:
-        if lo <= m.i < hi and (roles is None or m.attrs.get("role") in roles):
+    for m in ctx.mentions_in(lex, lo, hi):
+        if roles is None or m.attrs.get("role") in roles:
             return m
     return None
 
@@ -898,9 +926,7 @@ def _kind(ctx: _Context, cands: list[Cand], c: Cand) -> None:
         return
     lo, hi = _window(ctx, cands, c)
     lo = max(lo, c.ti - 8)
-    for m in ctx.mentions["kind_cues"]:
-        if not (lo <= m.i < hi):
-            continue
+    for m in ctx.mentions_in("kind_cues", lo, hi):
         role = m.attrs.get("role")
         if role == "toll_word":
             c.kind, c.kind_cue = "toll", m.surface
@@ -921,8 +947,9 @@ def _kind(ctx: _Context, cands: list[Cand], c: Cand) -> None:
             c.kind, c.kind_cue = "toll", m.surface
             return
     # «خلال سبتمبر», "in September": a whole month is a period
-    for d, (a, _b) in zip(ctx.dates, ctx.date_toks, strict=True):
-        if lo <= a < hi and d.precision in ("month", "year") and a > 0 and not d.since:
+    for n in ctx.dates_in(lo, hi):
+        d, a = ctx.dates[n], ctx.date_toks[n][0]
+        if d.precision in ("month", "year") and a > 0 and not d.since:
             prev = ctx.tokens[a - 1].text
             if prev in ("خلال", "during", "throughout") or ctx.tokens[a - 1].forms[-1] in ("شهر",):
                 c.kind, c.kind_cue = "toll", ctx.text[ctx.tokens[a - 1].start : d.end]
@@ -931,17 +958,18 @@ def _kind(ctx: _Context, cands: list[Cand], c: Cand) -> None:
     k = _prev_word(ctx, c.ti, ctx.sentence_span(c.sent)[0])
     also = ctx.m("connectives", k) if k >= 0 else None
     if also and also.attrs.get("role") == "also":
-        prev = [o for o in cands if o.sent == c.sent and o.tj <= c.ti and o.parent is None and o.kind == "toll"]
+        prev = [
+            o for o in cands[max(0, c.n - _LOOKBACK) : c.n]
+            if o.sent == c.sent and o.tj <= c.ti and o.parent is None and o.kind == "toll"
+        ]
         if prev:
             c.kind, c.kind_cue, c.parent = "toll", also.surface, prev[0]
             return
 
 
 def _date_at(ctx: _Context, k: int) -> dates_mod.DateMatch | None:
-    for d, (a, _b) in zip(ctx.dates, ctx.date_toks, strict=True):
-        if k <= a <= k + 3:
-            return d
-    return None
+    r = ctx.dates_in(k, k + 4)
+    return ctx.dates[r[0]] if r else None
 
 
 def _long_ago(ctx: _Context, d: dates_mod.DateMatch) -> bool:
@@ -967,8 +995,8 @@ def _continue_tolls(ctx: _Context, cands: list[Cand]) -> None:
             lo, hi = _window(ctx, cands, c, tight=False)
             own = (
                 _find(ctx, "attack_terms", lo, hi, roles=("attack", "battle"))
-                or any(lo <= a < hi for a, _ in ctx.date_toks)
-                or any(lo <= a < hi for a, _ in ctx.place_toks)
+                or ctx.dates_in(lo, hi)
+                or ctx.places_in(lo, hi)
             )
             if not own:
                 c.kind, c.kind_cue = "toll", prev.kind_cue
@@ -990,15 +1018,15 @@ def _dates_in(ctx: _Context, c: Cand, lo: int, hi: int) -> tuple[dates_mod.DateM
     """(best resolved date, «since» date) in tokens [lo, hi): explicit dates first, then nearest."""
     found = []
     since = None
-    for d, (a, b) in zip(ctx.dates, ctx.date_toks, strict=True):
-        if lo <= a < hi:
-            if d.since:
-                since = d
-                continue
-            if d.range_start or not d.date or _dates_the_report(ctx, a, b):
-                continue
-            dist = a - c.tj if a >= c.tj else c.ti - b
-            found.append((-_DATE_RANK.get(d.kind, 0), dist, d))
+    for n in ctx.dates_in(lo, hi):
+        d, (a, b) = ctx.dates[n], ctx.date_toks[n]
+        if d.since:
+            since = d
+            continue
+        if d.range_start or not d.date or _dates_the_report(ctx, a, b):
+            continue
+        dist = a - c.tj if a >= c.tj else c.ti - b
+        found.append((-_DATE_RANK.get(d.kind, 0), dist, d))
     found.sort(key=lambda x: (x[0], x[1]))
     return (found[0][2] if found else None), since
 
@@ -1054,8 +1082,9 @@ def _best_place(
     ctx: _Context, c: Cand, lo: int, hi: int, right_only: bool = False, nearest: bool = False
 ) -> int | None:
     best = None
-    for n, (p, (a, b)) in enumerate(zip(ctx.places, ctx.place_toks, strict=True)):
-        if lo <= a < hi and (not right_only or a >= c.tj):
+    for n in ctx.places_in(lo, hi):
+        p, (a, b) = ctx.places[n], ctx.place_toks[n]
+        if not right_only or a >= c.tj:
             dist = a - c.tj if a >= c.tj else c.ti - b
             rank = _PLACE_RANK.get(p.precision, 0) if not p.rural else 3
             key = (-abs(dist),) if nearest else (rank, a >= c.tj, -abs(dist))
@@ -1095,9 +1124,7 @@ def _place(ctx: _Context, cands: list[Cand], c: Cand) -> None:
 def _agents(ctx: _Context, c: Cand, lo: int, hi: int) -> list[tuple[int, int, Mention, bool]]:
     """Actors in tokens [lo, hi) that did the attacking: (strength, distance, mention, hedged)."""
     out = []
-    for a in ctx.mentions["actors"]:
-        if not (lo <= a.i < hi):
-            continue
+    for a in ctx.mentions_in("actors", lo, hi):
         if c.group == "fighters" and _names_side(ctx, c, a):
             continue  # the victims' own side
         prev = [ctx.m("attack_terms", k) for k in range(max(lo, a.i - 6), a.i)]
@@ -1131,7 +1158,7 @@ def _perpetrator(ctx: _Context, cands: list[Cand], c: Cand) -> None:
             c.perpetrator = "unknown" if hedge else m.attrs.get("perpetrator")
             return
     if battle:
-        sides = {m.attrs.get("perpetrator") for m in ctx.mentions["actors"] if slo <= m.i < shi}
+        sides = {m.attrs.get("perpetrator") for m in ctx.mentions_in("actors", slo, shi)}
         if len(sides) >= 2:
             c.mixed_perpetrators = True  # «معارك بين القوات السورية وتنظيم داعش»
             return
@@ -1166,7 +1193,7 @@ def _names_side(ctx: _Context, c: Cand, a: Mention) -> bool:
 def _side(ctx: _Context, c: Cand) -> None:
     if c.group != "fighters":
         return
-    for a in ctx.mentions["actors"]:
+    for a in ctx.mentions_in("actors", c.ti, c.tj + 6):
         if _names_side(ctx, c, a):
             c.side = a.attrs.get("side")
             return
@@ -1178,8 +1205,11 @@ def _side(ctx: _Context, c: Cand) -> None:
 def _source(ctx: _Context, cands: list[Cand], c: Cand) -> None:
     lo, hi = ctx.sentence_span(c.sent)
     best = None
-    for s in ctx.mentions["sources"]:
-        if lo <= s.i < hi:
+    starts = ctx.mention_i["sources"]
+    k = bisect_left(starts, c.ti)
+    for idx in (k - 1, k):  # the nearest source on either side, within the sentence
+        if 0 <= idx < len(starts) and lo <= starts[idx] < hi:
+            s = ctx.mentions["sources"][idx]
             d = abs(s.i - c.ti)
             if best is None or d < best[0]:
                 best = (d, s)
@@ -1310,11 +1340,20 @@ def _inherit_from_previous(cands: list[Cand]) -> None:
 
 
 # ---- assembling ---------------------------------------------------------------------------------
-def _sentence_text(ctx: _Context, sent: int) -> tuple[str, int]:
-    a, b = ctx.sentence_span(sent)
+_MAX_SENTENCE = 600  # characters: a longer "sentence" (no full stops) is cut around the number
+
+
+def _sentence_text(ctx: _Context, c: Cand) -> tuple[str, int]:
+    a, b = ctx.sentence_span(c.sent)
     if a >= b:
         return "", 0
     s, e = ctx.tokens[a].start, ctx.tokens[b - 1].end
+    if e - s > _MAX_SENTENCE:
+        s = max(s, c.start - _MAX_SENTENCE // 2)
+        e = min(e, max(c.end, s) + _MAX_SENTENCE // 2)
+        # start and end on whole words
+        s = ctx.tokens[max(a, bisect_right(ctx.starts, s) - 1)].start if ctx.starts else s
+        e = ctx.tokens[min(b, bisect_left(ctx.ends, e) + 1) - 1].end
     return ctx.text[s:e], s
 
 
@@ -1323,7 +1362,7 @@ def _span(m: Mention | None) -> tuple[int, int] | None:
 
 
 def _to_figure(ctx: _Context, c: Cand) -> Figure:
-    sentence, s0 = _sentence_text(ctx, c.sent)
+    sentence, s0 = _sentence_text(ctx, c)
     gm = c.group_mention
     return Figure(
         id=c.id, start=c.start, end=c.end, number_text=c.number_text, sentence=sentence, sentence_start=s0,
@@ -1370,6 +1409,8 @@ def extract(text: str, published: dt.date | None = None, lang: str | None = None
     cands.sort(key=lambda c: c.start)
     if not cands:
         return []
+    for n, c in enumerate(cands):
+        c.n = n
     _link_parts(ctx, cands)
     for c in cands:
         if c.parent is None:

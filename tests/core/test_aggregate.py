@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from core import aggregate, ingest, store as store_mod
+from core import aggregate, ingest
+from core import store as store_mod
 from core.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
