@@ -43,7 +43,6 @@ from core import i18n, places, trends
 
 CITY_ID = "rq-city"
 POINT_PRECISIONS = ("district", "landmark", "village", "town", "city")
-WIDE_PRECISIONS = ("governorate", "region", "country")
 COLOUR_BY = ("group", "perpetrator")
 REASONS = ("no_coordinate", "wide_area", "not_in_gazetteer", "not_stated")
 PERIODS = ("all", "week", "to_week")
@@ -85,13 +84,28 @@ def gazetteer() -> dict[str, places.Place]:
 
 
 def _canonical(gaz: Mapping[str, places.Place]) -> dict[str, str]:
-    """Rows that repeat an earlier row (same Arabic name, kind and parent: ``sp-raqqa`` is
-    ``rq-city`` again) → that earlier row, so one city is never drawn twice."""
-    first: dict[tuple[str, str, str | None], str] = {}
+    """Rows that repeat an earlier row → that earlier row, so one city is never drawn twice:
+    same Arabic name, kind and parent, and points less than a kilometre apart (``sp-raqqa`` is
+    ``rq-city`` again, 300 m away). Two villages of one name far apart stay two places."""
+    first: dict[tuple[str, str, str | None], list[places.Place]] = {}
     out: dict[str, str] = {}
     for pid, p in gaz.items():
-        out[pid] = first.setdefault((p.name_ar, p.precision, p.parent), pid)
+        out[pid] = pid
+        same = first.setdefault((p.name_ar, p.precision, p.parent), [])
+        for q in same:
+            if _km(p, q) < 1.0:
+                out[pid] = out[q.id]
+                break
+        same.append(p)
     return out
+
+
+def _km(a: places.Place, b: places.Place) -> float:
+    if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
+        return math.inf
+    dy = (a.lat - b.lat) * 111.2
+    dx = (a.lon - b.lon) * 111.2 * math.cos(math.radians((a.lat + b.lat) / 2))
+    return math.hypot(dx, dy)
 
 
 def _has_districts(gaz: Mapping[str, places.Place]) -> set[str]:
@@ -102,15 +116,6 @@ def _has_districts(gaz: Mapping[str, places.Place]) -> set[str]:
 def name_en(p: places.Place) -> str:
     """The English name without the gazetteer's bracketed note ("Raqqa (city, generic point)")."""
     return re.sub(r"\s*\([^)]*\)\s*$", "", p.name_en).strip() or p.name_en
-
-
-def place_key(place_id: Any, place: Any) -> str:
-    """How the map (and the sidebar's place filter) names a figure's place: the gazetteer id, else
-    the place as written, else `NOT_STATED` (SQL: ``coalesce(place_id, place, '-')``)."""
-    for v in (place_id, place):
-        if isinstance(v, str):
-            return v
-    return NOT_STATED
 
 
 def categories(by: str) -> tuple[str, ...]:
@@ -124,7 +129,9 @@ def colour(by: str, cat: str) -> str:
 
 # ---- the one aggregation ---------------------------------------------------------------------
 def place_keys(rows: pd.DataFrame, gaz: Mapping[str, places.Place] | None = None) -> pd.Series:
-    """Each row's place key (`place_key`), a repeated gazetteer row read as the first one."""
+    """Each row's place key, as the sidebar's place filter names it (SQL ``coalesce(place_id, place,
+    '-')``: the gazetteer id, else the place as written, else `NOT_STATED`), a repeated gazetteer
+    row read as the first one."""
     repeats = {pid: first for pid, first in _canonical(gazetteer() if gaz is None else gaz).items() if pid != first}
     pid = rows["place_id"].astype(object)
     if repeats:

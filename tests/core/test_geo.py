@@ -67,6 +67,14 @@ def test_duplicate_city_row_joins_the_first_city():
     assert set(t) == {"c"} and t["c"]["best"] == 5 and t["c"]["reports"] == 2
 
 
+def test_two_villages_of_one_name_far_apart_stay_two_places():
+    gaz = {**GAZ,
+           "v1": Place("v1", "الحمرة", "Hamra", 35.90, 39.10, "village", "exact", "gv", "src"),
+           "v2": Place("v2", "الحمرة", "Hamra", 36.20, 38.80, "village", "exact", "gv", "src")}
+    t = by_key(geo.place_totals(frame(row(1, "v1"), row(2, "v2", fid="f2")), gaz=gaz))
+    assert (t["v1"]["best"], t["v2"]["best"]) == (1, 2)
+
+
 def test_town_without_districts_is_a_point():
     assert by_key(geo.place_totals(frame(row(4, "t", "البلدة")), gaz=GAZ))["t"]["shape"] == "point"
 
@@ -258,6 +266,14 @@ def test_unplaced_table_lists_every_place_not_drawn_with_its_reason():
         "قرية مجهولة": i18n.t("map.reason.not_in_gazetteer"),
         i18n.t("common.not_stated"): i18n.t("map.reason.not_stated"),
     }
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_every_reason_and_kind_has_a_message(lang):
+    for key in [*(f"map.reason.{r}" for r in geo.REASONS), *(f"map.kind.{k}" for k in geo.POINT_PRECISIONS),
+                *(f"map.period.{p}" for p in geo.PERIODS), *(f"map.view.{v}" for v in geo.VIEWS),
+                *(f"map.colour_by.{c}" for c in geo.COLOUR_BY), *(f"map.labels.{x}" for x in geo.LABEL_LANGS)]:
+        assert key in i18n.messages(lang), key
 
 
 def test_base_layer_draws_each_place_once_and_only_with_a_coordinate():
