@@ -1,4 +1,5 @@
-"""The words the dashboard shows, looked up by key in ``data/i18n/<lang>.json``.
+"""The words the dashboard shows, looked up by key in ``data/i18n/<lang>.json``, and how it writes
+numbers and dates in each language.
 
 Every user-facing string of the pages comes from a catalogue, so that a translation is a data
 change, never a code change::
@@ -6,33 +7,76 @@ change, never a code change::
     >>> t("trends.title", "en")
     'Weekly casualty trends'
     >>> t("upload.duplicate", "en", name="report.txt")
-    'report.txt: already in the database.'
+    'report.txt: already in the database, nothing changed.'
 
-A catalogue file has the shape ``{"_doc": "...", "direction": "ltr"|"rtl", "messages": {key: text}}``.
-Texts use ``str.format`` placeholders (``{name}``). English (``en``) is the reference: another
-language may lack a key (English is shown instead, and `problems` lists it) but must not add keys
-English does not have, nor use different placeholders. Files are read once per process;
-`clear_caches()` lets tests reload them.
+**Catalogue files.** ``{"_doc": "...", "direction": "ltr"|"rtl", "messages": {key: text},
+"variants": {name: {key: text}}}``. Texts use ``str.format`` placeholders (``{name}``). English
+(``en``) is the reference: another language must have exactly the keys English has, with the same
+placeholders (`problems` lists every difference; a test fails on any). ``variants`` (optional)
+override a few messages for a regional usage, e.g. the Arabic ``msa`` variant names the months
+يناير…ديسمبر where the catalogue's own messages use the Levantine كانون الثاني…كانون الأول.
+Files are read once per process; `clear_caches()` lets tests reload them.
+
+**Locale tags.** Wherever a function takes ``lang`` it accepts a language code (``"ar"``) or a
+locale tag that adds how numbers and months are written, in BCP 47 form:
+
+- ``-u-nu-arab``: Eastern Arabic digits (٠١٢٣٤٥٦٧٨٩), the Unicode extension browsers use too;
+- ``-x-<variant>``: one of the catalogue's ``variants`` (``ar-x-msa``: MSA month names).
+
+    >>> format_date("2017-08-13", "ar")
+    '13 آب 2017'
+    >>> format_date("2017-08-13", "ar-u-nu-arab-x-msa")
+    '١٣ أغسطس ٢٠١٧'
+    >>> format_number(12345, "ar-u-nu-arab")
+    '١٢٬٣٤٥'
+    >>> t("trends.notes.undated_tolls", "ar-u-nu-arab", n=3)
+    '٣ حصيلة تراكمية بلا تاريخ'
+
+Only numbers passed as values (``int``/``float``) are written in Eastern digits: digits inside
+text values (a file name, an article title) are the user's and stay as they are.
 
 Values put into a message are the caller's: user text (file names, outlets, titles) must be
 escaped for where the message is shown. `md` formats a message for ``st.markdown``-like
 elements and escapes every value so that an article title can neither add a link nor markup.
+
+**Charts.** Plotly draws text in SVG without a paragraph direction: `localize_chart` wraps every
+Arabic text of a figure in a right-to-left isolate so that "(…)" and mixed Latin/Arabic lines
+read in the right order, chooses a font with Arabic glyphs, writes numbers in the locale's digits,
+and `chart_config` gives Plotly the month names of the locale (its date axes then follow them,
+even when zoomed).
 """
 
 from __future__ import annotations
 
 import json
+import math
+import re
 import string
+from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 CATALOGUE_DIR = Path(__file__).resolve().parent.parent / "data" / "i18n"
 DEFAULT_LANG = "en"
+_LANG_FILE = re.compile(r"[a-z]{2,3}")  # ar.json, en.json; other files in the folder are not languages
+
+EASTERN_DIGITS = "٠١٢٣٤٥٦٧٨٩"
+_TO_EASTERN = str.maketrans({**{str(i): d for i, d in enumerate(EASTERN_DIGITS)}, ",": "٬", ".": "٫"})
+_DIGITS_ONLY = str.maketrans({str(i): d for i, d in enumerate(EASTERN_DIGITS)})
+
+# Right-to-left isolate: an Arabic text keeps its own direction inside a left-to-right context
+# (Plotly's SVG text, a canvas). Ignorable characters: nothing is drawn for them.
+RLI, PDI = "\u2067", "\u2069"
+
+# Fonts for charts in a right-to-left language: Noto Sans Arabic comes with Debian's
+# fonts-noto-core (installed with chromium), the others are common on desktops.
+ARABIC_CHART_FONT = '"Noto Sans Arabic", "Noto Naskh Arabic", "Segoe UI", Tahoma, "DejaVu Sans", sans-serif'
 
 
 class CatalogueError(ValueError):
-    """A message catalogue is missing, malformed, or a key is unknown."""
+    """A message catalogue is missing, malformed, or a key or locale tag is unknown."""
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -49,14 +93,21 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def languages() -> list[str]:
     """Languages that have a catalogue file, English first."""
-    found = sorted(p.stem for p in CATALOGUE_DIR.glob("*.json"))
+    found = sorted(p.stem for p in CATALOGUE_DIR.glob("*.json") if _LANG_FILE.fullmatch(p.stem))
     return sorted(found, key=lambda lang: (lang != DEFAULT_LANG, lang))
 
 
+@dataclass(frozen=True)
+class _Catalogue:
+    messages: dict[str, str]
+    direction: str
+    variants: dict[str, dict[str, str]]
+
+
 @cache
-def _load(lang: str) -> tuple[dict[str, str], str]:
+def _load(lang: str) -> _Catalogue:
     path = CATALOGUE_DIR / f"{lang}.json"
-    if not path.exists():
+    if not _LANG_FILE.fullmatch(lang) or not path.exists():
         raise CatalogueError(f"No message catalogue for language {lang!r}: {path} does not exist.")
     try:
         data = json.loads(path.read_text(encoding="utf-8"), object_pairs_hook=_no_duplicates)
@@ -75,48 +126,345 @@ def _load(lang: str) -> tuple[dict[str, str], str]:
     direction = data.get("direction", "ltr")
     if direction not in ("ltr", "rtl"):
         problems.append(f'"direction" must be "ltr" or "rtl", not {direction!r}')
+    variants = data.get("variants", {})
+    if not isinstance(variants, dict):
+        problems.append('"variants" must map a variant name to an object of messages')
+        variants = {}
+    for name, texts in variants.items():
+        if not re.fullmatch(r"[a-z0-9]{1,8}", name) or not isinstance(texts, dict):
+            problems.append(f"variant {name!r}: expected a short lowercase name mapping to an object of messages")
+            continue
+        for key, text in texts.items():
+            if key == "_doc":
+                continue
+            if key not in messages:
+                problems.append(f"variant {name!r}: key {key!r} is not in \"messages\"")
+            elif not isinstance(text, str):
+                problems.append(f"variant {name!r}: {key}: expected a string, got {type(text).__name__}")
+            elif placeholders(text) != placeholders(messages[key]):
+                problems.append(f"variant {name!r}: key {key!r} uses other placeholders than \"messages\"")
     if problems:
         raise CatalogueError(f"{path.name}: " + "; ".join(problems))
-    return dict(messages), direction
+    variants = {n: {k: v for k, v in texts.items() if k != "_doc"} for n, texts in variants.items()}
+    return _Catalogue(dict(messages), direction, variants)
 
 
+# ---- locale tags --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Locale:
+    """What a locale tag asks for: the catalogue's language, Eastern digits, a variant."""
+
+    lang: str
+    eastern_digits: bool = False
+    variant: str | None = None
+
+    @property
+    def tag(self) -> str:
+        return make_tag(self.lang, self.eastern_digits, self.variant)
+
+
+def make_tag(lang: str, eastern_digits: bool = False, variant: str | None = None) -> str:
+    """The locale tag for a language and display options (`locale` reads it back).
+
+    >>> make_tag("ar", eastern_digits=True, variant="msa")
+    'ar-u-nu-arab-x-msa'
+    """
+    tag = lang
+    if eastern_digits:
+        tag += "-u-nu-arab"
+    if variant:
+        tag += f"-x-{variant}"
+    return tag
+
+
+@cache
+def locale(tag: str) -> Locale:
+    """Read a locale tag (``ar``, ``ar-u-nu-arab``, ``ar-x-msa``, ``ar-u-nu-arab-x-msa``).
+
+    An unknown language, variant or subtag raises `CatalogueError` naming it: tags come from the
+    dashboard's own settings, so a bad one is a programming error."""
+    parts = str(tag).split("-")
+    lang, rest = parts[0], parts[1:]
+    eastern, variant, bad = False, None, []
+    i = 0
+    while i < len(rest):
+        if rest[i] == "u" and rest[i + 1:i + 3] == ["nu", "arab"]:
+            eastern, i = True, i + 3
+        elif rest[i] == "u" and rest[i + 1:i + 3] == ["nu", "latn"]:
+            i += 3
+        elif rest[i] == "x" and i + 1 < len(rest):
+            variant, i = rest[i + 1], i + 2
+        else:
+            bad.append(rest[i])
+            i += 1
+    if bad:
+        raise CatalogueError(f"Locale tag {tag!r}: unknown subtag(s) {', '.join(bad)}.")
+    cat = _load(lang)
+    if variant is not None and variant not in cat.variants:
+        raise CatalogueError(f"Locale tag {tag!r}: {lang}.json has no variant {variant!r}.")
+    return Locale(lang, eastern, variant)
+
+
+def variants(lang: str) -> list[str]:
+    """The catalogue variants of a language (``["msa"]`` for Arabic)."""
+    return list(_load(locale(lang).lang).variants)
+
+
+def browser_language(locale_tag: str | None = None, accept_language: str | None = None) -> str:
+    """The interface language a browser asks for: its ``navigator.language`` (`locale_tag`,
+    e.g. ``ar-SY``), else the first supported language of an ``Accept-Language`` header, else
+    English.
+
+    >>> browser_language("ar-SY")
+    'ar'
+    >>> browser_language(None, "fr-FR,fr;q=0.9,ar;q=0.8,en;q=0.5")
+    'ar'
+    >>> browser_language(None, None)
+    'en'
+    """
+    supported = languages()
+    if locale_tag:
+        base = str(locale_tag).strip().split("-")[0].split("_")[0].lower()
+        if base in supported:
+            return base
+    ranked = []
+    for n, item in enumerate((accept_language or "").split(",")):
+        lang_range, _, params = item.strip().partition(";")
+        q = 1.0
+        m = re.search(r"q\s*=\s*([0-9.]+)", params)
+        if m:
+            try:
+                q = float(m.group(1))
+            except ValueError:
+                q = 0.0
+        base = lang_range.strip().split("-")[0].lower()
+        if base and q > 0:
+            ranked.append((-q, n, base))
+    for _, _, base in sorted(ranked):
+        if base in supported:
+            return base
+    return DEFAULT_LANG
+
+
+# ---- messages -----------------------------------------------------------------------------------
 def messages(lang: str = DEFAULT_LANG) -> dict[str, str]:
-    """The catalogue of one language (a copy)."""
-    return dict(_load(lang)[0])
+    """The catalogue of one language (a copy; variants not applied)."""
+    return dict(_load(locale(lang).lang).messages)
 
 
 def direction(lang: str = DEFAULT_LANG) -> str:
     """``rtl`` or ``ltr``: how the language's interface text runs."""
-    return _load(lang)[1]
+    return _load(locale(lang).lang).direction
+
+
+def is_rtl(lang: str = DEFAULT_LANG) -> bool:
+    return direction(lang) == "rtl"
+
+
+def _text(key: str, loc: Locale) -> str | None:
+    cat = _load(loc.lang)
+    if loc.variant:
+        text = cat.variants[loc.variant].get(key)
+        if text is not None:
+            return text
+    text = cat.messages.get(key)
+    if text is None and loc.lang != DEFAULT_LANG:
+        text = _load(DEFAULT_LANG).messages.get(key)
+    return text
+
+
+def _value(v: Any, loc: Locale) -> Any:
+    if loc.eastern_digits and isinstance(v, (int, float)) and not isinstance(v, bool):
+        return format_number(v, loc.tag, grouping=False)
+    return v
 
 
 def t(key: str, lang: str = DEFAULT_LANG, /, **values: Any) -> str:
-    """The message `key` in `lang` (English when the language lacks it), filled with `values`."""
-    text = _load(lang)[0].get(key) if lang != DEFAULT_LANG else None
-    if text is None:
-        text = _load(DEFAULT_LANG)[0].get(key)
+    """The message `key` in `lang` (a language or locale tag), filled with `values`."""
+    loc = locale(lang)
+    text = _text(key, loc)
     if text is None:
         raise CatalogueError(f"Unknown message key {key!r} (add it to data/i18n/{DEFAULT_LANG}.json).")
     if not values:
         return text
     try:
-        return text.format(**values)
+        return text.format(**{k: _value(v, loc) for k, v in values.items()})
     except (KeyError, IndexError, ValueError) as err:
         raise CatalogueError(f"Message {key!r} in {lang!r} could not be filled with {sorted(values)}: {err}") from err
 
 
-def label(kind: str, key: str | None, lang: str = DEFAULT_LANG) -> str:
-    """The display name of a data key (``label("group", "children")`` → ``children``).
+def has(key: str) -> bool:
+    """Whether the reference catalogue has `key`."""
+    return key in _load(DEFAULT_LANG).messages
 
-    A key the catalogue does not name (a new source, a place as written) is shown as it is."""
-    if key is None:
+
+def label(kind: str, key: str | None, lang: str = DEFAULT_LANG) -> str:
+    """The display name of a data key in `lang`.
+
+    ``group``, ``perpetrator``, ``status``, ``kind``, ``source``: from the catalogue
+    (``label("group", "children", "ar")`` → ``الأطفال``). ``place``: a gazetteer id is named in
+    the interface language (`core.places`: ``name_ar`` in Arabic, ``name_en`` otherwise). A key
+    nobody names (a new source, a place as written) is shown as it is; None reads "not stated".
+
+    >>> label("place", "rq-city", "ar"), label("perpetrator", "regime", "en")
+    ('الرقة', 'Syrian government')
+    """
+    if key is None or (isinstance(key, float) and key != key):
         return t("common.not_stated", lang)
+    if kind == "place":
+        return place_name(str(key), lang)
     full = f"{kind}.{key}"
-    if full in _load(lang)[0] or full in _load(DEFAULT_LANG)[0]:
+    if has(full):
         return t(full, lang)
     return str(key)
 
 
+def place_name(place: str, lang: str = DEFAULT_LANG) -> str:
+    """A gazetteer place id in the interface language; anything else (a place as written) as is."""
+    from core import places
+
+    try:
+        p = places.get_place(place)
+    except places.GazetteerError:  # pragma: no cover - a broken gazetteer must not hide the table
+        p = None
+    if p is None:
+        return place
+    english = re.sub(r"\s*\([^)]*\)\s*$", "", p.name_en or "").strip()  # "Raqqa (city, generic point)"
+    if is_rtl(lang):
+        return p.name_ar or english or place
+    return english or p.name_ar or place
+
+
+# ---- numbers and dates ----------------------------------------------------------------------------
+def digits(text: str, lang: str = DEFAULT_LANG) -> str:
+    """`text` with its ASCII digits in the locale's digits (unchanged unless ``-u-nu-arab``).
+
+    For texts the dashboard writes itself (a range "30–35"), never for the user's text."""
+    return str(text).translate(_DIGITS_ONLY) if locale(lang).eastern_digits else str(text)
+
+
+def format_number(n: Any, lang: str = DEFAULT_LANG, eastern_digits: bool | None = None, grouping: bool = True) -> str:
+    """A number as the interface writes it: thousands grouped, digits of the locale.
+
+    `eastern_digits` overrides the tag. None or NaN gives an empty string.
+
+    >>> format_number(1234567, "en"), format_number(1234.5, "ar", eastern_digits=True)
+    ('1,234,567', '١٬٢٣٤٫٥')
+    """
+    if n is None or isinstance(n, bool):
+        return "" if n is None else str(n)
+    try:
+        x = float(n)
+    except (TypeError, ValueError):
+        return str(n)
+    if math.isnan(x):
+        return ""
+    if x.is_integer() and abs(x) < 2**53:
+        text = f"{int(x):,}" if grouping else str(int(x))
+    else:
+        text = f"{x:,.1f}" if grouping else f"{x:.1f}"
+    eastern = locale(lang).eastern_digits if eastern_digits is None else eastern_digits
+    return text.translate(_TO_EASTERN) if eastern else text
+
+
+def month_name(month: int, lang: str = DEFAULT_LANG) -> str:
+    """The month's name in the locale (its variant may name months differently)."""
+    if not 1 <= int(month) <= 12:
+        raise CatalogueError(f"month must be 1 to 12, not {month!r}")
+    return t(f"month.{int(month)}", lang)
+
+
+_ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def format_date(d: Any, lang: str = DEFAULT_LANG, style: str | None = None) -> str:
+    """A date the way the interface writes it: "13 Aug 2017", "13 آب 2017", "آب 2017".
+
+    `d` is a ``date``/``datetime`` or an ISO text as figures store it (``YYYY-MM-DD``, ``YYYY-MM``,
+    ``YYYY``); `style` (``day``, ``month``, ``year``) defaults to the precision of `d`. Empty
+    values read "date unknown"; a text that is not a date is returned as it is.
+    """
+    import datetime as dt
+
+    if d is None or d == "" or (isinstance(d, float) and d != d):
+        return t("common.date_unknown", lang)
+    if isinstance(d, dt.datetime):
+        y, m, day = d.year, d.month, d.day
+    elif isinstance(d, dt.date):
+        y, m, day = d.year, d.month, d.day
+    else:
+        s = str(d).strip()
+        if s in ("NaT", "nan", "None"):
+            return t("common.date_unknown", lang)
+        match = _ISO_DATE.match(s)
+        if not match:
+            return s
+        y = int(match.group(1))
+        m = int(match.group(2)) if match.group(2) else None
+        day = int(match.group(3)) if match.group(3) else None
+        if (m is not None and not 1 <= m <= 12) or (day is not None and not 1 <= day <= 31):
+            return s
+    style = style or ("day" if day else "month" if m else "year")
+    if style not in ("day", "month", "year"):
+        raise CatalogueError(f"date style must be day, month or year, not {style!r}")
+    if style == "day" and not day:
+        style = "month" if m else "year"
+    if style == "month" and not m:
+        style = "year"
+    values: dict[str, Any] = {"year": y}
+    if style in ("day", "month"):
+        values["month"] = month_name(m, lang)
+    if style == "day":
+        values["day"] = day
+    return t(f"date.{style}", lang, **values)
+
+
+# ---- upload errors ------------------------------------------------------------------------------
+def _upload_patterns() -> list[tuple[str, re.Pattern[str]]]:
+    from core import decode
+
+    out = []
+    for key, template in decode.MESSAGES.items():
+        pattern, seen = "", set()
+        for literal, field, _, _ in string.Formatter().parse(template):
+            pattern += re.escape(literal)
+            if field:
+                pattern += f"(?P={field})" if field in seen else f"(?P<{field}>.+?)"
+                seen.add(field)
+        out.append((key, re.compile(pattern + r"\Z", re.S)))
+    return out
+
+
+_UPLOAD_PATTERNS: list[tuple[str, re.Pattern[str]]] = []
+
+
+def upload_error(message: str, lang: str = DEFAULT_LANG) -> str:
+    """An upload's error (`core.decode.UploadError`'s English message) in the interface language.
+
+    The message is matched against `core.decode.MESSAGES` and rewritten with the catalogue's
+    ``upload.error.<key>`` text; its values (file name, sizes, details) are kept. Any other
+    message (a database error) is returned as it is.
+
+    >>> upload_error("notes.odt: this file type is not supported. "
+    ...              "Upload .txt, .html, .docx or .pdf, or paste the text.", "ar")
+    'notes.odt: هذا النوع من الملفات غير مدعوم. ارفع ملفًا بصيغة txt أو html أو docx أو pdf، أو الصق النص.'
+    """
+    if not _UPLOAD_PATTERNS:
+        _UPLOAD_PATTERNS.extend(_upload_patterns())
+    text = str(message)
+    for key, pattern in _UPLOAD_PATTERNS:
+        m = pattern.match(text)
+        if m:
+            values = m.groupdict()
+            if values.get("name") == "Pasted text":
+                values["name"] = t("upload.pasted_name", lang)
+            elif values.get("name") == "The file":
+                values["name"] = t("upload.unnamed_file", lang)
+            return t(f"upload.error.{key}", lang, **values)
+    return text
+
+
+# ---- Markdown -----------------------------------------------------------------------------------
 _MD_SPECIAL = "\\`*_{}[]()<>#+-.!|~$:"
 _MD_TABLE = {ord(c): "\\" + c for c in _MD_SPECIAL}
 _MD_TABLE[ord("\n")] = " "
@@ -129,8 +477,10 @@ def md_escape(value: Any) -> str:
 
 
 def md(key: str, lang: str = DEFAULT_LANG, /, **values: Any) -> str:
-    """Like `t`, for Markdown elements: every value is escaped, the catalogue text is not."""
-    return t(key, lang, **{k: md_escape(v) for k, v in values.items()})
+    """Like `t`, for Markdown elements: every value is escaped, the catalogue text is not.
+    Numbers are written in the locale's digits before they are escaped."""
+    loc = locale(lang)
+    return t(key, lang, **{k: md_escape(_value(v, loc)) for k, v in values.items()})
 
 
 def placeholders(text: str) -> set[str]:
@@ -139,8 +489,8 @@ def placeholders(text: str) -> set[str]:
 
 def problems(lang: str) -> list[str]:
     """What is wrong with a translation, compared with English (empty list when complete)."""
-    ref = _load(DEFAULT_LANG)[0]
-    cat = _load(lang)[0]
+    ref = _load(DEFAULT_LANG).messages
+    cat = _load(lang).messages
     out = [f"{lang}.json: missing key {k!r}" for k in ref if k not in cat]
     out += [f"{lang}.json: key {k!r} is not in {DEFAULT_LANG}.json" for k in cat if k not in ref]
     for k, text in cat.items():
@@ -152,5 +502,239 @@ def problems(lang: str) -> list[str]:
     return out
 
 
+# ---- charts -------------------------------------------------------------------------------------
+def isolate(text: Any, lang: str = DEFAULT_LANG) -> Any:
+    """`text` for a context without paragraph direction (SVG, canvas): in a right-to-left
+    language each line (``<br>``-separated, as Plotly writes them) is wrapped in a
+    right-to-left isolate. Other languages and non-texts come back unchanged."""
+    if not isinstance(text, str) or not text or not is_rtl(lang):
+        return text
+    return "<br>".join(line if not line or line.startswith(RLI) else f"{RLI}{line}{PDI}" for line in text.split("<br>"))
+
+
+def chart_config(lang: str = DEFAULT_LANG, config: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Plotly's ``config`` for a chart in `lang`: the locale's month and day names (date axes and
+    their hover labels use them, also when zoomed), and the mode bar's tooltips.
+
+    Pass it to ``st.plotly_chart(..., config=...)``; `config` is merged in."""
+    out = dict(config or {})
+    loc = locale(lang)
+    if loc.lang == DEFAULT_LANG and not loc.variant:
+        return out
+    months = [month_name(m, lang) for m in range(1, 13)]
+    days = [t(f"weekday.{d}", lang) for d in range(7)]
+    name = loc.tag
+    out["locale"] = name
+    out["locales"] = {name: {
+        "dictionary": {k: t(f"plotly.{k}", lang) for k in PLOTLY_DICTIONARY},
+        "format": {
+            "months": months, "shortMonths": months, "days": days, "shortDays": days,
+            "decimal": "٫" if loc.eastern_digits else ".", "thousands": "٬" if loc.eastern_digits else ",",
+        },
+    }}
+    return out
+
+
+# Plotly's own interface strings (mode bar), translated in the catalogue as ``plotly.<English>``.
+PLOTLY_DICTIONARY = (
+    "Download plot as a png", "Zoom", "Pan", "Box Select", "Lasso Select", "Zoom in", "Zoom out",
+    "Autoscale", "Reset axes", "Toggle Spike Lines", "Show closest data on hover",
+    "Compare data on hover", "Double-click to zoom back out", "Click to enter Colorscale title",
+)
+
+
+def _nice_step(span: float, target: int) -> float:
+    raw = span / max(target, 1)
+    mag = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1
+    for m in (1, 2, 2.5, 5, 10):
+        if raw <= m * mag:
+            return m * mag
+    return 10 * mag
+
+
+def number_ticks(top: float, lang: str = DEFAULT_LANG, target: int = 6) -> tuple[list[float], list[str]]:
+    """Tick values from 0 to at least `top`, about `target` of them, labelled in the locale's digits."""
+    top = float(top) if top and top > 0 else 1.0
+    step = _nice_step(top, target)
+    if step < 1:
+        step = 1.0
+    vals = [i * step for i in range(int(math.ceil(top / step - 1e-9)) + 1)]
+    return vals, [format_number(v, lang) for v in vals]
+
+
+def date_ticks(first: Any, last: Any, lang: str = DEFAULT_LANG, target: int = 8) -> tuple[list[str], list[str]]:
+    """Tick positions (ISO dates) and labels between two dates, about `target` of them: Mondays
+    for a few weeks, first days of months for longer spans, years beyond. The year is written
+    under the first tick and wherever it changes. Labels use the locale's months and digits."""
+    import datetime as dt
+
+    import pandas as pd
+
+    a, b = pd.Timestamp(first).normalize(), pd.Timestamp(last).normalize()
+    if b < a:
+        a, b = b, a
+    days = (b - a).days
+    if days <= 7 * target * 4:
+        step = max(1, math.ceil(days / 7 / target))
+        start = a - pd.Timedelta(days=a.dayofweek)
+        stamps = list(pd.date_range(start, b + pd.Timedelta(days=7), freq=f"{7 * step}D"))
+        fmt = "day"
+    elif days <= 366 * target // 2:
+        months = max(1, math.ceil(days / 30.5 / target))
+        months = next(m for m in (1, 2, 3, 4, 6, 12) if m >= months)
+        start = pd.Timestamp(a.year, a.month, 1)
+        stamps = list(pd.date_range(start, b + pd.Timedelta(days=31), freq=f"{months}MS"))
+        fmt = "month"
+    else:
+        years = max(1, math.ceil(days / 365.25 / target))
+        stamps = list(pd.date_range(pd.Timestamp(a.year, 1, 1), b + pd.Timedelta(days=366), freq=f"{years}YS"))
+        fmt = "year"
+    vals, texts, year = [], [], None
+    for s in stamps:
+        d = dt.date(s.year, s.month, s.day)
+        if fmt == "year":
+            text = digits(str(d.year), lang)
+        else:
+            text = month_name(d.month, lang) if fmt == "month" else t("date.day_month", lang, day=d.day,
+                                                                       month=month_name(d.month, lang))
+            text = isolate(text, lang)
+            if d.year != year:
+                text += "<br>" + digits(str(d.year), lang)
+        year = d.year
+        vals.append(d.isoformat())
+        texts.append(text)
+    return vals, texts
+
+
+_PLACEHOLDER = re.compile(r"%\{(y|x|text|customdata\[(\d+)\])(?::[^}]*)?\}")
+
+
+def _east(v: Any, lang: str) -> Any:
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return format_number(v, lang)
+    if isinstance(v, str):
+        return digits(v, lang)
+    return v
+
+
+def _rtl_texts(fig: Any, lang: str) -> None:
+    lay = fig.layout
+    if lay.title and lay.title.text:
+        lay.title.text = isolate(lay.title.text, lang)
+    for name in ("xaxis", "yaxis", "xaxis2", "yaxis2"):
+        axis = getattr(lay, name, None)
+        if axis is not None and axis.title and axis.title.text:
+            axis.title.text = isolate(axis.title.text, lang)
+    for tr in fig.data:
+        if getattr(tr, "name", None):
+            tr.name = isolate(tr.name, lang)
+        if getattr(tr, "hovertemplate", None):
+            tr.hovertemplate = _isolate_template(tr.hovertemplate, lang)
+        text = getattr(tr, "text", None)
+        if isinstance(text, str):
+            tr.text = isolate(text, lang)
+        elif text is not None:
+            tr.text = [isolate(x, lang) for x in text]
+
+
+def _isolate_template(template: str, lang: str) -> str:
+    body, sep, extra = template.partition("<extra>")
+    return isolate(body, lang) + sep + extra
+
+
+def _axis_top(fig: Any, yref: str) -> float:
+    """The highest value drawn on a y axis: stacked bars add up per x, error bars reach above."""
+    stacked = fig.layout.barmode in ("stack", "relative")
+    per_x: dict[Any, float] = {}
+    top = 0.0
+    for tr in fig.data:
+        if (getattr(tr, "yaxis", None) or "y") != yref or tr.y is None:
+            continue
+        ys = [float(v) for v in tr.y if v is not None and v == v]
+        if not ys:
+            continue
+        if tr.type == "bar" and stacked:
+            for x, y in zip(tr.x, tr.y, strict=False):
+                per_x[x] = per_x.get(x, 0.0) + (float(y) if y is not None and y == y else 0.0)
+            continue
+        err = getattr(tr, "error_y", None)
+        above = list(err.array) if err is not None and err.array is not None else [0.0] * len(ys)
+        top = max(top, *(y + float(e or 0) for y, e in zip(ys, above, strict=False)))
+    return max([top, *per_x.values()] or [0.0])
+
+
+def _eastern_numbers(fig: Any, lang: str) -> None:
+    """Axis ticks, hover values and text labels in Eastern digits (Plotly only writes Western)."""
+    lay = fig.layout
+    xs = [x for tr in fig.data if tr.x is not None for x in tr.x if x is not None]
+    if xs and lay.xaxis.type == "date":
+        vals, texts = date_ticks(min(xs), max(xs), lang)
+        lay.xaxis.tickvals, lay.xaxis.ticktext = vals, texts
+    for name, ref in (("yaxis", "y"), ("yaxis2", "y2")):
+        axis = getattr(lay, name, None)
+        if axis is None or (ref == "y2" and not any((getattr(tr, "yaxis", None) or "y") == "y2" for tr in fig.data)):
+            continue
+        top = axis.range[1] if axis.range else _axis_top(fig, ref) * 1.05
+        ticks = list(zip(*number_ticks(top, lang), strict=True))
+        if axis.range:
+            ticks = [(v, s) for v, s in ticks if v <= top]
+        axis.tickvals, axis.ticktext = [v for v, _ in ticks], [s for _, s in ticks]
+    for tr in fig.data:
+        template = getattr(tr, "hovertemplate", None)
+        if template and _PLACEHOLDER.search(template):
+            cd = [list(row) for row in tr.customdata] if tr.customdata is not None else [[] for _ in (tr.y or ())]
+            width = max((len(row) for row in cd), default=0)
+            ys = list(tr.y) if tr.y is not None else [None] * len(cd)
+            txt = list(tr.text) if isinstance(tr.text, (list, tuple)) else [tr.text] * len(cd)
+            rows = []
+            for i, row in enumerate(cd):
+                row = row + [None] * (width - len(row))
+                rows.append(row + [_east(v, lang) for v in row]
+                            + [_east(ys[i] if i < len(ys) else None, lang), _east(txt[i] if i < len(txt) else None, lang)])
+
+            def sub(m: re.Match[str], width: int = width) -> str:
+                what, index = m.group(1), m.group(2)
+                if index is not None:
+                    return f"%{{customdata[{width + int(index)}]}}"
+                if what == "y":
+                    return f"%{{customdata[{2 * width}]}}"
+                if what == "text":
+                    return f"%{{customdata[{2 * width + 1}]}}"
+                return m.group(0)
+
+            tr.customdata = rows
+            tr.hovertemplate = _PLACEHOLDER.sub(sub, template)
+        text = getattr(tr, "text", None)
+        if isinstance(text, str):
+            tr.text = digits(text, lang)
+        elif text is not None:
+            tr.text = [digits(x, lang) if isinstance(x, str) else x for x in text]
+
+
+def localize_chart(fig: Any, lang: str = DEFAULT_LANG) -> Any:
+    """A Plotly figure made readable in `lang` (changed in place and returned).
+
+    Right-to-left languages: a font with Arabic glyphs, every title, axis title, legend entry,
+    hover text and text label isolated right-to-left (each line), hover labels aligned right,
+    the legend on the right. Eastern digits: tick labels, hover numbers and labels rewritten
+    (``customdata`` keeps its original columns first, so click handlers still read them).
+    English figures come back unchanged."""
+    loc = locale(lang)
+    if is_rtl(lang):
+        fig.update_layout(
+            font={"family": ARABIC_CHART_FONT},
+            hoverlabel={"align": "right", "font": {"family": ARABIC_CHART_FONT}},
+        )
+        if fig.layout.legend and fig.layout.legend.orientation == "h":
+            fig.update_layout(legend={"x": 1, "xanchor": "right"})
+    if loc.eastern_digits:
+        _eastern_numbers(fig, lang)
+    if is_rtl(lang):
+        _rtl_texts(fig, lang)
+    return fig
+
+
 def clear_caches() -> None:
     _load.cache_clear()
+    locale.cache_clear()
+    _UPLOAD_PATTERNS.clear()
