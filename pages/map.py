@@ -55,7 +55,7 @@ rows = _rows(path, version, f)
 notes = common.notes(path, f)
 weekly = common.weekly(path, f)  # what the trends page adds up: the map must reach the same total
 
-c1, c2, c3, c4 = st.columns([3, 2, 2, 2], vertical_alignment="bottom")
+c1, c2, c3, c4 = st.columns([3, 2, 2, 3], vertical_alignment="bottom")
 by = c1.segmented_control(
     t("map.colour_by"), list(geo.COLOUR_BY), key=K_COLOUR, default="group", required=True,
     format_func=partial(common.fmt_message, "map.colour_by", lang), **_BOUND,

@@ -89,4 +89,12 @@ def test_map_draws_offline_and_adds_up_to_the_trends_total(app_server, page):
     page.wait_for_timeout(1500)
     deck.screenshot(path=ARTIFACTS / "map_05_all_places.png")
 
+    # The Arabic interface: the ring's label is drawn in joined Arabic letters.
+    page.goto(app_server + "/map?lang=ar")
+    _wait_idle(page)
+    expect(page.get_by_role("heading", name="أين قُتل الناس")).to_be_visible()
+    page.wait_for_timeout(2000)
+    _shot(page, "map_06_arabic.png")
+    page.locator('[data-testid="stDeckGlJsonChart"]').screenshot(path=ARTIFACTS / "map_07_arabic_canvas.png")
+
     assert leaving == [], f"requests left localhost: {leaving}"
