@@ -33,6 +33,7 @@ def _logging() -> None:
 _logging()
 st.set_page_config(page_title=common.t("app.title"), page_icon="📊", layout="wide")
 sidebar.language_picker()
+common.apply_direction()
 nav = st.navigation([
     st.Page(path, title=common.t(title), icon=icon, default=i == 0) for i, (path, title, icon) in enumerate(PAGES)
 ])

@@ -3,9 +3,17 @@
 Streamlit caching lives here, never in `core/`: `st.cache_resource` holds the one `Store` of the
 process (per database file), `st.cache_data` holds query results keyed by the filters. After an
 upload, `refresh()` clears the query caches so every chart shows the new figures.
+
+The interface language is a locale tag (`core.i18n`): ``en``, ``ar``, or Arabic with Eastern
+digits and/or MSA month names (``ar-u-nu-arab-x-msa``), from the sidebar's settings. Pages pass
+`lang()` to `core` and show numbers, dates and charts through `number`, `date` and
+`plotly_chart`, so every setting reaches them. `apply_direction` lays the page out right-to-left
+in Arabic.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -13,6 +21,9 @@ import streamlit as st
 from core import i18n, store, trends
 
 LANG_KEY = "lang"
+DIGITS_KEY = "digits"  # True: Eastern Arabic digits (URL: digits=arab)
+MONTHS_KEY = "months"  # "local" or a catalogue variant such as "msa" (URL: months=msa)
+LOCAL_MONTHS = "local"
 
 
 def require_entrypoint() -> None:
@@ -33,10 +44,34 @@ def require_entrypoint() -> None:
         st.rerun()
 
 
-def lang() -> str:
-    """The interface language chosen in the sidebar (English until one is chosen)."""
+def base_lang() -> str:
+    """The interface language chosen in the sidebar (``en``, ``ar``), without display options."""
     value = st.session_state.get(LANG_KEY) or i18n.DEFAULT_LANG
     return value if value in i18n.languages() else i18n.DEFAULT_LANG
+
+
+def lang() -> str:
+    """The interface locale: the language plus its display options (Eastern digits and month
+    names only apply to a right-to-left language that offers them)."""
+    base = base_lang()
+    if not i18n.is_rtl(base):
+        return base
+    variant = st.session_state.get(MONTHS_KEY)
+    variant = variant if variant in i18n.variants(base) else None
+    return i18n.make_tag(base, bool(st.session_state.get(DIGITS_KEY)), variant)
+
+
+def browser_lang() -> str:
+    """The language the browser asks for (``navigator.language``, else ``Accept-Language``)."""
+    try:
+        locale = st.context.locale
+    except Exception:  # noqa: BLE001 - no browser context (bare script run)
+        locale = None
+    try:
+        accept = st.context.headers.get("Accept-Language")
+    except Exception:  # noqa: BLE001 - AppTest has no request headers
+        accept = None
+    return i18n.browser_language(locale, accept)
 
 
 def t(key: str, **values: object) -> str:
@@ -47,6 +82,57 @@ def t(key: str, **values: object) -> str:
 def md(key: str, **values: object) -> str:
     """A message for Markdown elements; the values (user text) are escaped."""
     return i18n.md(key, lang(), **values)
+
+
+def number(n: Any) -> str:
+    """A number for a metric or a caption, grouped, in the interface's digits."""
+    return i18n.format_number(n, lang())
+
+
+def number_range(low: Any, high: Any) -> str:
+    return f"{number(low)}–{number(high)}"
+
+
+def date(d: Any, style: str | None = None) -> str:
+    """A date in the interface's month names and digits (`core.i18n.format_date`)."""
+    return i18n.format_date(d, lang(), style)
+
+
+def upload_reason(message: str) -> str:
+    """Why an upload was refused, in the interface language (`core.i18n.upload_error`)."""
+    return i18n.upload_error(message, lang())
+
+
+def plotly_chart(fig: Any, config: dict | None = None, **kwargs: Any) -> Any:
+    """``st.plotly_chart`` for a figure made in `core`, in the interface language: Arabic texts
+    isolated right-to-left, month names and digits of the locale (`core.i18n.localize_chart`)."""
+    loc = lang()
+    return st.plotly_chart(i18n.localize_chart(fig, loc), config=i18n.chart_config(loc, config), **kwargs)
+
+
+RTL_CSS = """
+<style>
+/* Arabic interface: text, widgets and tables run right-to-left; the navigation stays usable. */
+[data-testid="stMain"], [data-testid="stSidebarContent"] { direction: rtl; }
+[data-testid="stMain"] :is(h1, h2, h3, h4, p, li, label, summary, [data-testid="stCaptionContainer"],
+  [data-testid="stMarkdownContainer"], [data-testid="stMetricLabel"], [data-testid="stMetricValue"],
+  [data-testid="stAlertContainer"], [data-testid="stWidgetLabel"]),
+[data-testid="stSidebarContent"] :is(h1, h2, h3, p, li, label, summary, [data-testid="stMarkdownContainer"],
+  [data-testid="stWidgetLabel"], [data-testid="stAlertContainer"]) { text-align: right; }
+[data-testid="stMarkdownContainer"] :is(ul, ol) { padding-inline-start: 1.5em; padding-inline-end: 0; }
+/* Inputs: typed Arabic runs right-to-left, Latin input (a URL, a date) follows its own text. */
+[data-testid="stMain"] input, [data-testid="stSidebarContent"] input,
+[data-testid="stSidebarContent"] textarea { text-align: start; unicode-bidi: plaintext; }
+/* Charts keep their own left-to-right geometry (axes, legend); their texts are isolated. */
+[data-testid="stPlotlyChart"], [data-testid="stDeckGlJsonChart"] { direction: ltr; }
+</style>
+"""
+
+
+def apply_direction() -> None:
+    """Lay the page out in the interface language's direction (call once per run, early)."""
+    if i18n.is_rtl(lang()):
+        st.html(RTL_CSS)
 
 
 @st.cache_resource(show_spinner=False)
@@ -167,7 +253,7 @@ def load_samples_button(key: str) -> None:
         failed = [r for r in results if r.status == "error"]
         st.session_state["samples_loaded"] = added
         for r in failed:
-            st.error(md("upload.refused", name=r.filename or "", reason=r.message))
+            st.error(md("upload.refused", name=r.filename or "", reason=upload_reason(r.message)))
         if not failed:
             st.rerun()
 
@@ -183,11 +269,15 @@ def fmt_message(prefix: str, lang: str, key: str) -> str:
 
 
 def fmt_place(lang: str, names: dict[str, str], key: str) -> str:
-    return i18n.t("common.not_stated", lang) if key == trends.NOT_STATED else str(names.get(key) or key)
+    """A place filter option: a gazetteer id in the interface language, else as written."""
+    if key == trends.NOT_STATED:
+        return i18n.t("common.not_stated", lang)
+    named = i18n.place_name(key, lang)
+    return named if named != key else str(names.get(key) or key)
 
 
 def fmt_week(lang: str, iso: str) -> str:
-    return i18n.t("trends.week_of", lang, date=trends.short_date(iso, lang))
+    return i18n.t("trends.week_of", lang, date=i18n.format_date(iso, lang))
 
 
 def fmt_language(key: str) -> str:

@@ -99,7 +99,7 @@ def _show_results(results: list[dict]) -> None:
         elif r["status"] == "duplicate":
             st.info(md("upload.duplicate", name=r["name"]))
         else:
-            st.error(md("upload.refused", name=r["name"], reason=r["message"]))
+            st.error(md("upload.refused", name=r["name"], reason=common.upload_reason(r["message"])))
         if r.get("article_id") and r["status"] != "error":
             st.page_link(
                 "pages/articles.py", label=common.t("upload.open_article"), icon=":material/article:",
@@ -202,20 +202,53 @@ def filters(status: str | None = None) -> trends.Filters:
     return f
 
 
-# ---- language ---------------------------------------------------------------------------------------
+# ---- language ----------------------------------------------------------------------------------------
 def language_picker() -> None:
-    """The interface language (``?lang=ar`` in the URL); drawn before the navigation so page
-    titles use it too."""
+    """The interface language (``?lang=ar`` in the URL), drawn before the navigation so page
+    titles use it too. Without ``lang`` in the URL the browser's language is taken (when it is
+    one we have), else English. The URL names the language whenever it is not the English a
+    browser without preference would get, so a reload or a shared link keeps it.
+
+    In a right-to-left language, two display options follow (`display_options`)."""
     langs = i18n.languages()
     if len(langs) < 2:
         return
     if common.LANG_KEY not in st.session_state:
         wanted = st.query_params.get(common.LANG_KEY)
-        st.session_state[common.LANG_KEY] = wanted if wanted in langs else i18n.DEFAULT_LANG
+        st.session_state[common.LANG_KEY] = wanted if wanted in langs else common.browser_lang()
     lang = st.sidebar.selectbox(
         common.t("sidebar.language"), langs, key=common.LANG_KEY, format_func=common.fmt_language,
     )
-    if lang == i18n.DEFAULT_LANG:
+    if lang == i18n.DEFAULT_LANG and common.browser_lang() == i18n.DEFAULT_LANG:
         st.query_params.pop(common.LANG_KEY, None)
     elif st.query_params.get(common.LANG_KEY) != lang:
         st.query_params[common.LANG_KEY] = lang
+    display_options()
+
+
+def display_options() -> None:
+    """Eastern Arabic digits and the month names (Levantine or MSA), for a right-to-left
+    language; kept in the URL (``digits=arab``, ``months=msa``) when not the default."""
+    base = common.base_lang()
+    ss, qp = st.session_state, st.query_params
+    if common.DIGITS_KEY not in ss:
+        ss[common.DIGITS_KEY] = qp.get(common.DIGITS_KEY) == "arab"
+    styles = [common.LOCAL_MONTHS, *i18n.variants(base)]
+    if common.MONTHS_KEY not in ss or ss[common.MONTHS_KEY] not in styles:
+        wanted = qp.get(common.MONTHS_KEY)
+        ss[common.MONTHS_KEY] = wanted if wanted in styles else common.LOCAL_MONTHS
+    if not i18n.is_rtl(base):
+        return
+    eastern = st.sidebar.toggle(common.t("sidebar.digits"), key=common.DIGITS_KEY, help=common.t("sidebar.digits_help"))
+    months = common.LOCAL_MONTHS
+    if len(styles) > 1:
+        months = st.sidebar.radio(
+            common.t("sidebar.months"), styles, key=common.MONTHS_KEY, horizontal=True,
+            format_func=partial(common.fmt_message, "sidebar.months", common.lang()),
+        )
+    for key, value in ((common.DIGITS_KEY, "arab" if eastern else None),
+                       (common.MONTHS_KEY, None if months == common.LOCAL_MONTHS else months)):
+        if value is None:
+            qp.pop(key, None)
+        elif qp.get(key) != value:
+            qp[key] = value

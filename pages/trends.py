@@ -44,10 +44,10 @@ if weekly.empty and tolls.empty:
 else:
     total = trends.totals(weekly)
     c1, c2, c3 = st.columns(3)
-    c1.metric(t(f"trends.metric_total.{f.status}"), f"{total['best']:,}")
-    c2.metric(t("trends.metric_range"), f"{total['low']:,}–{total['high']:,}")
-    c3.metric(t("trends.metric_tolls"), f"{len(tolls):,}")
-    st.plotly_chart(
+    c1.metric(t(f"trends.metric_total.{f.status}"), common.number(total["best"]))
+    c2.metric(t("trends.metric_range"), common.number_range(total["low"], total["high"]))
+    c3.metric(t("trends.metric_tolls"), common.number(len(tolls)))
+    common.plotly_chart(
         trends.chart(weekly, tolls, f.status, lang), key=CHART_KEY, on_select=_on_chart_select,
         selection_mode="points", config={"displaylogo": False},
     )
