@@ -33,7 +33,7 @@ import logging
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from core import dates as dates_mod
 from core import lexicon, numbers, places
@@ -43,7 +43,7 @@ from core.tokens import Mention, Token, find_all_lexicons, matcher, tokenize
 
 log = logging.getLogger(__name__)
 
-EXTRACTOR_VERSION = "1.0.0"
+EXTRACTOR_VERSION = "1.1.0"
 
 _LEXICONS = (
     "victims", "casualty_terms", "connectives", "actors", "attack_terms", "sources", "non_casualty",
@@ -60,7 +60,18 @@ _MAX_LEFT_TRIGGER = 12
 _MAX_RIGHT_TRIGGER = 30
 _YEAR = range(1900, 2101)
 _LOOKBACK = 200  # how many earlier counts a count is compared with (keeps long texts linear)
-_TIME_OF_DAY = {"ليل", "ليله", "مساء", "صباح", "فجر", "ظهر", "عصر", "منتصف"}
+
+
+@cache
+def _fw(role: str) -> frozenset[str]:
+    """Normalised surfaces of one role of ``data/lexicon/function_words.json``."""
+    return frozenset(normalize(s).text.lower() for s in lexicon.load("function_words")[role]["surfaces"])
+
+
+def _is(tok: Token, role: str) -> bool:
+    """Is the token (or, for Arabic, its bare form) one of the function words of a role?"""
+    words = _fw(role)
+    return tok.text in words or (tok.kind == "ar" and tok.forms[-1] in words)
 
 
 def version() -> str:
@@ -265,7 +276,7 @@ def _victim_after(ctx: _Context, k: int, hi: int, english: bool) -> Mention | No
     if v and v.i == k:
         return v
     t = ctx.tokens[k]
-    if t.text in ("من", "of"):
+    if t.text in _fw("of") and t.text != "the":
         k2 = k + 1
         if k2 < hi and ctx.tokens[k2].text == "the":
             k2 += 1
@@ -378,7 +389,7 @@ def _right_trigger(ctx: _Context, j: int, hi: int, limit: int = _MAX_RIGHT_TRIGG
             cont = ctx.m("connectives", k + 1)
             if not (cont and cont.attrs.get("role") in ("part", "part_back")) and not (n.kind == "num" or n.text.startswith("و") and k + 2 < hi and ctx.tokens[k + 2].kind == "num"):
                 break
-        if t.forms[-1] in ("ان", "الذين", "التي", "الذي") or t.text in ("that", "who", "which"):
+        if _is(t, "clause_start"):
             break
         c = ctx.m("connectives", k)
         if c and c.attrs.get("role") == "break":
@@ -400,7 +411,7 @@ def _status_of(ctx: _Context, i: int, j: int, lo: int, hi: int, noun: Mention | 
             return "killed_or_injured", "noun"
         return noun.attrs["status"], "noun"
     k = j
-    while k < hi and ctx.tokens[k].text in ("were", "was", "have", "has", "had", "been", "being", "are", "قد"):
+    while k < hi and _is(ctx.tokens[k], "auxiliary"):
         k += 1
     close = ctx.m("casualty_terms", k) if k < hi and k - j <= 3 else None
     if close and close.i == k and close.attrs.get("position") in ("after", "any") and not ctx.tokens[k].text.startswith("و"):
@@ -459,7 +470,7 @@ def _list_status(out: list[Cand], ctx: _Context, i: int) -> Cand | None:
         return None
     tok = ctx.tokens[i]
     before = ctx.tokens[i - 1].text if i > 0 else ""
-    if tok.text.startswith("و") or before in ("و", "and", ",", "،"):
+    if tok.text.startswith("و") or before in _fw("conjunction") or before in (",", "،"):
         return prev
     return None
 
@@ -467,15 +478,11 @@ def _list_status(out: list[Cand], ctx: _Context, i: int) -> Cand | None:
 def _may_follow_total(ctx: _Context, k: int) -> bool:
     """Words that may follow a count given without its noun: «816 على الأقل»، «167 بينهم»، «960 عدد الشهداء»."""
     tok = ctx.tokens[k]
-    if tok.forms[-1] in ("عدد", "اعداد", "جراء", "اثر", "بسبب", "نتيجه", "في", "خلال", "منذ") or tok.text in (
-        "people", "in", "on", "after", "since", "and", "from", "as", "when", "following"
-    ):
+    if _is(tok, "after_total"):
         return True
     if tok.kind == "ar" and tok.text[0] == "ب" and len(tok.text) > 3:
         return True  # «العشرات بغارات»: a glued preposition starts a new phrase
-    return any(ctx.m(lex, k) for lex in ("connectives", "casualty_terms", "victims", "kind_cues", "attack_terms")) or (
-        ctx.tokens[k].text in ("علي", "على", "ما", "at", "more", "than")
-    )
+    return any(ctx.m(lex, k) for lex in ("connectives", "casualty_terms", "victims", "kind_cues", "attack_terms"))
 
 
 def value_is_small(nm: numbers.NumberMatch) -> bool:
@@ -557,9 +564,9 @@ def _read_numbers(ctx: _Context) -> list[Cand]:
             rule = "total-no-noun"
             conf = 0.6
         else:
-            if not status and not (
-                cue is not None and cue.attrs.get("role") == "part" and out and out[-1].sent == sent
-            ):
+            in_breakdown = cue is not None and cue.attrs.get("role") == "part" and out and out[-1].sent == sent
+            listed_part = listed is not None and (listed.part_cue or listed.list_item)
+            if not status and not in_breakdown and not listed_part:
                 continue  # a breakdown takes its total's status (and needs a total)
             rule = f"number-noun-{how or 'breakdown'}"
             conf = 0.9 if how == "noun" or how == "left" else 0.75
@@ -592,7 +599,7 @@ def _read_numbers(ctx: _Context) -> list[Cand]:
             c.part_back = cue.attrs.get("role") == "part_back"
         if not c.part_back:
             c.part_back = _part_back_near(ctx, i, end_tok, lo, hi)
-        if noun is not None and noun.attrs.get("status") and noun.i > j and ctx.tokens[noun.i - 1].text in ("من", "the", "of"):
+        if noun is not None and noun.attrs.get("status") and noun.i > j and ctx.tokens[noun.i - 1].text in _fw("of"):
             c.part_back = True  # «14 من القتلى», "14 of the dead": some of a count given before
         if nm.vague and (nm.low or 0) >= 1000:
             c.kind, c.kind_cue = "toll", nm.text  # thousands of dead are a tally, not one event
@@ -669,13 +676,15 @@ def _link_parts(ctx: _Context, cands: list[Cand]) -> None:
     prev: Cand | None = None
     for c in cands:
         head = last_head_in_sent.get(c.sent)
+        others = c.group_mention is not None and c.group_mention.key == "others"
         continues_list = (
-            prev is not None
+            not others
+            and prev is not None
             and prev.parent is not None
             and prev.sent == c.sent
             and (
                 _only_conjunction_between(ctx, prev.tj, c.ti)
-                or (ctx.tokens[c.ti].text.startswith("و") and c.ti - prev.tj <= 10 and not _heads_between(cands, prev, c))
+                or (_after_and(ctx, c.ti) and c.ti - prev.tj <= 10 and not _heads_between(cands, prev, c))
             )
         )
         if c.part_cue and head is not None and head is not c:
@@ -702,6 +711,11 @@ def _link_parts(ctx: _Context, cands: list[Cand]) -> None:
             c.group = "people"
 
 
+def _after_and(ctx: _Context, k: int) -> bool:
+    """Token k carries a glued «و» or follows «و»/"and": «وثلاثة»، «و 204»، "and 14"."""
+    return ctx.tokens[k].text.startswith("و") or (k > 0 and _is(ctx.tokens[k - 1], "conjunction"))
+
+
 def _heads_between(cands: list[Cand], a: Cand, b: Cand) -> bool:
     return any(o.parent is None and not o.part_cue and a.tj <= o.ti < b.ti for o in cands[a.n + 1 : b.n])
 
@@ -712,10 +726,10 @@ def _only_conjunction_between(ctx: _Context, a: int, b: int) -> bool:
         return False
     for k in range(a, b):
         t = ctx.tokens[k]
-        if t.kind == "punct" or t.text in ("و", "and", "على", "علي", "الاقل", "ما", "لا", "يقل", "عن", "at", "least"):
+        if t.kind == "punct" or _is(t, "list_filler"):
             continue
         return False
-    return ctx.tokens[b].text.startswith("و") or (b > 0 and ctx.tokens[b - 1].text in ("و", "and", ",", "،"))
+    return ctx.tokens[b].text.startswith("و") or (b > 0 and (_is(ctx.tokens[b - 1], "conjunction") or ctx.tokens[b - 1].text in (",", "،")))
 
 
 def _latest_head_before(cands: list[Cand], c: Cand) -> Cand | None:
@@ -934,7 +948,7 @@ def _kind(ctx: _Context, cands: list[Cand], c: Cand) -> None:
         if role == "toll_period":
             if _next_is_short_time(ctx, m.j):
                 continue  # «خلال الـ 24 ساعة»، "over the past 24 hours"
-            if m.surface in ("منذ", "since", "منذ الـ"):
+            if normalize(m.surface).text.lower() in _fw("since"):
                 since = _date_at(ctx, m.j)
                 if since is not None:
                     if _long_ago(ctx, since):
@@ -950,8 +964,7 @@ def _kind(ctx: _Context, cands: list[Cand], c: Cand) -> None:
     for n in ctx.dates_in(lo, hi):
         d, a = ctx.dates[n], ctx.date_toks[n][0]
         if d.precision in ("month", "year") and a > 0 and not d.since:
-            prev = ctx.tokens[a - 1].text
-            if prev in ("خلال", "during", "throughout") or ctx.tokens[a - 1].forms[-1] in ("شهر",):
+            if _is(ctx.tokens[a - 1], "period_before_month"):
                 c.kind, c.kind_cue = "toll", ctx.text[ctx.tokens[a - 1].start : d.end]
                 return
     # «وبالإضافة إلى 16 مدنيا ...» after a toll in the same sentence continues its breakdown
@@ -1011,7 +1024,7 @@ def _next_is_short_time(ctx: _Context, k: int) -> bool:
     if ctx.tokens[k].kind == "num" and k + 1 < len(ctx.tokens):
         k += 1
     u = ctx.m("non_casualty", k)
-    return bool(u and u.key == "time" and ctx.tokens[k].text in ("ساعة", "ساعات", "hours", "hour", "يوم", "days", "day"))
+    return bool(u and u.key == "time" and _is(ctx.tokens[k], "short_time"))
 
 
 def _dates_in(ctx: _Context, c: Cand, lo: int, hi: int) -> tuple[dates_mod.DateMatch | None, dates_mod.DateMatch | None]:
@@ -1040,7 +1053,7 @@ def _dates_the_report(ctx: _Context, a: int, b: int) -> bool:
     if not any(m and m.attrs.get("role") == "report" for m in before):
         return False
     # «أوضح الناشطون، ليل الثلاثاء، أن ...»: a time of day dates the event, not the statement
-    return ctx.tokens[a].forms[-1] not in _TIME_OF_DAY
+    return not _is(ctx.tokens[a], "time_of_day")
 
 
 def _date(ctx: _Context, cands: list[Cand], c: Cand) -> None:
@@ -1133,7 +1146,7 @@ def _agents(ctx: _Context, c: Cand, lo: int, hi: int) -> list[tuple[int, int, Me
         hedge = any(p and p.attrs.get("role") == "hedge" for p in prev)
         near = any(p and p.attrs.get("role") == "attack" for p in prev[-3:])
         far = any(p and p.attrs.get("role") == "attack" for p in prev)
-        own = any(w in a.surface for w in ("طائر", "طيران", "jets", "warplanes", "aircraft", "forces"))
+        own = any(w in normalize(a.surface).text.lower() for w in _fw("aircraft"))
         after = [ctx.m("attack_terms", k) for k in range(a.j, min(hi, a.j + 2))]
         subject = any(f and f.attrs.get("role") == "attack" for f in after) or any(
             (t := ctx.m("casualty_terms", k)) and t.key in ("kill_verb", "en_kill") for k in range(a.j, min(hi, a.j + 2))
@@ -1185,7 +1198,9 @@ def _names_side(ctx: _Context, c: Cand, a: Mention) -> bool:
     if c.ti <= a.i < c.tj:
         return True
     k = c.tj
-    while k < a.i and k < c.tj + 3 and (ctx.tokens[k].text in ("من", "في", "of", "from", "the", "(", "\"") or ctx.tokens[k].kind == "punct" and ctx.tokens[k].text not in _CLAUSE_PUNCT):
+    while k < a.i and k < c.tj + 3 and (
+        _is(ctx.tokens[k], "side_link") or ctx.tokens[k].kind == "punct" and ctx.tokens[k].text not in _CLAUSE_PUNCT
+    ):
         k += 1
     return k == a.i
 
