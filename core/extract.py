@@ -419,6 +419,10 @@ def _status_of(ctx: _Context, i: int, j: int, lo: int, hi: int, noun: Mention | 
     left = _left_trigger(ctx, i, lo)
     if left:
         return left.attrs["status"], "left"
+    k = _prev_word(ctx, i, lo)
+    before = ctx.m("victims", k) if k >= 0 else None
+    if before is not None and before.attrs.get("status") and before.j == k + 1:
+        return before.attrs["status"], "left-noun"  # «انتشال جثث 15 مدنيا»
     right = _right_trigger(ctx, j, hi)
     if right:
         return right.attrs["status"], "right"
