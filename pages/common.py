@@ -169,7 +169,7 @@ def version(path: str) -> tuple:
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _rows(path: str, data_version: tuple) -> pd.DataFrame:
     # cache_resource, not cache_data: the rows are shared read-only, never copied per run.
-    return trends.prepare_rows(store.trend_rows(get_store()))
+    return trends.prepare_rows(store.reviewed_trend_rows(get_store()))
 
 
 def rows(path: str) -> pd.DataFrame:

@@ -13,7 +13,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from core import geo, store, trends
+from core import export, geo, store, trends
 from pages import common, sidebar
 
 common.require_entrypoint()
@@ -26,7 +26,7 @@ _BOUND = {"bind": "query-params"}
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _rows(path: str, data_version: tuple, f: trends.Filters) -> pd.DataFrame:
-    return store.map_figures(common.get_store(), f)
+    return store.reviewed_map_figures(common.get_store(), f)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
@@ -123,6 +123,15 @@ items = [
 if items:
     st.caption(t("map.notes", items="; ".join(items)))
 
+# ---- download what the filters select (core.export; columns in the README) -------------------------
+st.caption(t("export.caption"))
+for col, fmt in zip(st.columns(len(export.FORMATS)), export.FORMATS, strict=True):
+    col.download_button(
+        t(f"export.button.{fmt}"), partial(export.export_bytes, common.get_store(), fmt, f),
+        file_name=export.file_name(fmt), mime=export.MIME[fmt], help=t(f"export.help.{fmt}"), on_click="ignore",
+        key=f"export_{fmt}", icon=":material/download:",
+    )
+
 # ---- the figures behind a place ------------------------------------------------------------------
 st.subheader(t("map.place_title"))
 options = list(totals["key"])
@@ -134,7 +143,9 @@ place = st.selectbox(
     placeholder=t("map.pick_place_placeholder"), format_func=partial(geo.place_label, lang),
 )
 if place is not None:
-    behind = store.map_place_figures(common.get_store(), f, geo.ids_of(place), *geo.period_dates(period, picked_week))
+    behind = store.reviewed_map_place_figures(
+        common.get_store(), f, geo.ids_of(place), *geo.period_dates(period, picked_week)
+    )
     if behind.empty:
         st.info(t("map.place_none"))
     else:

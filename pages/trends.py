@@ -7,7 +7,7 @@ from functools import partial
 
 import streamlit as st
 
-from core import store, trends
+from core import export, store, trends
 from pages import common, sidebar
 
 common.require_entrypoint()
@@ -59,6 +59,15 @@ if note:
 with st.expander(t("trends.how_title")):
     st.markdown(t("trends.how_body"))
 
+# ---- download what the filters select (core.export; columns in the README) -------------------------
+st.caption(t("export.caption"))
+for col, fmt in zip(st.columns(len(export.FORMATS)), export.FORMATS, strict=True):
+    col.download_button(
+        t(f"export.button.{fmt}"), partial(export.export_bytes, common.get_store(), fmt, f),
+        file_name=export.file_name(fmt), mime=export.MIME[fmt], help=t(f"export.help.{fmt}"), on_click="ignore",
+        key=f"export_{fmt}", icon=":material/download:",
+    )
+
 # ---- the figures behind a point ------------------------------------------------------------------
 st.subheader(t("trends.behind_title"))
 weeks = sorted({*map(dt.date.isoformat, weekly["week"]), *map(dt.date.isoformat, tolls["week"])}, reverse=True)
@@ -75,7 +84,7 @@ if week is None and series not in ("undated", "vague"):
     st.caption(t("trends.behind_hint"))
 else:
     picked = dt.date.fromisoformat(week) if week else None
-    rows = store.figures_behind(common.get_store(), f, picked, series)
+    rows = store.reviewed_figures_behind(common.get_store(), f, picked, series)
     if rows.empty:
         st.info(t("trends.behind_none"))
     else:
