@@ -50,7 +50,7 @@ from typing import Any
 import pandas as pd
 
 from core import i18n, trends
-from core.figure import GROUPS, KINDS, STATUSES
+from core.figure import GROUPS, KINDS, STATUSES, Figure, figure_field_names
 
 log = logging.getLogger(__name__)
 
@@ -573,6 +573,19 @@ def correct(store: Any, article_id: str, figure_id: str, reviewer: str, changes:
     fields = [f for f in FIELDS if f in diff and f not in follow] + follow
     ordered = [(f, row.get(f), diff[f]) for f in fields]
     return _record(store, _rows_for(row, "correct", name, note, at or dt.datetime.now(), ordered), recompute)
+
+
+def article_figures(store: Any, article_id: str) -> list[tuple[Figure, State]]:
+    """An article's figures with their reviewed values, in text order, each with its `State`
+    (rejected figures included: the article view shows them, marked rejected)."""
+    from core import store as store_mod
+
+    rows = store_mod.article_figure_rows(store, [article_id])
+    names = set(figure_field_names())
+    return [
+        (Figure.from_dict({k: v for k, v in row.items() if k in names}), state)
+        for row, state in resolve(rows, store_mod.reviews_of(store, [article_id]))
+    ]
 
 
 # ---- what needs a human look ----------------------------------------------------------------------

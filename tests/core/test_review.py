@@ -162,6 +162,15 @@ def test_apply_to_rows_leaves_its_inputs_alone():
     assert out[0]["best"] == 25 and row["best"] == 27
 
 
+def test_article_view_gets_reviewed_figures_with_rejected_ones_marked(db):
+    review.correct(db, "a1", "f1", "Lina", {"best": 25}, at=DAY)
+    review.reject(db, "a1", "f3", "Omar", at=DAY)
+    pairs = review.article_figures(db, "a1")
+    assert [(f.id, f.best, s.status) for f, s in pairs] == [
+        ("f1", 25, "corrected"), ("f2", 20, "unreviewed"), ("f3", 4, "rejected"),
+    ]
+
+
 # ---- re-extraction ---------------------------------------------------------------------------------
 def test_review_is_still_applied_after_reextraction_with_the_extractor(tmp_path):
     s = Store.open(tmp_path / "real.duckdb")
