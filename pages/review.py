@@ -67,7 +67,8 @@ def _act(action: str, article_id: str, figure_id: str, item_key: str, next_key: 
         return
     common.refresh()
     ss[FLASH] = ("success", t(f"review.done.{action}"))
-    ss[key("note", item_key)] = ""
+    for name in (*review.FIELDS, "note"):  # the form starts again from the recorded values
+        ss.pop(key(name, item_key), None)
     if action in ("confirm", "reject") and ss.get(VIEW, "to_review") == "to_review" and next_key:
         ss[PICK] = next_key
 

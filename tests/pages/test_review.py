@@ -140,6 +140,16 @@ def test_saving_unchanged_values_says_so(populated_db):
     assert texts(at.error) == [i18n.t("review.error.nothing")]
 
 
+def test_form_shows_the_recorded_values_after_a_correction(populated_db):
+    at = _reviewing()
+    _pick(at, "a1/f1")
+    at.number_input(key=_key("best", "a1/f1")).set_value(10)
+    at.button(key="rv_correct").click().run()
+    assert [at.number_input(key=_key(f, "a1/f1")).value for f in ("min", "best", "max")] == [10, 10, 10]
+    at.button(key="rv_correct").click().run()
+    assert texts(at.error) == [i18n.t("review.error.nothing")]
+
+
 def test_a_note_needs_text_and_is_added_to_the_history(populated_db):
     at = _reviewing("Omar")
     _pick(at, "a3/f3")
