@@ -216,6 +216,7 @@ def language_picker() -> None:
     if common.LANG_KEY not in st.session_state:
         wanted = st.query_params.get(common.LANG_KEY)
         st.session_state[common.LANG_KEY] = wanted if wanted in langs else common.browser_lang()
+    _keep(common.LANG_KEY)
     lang = st.sidebar.selectbox(
         common.t("sidebar.language"), langs, key=common.LANG_KEY, format_func=common.fmt_language,
     )
@@ -239,6 +240,8 @@ def display_options() -> None:
         ss[common.MONTHS_KEY] = wanted if wanted in styles else common.LOCAL_MONTHS
     if not i18n.is_rtl(base):
         return
+    _keep(common.DIGITS_KEY)
+    _keep(common.MONTHS_KEY)
     eastern = st.sidebar.toggle(common.t("sidebar.digits"), key=common.DIGITS_KEY, help=common.t("sidebar.digits_help"))
     months = common.LOCAL_MONTHS
     if len(styles) > 1:
@@ -252,3 +255,14 @@ def display_options() -> None:
             qp.pop(key, None)
         elif qp.get(key) != value:
             qp[key] = value
+
+
+def _keep(key: str) -> None:
+    """Hold a widget's value across runs for a widget drawn before ``st.navigation``.
+
+    Streamlit gives such a widget another identity on the second run of a session (the active
+    page's hash is part of it), so without this the language fell back to English at the first
+    click after opening ``?lang=ar``. Writing the value back before the widget is drawn makes it
+    the widget's value whatever its identity (Streamlit's documented "retain state" idiom)."""
+    if key in st.session_state:
+        st.session_state[key] = st.session_state[key]
