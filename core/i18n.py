@@ -68,7 +68,7 @@ _DIGITS_ONLY = str.maketrans({str(i): d for i, d in enumerate(EASTERN_DIGITS)})
 
 # Right-to-left isolate: an Arabic text keeps its own direction inside a left-to-right context
 # (Plotly's SVG text, a canvas). Ignorable characters: nothing is drawn for them.
-RLI, PDI = "\u2067", "\u2069"
+RLI, FSI, PDI = "\u2067", "\u2068", "\u2069"
 
 # Fonts for charts in a right-to-left language: Noto Sans Arabic comes with Debian's
 # fonts-noto-core (installed with chromium), the others are common on desktops.
@@ -439,15 +439,17 @@ _UPLOAD_PATTERNS: list[tuple[str, re.Pattern[str]]] = []
 
 
 def upload_error(message: str, lang: str = DEFAULT_LANG) -> str:
-    """An upload's error (`core.decode.UploadError`'s English message) in the interface language.
+    r"""An upload's error (`core.decode.UploadError`'s English message) in the interface language.
 
     The message is matched against `core.decode.MESSAGES` and rewritten with the catalogue's
-    ``upload.error.<key>`` text; its values (file name, sizes, details) are kept. Any other
-    message (a database error) is returned as it is.
+    ``upload.error.<key>`` text; its values (file name, sizes, details) are kept, except the kind
+    of file a binary upload looks like (``upload.what.<English>``). In a right-to-left language
+    the file name is a first-strong isolate (``\u2068…\u2069``), so "notes.odt:" stays at the
+    start of the Arabic sentence. Any other message (a database error) is returned as it is.
 
     >>> upload_error("notes.odt: this file type is not supported. "
     ...              "Upload .txt, .html, .docx or .pdf, or paste the text.", "ar")
-    'notes.odt: هذا النوع من الملفات غير مدعوم. ارفع ملفًا بصيغة txt أو html أو docx أو pdf، أو الصق النص.'
+    '\u2068notes.odt\u2069: هذا النوع من الملفات غير مدعوم. ارفع ملفًا بصيغة txt أو html أو docx أو pdf، أو الصق النص.'
     """
     if not _UPLOAD_PATTERNS:
         _UPLOAD_PATTERNS.extend(_upload_patterns())
@@ -460,6 +462,10 @@ def upload_error(message: str, lang: str = DEFAULT_LANG) -> str:
                 values["name"] = t("upload.pasted_name", lang)
             elif values.get("name") == "The file":
                 values["name"] = t("upload.unnamed_file", lang)
+            if "what" in values and has(f"upload.what.{values['what']}"):
+                values["what"] = t(f"upload.what.{values['what']}", lang)
+            if is_rtl(lang):
+                values["name"] = f"{FSI}{values['name']}{PDI}"
             return t(f"upload.error.{key}", lang, **values)
     return text
 
@@ -478,9 +484,17 @@ def md_escape(value: Any) -> str:
 
 def md(key: str, lang: str = DEFAULT_LANG, /, **values: Any) -> str:
     """Like `t`, for Markdown elements: every value is escaped, the catalogue text is not.
-    Numbers are written in the locale's digits before they are escaped."""
+    Numbers are written in the locale's digits before they are escaped. In a right-to-left
+    language each text value is a first-strong isolate, so a Latin file name followed by a
+    colon ("report.txt:") keeps its place in the Arabic sentence."""
     loc = locale(lang)
-    return t(key, lang, **{k: md_escape(_value(v, loc)) for k, v in values.items()})
+    rtl = is_rtl(lang)
+
+    def value(v: Any) -> str:
+        text = md_escape(_value(v, loc))
+        return f"{FSI}{text}{PDI}" if rtl and isinstance(v, str) and text else text
+
+    return t(key, lang, **{k: value(v) for k, v in values.items()})
 
 
 def placeholders(text: str) -> set[str]:
@@ -546,7 +560,7 @@ PLOTLY_DICTIONARY = (
 def _nice_step(span: float, target: int) -> float:
     raw = span / max(target, 1)
     mag = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1
-    for m in (1, 2, 2.5, 5, 10):
+    for m in (1, 2, 5, 10):  # people are counted in whole numbers: no 2.5 steps
         if raw <= m * mag:
             return m * mag
     return 10 * mag

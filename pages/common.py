@@ -112,7 +112,8 @@ def plotly_chart(fig: Any, config: dict | None = None, **kwargs: Any) -> Any:
 
 RTL_CSS = """
 <style>
-/* Arabic interface: text, widgets and tables run right-to-left; the navigation stays usable. */
+/* Arabic interface: text, widgets and tables run right-to-left (st.dataframe's grid follows the
+   direction of its container), the sidebar's contents too. */
 [data-testid="stMain"], [data-testid="stSidebarContent"] { direction: rtl; }
 [data-testid="stMain"] :is(h1, h2, h3, h4, p, li, label, summary, [data-testid="stCaptionContainer"],
   [data-testid="stMarkdownContainer"], [data-testid="stMetricLabel"], [data-testid="stMetricValue"],
@@ -120,10 +121,21 @@ RTL_CSS = """
 [data-testid="stSidebarContent"] :is(h1, h2, h3, p, li, label, summary, [data-testid="stMarkdownContainer"],
   [data-testid="stWidgetLabel"], [data-testid="stAlertContainer"]) { text-align: right; }
 [data-testid="stMarkdownContainer"] :is(ul, ol) { padding-inline-start: 1.5em; padding-inline-end: 0; }
-/* Inputs: typed Arabic runs right-to-left, Latin input (a URL, a date) follows its own text. */
-[data-testid="stMain"] input, [data-testid="stSidebarContent"] input,
-[data-testid="stSidebarContent"] textarea { text-align: start; unicode-bidi: plaintext; }
-/* Charts keep their own left-to-right geometry (axes, legend); their texts are isolated. */
+/* A heading that is not Arabic (an English article's title) keeps its own direction. */
+[data-testid="stHeading"] :is(h1, h2, h3) { unicode-bidi: plaintext; text-align: start; }
+/* Typed text follows its own direction; dates and Streamlit's own (English) upload hints stay
+   left-to-right so "2017-08-01 – 2017-08-31" and "200MB per file" read in order. */
+[data-testid="stMain"] input, [data-testid="stSidebarContent"] :is(input, textarea) {
+  text-align: start; unicode-bidi: plaintext; }
+[data-testid="stDateInput"] input { direction: ltr; text-align: right; unicode-bidi: normal; }
+[data-testid="stFileUploaderDropzoneInstructions"] { direction: ltr; text-align: left; }
+/* Segmented controls: Streamlit draws their joined borders for left-to-right only; mirrored, the
+   first option sits on the right with its rounded corner there, and the labels are turned back. */
+[data-testid="stButtonGroup"] [role="radiogroup"]:has(> button[data-variant="segmented_control"]) {
+  direction: ltr; transform: scaleX(-1); }
+[data-testid="stButtonGroup"] button[data-variant="segmented_control"] > * { transform: scaleX(-1); }
+/* Charts and maps keep their own left-to-right geometry (axes, legend); their texts are isolated
+   right-to-left by core.i18n.localize_chart. */
 [data-testid="stPlotlyChart"], [data-testid="stDeckGlJsonChart"] { direction: ltr; }
 </style>
 """
@@ -162,8 +174,17 @@ def refresh() -> None:
 
 
 def version(path: str) -> tuple:
-    """The database's data version (`core.store.data_version`): cached results are keyed by it."""
-    return store.data_version(get_store())
+    """The database's data version (`core.store.data_version`): cached results are keyed by it.
+
+    The charts count incidents (`core.aggregate`); if the figures changed without them being
+    regrouped (a database filled by another program, or from before incidents), it is done here."""
+    from core import aggregate
+
+    db = get_store()
+    v = store.data_version(db)
+    if aggregate.ensure_current(db, v):
+        v = store.data_version(db)
+    return v
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)

@@ -92,10 +92,10 @@ if rows.empty:
     st.info(t("map.no_match"))
 else:
     m1, m2, m3, m4 = st.columns(4)
-    m1.metric(t("map.metric_points"), f"{counts['points']:,}")
-    m2.metric(t("map.metric_ring"), f"{counts['rings']:,}")
-    m3.metric(t("map.metric_unplaced"), f"{counts['unplaced']:,}")
-    m4.metric(t("map.metric_total"), f"{trend_total:,}")
+    m1.metric(t("map.metric_points"), common.number(counts["points"]))
+    m2.metric(t("map.metric_ring"), common.number(counts["rings"]))
+    m3.metric(t("map.metric_unplaced"), common.number(counts["unplaced"]))
+    m4.metric(t("map.metric_total"), common.number(trend_total))
     if counts["total"] != trend_total:
         st.error(t("map.disagree", map=counts["total"], trends=trend_total))
     if totals.empty:
