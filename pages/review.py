@@ -50,6 +50,21 @@ def _message(err: Exception) -> str:
     return t(_MESSAGES[text]) if text in _MESSAGES else t("review.error.other", reason=text)
 
 
+def _form_values(row: dict, item_key: str) -> dict[str, object]:
+    """What the form's widgets show for a figure: its recorded values ("" for none)."""
+    values: dict[str, object] = {key(f, item_key): row.get(f) for f in review.COUNT_FIELDS}
+    choices = {"status": STATUSES, "group": GROUPS, "kind": KINDS, "perpetrator": ["", *review.perpetrator_keys()],
+               "place_id": ["", *store.place_names(common.get_store())]}
+    for f in review.FIELDS:
+        if f in review.COUNT_FIELDS:
+            continue
+        value = row.get(f) or ""
+        options = choices.get(f)
+        values[key(f, item_key)] = value if options is None or value in options else (options[0] if options else "")
+    values[key("note", item_key)] = ""
+    return values
+
+
 def _act(action: str, article_id: str, figure_id: str, item_key: str, next_key: str | None) -> None:
     """A form button: record the action, rebuild incidents, forget cached counts."""
     ss = st.session_state
@@ -67,8 +82,10 @@ def _act(action: str, article_id: str, figure_id: str, item_key: str, next_key: 
         return
     common.refresh()
     ss[FLASH] = ("success", t(f"review.done.{action}"))
-    for name in (*review.FIELDS, "note"):  # the form starts again from the recorded values
-        ss.pop(key(name, item_key), None)
+    try:  # the form starts again from the recorded values (set, so the browser shows them too)
+        ss.update(_form_values(review.current(db, article_id, figure_id)[1], item_key))
+    except review.ReviewError:
+        pass
     if action in ("confirm", "reject") and ss.get(VIEW, "to_review") == "to_review" and next_key:
         ss[PICK] = next_key
 
@@ -137,7 +154,7 @@ st.page_link("pages/articles.py", label=t("review.open_article"), icon=":materia
 c1, c2 = st.columns([3, 2])
 with c1:
     st.markdown(f"**{t('review.values_title')}**")
-    st.dataframe(review.values_table(item, lang), hide_index=True, key="rv_values")
+    st.dataframe(review.values_table(item, lang), hide_index=True, key="rv_values", height="content")
 with c2:
     st.markdown(f"**{t('review.history_title')}**")
     lines = review.history(item.extracted, item.state.reviews, lang)
@@ -150,36 +167,32 @@ k = item.key
 args = (row["article_id"], row["id"], k, next_key)
 places = store.place_names(common.get_store())
 perps = ["", *review.perpetrator_keys()]
+place_ids = ["", *sorted(places)]
+for name, value in _form_values(row, k).items():  # a figure shown for the first time: its values
+    st.session_state.setdefault(name, value)
 with st.form("rv_form", border=True):
     st.markdown(f"**{t('review.form_title')}**")
     c1, c2, c3 = st.columns(3)
     for col, f in zip((c1, c2, c3), review.COUNT_FIELDS, strict=True):
-        col.number_input(t(f"review.field.{f}"), min_value=0, step=1, value=row.get(f), key=key(f, k))
+        col.number_input(t(f"review.field.{f}"), min_value=0, step=1, key=key(f, k))
     c1, c2, c3 = st.columns(3)
     for col, f, options in ((c1, "status", STATUSES), (c2, "group", GROUPS), (c3, "kind", KINDS)):
-        value = row.get(f)
-        col.selectbox(
-            t(f"review.field.{f}"), list(options), index=list(options).index(value) if value in options else 0,
-            key=key(f, k), format_func={o: i18n.label(f, o, lang) for o in options}.get,
-        )
+        col.selectbox(t(f"review.field.{f}"), list(options), key=key(f, k),
+                      format_func={o: i18n.label(f, o, lang) for o in options}.get)
     c1, c2, c3 = st.columns(3)
-    c1.text_input(t("review.field.date"), value=row.get("date") or "", key=key("date", k),
-                  help=t("review.date_help"))
+    c1.text_input(t("review.field.date"), key=key("date", k), help=t("review.date_help"))
     c2.selectbox(
-        t("review.field.perpetrator"), perps, index=perps.index(row.get("perpetrator") or "")
-        if (row.get("perpetrator") or "") in perps else 0, key=key("perpetrator", k),
+        t("review.field.perpetrator"), perps, key=key("perpetrator", k),
         format_func={p: i18n.label("perpetrator", p, lang) if p else t("common.not_stated") for p in perps}.get,
     )
-    c3.text_input(t("review.field.source"), value=row.get("source") or "", key=key("source", k))
+    c3.text_input(t("review.field.source"), key=key("source", k))
     c1, c2, c3 = st.columns(3)
-    c1.text_input(t("review.field.place"), value=row.get("place") or "", key=key("place", k))
-    place_ids = ["", *sorted(places)]
+    c1.text_input(t("review.field.place"), key=key("place", k))
     c2.selectbox(
-        t("review.field.place_id"), place_ids, index=place_ids.index(row.get("place_id") or "")
-        if (row.get("place_id") or "") in place_ids else 0, key=key("place_id", k),
+        t("review.field.place_id"), place_ids, key=key("place_id", k),
         format_func={p: places.get(p, p) if p else t("common.not_stated") for p in place_ids}.get,
     )
-    c3.text_input(t("review.field.side"), value=row.get("side") or "", key=key("side", k))
+    c3.text_input(t("review.field.side"), key=key("side", k))
     st.text_area(t("review.note"), key=key("note", k), height=70)
     b1, b2, b3, b4 = st.columns(4)
     b1.form_submit_button(t("review.button.correct"), key="rv_correct", type="primary", on_click=_act,

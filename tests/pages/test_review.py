@@ -159,6 +159,7 @@ def test_a_note_needs_text_and_is_added_to_the_history(populated_db):
     at.button(key="rv_note").click().run()
     assert i18n.t("review.done.note") in texts(at.success)
     assert "note by Omar" in _history(at) and "ask the local council" in _history(at)
+    assert at.text_area(key=_key("note", "a3/f3")).value == ""  # ready for the next note
 
 
 def test_article_text_in_the_context_is_shown_as_text(populated_db):
