@@ -57,10 +57,28 @@ def build(store: Store) -> tuple[list[Incident], list[dict]]:
 
 
 def recompute(store: Store) -> int:
-    """Rebuild and store all incidents; returns how many there are."""
+    """Rebuild and store all incidents; returns how many there are. Records the data version they
+    were computed for (`is_current`)."""
+    version = repr(store_mod.data_version(store))
     incidents, _ = build(store)
     store_mod.replace_incidents(store, incidents)
+    store_mod.set_incident_state(store, version)
     return len(incidents)
+
+
+def is_current(store: Store, version: tuple | None = None) -> bool:
+    """Were the incidents computed from the data as it is now (`core.store.data_version`)?"""
+    version = store_mod.data_version(store) if version is None else version
+    return store_mod.incident_state(store) == repr(tuple(version))
+
+
+def ensure_current(store: Store, version: tuple | None = None) -> bool:
+    """Recompute the incidents if the data changed since (figures added by another program, a
+    database from before incidents existed); True if it recomputed. Cheap when current."""
+    if is_current(store, version):
+        return False
+    recompute(store)
+    return True
 
 
 def decide(store: Store, a: tuple[str, str], b: tuple[str, str], action: str, who: str, note: str = "") -> None:

@@ -298,20 +298,33 @@ def build_incidents(reports: Sequence[Report], decisions: Iterable[Decision] = (
     seeds = sorted(groups.values(), key=lambda g: _sort_key(g[0]))
 
     clusters: list[list[Report]] = []
+    # Only a cluster with a member of the same status within a day of a report can take it
+    # (`compatible`): clusters are indexed by (status, day) so each report looks at a few of them
+    # instead of all (the result is the same; recomputation stays near-linear in the reports).
+    near: dict[tuple[str, dt.date], set[int]] = {}
     for seed in seeds:
         merged = len(seed) > 1
         placed = False
-        if not merged:
+        if not merged and seed[0].date is not None:
             r = seed[0]
+            candidates = sorted(set().union(*(
+                near.get((r.status, r.date + dt.timedelta(days=k)), ()) for k in (-1, 0, 1)
+            )))
             fits = [
-                (_distance(r, c), n) for n, c in enumerate(clusters)
-                if all(compatible(r, o) for o in c) and not any(frozenset((r.key, o.key)) in never for o in c)
+                (_distance(r, clusters[n]), n) for n in candidates
+                if all(compatible(r, o) for o in clusters[n])
+                and not any(frozenset((r.key, o.key)) in never for o in clusters[n])
             ]
             if fits:
-                clusters[min(fits)[1]].append(r)  # the closest event: same day, same count first
+                n = min(fits)[1]
+                clusters[n].append(r)  # the closest event: same day, same count first
+                near.setdefault((r.status, r.date), set()).add(n)
                 placed = True
         if not placed:
             clusters.append(list(seed))
+            for o in seed:
+                if o.date is not None:
+                    near.setdefault((o.status, o.date), set()).add(len(clusters) - 1)
     # a split decision also holds between members that a merge put together: keep them apart
     out = []
     for c in clusters:

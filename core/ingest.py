@@ -182,7 +182,21 @@ def ingest_text(
         doc = decode.decode_pasted(text, max_bytes=max_bytes)
     except decode.UploadError as err:
         return _error(None, err)
-    return _store_one(store, prepare(doc, published, outlet, url))
+    result = _store_one(store, prepare(doc, published, outlet, url))
+    if result.status == "added":
+        _recompute_incidents(store)
+    return result
+
+
+def _recompute_incidents(store: Store) -> None:
+    """Regroup the figures into incidents after articles were added or re-extracted (once per batch:
+    it reads every figure). If it fails, the pages recompute when they next read the incidents."""
+    from core import aggregate
+
+    try:
+        aggregate.recompute(store)
+    except StoreError as err:
+        log.warning("incidents not recomputed: %s", err)
 
 
 def _store_one(store: Store, item: Prepared) -> IngestResult:
@@ -289,7 +303,10 @@ def ingest_many(
         if progress:
             progress(n, None, filename)
     flush()
-    return [r for r in results if r is not None]
+    out = [r for r in results if r is not None]
+    if any(r.status == "added" for r in out):
+        _recompute_incidents(store)
+    return out
 
 
 def reextract(store: Store, progress: callable | None = None) -> int:
@@ -301,6 +318,7 @@ def reextract(store: Store, progress: callable | None = None) -> int:
         n += 1
         if progress:
             progress(n, None, art.filename)
+    _recompute_incidents(store)
     return n
 
 

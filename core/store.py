@@ -156,6 +156,10 @@ CREATE TABLE IF NOT EXISTS incident_reports (
     figure_id         VARCHAR NOT NULL
 );
 
+CREATE TABLE IF NOT EXISTS incident_state (     -- the data_version the incident tables were computed for
+    version           VARCHAR
+);
+
 CREATE TABLE IF NOT EXISTS places (
     id                VARCHAR PRIMARY KEY,
     name_ar           VARCHAR,
@@ -519,15 +523,15 @@ def _figures_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
 # ---- incidents (core.aggregate) ----
 def figure_rows_for_incidents(store: Store) -> list[dict[str, Any]]:
     """Every figure with its article's publication date, its source of that date and outlet."""
-    df = store.cursor().execute(
-        "SELECT f.*, a.published, a.published_source, a.outlet FROM figures f "
+    # fetchall, not .df(): plain Python values straight away (five times faster on 50,000 figures)
+    cur = store.cursor().execute(
+        "SELECT f.* EXCLUDE (event_date), a.published, a.published_source, a.outlet FROM figures f "
         "JOIN articles a ON a.id = f.article_id ORDER BY f.article_id, f.start"
-    ).df()
-    rows = []
-    for r in df.to_dict("records"):
-        r = {k: _py(v) for k, v in r.items() if k != "event_date"}
+    )
+    names = [d[0] for d in cur.description]
+    rows = [dict(zip(names, values, strict=True)) for values in cur.fetchall()]
+    for r in rows:
         r["extra"] = json.loads(r["extra"]) if r.get("extra") else {}
-        rows.append(r)
     return rows
 
 
@@ -598,6 +602,137 @@ def incident_counts_frame(store: Store, status: str = "killed") -> pd.DataFrame:
     ).df()
 
 
+# ---- incident queries for the pages ----
+# The trend chart and the map count incidents (`core.incidents`: one event, many reports), each
+# once, with its best, min and max, never the raw figures of every article that reported it. These
+# helpers turn the derived incident tables (written by `core.aggregate.recompute`) into rows with
+# the same fields the filters look at: the incident's status, date (else its earliest report's event
+# date), perpetrator, place (gazetteer id, else a place as written by a report) and the sources of
+# all its reports (`SOURCE_SEP`-joined: an incident matches a source if any report has it).
+
+SOURCE_SEP = "\x1f"
+
+_INCIDENT_ROWS = f"""
+    _members AS (
+        SELECT r.incident_id, f.article_id, f.id AS figure_id, f."group", f.source, f.place, f.event_date,
+               f.perpetrator
+        FROM incident_reports r JOIN figures f ON f.article_id = r.article_id AND f.id = r.figure_id
+    ),
+    _inc AS (
+        SELECT m.incident_id,
+               string_agg(DISTINCT coalesce(m.source, '{{ns}}'), '{SOURCE_SEP}' ORDER BY coalesce(m.source, '{{ns}}'))
+                   AS sources,
+               min(m.place) AS place_text, min(m.event_date) AS first_date,
+               min(m.article_id) AS article_id, arg_min(m.figure_id, m.article_id) AS figure_id,
+               list(DISTINCT m."group") AS heads, list_contains(list(m.perpetrator), 'unknown') AS said_unknown,
+               CASE WHEN list_contains(list(m."group"), 'civilians') THEN 'civilians' ELSE min(m."group") END
+                   AS head_group
+        FROM _members m GROUP BY m.incident_id
+    ),
+    _rows AS (
+        SELECT CASE WHEN list_contains(x.heads, c."group") THEN 0 ELSE 1 END AS role, i.status,
+               CASE WHEN list_contains(x.heads, c."group") THEN c."group" ELSE 'of_which_' || c."group" END
+                   AS series,
+               CASE WHEN list_contains(x.heads, c."group") THEN c."group" ELSE x.head_group END AS "group",
+               c."group" AS count_group,
+               CASE WHEN i.perpetrator = 'unknown' AND NOT x.said_unknown THEN NULL ELSE i.perpetrator END
+                   AS perpetrator, i.place_id, x.place_text AS place, x.sources AS source,
+               c.best, coalesce(c.min, c.best) AS low, coalesce(c.max, c.best) AS high,
+               coalesce(i.date, x.first_date) AS event_date, i.id AS incident_id, x.article_id, x.figure_id,
+               i.articles
+        FROM incident_counts c JOIN incidents i ON i.id = c.incident_id JOIN _inc x ON x.incident_id = c.incident_id
+        WHERE list_contains(x.heads, c."group") OR c."group" IN ('children', 'women')
+    )
+"""
+
+
+def _incident_rows_sql(select: str) -> str:
+    """``WITH`` the incident rows (``_rows``: one per incident and counted group; role 0 a group the
+    reports are about, role 1 an "of which" breakdown) followed by `select`."""
+    return "WITH " + _INCIDENT_ROWS.replace("{ns}", NOT_STATED) + select
+
+
+def _incident_filter_sql(f: Any, params: list[Any], dates: bool = True) -> str:
+    """`_filter_sql` for the rows of `_incident_rows_sql` (aliased ``x``): a source filter matches an
+    incident when any of its reports has one of the sources."""
+    sources = f.sources
+    cond = _filter_sql(_without_sources(f), "x", params, dates)
+    if sources:
+        cond += f" AND list_has_any(string_split(x.source, '{SOURCE_SEP}'), ?)"
+        params.append(list(sources))
+    return cond
+
+
+def _without_sources(f: Any) -> Any:
+    import dataclasses
+
+    return dataclasses.replace(f, sources=())
+
+
+def incident_state(store: Store) -> str | None:
+    """The data version the incident tables were last computed for (`data_version`, as text)."""
+    rows = store.cursor().execute("SELECT version FROM incident_state").fetchall()
+    return rows[0][0] if rows else None
+
+
+def set_incident_state(store: Store, version: str) -> None:
+    with store._write_lock, store.transaction() as cur:
+        cur.execute("DELETE FROM incident_state").fetchall()
+        cur.execute("INSERT INTO incident_state VALUES (?)", [version]).fetchall()
+
+
+def incident_list(store: Store, f: Any | None = None, limit: int = 2000) -> pd.DataFrame:
+    """Incidents, latest first, for the Incidents page: id, status, date, place_id, place (as written),
+    perpetrator, reports (articles), sources and, per victim group, best/min/max (``best_<group>`` ...).
+    With filters `f` (a `core.trends.Filters`), only incidents with a counted row matching them."""
+    params: list[Any] = []
+    where = "TRUE"
+    if f is not None:
+        where = _incident_filter_sql(f, params, dates=True)
+    sql = _incident_rows_sql(f"""
+        , _hit AS (SELECT DISTINCT x.incident_id FROM _rows x WHERE {where})
+        SELECT i.id, i.status, i.date, i.place_id, x.place_text AS place,
+               CASE WHEN i.perpetrator = 'unknown' AND NOT x.said_unknown THEN NULL ELSE i.perpetrator END
+                   AS perpetrator, i.articles AS reports,
+               replace(x.sources, '{SOURCE_SEP}', ', ') AS sources, c."group", c.best, c.min, c.max
+        FROM incidents i JOIN _inc x ON x.incident_id = i.id JOIN incident_counts c ON c.incident_id = i.id
+        WHERE i.id IN (SELECT incident_id FROM _hit)
+        ORDER BY i.date DESC NULLS LAST, i.id, c."group"
+    """)
+    df = store.cursor().execute(sql, params).df()
+    cols = ["id", "status", "date", "place_id", "place", "perpetrator", "reports", "sources"]
+    if df.empty:
+        return pd.DataFrame(columns=cols)
+    wide = df.pivot_table(index="id", columns="group", values=["best", "min", "max"], aggfunc="first")
+    wide.columns = [f"{v}_{g}" for v, g in wide.columns]
+    base = df.drop_duplicates("id")[cols].set_index("id")
+    out = base.join(wide).reset_index()
+    out = out.sort_values(["date", "id"], ascending=[False, True], na_position="last").head(int(limit))
+    return out.reset_index(drop=True)
+
+
+def incident_reports_of(store: Store, incident_id: str) -> pd.DataFrame:
+    """Every report of one incident, side by side: its article (outlet, title, published, url), its
+    head figure (count, group, date, place, perpetrator, source, sentence) and ids."""
+    sql = """
+        SELECT r.article_id, r.figure_id, a.outlet, a.title, a.published, a.url, f.best, f.min, f.max,
+               f.number_text, f.status, f."group", f.kind, f.date, f.place, f.place_id, f.perpetrator, f.source,
+               f.sentence
+        FROM incident_reports r JOIN figures f ON f.article_id = r.article_id AND f.id = r.figure_id
+        JOIN articles a ON a.id = r.article_id
+        WHERE r.incident_id = ?
+        ORDER BY a.published NULLS LAST, r.article_id, r.figure_id
+    """
+    return store.cursor().execute(sql, [incident_id]).df()
+
+
+def incident_of_report(store: Store, article_id: str, figure_id: str) -> str | None:
+    rows = store.cursor().execute(
+        "SELECT incident_id FROM incident_reports WHERE article_id = ? AND figure_id = ?", [article_id, figure_id]
+    ).fetchall()
+    return rows[0][0] if rows else None
+
+
 # ---- queries for the pages ----
 # Read-only queries of the dashboard. `f` is a `core.trends.Filters`; the counting rule they apply
 # is described in `core.trends` (and mirrored there in pandas by `weekly_from_frame`). Results are
@@ -637,35 +772,24 @@ def _filter_sql(f: Any, a: str, params: list[Any], dates: bool = True) -> str:
 
 
 def weekly_totals(store: Store, f: Any) -> pd.DataFrame:
-    """Weekly sums by series: columns week, series, best, low, high, figures.
+    """Weekly sums by series: columns week, series, best, low, high, figures (here: incidents).
 
-    Series are the victim groups of countable figures, plus ``of_which_children`` /
-    ``of_which_women`` for breakdowns of a countable figure (filed under the parent's week)."""
+    Each incident is counted once (`core.incidents`), with its best, min and max: series are the
+    victim groups its reports are about, plus ``of_which_children`` / ``of_which_women`` for its
+    children/women counts when those are breakdowns."""
     cols = ["week", "series", "best", "low", "high", "figures"]
     if not f.incidents:
         return pd.DataFrame(columns=cols)
     params: list[Any] = []
-    top = _filter_sql(f, "f", params)
-    pparams: list[Any] = []
-    parent = _filter_sql(f, "p", pparams)
-    sql = f"""
-        SELECT CAST(date_trunc('week', f.event_date) AS DATE) AS week, f."group" AS series,
-               sum(f.best) AS best, sum(coalesce(f.min, f.best)) AS low,
-               sum(coalesce(f.max, f.best)) AS high, count(*) AS figures
-        FROM figures f
-        WHERE {_COUNTABLE.format(a="f")} AND f.best IS NOT NULL AND f.event_date IS NOT NULL AND {top}
-        GROUP BY ALL
-        UNION ALL
-        SELECT CAST(date_trunc('week', p.event_date) AS DATE), 'of_which_' || c."group",
-               sum(c.best), sum(coalesce(c.min, c.best)), sum(coalesce(c.max, c.best)), count(*)
-        FROM figures c JOIN figures p ON p.article_id = c.article_id AND p.id = c.part_of
-        WHERE c.part_of IS NOT NULL AND c."group" IN ('children', 'women') AND c.same_as IS NULL
-          AND c.kind <> 'superseded' AND c.best IS NOT NULL AND c.status = ?
-          AND {_COUNTABLE.format(a="p")} AND p.best IS NOT NULL AND p.event_date IS NOT NULL AND {parent}
-        GROUP BY ALL
-        ORDER BY week, series
-    """
-    df = store.cursor().execute(sql, [*params, f.status, *pparams]).df()
+    cond = _incident_filter_sql(f, params)
+    sql = _incident_rows_sql(f"""
+        SELECT CAST(date_trunc('week', x.event_date) AS DATE) AS week, x.series,
+               sum(x.best) AS best, sum(x.low) AS low, sum(x.high) AS high, count(*) AS figures
+        FROM _rows x
+        WHERE x.best IS NOT NULL AND x.event_date IS NOT NULL AND {cond}
+        GROUP BY ALL ORDER BY week, series
+    """)
+    df = store.cursor().execute(sql, params).df()
     if df.empty:
         return pd.DataFrame(columns=cols)
     df["week"] = pd.to_datetime(df["week"]).dt.date
@@ -686,39 +810,32 @@ def data_version(store: Store) -> tuple[Any, ...]:
     return tuple(store.cursor().execute(
         """SELECT (SELECT count(*) FROM articles), (SELECT max(added_at) FROM articles),
                   (SELECT count(*) FROM figures), (SELECT max(extractor_version) FROM articles),
-                  (SELECT count(*) FROM reviews)"""
+                  (SELECT count(*) FROM reviews), (SELECT count(*) FROM incident_decisions)"""
     ).fetchall()[0])
 
 
 def trend_rows(store: Store) -> pd.DataFrame:
-    """Every figure a trend chart may show, one row each, with what the filters look at
-    (`TREND_ROW_COLUMNS`); `core.trends` aggregates them for any filters in a few milliseconds.
+    """Every row a trend chart may show, with what the filters look at (`TREND_ROW_COLUMNS`);
+    `core.trends` aggregates them for any filters in a few milliseconds.
 
-    ``role`` 0: countable incident (its group is the series); 1: a children/women breakdown of a
-    countable figure (series ``of_which_<group>``; status, week and the filtered fields are its
-    parent's); 2: a running toll. ``low``/``high`` fall back to ``best``; ``place`` is the gazetteer
-    id, else the place as written; missing perpetrator, place and source read `NOT_STATED`."""
+    ``role`` 0: an incident's count for a group its reports are about (the series), 1: its
+    children/women count when that is a breakdown (series ``of_which_<group>``, ``group`` is the
+    incident's own), each incident once (`_incident_rows_sql`); 2: a running toll (a figure).
+    ``low``/``high`` fall back to ``best``; ``place`` is the gazetteer id, else the place as written;
+    ``source`` of an incident holds all its reports' sources joined by `SOURCE_SEP`; missing
+    perpetrator, place and source read `NOT_STATED`."""
     ns = f"'{NOT_STATED}'"
-    sql = f"""
-        SELECT 0 AS role, f.status, f."group" AS series, f."group", coalesce(f.perpetrator, {ns}) AS perpetrator,
-               coalesce(f.place_id, f.place, {ns}) AS place, coalesce(f.source, {ns}) AS source, f.best,
-               coalesce(f.min, f.best) AS low, coalesce(f.max, f.best) AS high, f.event_date,
+    sql = _incident_rows_sql(f"""
+        SELECT x.role, x.status, x.series, x."group", coalesce(x.perpetrator, {ns}) AS perpetrator,
+               coalesce(x.place_id, x.place, {ns}) AS place, x.source, x.best, x.low, x.high, x.event_date,
                NULL AS date, NULL AS date_from, NULL AS article_id, NULL AS id
-        FROM figures f WHERE {_COUNTABLE.format(a="f")}
-        UNION ALL
-        SELECT 1, p.status, 'of_which_' || c."group", p."group", coalesce(p.perpetrator, {ns}),
-               coalesce(p.place_id, p.place, {ns}), coalesce(p.source, {ns}), c.best,
-               coalesce(c.min, c.best), coalesce(c.max, c.best), p.event_date, NULL, NULL, NULL, NULL
-        FROM figures c JOIN figures p ON p.article_id = c.article_id AND p.id = c.part_of
-        WHERE c.part_of IS NOT NULL AND c."group" IN ('children', 'women') AND c.same_as IS NULL
-          AND c.kind <> 'superseded' AND c.best IS NOT NULL AND c.status = p.status
-          AND {_COUNTABLE.format(a="p")} AND p.best IS NOT NULL
+        FROM _rows x
         UNION ALL
         SELECT 2, f.status, 'toll', f."group", coalesce(f.perpetrator, {ns}), coalesce(f.place_id, f.place, {ns}),
                coalesce(f.source, {ns}), f.best, coalesce(f.min, f.best), coalesce(f.max, f.best), f.event_date,
                f.date, f.date_from, f.article_id, f.id
         FROM figures f WHERE f.kind = 'toll' AND f.same_as IS NULL AND f.part_of IS NULL
-    """
+    """)
     # Through Arrow, with text as categories: much faster than .df() for a million rows.
     table = store.cursor().sql(sql).to_arrow_table()
     return table.to_pandas(strings_to_categorical=True, date_as_object=False).reindex(columns=TREND_ROW_COLUMNS)
@@ -740,45 +857,47 @@ _BEHIND_COLUMNS = """
 def figures_behind(
     store: Store, f: Any, week: dt.date | None, series: str, limit: int = 500
 ) -> pd.DataFrame:
-    """The figures behind one point of the chart, with their sentence and article.
+    """The reports behind one point of the chart, with their sentence and article (one row per
+    report of each incident counted there; ``incident_id`` says which).
 
-    `series`: a victim group, ``total`` (everything added up that week), ``of_which_<group>``,
-    ``toll``, ``undated`` (countable figures without a date; `week` ignored) or ``vague``
-    (countable figures without a number)."""
+    `series`: a victim group, ``total`` (everything added up that week), ``of_which_<group>`` (the
+    breakdown figures of those incidents' reports), ``toll``, ``undated`` (incidents without a date;
+    `week` ignored) or ``vague`` (incidents without a number)."""
     params: list[Any] = []
-    if series.startswith("of_which_"):
-        group = series.removeprefix("of_which_")
-        cond = _filter_sql(f, "p", params)
-        where = (
-            f"""c.part_of IS NOT NULL AND c."group" = ? AND c.same_as IS NULL AND c.kind <> 'superseded'
-            AND c.best IS NOT NULL AND c.status = p.status AND {_COUNTABLE.format(a="p")} AND p.best IS NOT NULL
-            AND date_trunc('week', p.event_date) = ? AND {cond}"""
-        )
-        params = [group, week, *params]
-        sql = f"""SELECT {_BEHIND_COLUMNS.replace("f.", "c.")} FROM figures c
-                  JOIN figures p ON p.article_id = c.article_id AND p.id = c.part_of
-                  JOIN articles a ON a.id = c.article_id
-                  WHERE {where} ORDER BY c.article_id, c.start LIMIT {int(limit)}"""
-        return store.cursor().execute(sql, params).df()
-    if series == "undated":
-        cond = _filter_sql(f, "f", params, dates=False)
-        where = f"{_COUNTABLE.format(a='f')} AND f.event_date IS NULL AND {cond}"
-    elif series == "vague":
-        cond = _filter_sql(f, "f", params)
-        where = f"{_COUNTABLE.format(a='f')} AND f.best IS NULL AND {cond}"
-    else:
-        if series == "toll":
-            kind = "f.kind = 'toll' AND f.same_as IS NULL AND f.part_of IS NULL"
-        elif series == "total":
-            kind = _COUNTABLE.format(a="f")
-        else:
-            kind = f"{_COUNTABLE.format(a='f')} AND f.\"group\" = ?"
-            params.append(series)
+    if series == "toll":
         params.append(week)
         cond = _filter_sql(f, "f", params)
-        where = f"{kind} AND f.best IS NOT NULL AND date_trunc('week', f.event_date) = ? AND {cond}"
-    sql = f"""SELECT {_BEHIND_COLUMNS} FROM figures f JOIN articles a ON a.id = f.article_id
-              WHERE {where} ORDER BY f.event_date, f.article_id, f.start LIMIT {int(limit)}"""
+        where = (f"f.kind = 'toll' AND f.same_as IS NULL AND f.part_of IS NULL AND f.best IS NOT NULL "
+                 f"AND date_trunc('week', f.event_date) = ? AND {cond}")
+        sql = f"""SELECT {_BEHIND_COLUMNS}, NULL AS incident_id FROM figures f JOIN articles a ON a.id = f.article_id
+                  WHERE {where} ORDER BY f.event_date, f.article_id, f.start LIMIT {int(limit)}"""
+        return store.cursor().execute(sql, params).df()
+    if series == "undated":
+        where = f"x.role = 0 AND x.event_date IS NULL AND {_incident_filter_sql(f, params, dates=False)}"
+    elif series == "vague":
+        where = f"x.role = 0 AND x.best IS NULL AND {_incident_filter_sql(f, params)}"
+    else:
+        if series == "total":
+            kind = "x.role = 0"
+        else:
+            kind = "x.series = ?"
+            params.append(series)
+        params.append(week)
+        where = (f"{kind} AND x.best IS NOT NULL AND date_trunc('week', x.event_date) = ? AND "
+                 f"{_incident_filter_sql(f, params)}")
+    if series.startswith("of_which_"):
+        params.append(series.removeprefix("of_which_"))
+        member = """JOIN figures f ON f.article_id = r.article_id AND f.part_of = r.figure_id AND f."group" = ?
+                    AND f.same_as IS NULL"""
+    else:
+        member = "JOIN figures f ON f.article_id = r.article_id AND f.id = r.figure_id"
+    sql = _incident_rows_sql(f"""
+        , _hit AS (SELECT DISTINCT x.incident_id FROM _rows x WHERE {where})
+        SELECT {_BEHIND_COLUMNS}, r.incident_id
+        FROM _hit h JOIN incident_reports r ON r.incident_id = h.incident_id {member}
+        JOIN articles a ON a.id = f.article_id
+        ORDER BY f.event_date, r.incident_id, a.published, f.article_id, f.start LIMIT {int(limit)}
+    """)
     return store.cursor().execute(sql, params).df()
 
 

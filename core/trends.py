@@ -4,23 +4,26 @@ No SQL here (that is `core.store`) and no Streamlit (pages import this module, n
 
 **The counting rule** — a weekly chart must never add the same dead twice:
 
-- Added up: figures with the chosen status (killed by default) that are incidents
-  (``kind == "incident"``), not a breakdown of another figure (``part_of`` empty) and not a repeat
-  (``same_as`` empty). Superseded counts are never added.
-- Breakdowns (``part_of``) of children or women whose parent is added up are their own series,
-  "of which children" / "of which women", drawn as lines over the bars, never stacked on them.
+- The unit is the *incident* (`core.incidents`): the reports of one event by several articles
+  (SOHR's 17, AFP's revised 27) are one incident, counted once with its best count (the latest
+  report's), and its range from the smallest to the largest count any report gave.
+- Added up: incidents with the chosen status (killed by default), per victim group their reports
+  are about. Within an article, breakdowns (``part_of``), repeats (``same_as``) and superseded
+  counts are never added on their own: they belong to their report.
+- An incident's children/women counts that are breakdowns are their own series, "of which
+  children" / "of which women", drawn as lines over the bars, never stacked on them.
 - Running tolls (``kind == "toll"``) are markers with their label ("SOHR: 125 in the week to
   21 Aug"), on their own axis, never summed.
-- A figure without a number (``best`` empty: «عشرات», "dozens") is not added; pages say how many.
-- The range: the sum of ``min`` (else ``best``) to the sum of ``max`` (else ``best``; an
-  open-ended "more than" shows as its best value).
-- Week: the ISO week (starting Monday) of the figure's ``event_date``. Figures without one are
-  counted apart as "date unknown", never dropped silently.
+- An incident without a number (``best`` empty: «عشرات», "dozens") is not added; pages say how many.
+- Week: the ISO week (starting Monday) of the incident's date (else its earliest report's event
+  date). Incidents without one are counted apart as "date unknown", never dropped silently.
+- Filters look at the incident: its status, date, perpetrator and place; a source filter keeps an
+  incident if any of its reports has one of the sources.
 
 The rule is written three times, and tests check that all three agree: in SQL
-(`core.store.weekly_totals`, the reference), in plain pandas over figure rows (`weekly_from_frame`,
-for the bench), and over `TrendRows` (`weekly_from_rows`, what the page uses: the figures are read
-once per data version by `core.store.trend_rows`, then any filters are answered from numpy arrays
+(`core.store.weekly_totals`, the reference), in plain pandas over the rows of
+`core.store.trend_rows` (`weekly_from_frame`), and over `TrendRows` (`weekly_from_rows`, what the
+page uses: the rows are read once per data version, then any filters are answered from numpy arrays
 in milliseconds). ``bench/dashboard.py`` times them on a million figures.
 """
 
@@ -47,6 +50,7 @@ OF_WHICH = tuple(f"of_which_{g}" for g in PART_GROUPS)
 TOTAL = "total"
 TOLL = "toll"
 NOT_STATED = "-"  # filter value for "no perpetrator / source / place given"
+SOURCE_SEP = "\x1f"  # joins an incident's sources in its row (as `core.store.SOURCE_SEP`)
 
 SAMPLES_DIR = Path(__file__).resolve().parent.parent / "data" / "samples"
 
@@ -191,55 +195,33 @@ def _matches(df: pd.DataFrame, f: Filters) -> pd.Series:
     if f.groups:
         m &= df["group"].isin(f.groups)
     if f.perpetrators:
-        m &= df["perpetrator"].fillna(NOT_STATED).isin(f.perpetrators)
+        m &= df["perpetrator"].astype(object).fillna(NOT_STATED).isin(f.perpetrators)
     if f.places:
-        m &= df["place_id"].fillna(df["place"]).fillna(NOT_STATED).isin(f.places)
+        m &= df["place"].astype(object).fillna(NOT_STATED).isin(f.places)
     if f.sources:
-        m &= df["source"].fillna(NOT_STATED).isin(f.sources)
+        wanted = set(f.sources)
+        m &= df["source"].astype(object).fillna(NOT_STATED).map(lambda s: not wanted.isdisjoint(str(s).split(SOURCE_SEP)))
     return m
 
 
-def countable_mask(df: pd.DataFrame) -> pd.Series:
-    """Rows a chart may add up (before filters): incidents that are neither part nor repeat."""
-    return (df["kind"] == "incident") & df["part_of"].isna() & df["same_as"].isna()
-
-
-def _sum_frame(rows: pd.DataFrame, week: pd.Series, series: pd.Series) -> pd.DataFrame:
-    best = rows["best"].astype("Int64")
-    out = pd.DataFrame({
-        "week": week.values,
-        "series": series.values,
-        "best": best.values,
-        "low": rows["min"].astype("Int64").fillna(best).values,
-        "high": rows["max"].astype("Int64").fillna(best).values,
-    })
-    g = out.groupby(["week", "series"], sort=True)
-    res = g[["best", "low", "high"]].sum()
-    res["figures"] = g.size()
-    return res.reset_index()
-
-
 def weekly_from_frame(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
-    """Weekly sums by series (`WEEKLY_COLUMNS`) from figure rows, by the counting rule above."""
+    """Weekly sums by series (`WEEKLY_COLUMNS`) in plain pandas, from the rows of
+    `core.store.trend_rows` (each incident once): the reference the other two are checked against."""
     if df.empty or not f.incidents:
         return pd.DataFrame(columns=WEEKLY_COLUMNS)
-    ok = countable_mask(df) & df["best"].notna() & df["event_date"].notna() & _matches(df, f)
+    ok = (df["role"] != ROLE_TOLL) & df["best"].notna() & df["event_date"].notna() & _matches(df, f)
     top = df[ok]
-    parts_out = []
-    parts = df[
-        df["part_of"].notna() & df["group"].isin(PART_GROUPS) & df["same_as"].isna()
-        & (df["kind"] != "superseded") & df["best"].notna() & (df["status"] == f.status)
-    ]
-    if not parts.empty and not top.empty:
-        parents = top[["article_id", "id", "event_date"]].rename(columns={"id": "part_of", "event_date": "pdate"})
-        joined = parts.merge(parents, on=["article_id", "part_of"], how="inner")
-        if not joined.empty:
-            parts_out.append(_sum_frame(joined, week_start(joined["pdate"]), "of_which_" + joined["group"]))
-    frames = [_sum_frame(top, week_start(top["event_date"]), top["group"])] if not top.empty else []
-    frames += parts_out
-    if not frames:
+    if top.empty:
         return pd.DataFrame(columns=WEEKLY_COLUMNS)
-    out = pd.concat(frames, ignore_index=True)
+    out = pd.DataFrame({
+        "week": week_start(top["event_date"]).values, "series": top["series"].astype(str).values,
+        "best": top["best"].astype("int64").values, "low": top["low"].astype("int64").values,
+        "high": top["high"].astype("int64").values,
+    })
+    g = out.groupby(["week", "series"], sort=True)
+    out = g[["best", "low", "high"]].sum()
+    out["figures"] = g.size()
+    out = out.reset_index()
     out["week"] = pd.to_datetime(out["week"]).dt.date
     for c in ("best", "low", "high", "figures"):
         out[c] = out[c].astype("int64")
@@ -341,9 +323,10 @@ def prepare_rows(df: pd.DataFrame) -> TrendRows:
 def _is_any(rows: TrendRows, field: str, values: Iterable[str]) -> np.ndarray:
     cats = rows.categories[field]
     lut = np.zeros(len(cats) + 1, dtype=bool)  # the extra last entry answers code -1 (missing)
-    for v in values:
-        if v in cats:
-            lut[cats.index(v)] = True
+    values = set(values)
+    for i, c in enumerate(cats):
+        # an incident's sources are all its reports' (joined): it matches if any of them does
+        lut[i] = (not values.isdisjoint(c.split(SOURCE_SEP))) if field == "source" else c in values
     return lut[rows.codes[field]]
 
 
@@ -454,7 +437,7 @@ def options_from_rows(rows: TrendRows, place_names: Mapping[str, str] | None = N
     def values(name: str) -> list[str]:
         codes = rows.codes[name]
         present = np.flatnonzero(np.bincount(codes[codes >= 0])) if rows.n else []
-        return sorted(rows.categories[name][c] for c in present)
+        return sorted({v for c in present for v in rows.categories[name][c].split(SOURCE_SEP)})
 
     days = rows.day[rows.dated]
     return {

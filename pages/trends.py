@@ -1,4 +1,4 @@
-"""Trends: weekly killed (or injured) by victim group, each figure counted once."""
+"""Trends: weekly killed (or injured) by victim group, each incident counted once."""
 
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ without a coordinate 5, a village missing from the gazetteer 2), plus the 83 of 
 
 from __future__ import annotations
 
+from core import aggregate
 from core.store import Store
 from tests.pages import population as pop
 from tests.pages.population import article, figure, populate
@@ -51,3 +52,4 @@ def populate_places(store: Store) -> None:
         (article("m3", M3, "قصف الرقة وريفها", "2017-08-22"), m3),
         (article("m4", M4, "حصيلة يوم", "2017-08-23"), m4),
     ])
+    aggregate.recompute(store)

@@ -19,7 +19,8 @@ week (Mon)     figures                                    chart
 (vague)        A3: «عشرات» fighters                       vague note: 1 report
 =============  =========================================  ==========================
 
-Killed, added up: 63 civilians + 20 fighters = 83 (range 83–88). Injured: 20 people (A1).
+Killed, added up: 63 civilians + 20 fighters = 83 (range 80–88: each figure here is its own
+incident; A3's superseded 6 is the low end of its revision's range). Injured: 20 people (A1).
 A5 carries hostile markup in its title and text (it must only ever be shown as text).
 """
 
@@ -28,11 +29,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from core import aggregate
 from core.figure import Figure
 from core.store import Store
 
 TOTAL_KILLED = 83
-TOTAL_RANGE = (83, 88)
+TOTAL_RANGE = (80, 88)  # an incident's range spans all its counts: A3's earlier 6 is the low end of 9
 TOTAL_INJURED = 20
 FIGHTERS = 20
 HOSTILE_TITLE = '<script>window.__pwned = 1</script>عنوان'
@@ -55,6 +57,8 @@ def figure(text: str, fid: str, surface: str, best: int | None, nth: int = 0, **
     base.update(kw)
     if base.get("date") and "date_precision" not in kw:
         base["date_precision"] = "day"
+    if base.get("date") and "date_text" not in kw:
+        base["date_text"] = base["date"]  # a date given here is stated in the article, not inferred
     return Figure(**base)
 
 
@@ -109,3 +113,4 @@ def populate(store: Store) -> None:
         (article("a4", T4, "خبر بلا تاريخ", None), a4),
         (article("a5", HOSTILE_TEXT, HOSTILE_TITLE, "2017-09-05", outlet="<i>outlet</i>"), a5),
     ])
+    aggregate.recompute(store)

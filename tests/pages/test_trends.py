@@ -143,3 +143,26 @@ def test_hostile_article_text_stays_plain_text_in_the_table(populated_db):
 def test_how_the_chart_counts_is_explained(populated_db):
     at = app()
     assert i18n.t("trends.how_title") in [e.label for e in at.main.expander]
+
+
+# ---- each event once ---------------------------------------------------------------------------
+S1 = "قتل 17 مدنيا في غارة على حي المشلب."
+S2 = "ارتفعت حصيلة الغارة على حي المشلب إلى 27 قتيلا مدنيا."
+
+
+def test_two_articles_reporting_one_strike_show_its_latest_count_once(empty_db):
+    from core.store import Store
+
+    place = {"date": "2017-08-10", "place": "حي المشلب", "place_id": "nb-mashlab", "place_precision": "district"}
+    Store.open(empty_db).add_articles([
+        (pop.article("s1", S1, "غارة على المشلب", "2017-08-10", outlet="AFP"),
+         [pop.figure(S1, "f1", "17", 17, source="AFP", **place)]),
+        (pop.article("s2", S2, "ارتفاع الحصيلة", "2017-08-11", outlet="SOHR"),
+         [pop.figure(S2, "f1", "27", 27, source="SOHR", **place)]),
+    ])  # no recompute here: the page regroups figures that were added without it
+    at = app()
+    assert not at.exception
+    assert _metric(at, "trends.metric_total.killed") == "27"  # not 44
+    assert _metric(at, "trends.metric_range") == "17–27"
+    at.sidebar.multiselect(key="source").set_value(["AFP"]).run()  # the incident has an AFP report
+    assert _metric(at, "trends.metric_total.killed") == "27"
