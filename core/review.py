@@ -620,34 +620,39 @@ def needs_look(row: Mapping[str, Any], conflicts: Sequence[int] = ()) -> tuple[s
     return tuple(reasons)
 
 
-def conflicts(incidents: Iterable[Any]) -> dict[tuple[str, str], tuple[int, ...]]:
+def conflicts(rows: Iterable[Mapping[str, Any]], members: Mapping[tuple[str, str], str]
+              ) -> dict[tuple[str, str], tuple[int, ...]]:
     """For each report of an incident whose reports give different counts for the same victim
-    group: the other counts given (``{(article_id, figure_id): (9, 12)}``)."""
+    group: the other counts given (``{(article_id, figure_id): (9, 12)}``). `rows` are reviewed
+    figure rows, `members` maps a report's (article_id, figure_id) to its incident."""
     from core.incidents import COMPATIBLE_GROUPS
 
+    by_incident: dict[tuple[str, str], list[tuple[tuple[str, str], int]]] = {}
+    for r in rows:
+        key = (r["article_id"], r["id"])
+        incident = members.get(key)
+        if incident is None or r.get("best") is None or r.get("kind") == "superseded":
+            continue
+        group = "civilians" if (r.get("group"), "civilians") in COMPATIBLE_GROUPS else r.get("group")
+        by_incident.setdefault((incident, str(group)), []).append((key, int(r["best"])))
     out: dict[tuple[str, str], tuple[int, ...]] = {}
-    for inc in incidents:
-        by_group: dict[str, list[Any]] = {}
-        for r in inc.reports:
-            if r.best is None or r.kind == "superseded":
-                continue
-            g = "civilians" if (r.group, "civilians") in COMPATIBLE_GROUPS else r.group
-            by_group.setdefault(g, []).append(r)
-        for reports in by_group.values():
-            values = {r.best for r in reports}
-            if len(values) > 1:
-                for r in reports:
-                    out[r.key] = tuple(sorted(values - {r.best}))
+    for reports in by_incident.values():
+        values = {best for _, best in reports}
+        if len(values) > 1:
+            for key, best in reports:
+                out[key] = tuple(sorted(values - {best}))
     return out
 
 
 def queue(rows: Sequence[Mapping[str, Any]], reviews: Sequence[Mapping[str, Any]],
-          incidents: Iterable[Any] = ()) -> list[Item]:
+          members: Mapping[tuple[str, str], str] | None = None) -> list[Item]:
     """Every figure as a review `Item`, those needing a look first: not yet confirmed or rejected,
-    most reasons first, then lowest confidence, then in text order."""
-    clash = conflicts(incidents)
+    most reasons first, then lowest confidence, then in text order. `members`: each incident
+    report's incident (`core.store.incident_members`), to flag reports that disagree."""
+    resolved = resolve(rows, reviews)
+    clash = conflicts((r for r, state in resolved if not state.rejected), members or {})
     items = []
-    for (row, state), raw in zip(resolve(rows, reviews), rows, strict=True):
+    for (row, state), raw in zip(resolved, rows, strict=True):
         others = clash.get((row["article_id"], row["id"]), ())
         items.append(Item(row, raw, state, needs_look(row, others), others))
     return sorted(items, key=_rank)
@@ -673,17 +678,12 @@ def in_view(items: Sequence[Item], view: str) -> list[Item]:
 
 
 def load_queue(store: Any) -> list[Item]:
-    """`queue` over the whole database (incidents rebuilt from the reviewed figures)."""
-    from core import aggregate
-    from core import incidents as inc_mod
+    """`queue` over the whole database; disagreeing reports are found in the stored incidents
+    (`core.aggregate.recompute` runs after every review)."""
     from core import store as store_mod
 
-    rows = store_mod.article_figure_rows(store)
-    reviews = store_mod.review_rows(store)
-    kept = apply_to_rows(rows, reviews)
-    reports, _ = inc_mod.reports_from_figures(kept)
-    incidents = inc_mod.build_incidents(reports, aggregate.decisions(store, kept))
-    return queue(rows, reviews, incidents)
+    return queue(store_mod.article_figure_rows(store), store_mod.review_rows(store),
+                 store_mod.incident_members(store))
 
 
 # ---- what the page shows -------------------------------------------------------------------------

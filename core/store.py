@@ -1042,17 +1042,23 @@ def article_figure_rows(store: Store, article_ids: Iterable[str] | None = None) 
     where, params = "TRUE", []
     if article_ids is not None:
         where, params = "list_contains(?, f.article_id)", [list(article_ids)]
-    df = store.cursor().execute(
-        "SELECT f.*, a.title, a.outlet, a.url, a.published, a.published_source, a.added_at "
+    # fetchall, not .df(): plain Python values straight away
+    cur = store.cursor().execute(
+        "SELECT f.* EXCLUDE (event_date), a.title, a.outlet, a.url, a.published, a.published_source, a.added_at "
         f"FROM figures f JOIN articles a ON a.id = f.article_id WHERE {where} ORDER BY f.article_id, f.start, f.id",
         params,
-    ).df()
-    rows = []
-    for r in df.to_dict("records"):
-        r = {k: _py(v) for k, v in r.items() if k != "event_date"}
+    )
+    names = [d[0] for d in cur.description]
+    rows = [dict(zip(names, values, strict=True)) for values in cur.fetchall()]
+    for r in rows:
         r["extra"] = json.loads(r["extra"]) if r.get("extra") else {}
-        rows.append(r)
     return rows
+
+
+def incident_members(store: Store) -> dict[tuple[str, str], str]:
+    """(article_id, figure_id) of each incident report → its incident id (the derived tables)."""
+    rows = store.cursor().execute("SELECT article_id, figure_id, incident_id FROM incident_reports").fetchall()
+    return {(a, f): i for a, f, i in rows}
 
 
 def article_citations(store: Store) -> dict[str, dict[str, Any]]:
