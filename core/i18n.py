@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
 import re
 import string
 from collections.abc import Mapping
@@ -274,9 +275,14 @@ def _text(key: str, loc: Locale) -> str | None:
 
 
 def _value(v: Any, loc: Locale) -> Any:
-    if loc.eastern_digits and isinstance(v, (int, float)) and not isinstance(v, bool):
+    if loc.eastern_digits and _is_number(v):
         return format_number(v, loc.tag, grouping=False)
     return v
+
+
+def _is_number(v: Any) -> bool:
+    """A number to write in the locale's digits (numpy's too), not a truth value."""
+    return isinstance(v, numbers.Real) and not isinstance(v, bool) and type(v).__name__ != "bool_"
 
 
 def t(key: str, lang: str = DEFAULT_LANG, /, **values: Any) -> str:
@@ -590,7 +596,7 @@ def date_ticks(first: Any, last: Any, lang: str = DEFAULT_LANG, target: int = 8)
     days = (b - a).days
     if days <= 7 * target * 4:
         step = max(1, math.ceil(days / 7 / target))
-        start = a - pd.Timedelta(days=a.dayofweek)
+        start = a - pd.Timedelta(days=a.day_of_week)
         stamps = list(pd.date_range(start, b + pd.Timedelta(days=7), freq=f"{7 * step}D"))
         fmt = "day"
     elif days <= 366 * target // 2:
@@ -624,7 +630,7 @@ _PLACEHOLDER = re.compile(r"%\{(y|x|text|customdata\[(\d+)\])(?::[^}]*)?\}")
 
 
 def _east(v: Any, lang: str) -> Any:
-    if isinstance(v, (int, float)) and not isinstance(v, bool):
+    if _is_number(v):
         return format_number(v, lang)
     if isinstance(v, str):
         return digits(v, lang)

@@ -1,16 +1,36 @@
-"""The message catalogues in data/i18n: every page string comes from them, by key."""
+"""The message catalogues in data/i18n and how the dashboard writes numbers, dates and charts in
+each language.
+
+Every page string comes from a catalogue, by key. Completeness is checked both ways: a key missing
+in any language fails, and so does a key no code uses (written as a literal in dashboard.py,
+pages/ or core/, or built under a prefix listed in data/i18n/dynamic_keys.json).
+
+Examples by origin:
+- bugs caught: a file name followed by a colon in an Arabic sentence ("report.txt:") jumped to
+  the end of the line; Plotly's SVG text put "(…)" of an Arabic axis title the wrong way round.
+- features: Eastern Arabic digits (``-u-nu-arab``), MSA month names (``-x-msa``), Arabic names of
+  places (gazetteer), sources and perpetrators, upload errors in the interface language.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
+import string
 from pathlib import Path
 
+import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from core import i18n
+from core import decode, i18n, lexicon, trends
+from core import figure as figure_mod
 
 ROOT = Path(__file__).resolve().parents[2]
+LANGS = i18n.languages()
+EASTERN = "ar-u-nu-arab"
 
 
 @pytest.fixture
@@ -21,13 +41,14 @@ def catalogue_dir(tmp_path, monkeypatch):
     i18n.clear_caches()
 
 
-def _write(folder: Path, lang: str, messages: dict, direction: str = "ltr") -> None:
+def _write(folder: Path, lang: str, messages: dict, direction: str = "ltr", **extra) -> None:
     (folder / f"{lang}.json").write_text(
-        json.dumps({"_doc": "test", "direction": direction, "messages": messages}, ensure_ascii=False),
+        json.dumps({"_doc": "test", "direction": direction, "messages": messages, **extra}, ensure_ascii=False),
         encoding="utf-8",
     )
 
 
+# ---- catalogues -------------------------------------------------------------------------------------
 def test_message_is_filled_with_its_values():
     assert i18n.t("upload.duplicate", "en", name="a.txt") == "a.txt: already in the database, nothing changed."
 
@@ -37,38 +58,26 @@ def test_unknown_key_names_the_key_and_the_file_to_edit():
         i18n.t("no.such.key")
 
 
-LANGS = [p.stem for p in sorted((ROOT / "data" / "i18n").glob("*.json"))]
+def test_languages_are_english_and_arabic_and_not_the_other_data_files():
+    assert LANGS == ["en", "ar"]
+    assert (ROOT / "data" / "i18n" / "dynamic_keys.json").exists()
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_translation_uses_english_keys_and_placeholders(lang):
-    """A key English lacks, or other placeholders, would break a page: these fail the run. A key
-    not translated yet only falls back to English; it is listed as a warning to fill in."""
-    problems = i18n.problems(lang)
-    missing = [p for p in problems if ": missing key " in p]
-    if missing:
-        import warnings
-
-        warnings.warn(f"{len(missing)} untranslated key(s) in {lang}.json, e.g. {missing[0]}", stacklevel=1)
-    assert [p for p in problems if p not in missing] == []
+def test_every_language_has_exactly_the_english_keys_and_placeholders(lang):
+    """A key missing in a language (or only in it), or other placeholders, fails the run."""
+    assert i18n.problems(lang) == []
 
 
-def test_arabic_catalogue_runs_right_to_left_and_covers_the_trends_page():
-    assert i18n.direction("ar") == "rtl"
-    keys = [k for k in i18n.messages("en") if k.split(".")[0] in ("trends", "series", "chart", "toll", "upload")]
-    assert keys and all(k in i18n.messages("ar") for k in keys)
-
-
-def test_missing_translation_falls_back_to_english_and_is_reported(catalogue_dir):
+def test_a_key_missing_in_arabic_is_reported(catalogue_dir):
     _write(catalogue_dir, "en", {"a": "Hello {name}", "b": "Bye"})
     _write(catalogue_dir, "ar", {"a": "مرحبا {name}"}, "rtl")
-    assert i18n.t("b", "ar") == "Bye"
-    assert i18n.t("a", "ar", name="x") == "مرحبا x"
-    assert i18n.direction("ar") == "rtl"
     assert i18n.problems("ar") == ["ar.json: missing key 'b'"]
+    assert i18n.t("b", "ar") == "Bye"  # the page still runs, in English for that text
+    assert i18n.direction("ar") == "rtl"
 
 
-def test_translation_with_other_placeholders_is_reported(catalogue_dir):
+def test_a_key_only_in_arabic_and_other_placeholders_are_reported(catalogue_dir):
     _write(catalogue_dir, "en", {"a": "Hello {name}"})
     _write(catalogue_dir, "ar", {"a": "مرحبا {nom}", "z": "extra"})
     assert i18n.problems("ar") == [
@@ -90,28 +99,288 @@ def test_malformed_catalogue_reports_every_problem(catalogue_dir):
     assert "a: expected a string" in str(err.value) and "'up'" in str(err.value)
 
 
-@pytest.mark.parametrize(
-    "value",
-    ["[click](javascript:alert(1))", "<img src=x onerror=alert(1)>", "**bold** _it_ `code`", "$x^2$",
-     "# heading", "line\nbreak"],
-    ids=["link", "html", "emphasis", "latex", "heading", "newline"],
-)
-def test_markdown_values_are_escaped(value):
-    out = i18n.md("upload.duplicate", "en", name=value)
-    for ch in "[]()<>*_`$#":
-        assert re.search(r"(?<!\\)" + re.escape(ch), out.replace("already in the database", "")) is None
-    assert "\n" not in out
+def test_variant_with_a_key_the_messages_lack_is_an_error(catalogue_dir):
+    _write(catalogue_dir, "en", {"a": "x"})
+    _write(catalogue_dir, "ar", {"a": "س"}, "rtl", variants={"msa": {"b": "ص", "a": "{n}"}})
+    with pytest.raises(i18n.CatalogueError) as err:
+        i18n.t("a", "ar")
+    assert "variant 'msa': key 'b' is not in \"messages\"" in str(err.value)
+    assert "variant 'msa': key 'a' uses other placeholders" in str(err.value)
+
+
+# ---- every key used, every used key defined ---------------------------------------------------------
+def _code() -> str:
+    files = [ROOT / "dashboard.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "core").glob("*.py"))]
+    return "\n".join(p.read_text(encoding="utf-8") for p in files)
+
+
+def _dynamic_prefixes() -> dict[str, str]:
+    return json.loads((ROOT / "data" / "i18n" / "dynamic_keys.json").read_text(encoding="utf-8"))["prefixes"]
+
+
+def test_every_catalogue_key_is_used_by_the_code():
+    code = _code()
+    literals = {m.group(1) for m in re.finditer(r"""(?=["']([^"'\n]+)["'])""", code)}
+    prefixes = tuple(_dynamic_prefixes())
+    unused = [k for k in i18n.messages("en") if k not in literals and not k.startswith(prefixes)]
+    assert unused == [], "keys no code uses: remove them, or list the prefix the code builds them with"
+
+
+def test_every_dynamic_prefix_is_still_built_by_the_code():
+    code = _code()
+    keys = i18n.messages("en")
+    stale = [p for p in _dynamic_prefixes() if not any(k.startswith(p) for k in keys)
+             or not re.search(r"""["']""" + re.escape(p.rstrip(".")), code)]
+    assert stale == []
+
+
+def test_pages_use_only_keys_that_exist():
+    used = set()
+    for path in [ROOT / "dashboard.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "core").glob("*.py"))]:
+        used |= set(re.findall(r"""\b(?:t|md)\(\s*"([a-z0-9_.]+)"\s*[,)]""", path.read_text(encoding="utf-8")))
+    known = set(i18n.messages("en"))
+    assert used and not (used - known)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_data_key_has_a_name_in_each_language(lang):
+    perpetrators = {e["perpetrator"] for e in lexicon.load("actors").values() if e.get("perpetrator")} | {"unknown"}
+    wanted = (
+        [f"group.{g}" for g in figure_mod.GROUPS] + [f"status.{s}" for s in figure_mod.STATUSES]
+        + [f"kind.{k}" for k in figure_mod.KINDS] + [f"perpetrator.{p}" for p in sorted(perpetrators)]
+        + [f"source.{s}" for s in lexicon.load("sources")] + [f"month.{m}" for m in range(1, 13)]
+        + [f"weekday.{d}" for d in range(7)] + [f"plotly.{k}" for k in i18n.PLOTLY_DICTIONARY]
+        + [f"upload.error.{k}" for k in decode.MESSAGES]
+    )
+    assert [k for k in wanted if k not in i18n.messages(lang)] == []
+
+
+def test_arabic_names_data_keys_in_arabic():
+    for kind, key in (("group", "children"), ("perpetrator", "regime"), ("source", "SOHR"), ("place", "rq-city")):
+        assert re.search("[\u0600-\u06ff]", i18n.label(kind, key, "ar")), (kind, key)
 
 
 def test_label_of_unknown_data_key_is_the_key_itself():
     assert i18n.label("source", "Some new monitor") == "Some new monitor"
     assert i18n.label("group", "children") == "children"
     assert i18n.label("perpetrator", None) == i18n.t("common.not_stated")
+    assert i18n.label("place", "حي لم يرد في المعجم", "en") == "حي لم يرد في المعجم"
 
 
-def test_pages_use_only_keys_that_exist():
-    used = set()
-    for path in [ROOT / "dashboard.py", *sorted((ROOT / "pages").glob("*.py"))]:
-        used |= set(re.findall(r"""\b(?:t|md)\(\s*"([a-z0-9_.]+)"\s*[,)]""", path.read_text(encoding="utf-8")))
-    known = set(i18n.messages("en"))
-    assert used and not (used - known)
+@pytest.mark.parametrize(("lang", "name"), [("en", "Raqqa"), ("ar", "الرقة"), (EASTERN, "الرقة")])
+def test_gazetteer_place_is_named_in_the_interface_language(lang, name):
+    assert i18n.label("place", "rq-city", lang) == name
+
+
+# ---- locale tags, numbers, dates --------------------------------------------------------------------
+@pytest.mark.parametrize(("tag", "eastern", "variant"), [
+    ("ar", False, None), ("ar-u-nu-arab", True, None), ("ar-x-msa", False, "msa"), ("ar-u-nu-arab-x-msa", True, "msa"),
+    ("en", False, None),
+])
+def test_locale_tag_round_trips(tag, eastern, variant):
+    loc = i18n.locale(tag)
+    assert (loc.lang, loc.eastern_digits, loc.variant) == (tag[:2], eastern, variant)
+    assert loc.tag == tag
+
+
+@pytest.mark.parametrize(("tag", "named"), [("ar-SY", "SY"), ("ar-x-gulf", "gulf"), ("xx", "xx")])
+def test_unknown_locale_subtag_or_variant_names_it(tag, named):
+    with pytest.raises(i18n.CatalogueError, match=named):
+        i18n.t("trends.title", tag)
+
+
+@pytest.mark.parametrize(("n", "lang", "text"), [
+    (1234567, "en", "1,234,567"), (1234, "ar", "1,234"), (1234, EASTERN, "١٬٢٣٤"), (0, EASTERN, "٠"),
+    (12.5, EASTERN, "١٢٫٥"), (None, "en", ""), (float("nan"), "ar", ""),
+], ids=["en-grouped", "ar-western-by-default", "ar-eastern", "zero", "decimal", "none", "nan"])
+def test_number_is_written_in_the_locale_digits(n, lang, text):
+    assert i18n.format_number(n, lang) == text
+
+
+@pytest.mark.parametrize(("d", "lang", "text"), [
+    ("2017-08-13", "en", "13 Aug 2017"),
+    ("2017-08-13", "ar", "13 آب 2017"),
+    (dt.date(2017, 8, 13), "ar-x-msa", "13 أغسطس 2017"),
+    ("2017-08-13", "ar-u-nu-arab", "١٣ آب ٢٠١٧"),
+    ("2017-01", "ar", "كانون الثاني 2017"),
+    ("2017", "ar-u-nu-arab", "٢٠١٧"),
+    (pd.Timestamp("2017-10-02 12:00"), "ar", "2 تشرين الأول 2017"),
+], ids=["en", "ar-levantine", "ar-msa", "ar-eastern", "month-precision", "year-precision", "timestamp"])
+def test_date_is_written_with_the_locale_month_names(d, lang, text):
+    assert i18n.format_date(d, lang) == text
+
+
+def test_date_that_is_missing_or_not_a_date():
+    assert i18n.format_date(None, "ar") == i18n.t("common.date_unknown", "ar")
+    assert i18n.format_date("", "en") == i18n.t("common.date_unknown", "en")
+    assert i18n.format_date("last week", "ar") == "last week"
+    assert i18n.format_date("2017-13-40", "en") == "2017-13-40"
+
+
+def test_eastern_digits_apply_to_numbers_but_not_to_user_text():
+    assert i18n.t("articles.count", EASTERN, n=12).startswith("١٢ ")
+    assert "r2017.txt" in i18n.t("upload.duplicate", EASTERN, name="r2017.txt")
+    assert i18n.t("articles.count", "ar", n=12).startswith("12 ")
+
+
+def test_trend_labels_follow_the_month_variant():
+    assert trends.short_date("2017-08-21", "ar-x-msa") == "21 أغسطس 2017"
+    row = {"source": "SOHR", "best": 125, "date": "2017-08-21", "date_from": "2017-08-15"}
+    assert "أغسطس" in trends.toll_label(row, "ar-x-msa") and "المرصد السوري" in trends.toll_label(row, "ar")
+
+
+@given(st.text(max_size=40))
+@settings(max_examples=200, deadline=None)
+def test_any_date_text_is_written_without_error(text):
+    for lang in ("en", "ar-u-nu-arab-x-msa"):
+        assert isinstance(i18n.format_date(text, lang), str)
+
+
+# ---- browser language -------------------------------------------------------------------------------
+@pytest.mark.parametrize(("locale", "accept", "lang"), [
+    ("ar-SY", None, "ar"), ("ar", "en-US", "ar"), ("en-GB", "ar", "en"), ("fr-FR", "fr-FR,fr;q=0.9,ar;q=0.8", "ar"),
+    (None, "de;q=0.9, en;q=0.8, ar;q=0.1", "en"), (None, "ar-IQ;q=0", "en"), (None, None, "en"), ("", "garbage;;q=x", "en"),
+], ids=["locale-ar", "locale-first", "locale-en", "accept-ar", "accept-ranked", "q-zero", "nothing", "garbage"])
+def test_default_language_follows_the_browser(locale, accept, lang):
+    assert i18n.browser_language(locale, accept) == lang
+
+
+# ---- upload errors ----------------------------------------------------------------------------------
+def _fields(template: str) -> dict[str, str]:
+    return {f: f"«{f}»" for _, f, _, _ in string.Formatter().parse(template) if f}
+
+
+@pytest.mark.parametrize("key", list(decode.MESSAGES))
+def test_upload_error_is_shown_in_the_interface_language(key):
+    values = {**_fields(decode.MESSAGES[key]), "name": "report.pdf"}
+    english = decode.MESSAGES[key].format(**values)
+    assert i18n.t(f"upload.error.{key}", "en") == decode.MESSAGES[key]  # the catalogue keeps up with decode
+    assert i18n.upload_error(english, "en") == english
+    arabic = i18n.upload_error(english, "ar")
+    assert arabic == i18n.t(f"upload.error.{key}", "ar", **{**values, "name": f"{i18n.FSI}report.pdf{i18n.PDI}"})
+    assert re.search("[\u0600-\u06ff]", arabic)
+
+
+def test_real_upload_error_and_pasted_text_name_are_translated():
+    with pytest.raises(decode.UploadError) as err:
+        decode.decode_upload(bytes(range(256)) * 8, "noise.txt")
+    arabic = i18n.upload_error(str(err.value), "ar")
+    assert i18n.t("upload.what.binary data", "ar") in arabic and "binary data" not in arabic
+    with pytest.raises(decode.UploadError) as err:
+        decode.decode_pasted("   ")
+    assert i18n.upload_error(str(err.value), "ar").startswith(f"{i18n.FSI}{i18n.t('upload.pasted_name', 'ar')}{i18n.PDI}:")
+
+
+def test_every_kind_of_binary_upload_is_named_in_arabic():
+    whats = [w for _, w in decode._BINARY_SIGNATURES]
+    whats += ["binary data", "an image or media file", "a damaged ZIP archive", "a ZIP archive (not a Word .docx)"]
+    assert [w for w in whats if f"upload.what.{w}" not in i18n.messages("ar")] == []
+
+
+def test_other_errors_are_shown_as_they_are():
+    assert i18n.upload_error("x.txt: the database is locked.", "ar") == "x.txt: the database is locked."
+
+
+@given(st.text(max_size=200))
+@settings(max_examples=200, deadline=None)
+def test_any_message_is_translated_without_error(text):
+    assert isinstance(i18n.upload_error(text, "ar"), str)
+
+
+# ---- Markdown ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "value",
+    ["[click](javascript:alert(1))", "<img src=x onerror=alert(1)>", "**bold** _it_ `code`", "$x^2$",
+     "# heading", "line\nbreak"],
+    ids=["link", "html", "emphasis", "latex", "heading", "newline"],
+)
+@pytest.mark.parametrize("lang", LANGS)
+def test_markdown_values_are_escaped(value, lang):
+    out = i18n.md("upload.duplicate", lang, name=value)
+    template = i18n.t("upload.duplicate", lang)
+    for literal in template.replace("{name}", "\0").split("\0"):
+        out = out.replace(literal, "")
+    for ch in "[]()<>*_`$#":
+        assert re.search(r"(?<!\\)" + re.escape(ch), out) is None
+    assert "\n" not in out
+
+
+def test_file_name_in_an_arabic_message_is_isolated():
+    out = i18n.md("upload.duplicate", "ar", name="report.txt")
+    assert out.startswith(f"{i18n.FSI}report\\.txt{i18n.PDI}:")
+    assert i18n.FSI not in i18n.md("upload.duplicate", "en", name="report.txt")
+
+
+# ---- charts -----------------------------------------------------------------------------------------
+def _weekly() -> pd.DataFrame:
+    return pd.DataFrame({
+        "week": [dt.date(2017, 8, 7), dt.date(2017, 8, 7), dt.date(2017, 8, 14)],
+        "series": ["civilians", "of_which_children", "civilians"],
+        "best": [12, 4, 1250], "low": [12, 4, 1200], "high": [12, 4, 1300], "figures": [1, 1, 2],
+    })
+
+
+def _tolls() -> pd.DataFrame:
+    return pd.DataFrame([{
+        "week": dt.date(2017, 8, 14), "event_date": dt.date(2017, 8, 20), "source": "SOHR", "best": 125, "min": 125,
+        "max": 125, "date": "2017-08-21", "date_from": "2017-08-15", "article_id": "a2", "id": "f1", "tolls": 1,
+    }])
+
+
+def test_english_chart_is_left_as_it_is():
+    fig = trends.chart(_weekly(), _tolls(), "killed", "en")
+    before = fig.to_json()
+    assert i18n.localize_chart(fig, "en").to_json() == before
+    assert i18n.chart_config("en", {"displaylogo": False}) == {"displaylogo": False}
+
+
+def test_arabic_chart_texts_are_isolated_right_to_left_in_an_arabic_font():
+    fig = i18n.localize_chart(trends.chart(_weekly(), _tolls(), "killed", "ar"), "ar")
+    names = [tr.name for tr in fig.data]
+    assert f"{i18n.RLI}{i18n.t('series.civilians', 'ar')}{i18n.PDI}" in names
+    assert all(n.startswith(i18n.RLI) and n.endswith(i18n.PDI) for n in names)
+    assert fig.layout.xaxis.title.text == f"{i18n.RLI}{i18n.t('chart.x_title', 'ar')}{i18n.PDI}"
+    assert "Noto Sans Arabic" in fig.layout.font.family and fig.layout.hoverlabel.align == "right"
+    bar = fig.data[0]
+    body = bar.hovertemplate.split("<extra>")[0]
+    assert all(line.startswith(i18n.RLI) for line in body.split("<br>"))
+    toll = next(tr for tr in fig.data if tr.yaxis == "y2")
+    assert toll.text[0].startswith(i18n.RLI) and "المرصد السوري" in toll.text[0]
+
+
+def test_arabic_chart_config_names_the_months_for_plotly():
+    config = i18n.chart_config("ar-x-msa", {"displaylogo": False})
+    fmt = config["locales"][config["locale"]]["format"]
+    assert config["displaylogo"] is False
+    assert fmt["months"][7] == "أغسطس" and fmt["shortMonths"][0] == "يناير" and fmt["days"][0] == "الأحد"
+    assert config["locales"]["ar-x-msa"]["dictionary"]["Zoom in"] == i18n.t("plotly.Zoom in", "ar")
+
+
+def test_eastern_digits_reach_ticks_and_hovers_and_clicks_still_work():
+    fig = i18n.localize_chart(trends.chart(_weekly(), _tolls(), "killed", "ar"), EASTERN)
+    assert fig.layout.yaxis.ticktext[0] == "٠" and "١٬٠٠٠" in fig.layout.yaxis.ticktext
+    assert not re.search("[0-9]", "".join(fig.layout.yaxis.ticktext + fig.layout.xaxis.ticktext))
+    assert fig.layout.xaxis.tickvals[0] == "2017-08-07"  # a Monday, where weeks start
+    bar = fig.data[0]
+    assert "%{y}" not in bar.hovertemplate
+    assert bar.customdata[0][-2] == "١٢"  # y, written in Eastern digits for the hover
+    point = {"customdata": list(bar.customdata[0])}
+    assert trends.pick_from_selection([point]) == (dt.date(2017, 8, 7), "civilians")
+    toll = next(tr for tr in fig.data if tr.yaxis == "y2")
+    assert "١٢٥" in toll.text[0]
+
+
+@pytest.mark.parametrize(("first", "last", "count"), [
+    ("2017-08-01", "2017-09-30", 10), ("2017-01-01", "2017-12-31", 12), ("2014-01-01", "2019-06-01", 8),
+])
+def test_date_ticks_stay_few_and_carry_the_year(first, last, count):
+    vals, texts = i18n.date_ticks(first, last, EASTERN)
+    assert 2 <= len(vals) <= count
+    assert vals[0] <= first and vals[-1] >= last[:7]
+    assert "٢٠" in texts[0] and not re.search("[0-9]", "".join(texts))
+
+
+def test_number_ticks_are_whole_numbers_from_zero():
+    vals, texts = i18n.number_ticks(13, "ar")
+    assert vals[0] == 0 and vals[-1] >= 13 and all(float(v).is_integer() for v in vals)
+    assert texts == [str(int(v)) for v in vals]
