@@ -18,6 +18,7 @@ PAGES = [
     ("pages/trends.py", "nav.trends", ":material/bar_chart:"),
     ("pages/articles.py", "nav.articles", ":material/article:"),
     ("pages/map.py", "nav.map", ":material/map:"),
+    ("pages/incidents.py", "nav.incidents", ":material/join:"),
     ("pages/review.py", "nav.review", ":material/fact_check:"),
 ]
 

@@ -83,12 +83,32 @@ def ensure_current(store: Store, version: tuple | None = None) -> bool:
 
 def decide(store: Store, a: tuple[str, str], b: tuple[str, str], action: str, who: str, note: str = "") -> None:
     """Record that two reports are (merge) or are not (split) the same event, then recompute."""
+    decide_pairs(store, [(a, b)], action, who, note)
+
+
+def decide_pairs(
+    store: Store, pairs: Sequence[tuple[tuple[str, str], tuple[str, str]]], action: str, who: str, note: str = ""
+) -> None:
+    """`decide` for several pairs of reports at once (one recomputation): `split_out`, `merge`."""
     if action not in ("merge", "split"):
         raise ValueError(f"action must be 'merge' or 'split', not {action!r}")
     if not who.strip():
         raise ValueError("say who decides: a reviewer name is required")
-    store_mod.add_incident_decision(store, a, b, action, who.strip(), note)
+    for a, b in pairs:
+        store_mod.add_incident_decision(store, a, b, action, who.strip(), note)
     recompute(store)
+
+
+def split_out(store: Store, report: tuple[str, str], others: Sequence[tuple[str, str]], who: str,
+              note: str = "") -> None:
+    """A report is not the event its incident's other reports describe: split from each of them."""
+    decide_pairs(store, [(report, o) for o in others if o != report], "split", who, note)
+
+
+def merge(store: Store, a: Sequence[tuple[str, str]], b: Sequence[tuple[str, str]], who: str, note: str = "") -> None:
+    """Two incidents (their reports `a` and `b`) are one event: every report of one is merged with
+    every report of the other, which also overrides earlier splits between them."""
+    decide_pairs(store, [(x, y) for x in a for y in b if x != y], "merge", who, note)
 
 
 def weekly(store: Store, status: str = "killed", group: str = "civilians") -> pd.DataFrame:

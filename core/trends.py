@@ -825,3 +825,100 @@ def _na(v: Any) -> Any:
     except (TypeError, ValueError):
         pass
     return v
+
+
+# ---- incidents -------------------------------------------------------------------------------------
+INCIDENT_GROUPS = ("civilians", "people", "children", "women", "fighters")
+
+
+def _incident_groups(df: pd.DataFrame) -> list[str]:
+    present = {c.removeprefix("best_") for c in df.columns if c.startswith("best_")}
+    return [g for g in INCIDENT_GROUPS if g in present] + sorted(present - set(INCIDENT_GROUPS))
+
+
+def incident_label(row: Mapping[str, Any], lang: str = i18n.DEFAULT_LANG) -> str:
+    """"12 Aug 2017 · Mashlab · 27 civilians · 2 reports": how an incident is offered in a picker."""
+    day = short_date(_as_date(row.get("date")), lang)
+    place = _na(row.get("place_id")) or _na(row.get("place"))
+    where = i18n.place_name(place, lang) if place else i18n.t("common.not_stated", lang)
+    counts = [
+        f"{int(row[f'best_{g}'])} {i18n.label('group', g, lang)}"
+        for g in INCIDENT_GROUPS if _na(row.get(f"best_{g}")) is not None
+    ]
+    n = int(row.get("reports") or 0)
+    return " · ".join([day, where, *counts[:2], i18n.t("incidents.n_reports", lang, n=n)])
+
+
+def incident_counts(row: Mapping[str, Any]) -> tuple[int | None, int | None, int | None]:
+    """(best, min, max) of an `core.store.incident_list` row for its main victim group."""
+    for g in INCIDENT_GROUPS:
+        best = _na(row.get(f"best_{g}"))
+        if best is not None:
+            lo, hi = _na(row.get(f"min_{g}")), _na(row.get(f"max_{g}"))
+            return int(best), int(best if lo is None else lo), int(best if hi is None else hi)
+    return None, None, None
+
+
+def incident_table(df: pd.DataFrame, lang: str = i18n.DEFAULT_LANG) -> pd.DataFrame:
+    """Incidents as the Incidents page lists them: date, place in Arabic and English, perpetrator,
+    per victim group the best count with its range (min–max over the reports), how many reports."""
+    lab = i18n.label
+    groups = _incident_groups(df)
+    rows = []
+    for r in df.to_dict("records"):
+        pid, written = _na(r.get("place_id")), _na(r.get("place"))
+        row = {
+            i18n.t("col.date", lang): short_date(_as_date(r.get("date")), lang),
+            i18n.t("col.place_ar", lang): i18n.place_name(pid, "ar") if pid else (written or ""),
+            i18n.t("col.place_en", lang): i18n.place_name(pid, "en") if pid else "",
+            i18n.t("col.perpetrator", lang): lab("perpetrator", _na(r.get("perpetrator")), lang),
+        }
+        for g in groups:
+            row[lab("group", g, lang)] = _range_text(r.get(f"min_{g}"), _na(r.get(f"best_{g}")), r.get(f"max_{g}"))
+        row[i18n.t("col.reports", lang)] = int(r.get("reports") or 0)
+        row[i18n.t("col.sources", lang)] = ", ".join(
+            lab("source", s, lang) if s != NOT_STATED else i18n.t("common.not_stated", lang)
+            for s in str(r.get("sources") or "").split(", ") if s
+        )
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def report_table(df: pd.DataFrame, lang: str = i18n.DEFAULT_LANG) -> pd.DataFrame:
+    """One incident's reports side by side: outlet, publication date, count, sentence, article link."""
+    lab = i18n.label
+    rows = []
+    for r in df.to_dict("records"):
+        rows.append({
+            i18n.t("col.outlet", lang): _na(r.get("outlet")) or "",
+            i18n.t("col.published", lang): short_date(_as_date(r.get("published")), lang),
+            i18n.t("col.count", lang): _range_text(r.get("min"), _na(r.get("best")), r.get("max"), r.get("number_text")),
+            i18n.t("col.group", lang): lab("group", r.get("group"), lang),
+            i18n.t("col.sentence", lang): r.get("sentence") or "",
+            i18n.t("col.source", lang): lab("source", _na(r.get("source")), lang),
+            i18n.t("col.date", lang): r.get("date") or i18n.t("common.date_unknown", lang),
+            i18n.t("col.place", lang): _na(r.get("place")) or i18n.t("common.not_stated", lang),
+            i18n.t("col.link", lang): article_link(r["article_id"], r.get("figure_id")),
+        })
+    return pd.DataFrame(rows)
+
+
+def report_label(row: Mapping[str, Any], lang: str = i18n.DEFAULT_LANG) -> str:
+    """"SOHR, 11 Aug 2017: 27" — a report in a picker."""
+    who = _na(row.get("outlet")) or _na(row.get("article_id")) or ""
+    n = row.get("number_text") if _na(row.get("best")) is None else int(row["best"])
+    return f"{who}, {short_date(_as_date(row.get('published')), lang)}: {n}"
+
+
+def toll_comparison_text(c: Any, lang: str = i18n.DEFAULT_LANG) -> str:
+    """"Incidents documented here account for 88 of the 125 reported by SOHR for 15–21 Aug 2017."
+    `c` is a `core.incidents.TollComparison`."""
+    toll = c.toll
+    source = _na(toll.get("source"))
+    who = i18n.label("source", source, lang) if source else i18n.t("toll.unattributed", lang)
+    if c.period is None:
+        return i18n.t("incidents.toll_no_period", lang, reported=c.reported, source=who)
+    return i18n.t(
+        "incidents.toll_compare", lang, accounted=c.accounted, reported=c.reported, source=who,
+        start=short_date(c.period[0], lang), end=short_date(c.period[1], lang), n=len(c.incidents),
+    )

@@ -1,0 +1,174 @@
+"""Incidents: one event, many reports. Each incident with its reports side by side, split and merge.
+
+The charts count incidents (`core.incidents`, stored by `core.aggregate`). Here a journalist
+checks the grouping: every report of an incident (outlet, publication date, count, sentence, link
+to the article), a button to split a report out and one to merge two incidents. Decisions go
+through `core.aggregate` (append-only, with who and when) and survive regrouping and re-extraction.
+The reviewer's name is asked once per browser session (the same key as the Review page).
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+import pandas as pd
+import streamlit as st
+
+from core import aggregate, export, i18n, review, store, trends
+from pages import common, sidebar
+
+common.require_entrypoint()
+t, md = common.t, common.md
+lang = common.lang()
+path = common.db_path()
+NAME, NAME_INPUT, PICK, SPLIT, MERGE, FLASH = "reviewer", "inc_name_input", "inc_pick", "inc_split", "inc_merge", "inc_flash"
+EXPORT_FORMATS = ("csv", "geojson")
+DONE = {"split": "incidents.done_split", "merge": "incidents.done_merge"}
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _incidents(path: str, data_version: tuple, f: trends.Filters) -> pd.DataFrame:
+    return store.incident_list(common.get_store(), f)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _reports(path: str, data_version: tuple, incident_id: str) -> pd.DataFrame:
+    return store.incident_reports_of(common.get_store(), incident_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _toll_texts(path: str, data_version: tuple, lang: str) -> list[str]:
+    return [trends.toll_comparison_text(c, lang) for c in aggregate.toll_comparisons(common.get_store())]
+
+
+def _set_name() -> None:
+    try:
+        st.session_state[NAME] = review.check_name(st.session_state.get(NAME_INPUT) or "")
+    except review.ReviewError:
+        st.session_state[FLASH] = ("error", t("incidents.error_name"))
+
+
+def _change_name() -> None:
+    st.session_state.pop(NAME, None)
+
+
+def _decide(action: str, keys: tuple, others: tuple) -> None:
+    """A button: record the decision (which regroups the incidents), forget cached results and
+    keep showing the incident the journalist was looking at."""
+    ss = st.session_state
+    db, who = common.get_store(), ss.get(NAME) or ""
+    try:
+        if action == "split":
+            aggregate.split_out(db, keys[0], others, who)
+            follow = others[0]
+        else:
+            aggregate.merge(db, keys, others, who)
+            follow = keys[0]
+    except ValueError as err:  # StoreError and our checks are ValueErrors
+        ss[FLASH] = ("error", t("incidents.error_other", reason=err))
+        return
+    common.refresh()
+    ss[PICK] = store.incident_of_report(db, *follow)
+    ss[MERGE] = []
+    ss[FLASH] = ("success", t(DONE[action]))
+
+
+st.title(t("incidents.title"))
+st.caption(t("incidents.caption"))
+if common.article_count(path) == 0:
+    st.info(t("empty.incidents"))
+    common.load_samples_button("samples_incidents")
+    st.stop()
+
+f = sidebar.filters(status=sidebar.status_control())
+version = common.version(path)
+listing = _incidents(path, version, f)
+flash = st.session_state.pop(FLASH, None)
+if flash:
+    getattr(st, flash[0])(flash[1])
+
+if listing.empty:
+    st.info(t("incidents.no_match"))
+else:
+    st.subheader(t("incidents.list_title", n=common.number(len(listing))))
+    st.dataframe(trends.incident_table(listing, lang), hide_index=True, key="incident_table")
+
+    # ---- one incident's reports side by side -----------------------------------------------------
+    ids = list(listing["id"])
+    labels = {r["id"]: trends.incident_label(r, lang) for r in listing.to_dict("records")}
+    if st.session_state.get(PICK) not in ids:
+        st.session_state.pop(PICK, None)
+    picked = st.selectbox(
+        t("incidents.pick"), ids, key=PICK, index=None, placeholder=t("incidents.pick_placeholder"),
+        format_func=labels.get,
+    )
+    if picked:
+        reports = _reports(path, version, picked)
+        st.subheader(t("incidents.reports_title"))
+        best, low, high = trends.incident_counts(listing[listing["id"] == picked].iloc[0].to_dict())
+        if best is not None:
+            st.caption(t("incidents.best_note", best=common.number(best), low=common.number(low),
+                         high=common.number(high), n=common.number(len(reports))))
+        st.dataframe(
+            trends.report_table(reports, lang), hide_index=True, key="report_table",
+            column_config={
+                t("col.link"): st.column_config.LinkColumn(display_text=t("col.link_text")),
+                t("col.sentence"): st.column_config.TextColumn(width="large"),
+            },
+        )
+
+    # ---- decisions: split a report out, merge two incidents ----------------------------------------
+    who = st.session_state.get(NAME)
+    if not who:
+        c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+        c1.text_input(t("incidents.name"), key=NAME_INPUT, max_chars=review.MAX_NAME)
+        c2.button(t("incidents.name_submit"), key="inc_name_submit", on_click=_set_name)
+    else:
+        c1, c2 = st.columns([3, 1], vertical_alignment="center")
+        c1.caption(md("incidents.deciding_as", name=who))
+        c2.button(t("incidents.change_name"), key="inc_change_name", on_click=_change_name)
+    st.caption(t("incidents.history"))
+
+    if picked:
+        st.markdown(f"**{t('incidents.split_title')}**")
+        keys = [(r["article_id"], r["figure_id"]) for r in reports.to_dict("records")]
+        if len(keys) < 2:
+            st.caption(t("incidents.split_single"))
+        else:
+            names = {f"{a}/{b}": trends.report_label(r, lang) for (a, b), r in zip(keys, reports.to_dict("records"),
+                                                                                      strict=True)}
+            chosen = st.selectbox(t("incidents.split_pick"), list(names), key=SPLIT, format_func=names.get)
+            one = tuple(chosen.split("/", 1))
+            st.button(
+                t("incidents.split_button"), key="inc_split_button", disabled=not who, on_click=_decide,
+                args=("split", (one,), tuple(k for k in keys if k != one)),
+            )
+
+    st.markdown(f"**{t('incidents.merge_title')}**")
+    if st.session_state.get(MERGE):
+        st.session_state[MERGE] = [i for i in st.session_state[MERGE] if i in ids]
+    pair = st.multiselect(t("incidents.merge_pick"), ids, key=MERGE, max_selections=2, format_func=labels.get)
+    if len(pair) == 2:
+        a_keys = tuple(map(tuple, _reports(path, version, pair[0])[["article_id", "figure_id"]].to_numpy().tolist()))
+        b_keys = tuple(map(tuple, _reports(path, version, pair[1])[["article_id", "figure_id"]].to_numpy().tolist()))
+        st.button(t("incidents.merge_button"), key="inc_merge_button", disabled=not who, on_click=_decide,
+                  args=("merge", a_keys, b_keys))
+    else:
+        st.caption(t("incidents.merge_need_two"))
+
+# ---- running tolls against the incidents --------------------------------------------------------
+st.subheader(t("incidents.tolls_title"))
+tolls = _toll_texts(path, version, lang)
+if not tolls:
+    st.caption(t("incidents.no_tolls"))
+for text in tolls:
+    st.markdown("- " + i18n.md_escape(text))
+
+# ---- download what the filters select (core.export) ----------------------------------------------
+st.caption(t("export.caption"))
+for col, fmt in zip(st.columns(len(EXPORT_FORMATS)), EXPORT_FORMATS, strict=True):
+    col.download_button(
+        t(f"export.button.{fmt}"), partial(export.export_bytes, common.get_store(), fmt, f),
+        file_name=export.file_name(fmt), mime=export.MIME[fmt], help=t(f"export.help.{fmt}"), on_click="ignore",
+        key=f"inc_export_{fmt}", icon=":material/download:",
+    )

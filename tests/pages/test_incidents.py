@@ -1,0 +1,128 @@
+"""The Incidents page under AppTest, on a real temporary database (no mocks).
+
+Two articles report one strike on al-Mashlab (AFP 17, then SOHR 27 a day later): one incident,
+counted once as 27 (range 17–27). The journalist splits SOHR's report out (two incidents: the charts
+now add 17 + 27), then merges them back (27 again). The decisions are kept with who made them.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from core import aggregate, i18n
+from core import store as store_mod
+from core.store import Store
+from tests.pages import population as pop
+from tests.pages.apptest import app, texts
+
+PAGE = "pages/incidents.py"
+S1 = "قتل 17 مدنيا في غارة على حي المشلب."
+S2 = "ارتفعت حصيلة الغارة على حي المشلب إلى 27 قتيلا مدنيا."
+T3 = "وثق المرصد مقتل 40 مدنيا في الرقة خلال الأسبوع من 7 إلى 13 آب."
+
+
+@pytest.fixture
+def strike_db(empty_db):
+    place = {"date": "2017-08-10", "place": "حي المشلب", "place_id": "nb-mashlab", "place_precision": "district"}
+    s = Store.open(empty_db)
+    s.add_articles([
+        (pop.article("s1", S1, "غارة على المشلب", "2017-08-10", outlet="AFP"),
+         [pop.figure(S1, "f1", "17", 17, source="AFP", perpetrator="coalition", **place)]),
+        (pop.article("s2", S2, "ارتفاع الحصيلة", "2017-08-11", outlet="SOHR"),
+         [pop.figure(S2, "f1", "27", 27, source="SOHR", **place)]),
+        (pop.article("s3", T3, "حصيلة أسبوعية", "2017-08-14", outlet="SOHR"),
+         [pop.figure(T3, "f1", "40", 40, kind="toll", date="2017-08-13", date_from="2017-08-07", source="SOHR",
+                     place="الرقة", place_id="rq-city", place_precision="city")]),
+    ])
+    aggregate.recompute(s)
+    return empty_db
+
+
+def _table(at, key: str):
+    """The incident list ("incident_table", first) or the chosen incident's reports (second)."""
+    return at.dataframe[{"incident_table": 0, "report_table": 1}[key]].value
+
+
+def _ids(path) -> list[str]:
+    return list(store_mod.incident_list(Store.open(path))["id"])
+
+
+def _trends_total(at) -> str:
+    at.switch_page("pages/trends.py").run()
+    label = i18n.t("trends.metric_total.killed")
+    value = next(m.value for m in at.metric if m.label == label)
+    at.switch_page(PAGE).run()
+    return value
+
+
+def _name(at, who: str = "Lina"):
+    at.text_input(key="inc_name_input").input(who)
+    at.button(key="inc_name_submit").click().run()
+
+
+def test_empty_database_says_how_to_add_articles(empty_db):
+    at = app(PAGE)
+    assert not at.exception
+    assert texts(at.title) == [i18n.t("incidents.title")]
+    assert i18n.t("empty.incidents") in texts(at.info)
+    assert not at.dataframe
+
+
+def test_one_strike_reported_twice_is_one_incident_with_both_reports_side_by_side(strike_db):
+    at = app(PAGE)
+    assert not at.exception
+    listing = _table(at, "incident_table")
+    assert len(listing) == 1
+    row = listing.iloc[0]
+    assert row[i18n.t("col.place_ar")] == "المشلب" or "المشلب" in row[i18n.t("col.place_ar")]
+    assert row[i18n.label("group", "civilians")] == "27 (17–27)"
+    assert row[i18n.t("col.reports")] == 2
+    at.selectbox(key="inc_pick").set_value(_ids(strike_db)[0]).run()
+    reports = _table(at, "report_table")
+    assert list(reports[i18n.t("col.outlet")]) == ["AFP", "SOHR"]
+    assert "Counted once on the charts as 27 (range 17–27), from 2 report(s)." in texts(at.caption)
+    assert list(reports[i18n.t("col.count")]) == ["17", "27"]
+    assert list(reports[i18n.t("col.sentence")]) == [S1, S2]
+    assert list(reports[i18n.t("col.link")]) == ["articles?article=s1&figure=f1", "articles?article=s2&figure=f1"]
+
+
+def test_toll_is_compared_with_the_incidents_of_its_week(strike_db):
+    at = app(PAGE)
+    lines = [m.value.replace("\\", "") for m in at.markdown if "account for" in m.value]  # markdown-escaped
+    assert lines == ["- Incidents documented here account for 27 of the 40 reported by SOHR for "
+                     "7 Aug 2017–13 Aug 2017 (1 incident(s))."]
+
+
+def test_decisions_need_a_name(strike_db):
+    at = app(PAGE)
+    at.selectbox(key="inc_pick").set_value(_ids(strike_db)[0]).run()
+    assert at.button(key="inc_split_button").disabled
+    at.button(key="inc_name_submit").click().run()  # no name typed
+    assert i18n.t("incidents.error_name") in texts(at.error)
+
+
+def test_split_then_merge_back(strike_db):
+    at = app(PAGE)
+    _name(at)
+    assert not at.exception
+    at.selectbox(key="inc_pick").set_value(_ids(strike_db)[0]).run()
+    at.selectbox(key="inc_split").set_value("s2/f1").run()
+    at.button(key="inc_split_button").click().run()
+    assert not at.exception
+    assert i18n.t("incidents.done_split") in texts(at.success)
+    assert len(_table(at, "incident_table")) == 2
+    assert _trends_total(at) == "44"  # two events now: 17 + 27
+
+    ids = _ids(strike_db)
+    assert len(ids) == 2
+    at.multiselect(key="inc_merge").set_value(ids).run()
+    at.button(key="inc_merge_button").click().run()
+    assert not at.exception
+    assert i18n.t("incidents.done_merge") in texts(at.success)
+    assert len(_table(at, "incident_table")) == 1
+    assert _trends_total(at) == "27"
+
+    s = Store.open(strike_db)
+    decisions = store_mod.incident_decision_rows(s)
+    assert {d["action"] for d in decisions} == {"split", "merge"}
+    assert {d["who"] for d in decisions} == {"Lina"}
