@@ -6,11 +6,13 @@ Fills a temporary DuckDB file with generated figures (random but plausible: ~300
 2014–2019, incidents with breakdowns and repeats, running tolls, superseded and vague counts,
 undated figures), then prints:
 
+- the time of `core.aggregate.recompute` (grouping the figures into incidents, done once per
+  upload batch);
 - the time of what the trends page computes on a run whose results are not cached yet: the data
   version query, then the weekly sums, toll markers, notes and filter options from the figure rows
   that `core.store.trend_rows` reads once per data version (its time is printed too: it is paid
   once after each upload) — goal ≤ 50 ms; and the weekly sums straight in SQL for comparison;
-- the same weekly aggregation in pandas (`core.trends.weekly_from_frame`) over the figures already
+- the same weekly aggregation in pandas (`core.trends.weekly_from_frame`) over the trend rows already
   in memory, and the time to read them into pandas in the first place;
 - a full AppTest run of the trends page through ``dashboard.py``, with the query cache cleared
   before each run (the `Store` stays open, as in the server) and with it warm — goal ≤ 300 ms.
@@ -38,8 +40,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from core import aggregate, trends  # noqa: E402
 from core import store as store_mod  # noqa: E402
-from core import trends  # noqa: E402
 from core.store import FIGURE_COLUMNS, Store  # noqa: E402
 
 GROUPS = np.array(["civilians", "children", "women", "fighters", "people"])
@@ -170,13 +172,13 @@ def _describe(f: trends.Filters) -> str:
 
 def bench_pandas(s: Store, f: trends.Filters, runs: int) -> None:
     t0 = time.perf_counter()
-    df = s.cursor().execute("SELECT * FROM figures").df()
+    df = store_mod.trend_rows(s)
     load = (time.perf_counter() - t0) * 1000
     ms, weekly = median_ms(lambda: trends.weekly_from_frame(df, f), runs)
     sql = store_mod.weekly_totals(s, f)
     same = sql.reset_index(drop=True).astype({"best": "int64"}).equals(weekly.reset_index(drop=True))
     print("\nThe same weekly aggregation in pandas:")
-    print(f"  read all figures into pandas {load:8.1f} ms (once)")
+    print(f"  read the trend rows          {load:8.1f} ms (once)")
     print(f"  weekly_from_frame            {ms:8.1f} ms   ({len(weekly)} rows; equal to the SQL result: {same})")
 
 
@@ -234,6 +236,9 @@ def main(argv: list[str] | None = None) -> int:
               "(timings grow with it)")
         print(f"Generated {len(figures):,} figures in {len(articles):,} articles in {t1 - t0:.1f} s; "
               f"stored in {t2 - t1:.1f} s ({path})")
+        n = aggregate.recompute(s)
+        t3 = time.perf_counter()
+        print(f"Grouped into {n:,} incidents in {t3 - t2:.1f} s (core.aggregate.recompute: once per upload batch)")
         f = trends.Filters()
         bench_queries(s, f, args.runs)
         bench_queries(s, trends.Filters(groups=("civilians", "children"), perpetrators=("coalition",),
