@@ -874,7 +874,7 @@ def incident_table(df: pd.DataFrame, lang: str = i18n.DEFAULT_LANG) -> pd.DataFr
             i18n.t("col.perpetrator", lang): lab("perpetrator", _na(r.get("perpetrator")), lang),
         }
         for g in groups:
-            row[lab("group", g, lang)] = _range_text(r.get(f"min_{g}"), _na(r.get(f"best_{g}")), r.get(f"max_{g}"))
+            row[lab("group", g, lang).capitalize()] = _range_text(r.get(f"min_{g}"), _na(r.get(f"best_{g}")), r.get(f"max_{g}"))
         row[i18n.t("col.reports", lang)] = int(r.get("reports") or 0)
         row[i18n.t("col.sources", lang)] = ", ".join(
             lab("source", s, lang) if s != NOT_STATED else i18n.t("common.not_stated", lang)
@@ -891,6 +891,7 @@ def report_table(df: pd.DataFrame, lang: str = i18n.DEFAULT_LANG) -> pd.DataFram
     for r in df.to_dict("records"):
         rows.append({
             i18n.t("col.outlet", lang): _na(r.get("outlet")) or "",
+            i18n.t("col.title", lang): _na(r.get("title")) or "",
             i18n.t("col.published", lang): short_date(_as_date(r.get("published")), lang),
             i18n.t("col.count", lang): _range_text(r.get("min"), _na(r.get("best")), r.get("max"), r.get("number_text")),
             i18n.t("col.group", lang): lab("group", r.get("group"), lang),
@@ -905,7 +906,7 @@ def report_table(df: pd.DataFrame, lang: str = i18n.DEFAULT_LANG) -> pd.DataFram
 
 def report_label(row: Mapping[str, Any], lang: str = i18n.DEFAULT_LANG) -> str:
     """"SOHR, 11 Aug 2017: 27" — a report in a picker."""
-    who = _na(row.get("outlet")) or _na(row.get("article_id")) or ""
+    who = _na(row.get("outlet")) or _na(row.get("title")) or _na(row.get("article_id")) or ""
     n = row.get("number_text") if _na(row.get("best")) is None else int(row["best"])
     return f"{who}, {short_date(_as_date(row.get('published')), lang)}: {n}"
 

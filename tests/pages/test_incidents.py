@@ -75,7 +75,7 @@ def test_one_strike_reported_twice_is_one_incident_with_both_reports_side_by_sid
     assert len(listing) == 1
     row = listing.iloc[0]
     assert row[i18n.t("col.place_ar")] == "المشلب" or "المشلب" in row[i18n.t("col.place_ar")]
-    assert row[i18n.label("group", "civilians")] == "27 (17–27)"
+    assert row[i18n.label("group", "civilians").capitalize()] == "27 (17–27)"
     assert row[i18n.t("col.reports")] == 2
     at.selectbox(key="inc_pick").set_value(_ids(strike_db)[0]).run()
     reports = _table(at, "report_table")
