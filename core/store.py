@@ -927,32 +927,50 @@ def article_count(store: Store) -> int:
 
 
 # ---- queries for the map ----
-# The map adds up exactly what the trend chart adds up (`weekly_totals`): countable figures
-# (`_COUNTABLE`) with a number and an event date, matching the filters (`_filter_sql`). The rows are
-# returned one per figure, with only what `core.geo` groups them by; a place's sentences and
-# articles are read when the journalist asks for them (`map_place_figures`). A place's key is the
-# sidebar's: the gazetteer id, else the place as written, else NOT_STATED.
+# The map adds up exactly what the trend chart adds up (`weekly_totals`): incidents, each once with
+# its best, min and max (`_incident_rows_sql`, the rows a group is about), with a number and a date,
+# matching the filters (`_incident_filter_sql`). The rows are returned one per incident and group,
+# with only what `core.geo` groups them by; the sentence shown for an incident is the one of the
+# report that gave its best count (the latest report with that number), read when the journalist
+# asks for a place (`map_place_figures`). A place's key is the sidebar's: the gazetteer id, else the
+# place as written by a report, else NOT_STATED.
 
 MAP_COLUMNS = ["article_id", "figure_id", "best", "min", "max", "group", "perpetrator", "event_date", "place", "place_id"]
 MAP_FIGURE_COLUMNS = [
     "article_id", "figure_id", "best", "min", "max", "number_text", "status", "group", "kind", "date", "event_date",
     "place", "place_id", "place_precision", "perpetrator", "source", "sentence", "title", "outlet", "url", "published",
+    "incident_id", "reports",
 ]
-_MAP_COUNTED = "{c} AND f.best IS NOT NULL AND f.event_date IS NOT NULL AND {cond}"
+_MAP_SELECT = """
+    , _by AS (  -- each incident's report that gave its count: the latest with that number
+        SELECT x.incident_id, x.series,
+               max_by(m.article_id || chr(31) || m.id,
+                      CASE WHEN m.best = x.best THEN '1' ELSE '0' END
+                      || coalesce(strftime(a.published, '%Y-%m-%d'), '0000-00-00') || m.article_id || m.id) AS pick
+        FROM _rows x JOIN incident_reports r ON r.incident_id = x.incident_id
+        JOIN figures m ON m.article_id = r.article_id AND m.id = r.figure_id
+        JOIN articles a ON a.id = m.article_id
+        WHERE x.role = 0 AND x.best IS NOT NULL AND x.event_date IS NOT NULL AND {cond}
+        GROUP BY ALL
+    )
+"""
+_MAP_ROWS = """
+    SELECT split_part(b.pick, chr(31), 1) AS article_id, split_part(b.pick, chr(31), 2) AS figure_id,
+           x.best, x.low AS min, x.high AS max, x."group", x.perpetrator, x.event_date, x.place, x.place_id,
+           x.incident_id, x.articles AS reports, x.status
+    FROM _rows x JOIN _by b ON b.incident_id = x.incident_id AND b.series = x.series
+    WHERE x.role = 0
+"""
 
 
 def map_figures(store: Store, f: Any) -> pd.DataFrame:
-    """The figures the trend chart adds up for filters `f`, one row per figure (`MAP_COLUMNS`):
-    ``place`` is the place as written, ``place_id`` the gazetteer match."""
+    """The incidents the trend chart adds up for filters `f`, one row per incident and group
+    (`MAP_COLUMNS`): ``place`` is the place as written by a report, ``place_id`` the incident's
+    gazetteer place, ``article_id``/``figure_id`` the report that gave the count."""
     if not f.incidents:
         return pd.DataFrame(columns=MAP_COLUMNS)
     params: list[Any] = []
-    where = _MAP_COUNTED.format(c=_COUNTABLE.format(a="f"), cond=_filter_sql(f, "f", params))
-    sql = f"""
-        SELECT f.article_id, f.id AS figure_id, f.best, f.min, f.max, f."group", f.perpetrator, f.event_date,
-               f.place, f.place_id
-        FROM figures f WHERE {where}
-    """
+    sql = _incident_rows_sql(_MAP_SELECT.format(cond=_incident_filter_sql(f, params)) + _MAP_ROWS)
     df = store.cursor().execute(sql, params).df()
     if df.empty:
         return pd.DataFrame(columns=MAP_COLUMNS)
@@ -964,28 +982,30 @@ def map_place_figures(
     store: Store, f: Any, keys: Iterable[str], date_from: dt.date | None = None, date_to: dt.date | None = None,
     limit: int = 500,
 ) -> pd.DataFrame:
-    """The figures of `map_figures` whose place key is one of `keys`, between two event dates
-    (a week of the replay), with their sentence and article (`MAP_FIGURE_COLUMNS`)."""
+    """The incidents of `map_figures` whose place key is one of `keys`, between two event dates
+    (a week of the replay), one row each with its count and the sentence and article of the report
+    that gave it, and how many reports it has (`MAP_FIGURE_COLUMNS`)."""
     keys = list(keys)
     if not f.incidents or not keys:
         return pd.DataFrame(columns=MAP_FIGURE_COLUMNS)
     params: list[Any] = []
-    where = _MAP_COUNTED.format(c=_COUNTABLE.format(a="f"), cond=_filter_sql(f, "f", params))
-    where += " AND " + _in(f"coalesce(f.place_id, f.place, '{NOT_STATED}')", keys, params)
+    cond = _incident_filter_sql(f, params)
+    cond += " AND " + _in(f"coalesce(x.place_id, x.place, '{NOT_STATED}')", keys, params)
     if date_from:
-        where += " AND f.event_date >= ?"
+        cond += " AND x.event_date >= ?"
         params.append(date_from)
     if date_to:
-        where += " AND f.event_date <= ?"
+        cond += " AND x.event_date <= ?"
         params.append(date_to)
-    sql = f"""
-        SELECT f.article_id, f.id AS figure_id, f.best, f.min, f.max, f.number_text, f.status, f."group", f.kind,
-               f.date, f.event_date, f.place, f.place_id, f.place_precision, f.perpetrator, f.source, f.sentence,
-               a.title, a.outlet, a.url, a.published
-        FROM figures f JOIN articles a ON a.id = f.article_id
-        WHERE {where}
-        ORDER BY f.event_date, f.article_id, f.start LIMIT {int(limit)}
-    """
+    sql = _incident_rows_sql(f"""
+        {_MAP_SELECT.format(cond=cond)}, _m AS ({_MAP_ROWS})
+        SELECT m.article_id, m.figure_id, m.best, m.min, m.max, f.number_text, m.status, m."group", f.kind,
+               f.date, m.event_date, m.place, m.place_id, f.place_precision, m.perpetrator, f.source, f.sentence,
+               a.title, a.outlet, a.url, a.published, m.incident_id, m.reports
+        FROM _m m JOIN figures f ON f.article_id = m.article_id AND f.id = m.figure_id
+        JOIN articles a ON a.id = m.article_id
+        ORDER BY m.event_date, m.article_id, f.start LIMIT {int(limit)}
+    """)
     df = store.cursor().execute(sql, params).df()
     return df.reindex(columns=MAP_FIGURE_COLUMNS)
 
