@@ -450,16 +450,9 @@ def options_from_rows(rows: TrendRows, place_names: Mapping[str, str] | None = N
 
 # ---- labels --------------------------------------------------------------------------------------
 def short_date(d: dt.date | str | None, lang: str = i18n.DEFAULT_LANG) -> str:
-    """``21 Aug 2017``-style date in the interface language (month names come from the catalogue)."""
-    if d is None or d == "":
-        return i18n.t("common.date_unknown", lang)
-    if not isinstance(d, dt.date):
-        parsed = _as_date(d)
-        if parsed is None:
-            return str(d)
-        d = parsed
-    month = i18n.t(f"month.{d.month}", lang)
-    return f"{d.day} {month} {d.year}"
+    """``21 Aug 2017``-style date in the interface locale (`core.i18n.format_date`: its month
+    names and digits; a month-precision date reads ``Aug 2017``)."""
+    return i18n.format_date(d, lang)
 
 
 def toll_label(row: Mapping[str, Any], lang: str = i18n.DEFAULT_LANG) -> str:
@@ -744,12 +737,18 @@ def article_link(article_id: str, figure_id: str | None = None) -> str:
     return "articles?" + urlencode(q)
 
 
-def _range_text(lo: Any, best: Any, hi: Any, number_text: str | None = None) -> str:
+def _range_text(lo: Any, best: Any, hi: Any, number_text: str | None = None, lang: str = i18n.DEFAULT_LANG) -> str:
     if best is None or pd.isna(best):
         return number_text or ""
     lo = best if lo is None or pd.isna(lo) else lo
     hi = best if hi is None or pd.isna(hi) else hi
-    return f"{int(best)}" if lo == hi == best else f"{int(best)} ({int(lo)}–{int(hi)})"
+    return i18n.digits(f"{int(best)}" if lo == hi == best else f"{int(best)} ({int(lo)}–{int(hi)})", lang)
+
+
+def _place_text(place_id: Any, written: Any, lang: str) -> str:
+    """A figure's place in the interface language: the gazetteer's name, else as written."""
+    pid, written = _na(place_id), _na(written)
+    return i18n.place_name(pid, lang) if pid else (written or i18n.t("common.not_stated", lang))
 
 
 def behind_table(df: pd.DataFrame, lang: str = i18n.DEFAULT_LANG) -> pd.DataFrame:
@@ -758,12 +757,12 @@ def behind_table(df: pd.DataFrame, lang: str = i18n.DEFAULT_LANG) -> pd.DataFram
     rows = []
     for r in df.to_dict("records"):
         rows.append({
-            i18n.t("col.count", lang): _range_text(r.get("min"), r.get("best"), r.get("max"), r.get("number_text")),
+            i18n.t("col.count", lang): _range_text(r.get("min"), r.get("best"), r.get("max"), r.get("number_text"), lang),
             i18n.t("col.link", lang): article_link(r["article_id"], r.get("figure_id")),
-            i18n.t("col.date", lang): r.get("date") or i18n.t("common.date_unknown", lang),
+            i18n.t("col.date", lang): i18n.format_date(r.get("date"), lang),
             i18n.t("col.group", lang): lab("group", r.get("group"), lang),
             i18n.t("col.kind", lang): lab("kind", r.get("kind"), lang),
-            i18n.t("col.place", lang): _na(r.get("place")) or i18n.t("common.not_stated", lang),
+            i18n.t("col.place", lang): _place_text(r.get("place_id"), r.get("place"), lang),
             i18n.t("col.perpetrator", lang): lab("perpetrator", _na(r.get("perpetrator")), lang),
             i18n.t("col.source", lang): lab("source", _na(r.get("source")), lang),
             i18n.t("col.outlet", lang): _na(r.get("outlet")) or "",
@@ -791,13 +790,13 @@ def figure_table(figures: Sequence[Any], lang: str = i18n.DEFAULT_LANG) -> pd.Da
         rows.append({
             i18n.t("col.id", lang): f.id,
             i18n.t("col.number", lang): f.number_text,
-            i18n.t("col.count", lang): _range_text(f.min, f.best, f.max, f.number_text),
+            i18n.t("col.count", lang): _range_text(f.min, f.best, f.max, f.number_text, lang),
             i18n.t("col.status", lang): lab("status", f.status, lang),
             i18n.t("col.group", lang): lab("group", f.group, lang),
             i18n.t("col.kind", lang): lab("kind", f.kind, lang),
             i18n.t("col.counted", lang): counted,
-            i18n.t("col.date", lang): f.date or i18n.t("common.date_unknown", lang),
-            i18n.t("col.place", lang): f.place or i18n.t("common.not_stated", lang),
+            i18n.t("col.date", lang): i18n.format_date(f.date, lang),
+            i18n.t("col.place", lang): _place_text(f.place_id, f.place, lang),
             i18n.t("col.perpetrator", lang): lab("perpetrator", f.perpetrator, lang),
             i18n.t("col.source", lang): lab("source", f.source, lang),
         })
@@ -809,7 +808,7 @@ def articles_table(df: pd.DataFrame, lang: str = i18n.DEFAULT_LANG) -> pd.DataFr
     out = pd.DataFrame({
         i18n.t("col.title", lang): df["title"].fillna("").astype(str),
         i18n.t("col.outlet", lang): df["outlet"].fillna("").astype(str),
-        i18n.t("col.published", lang): [(_as_date(d) or "") and _as_date(d).isoformat() for d in df["published"]],
+        i18n.t("col.published", lang): [i18n.format_date(_as_date(d), lang) if _as_date(d) else "" for d in df["published"]],
         i18n.t("col.figures", lang): df["figures"].astype(int),
         i18n.t("col.link", lang): [article_link(a) for a in df["id"]],
     })
@@ -874,7 +873,7 @@ def incident_table(df: pd.DataFrame, lang: str = i18n.DEFAULT_LANG) -> pd.DataFr
             i18n.t("col.perpetrator", lang): lab("perpetrator", _na(r.get("perpetrator")), lang),
         }
         for g in groups:
-            row[lab("group", g, lang).capitalize()] = _range_text(r.get(f"min_{g}"), _na(r.get(f"best_{g}")), r.get(f"max_{g}"))
+            row[lab("group", g, lang).capitalize()] = _range_text(r.get(f"min_{g}"), _na(r.get(f"best_{g}")), r.get(f"max_{g}"), None, lang)
         row[i18n.t("col.reports", lang)] = int(r.get("reports") or 0)
         row[i18n.t("col.sources", lang)] = ", ".join(
             lab("source", s, lang) if s != NOT_STATED else i18n.t("common.not_stated", lang)
@@ -893,12 +892,12 @@ def report_table(df: pd.DataFrame, lang: str = i18n.DEFAULT_LANG) -> pd.DataFram
             i18n.t("col.outlet", lang): _na(r.get("outlet")) or "",
             i18n.t("col.title", lang): _na(r.get("title")) or "",
             i18n.t("col.published", lang): short_date(_as_date(r.get("published")), lang),
-            i18n.t("col.count", lang): _range_text(r.get("min"), _na(r.get("best")), r.get("max"), r.get("number_text")),
+            i18n.t("col.count", lang): _range_text(r.get("min"), _na(r.get("best")), r.get("max"), r.get("number_text"), lang),
             i18n.t("col.group", lang): lab("group", r.get("group"), lang),
             i18n.t("col.sentence", lang): r.get("sentence") or "",
             i18n.t("col.source", lang): lab("source", _na(r.get("source")), lang),
-            i18n.t("col.date", lang): r.get("date") or i18n.t("common.date_unknown", lang),
-            i18n.t("col.place", lang): _na(r.get("place")) or i18n.t("common.not_stated", lang),
+            i18n.t("col.date", lang): i18n.format_date(r.get("date"), lang),
+            i18n.t("col.place", lang): _place_text(r.get("place_id"), r.get("place"), lang),
             i18n.t("col.link", lang): article_link(r["article_id"], r.get("figure_id")),
         })
     return pd.DataFrame(rows)
