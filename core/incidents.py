@@ -298,17 +298,19 @@ def build_incidents(reports: Sequence[Report], decisions: Iterable[Decision] = (
     seeds = sorted(groups.values(), key=lambda g: _sort_key(g[0]))
 
     clusters: list[list[Report]] = []
-    # Only a cluster with a member of the same status within a day of a report can take it
-    # (`compatible`): clusters are indexed by (status, day) so each report looks at a few of them
-    # instead of all (the result is the same; recomputation stays near-linear in the reports).
-    near: dict[tuple[str, dt.date], set[int]] = {}
+    # Only a cluster with a member of the same status, within a day and in the same city (or the
+    # same place) can take a report (`compatible`): clusters are indexed by (status, day, city) so
+    # each report looks at a few of them instead of all (the result is the same; recomputation stays
+    # near-linear in the reports).
+    near: dict[tuple[str, dt.date, str], set[int]] = {}
     for seed in seeds:
         merged = len(seed) > 1
         placed = False
-        if not merged and seed[0].date is not None:
+        if not merged and seed[0].date is not None and seed[0].place_id:
             r = seed[0]
+            where = _area(r.place_id)
             candidates = sorted(set().union(*(
-                near.get((r.status, r.date + dt.timedelta(days=k)), ()) for k in (-1, 0, 1)
+                near.get((r.status, r.date + dt.timedelta(days=k), where), ()) for k in (-1, 0, 1)
             )))
             fits = [
                 (_distance(r, clusters[n]), n) for n in candidates
@@ -318,13 +320,13 @@ def build_incidents(reports: Sequence[Report], decisions: Iterable[Decision] = (
             if fits:
                 n = min(fits)[1]
                 clusters[n].append(r)  # the closest event: same day, same count first
-                near.setdefault((r.status, r.date), set()).add(n)
+                near.setdefault((r.status, r.date, where), set()).add(n)
                 placed = True
         if not placed:
             clusters.append(list(seed))
             for o in seed:
-                if o.date is not None:
-                    near.setdefault((o.status, o.date), set()).add(len(clusters) - 1)
+                if o.date is not None and o.place_id:
+                    near.setdefault((o.status, o.date, _area(o.place_id)), set()).add(len(clusters) - 1)
     # a split decision also holds between members that a merge put together: keep them apart
     out = []
     for c in clusters:
@@ -332,6 +334,11 @@ def build_incidents(reports: Sequence[Report], decisions: Iterable[Decision] = (
             out.append(_incident(part))
     out.sort(key=lambda i: (i.date or dt.date.min, i.id))
     return out
+
+
+def _area(place_id: str) -> str:
+    """Reports whose places can match (`_places_match`) share this key: their city, else the place."""
+    return _city_of(place_id) or place_id
 
 
 def _distance(r: Report, cluster: list[Report]) -> tuple[int, int]:
