@@ -142,6 +142,38 @@ def test_pages_use_only_keys_that_exist():
     assert used and not (used - known)
 
 
+# Streamlit calls that show text, and which of their arguments are shown (0: the first positional).
+_SHOWN_ARGS = {
+    **{name: (0, "body", "label", "help") for name in (
+        "title", "header", "subheader", "caption", "markdown", "write", "text", "info", "warning", "error",
+        "success", "toast", "expander", "status")},
+    **{name: (0, "label", "help", "placeholder") for name in (
+        "button", "form_submit_button", "download_button", "link_button", "selectbox", "multiselect", "radio",
+        "segmented_control", "pills", "toggle", "checkbox", "text_input", "text_area", "number_input", "date_input",
+        "time_input", "slider", "select_slider", "file_uploader", "metric", "popover", "spinner", "progress")},
+    "page_link": ("label", "help"), "Page": ("title",), "set_page_config": ("page_title",), "tabs": (0,),
+}
+
+
+def test_pages_show_no_literal_text():
+    """Labels, titles and messages come from the catalogue: a Streamlit call in dashboard.py or
+    pages/ that shows a literal string with letters in it fails (keys, paths and icons are not shown)."""
+    import ast
+
+    found = []
+    for path in [ROOT / "dashboard.py", *sorted((ROOT / "pages").glob("*.py"))]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            shown = _SHOWN_ARGS.get(node.func.attr, ())
+            args = [node.args[0]] if 0 in shown and node.args else []
+            args += [kw.value for kw in node.keywords if kw.arg in shown]
+            for arg in args:
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and re.search(r"[^\W\d_]", arg.value):
+                    found.append(f"{path.name}:{node.lineno} {node.func.attr}({arg.value!r})")
+    assert found == []
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_data_key_has_a_name_in_each_language(lang):
     perpetrators = {e["perpetrator"] for e in lexicon.load("actors").values() if e.get("perpetrator")} | {"unknown"}
