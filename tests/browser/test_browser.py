@@ -65,7 +65,7 @@ def test_upload_chart_article_view_and_no_script_runs(app_server, page):
     expect(page.get_by_role("heading", name="Articles", exact=True)).to_be_visible()
     expect(_sidebar(page).get_by_role("heading", name="Add articles")).to_be_visible()
     nav = page.locator('[data-testid="stSidebarNav"] a')
-    expect(nav).to_have_count(3)  # trends, articles, map
+    expect(nav).to_have_count(5)  # trends, articles, map, incidents, review
 
     page.goto(app_server)
     expect(page.get_by_role("heading", name="Weekly casualty trends")).to_be_visible()
