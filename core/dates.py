@@ -1176,14 +1176,22 @@ class _Parser:
 
 
 # ---- entry point ---------------------------------------------------------------------------------
-def _as_date(published: Any) -> dt.date | None:
-    if published is None:
+def as_date(value: Any) -> dt.date | None:
+    """A day from a date, datetime, pandas Timestamp or ISO string; None for anything else
+    (None, NaN, NaT, text that is not a date)."""
+    if value is None:
         return None
-    if isinstance(published, dt.datetime):
-        return published.date()
-    if isinstance(published, dt.date):
-        return published
-    return parse_iso(published) if isinstance(published, str) else None
+    try:
+        if value != value:  # NaN, NaT
+            return None
+    except (TypeError, ValueError):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value)  # ISO strings, numpy.datetime64
+    return parse_iso(text[:10]) if len(text) >= 10 and text[4:5] == "-" else None
 
 
 def find_dates(
@@ -1201,7 +1209,7 @@ def find_dates(
         nt: Normalized | _Mapped = (
             normalized if normalized is not None and normalized.original == text else _fold(text)
         )
-        hits = _Parser(_grammar(), nt.text, _as_date(published)).run()
+        hits = _Parser(_grammar(), nt.text, as_date(published)).run()
         out: list[DateMatch] = []
         for h in hits:
             s, e = nt.orig_span(h.s, h.e)

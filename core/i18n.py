@@ -59,6 +59,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from core import lexicon
+
 CATALOGUE_DIR = Path(__file__).resolve().parent.parent / "data" / "i18n"
 DEFAULT_LANG = "en"
 _LANG_FILE = re.compile(r"[a-z]{2,3}")  # ar.json, en.json; other files in the folder are not languages
@@ -81,15 +83,7 @@ class CatalogueError(ValueError):
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    seen: dict[str, Any] = {}
-    dups = []
-    for k, v in pairs:
-        if k in seen:
-            dups.append(k)
-        seen[k] = v
-    if dups:
-        raise CatalogueError(f"duplicate key(s): {', '.join(sorted(set(dups)))}")
-    return seen
+    return lexicon.reject_duplicate_keys(pairs, CatalogueError)
 
 
 def languages() -> list[str]:

@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core import places
+from core.dates import as_date as _as_date
 
 COMPATIBLE_GROUPS = {("civilians", "people"), ("people", "civilians")}
 _PRECISE = ("district", "landmark", "village", "town")
@@ -194,19 +195,6 @@ def _report(h: Mapping[str, Any], parts: dict, earlier: tuple[int, ...] = ()) ->
         number_text=h.get("number_text") or "", start=int(h.get("start") or 0), end=int(h.get("end") or 0),
         parts=parts, earlier=earlier,
     )
-
-
-def _as_date(v: Any) -> dt.date | None:
-    if v is None or v != v:  # NaT/NaN
-        return None
-    if isinstance(v, dt.datetime):
-        return v.date()
-    if isinstance(v, dt.date):
-        return v
-    try:
-        return dt.date.fromisoformat(str(v)[:10])
-    except ValueError:
-        return None
 
 
 def _day(value: str | None, precision: str | None) -> dt.date | None:

@@ -33,7 +33,8 @@ class LexiconError(ValueError):
     """A lexicon data file is missing, malformed or inconsistent."""
 
 
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+def reject_duplicate_keys(pairs: list[tuple[str, Any]], error: type[ValueError] | None = None) -> dict[str, Any]:
+    """``object_pairs_hook`` for json.loads: a key given twice is an error, not a silent overwrite."""
     seen: dict[str, Any] = {}
     dups = []
     for k, v in pairs:
@@ -41,7 +42,7 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
             dups.append(k)
         seen[k] = v
     if dups:
-        raise LexiconError(f"duplicate key(s): {', '.join(sorted(set(dups)))}")
+        raise (error or LexiconError)(f"duplicate key(s): {', '.join(sorted(set(dups)))}")
     return seen
 
 
@@ -52,7 +53,7 @@ def load(name: str) -> dict[str, dict[str, Any]]:
     if not path.exists():
         raise LexiconError(f"{path}: lexicon file not found")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"), object_pairs_hook=_no_duplicates)
+        data = json.loads(path.read_text(encoding="utf-8"), object_pairs_hook=reject_duplicate_keys)
     except LexiconError as err:
         raise LexiconError(f"{path}: {err}") from err
     except json.JSONDecodeError as err:

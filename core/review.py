@@ -50,6 +50,7 @@ from typing import Any
 import pandas as pd
 
 from core import i18n, trends
+from core.dates import as_date as _as_date
 from core.figure import GROUPS, KINDS, STATUSES, Figure, figure_field_names
 
 log = logging.getLogger(__name__)
@@ -270,19 +271,6 @@ def apply_to_rows(rows: list[dict], reviews: list[dict]) -> list[dict]:
 
 
 # ---- history in plain words ----------------------------------------------------------------------
-def _as_date(v: Any) -> dt.date | None:
-    if v is None or v is pd.NaT:
-        return None
-    if isinstance(v, dt.datetime):
-        return v.date()
-    if isinstance(v, dt.date):
-        return v
-    try:
-        return dt.date.fromisoformat(str(v)[:10])
-    except ValueError:
-        return None
-
-
 def count_text(row: Mapping[str, Any]) -> str:
     """"27", "30–35" or, without a number, the words as written («عشرات»)."""
     best, lo, hi = row.get("best"), row.get("min"), row.get("max")

@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from core import i18n
+from core.dates import as_date as _as_date
 
 STATUSES = ("killed", "injured")
 KINDS = ("both", "incidents", "tolls")
@@ -472,22 +473,6 @@ def toll_label(row: Mapping[str, Any], lang: str = i18n.DEFAULT_LANG) -> str:
     return i18n.t("toll.undated", lang, source=who, n=n)
 
 
-def _as_date(v: Any) -> dt.date | None:
-    if v is None or (isinstance(v, float) and v != v) or v is pd.NaT:
-        return None
-    if isinstance(v, dt.datetime):
-        return v.date()
-    if isinstance(v, dt.date):
-        return v
-    s = str(v)
-    if len(s) >= 10:
-        try:
-            return dt.date.fromisoformat(s[:10])
-        except ValueError:
-            return None
-    return None
-
-
 def notes_text(notes: Mapping[str, int], lang: str = i18n.DEFAULT_LANG) -> str | None:
     """One sentence on what the chart leaves out (from `notes_from_rows`), or None."""
     parts = [
@@ -772,12 +757,18 @@ def behind_table(df: pd.DataFrame, lang: str = i18n.DEFAULT_LANG) -> pd.DataFram
     return pd.DataFrame(rows)
 
 
-def figure_table(figures: Sequence[Any], lang: str = i18n.DEFAULT_LANG) -> pd.DataFrame:
-    """An article's figures, in text order: what was read and how the chart treats it."""
+def figure_table(
+    figures: Sequence[Any], lang: str = i18n.DEFAULT_LANG, rejected: Iterable[str] = ()
+) -> pd.DataFrame:
+    """An article's figures, in text order: what was read (with reviews applied) and how the
+    chart treats it; ``rejected`` are the ids of figures a reviewer rejected."""
     lab = i18n.label
+    rejected = set(rejected)
     rows = []
     for f in figures:
-        if f.part_of:
+        if f.id in rejected:
+            counted = i18n.t("counted.rejected", lang)
+        elif f.part_of:
             counted = i18n.t("counted.part", lang, parent=f.part_of)
         elif f.same_as:
             counted = i18n.t("counted.repeat", lang, other=f.same_as)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import i18n, trends
+from core import i18n, review, trends
 from pages import common
 
 common.require_entrypoint()
@@ -37,7 +37,9 @@ def show_article(article_id: str, selected: str | None) -> None:
     if art is None:
         st.error(t("article.not_found"))
         return
-    figures = common.get_store().figures_of(article_id)
+    reviewed = review.article_figures(common.get_store(), article_id)  # reviewed values, rejections marked
+    figures = [f for f, _ in reviewed]
+    rejected = [f.id for f, state in reviewed if state.rejected]
     if selected and selected not in {f.id for f in figures}:
         st.warning(t("article.figure_not_found"))
         selected = None
@@ -59,7 +61,7 @@ def show_article(article_id: str, selected: str | None) -> None:
         st.caption(t("article.figures_hint"))
         key = f"figures_{article_id}"
         st.dataframe(
-            trends.figure_table(figures, lang), hide_index=True, key=key, on_select=lambda: _mark_selected_figure(
+            trends.figure_table(figures, lang, rejected), hide_index=True, key=key, on_select=lambda: _mark_selected_figure(
                 key, [f.id for f in figures]), selection_mode="single-row",
         )
 

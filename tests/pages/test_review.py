@@ -187,3 +187,29 @@ def test_trends_and_map_offer_the_three_downloads(populated_db):
     at.switch_page("pages/map.py").run()
     assert not at.exception
     assert len(at.get("download_button")) == 3
+
+
+
+def test_article_view_marks_a_rejected_figure_and_keeps_showing_it(tmp_path, monkeypatch):
+    """A reviewer's rejection takes the figure off the trends, not off the article view."""
+    import datetime as dt
+
+    from core import ingest
+    from core import review as review_mod
+    from core.store import Store
+    from tests.pages.apptest import app as app_at
+    from tests.pages.apptest import navigation_only, use_database
+
+    navigation_only(monkeypatch)
+    db = tmp_path / "rejected.duckdb"
+    close = use_database(monkeypatch, db)
+    try:
+        s = Store.open(db)
+        res = ingest.ingest_text(s, "قتل 12 مدنيا في قصف على حي الدرعية يوم الأحد.\n", published=dt.date(2017, 8, 22))
+        review_mod.reject(s, res.article_id, "f1", "Lina", "a rerun of an old story")
+        at = app_at("pages/articles.py", {"article": res.article_id})
+        assert not at.exception
+        row = at.dataframe[0].value.iloc[0].tolist()
+        assert i18n.t("counted.rejected") in row
+    finally:
+        close()
