@@ -67,10 +67,7 @@ def show_article(article_id: str, selected: str | None) -> None:
 
 
 st.title(t("articles.title"))
-if common.article_count(path) == 0:
-    st.info(t("empty.articles"))
-    common.load_samples_button("samples_articles")
-    st.stop()
+common.stop_if_empty(path, "empty.articles", "samples_articles")
 
 article_id = st.query_params.get("article")
 if article_id:

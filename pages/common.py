@@ -303,3 +303,26 @@ def fmt_week(lang: str, iso: str) -> str:
 
 def fmt_language(key: str) -> str:
     return i18n.t(f"language.{key}", key)
+
+
+def stop_if_empty(path: Any, message_key: str, samples_key: str) -> None:
+    """A page's empty state: what to do, the sample-articles button, and nothing more."""
+    if article_count(path) == 0:
+        st.info(t(message_key))
+        load_samples_button(samples_key)
+        st.stop()
+
+
+def export_buttons(f: Any, formats: tuple[str, ...], key_prefix: str) -> None:
+    """Download buttons for what the filters ``f`` select (core.export; columns in the README)."""
+    from functools import partial
+
+    from core import export
+
+    st.caption(t("export.caption"))
+    for col, fmt in zip(st.columns(len(formats)), formats, strict=True):
+        col.download_button(
+            t(f"export.button.{fmt}"), partial(export.export_bytes, get_store(), fmt, f),
+            file_name=export.file_name(fmt), mime=export.MIME[fmt], help=t(f"export.help.{fmt}"),
+            on_click="ignore", key=f"{key_prefix}{fmt}", icon=":material/download:",
+        )

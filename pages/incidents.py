@@ -9,12 +9,10 @@ The reviewer's name is asked once per browser session (the same key as the Revie
 
 from __future__ import annotations
 
-from functools import partial
-
 import pandas as pd
 import streamlit as st
 
-from core import aggregate, export, i18n, review, store, trends
+from core import aggregate, i18n, review, store, trends
 from pages import common, sidebar
 
 common.require_entrypoint()
@@ -75,10 +73,7 @@ def _decide(action: str, keys: tuple, others: tuple) -> None:
 
 st.title(t("incidents.title"))
 st.caption(t("incidents.caption"))
-if common.article_count(path) == 0:
-    st.info(t("empty.incidents"))
-    common.load_samples_button("samples_incidents")
-    st.stop()
+common.stop_if_empty(path, "empty.incidents", "samples_incidents")
 
 f = sidebar.filters(status=sidebar.status_control())
 version = common.version(path)
@@ -165,10 +160,4 @@ for text in tolls:
     st.markdown("- " + i18n.md_escape(text))
 
 # ---- download what the filters select (core.export) ----------------------------------------------
-st.caption(t("export.caption"))
-for col, fmt in zip(st.columns(len(EXPORT_FORMATS)), EXPORT_FORMATS, strict=True):
-    col.download_button(
-        t(f"export.button.{fmt}"), partial(export.export_bytes, common.get_store(), fmt, f),
-        file_name=export.file_name(fmt), mime=export.MIME[fmt], help=t(f"export.help.{fmt}"), on_click="ignore",
-        key=f"inc_export_{fmt}", icon=":material/download:",
-    )
+common.export_buttons(f, EXPORT_FORMATS, "inc_export_")

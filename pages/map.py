@@ -44,10 +44,7 @@ st.title(t("map.title"))
 st.caption(t("map.caption"))
 path = common.db_path()
 
-if common.article_count(path) == 0:
-    st.info(t("empty.map"))
-    common.load_samples_button("samples_map")
-    st.stop()
+common.stop_if_empty(path, "empty.map", "samples_map")
 
 f = sidebar.filters(status=sidebar.status_control())
 version = common.version(path)
@@ -124,13 +121,7 @@ if items:
     st.caption(t("map.notes", items="; ".join(items)))
 
 # ---- download what the filters select (core.export; columns in the README) -------------------------
-st.caption(t("export.caption"))
-for col, fmt in zip(st.columns(len(export.FORMATS)), export.FORMATS, strict=True):
-    col.download_button(
-        t(f"export.button.{fmt}"), partial(export.export_bytes, common.get_store(), fmt, f),
-        file_name=export.file_name(fmt), mime=export.MIME[fmt], help=t(f"export.help.{fmt}"), on_click="ignore",
-        key=f"export_{fmt}", icon=":material/download:",
-    )
+common.export_buttons(f, export.FORMATS, "export_")
 
 # ---- the figures behind a place ------------------------------------------------------------------
 st.subheader(t("map.place_title"))

@@ -92,10 +92,7 @@ def _act(action: str, article_id: str, figure_id: str, item_key: str, next_key: 
 
 st.title(t("review.title"))
 st.caption(t("review.caption"))
-if common.article_count(path) == 0:
-    st.info(t("empty.review"))
-    common.load_samples_button("samples_review")
-    st.stop()
+common.stop_if_empty(path, "empty.review", "samples_review")
 
 flash = st.session_state.pop(FLASH, None)
 if flash:

@@ -29,10 +29,7 @@ st.title(t("trends.title"))
 st.caption(t("trends.caption"))
 path = common.db_path()
 
-if common.article_count(path) == 0:
-    st.info(t("empty.trends"))
-    common.load_samples_button("samples_trends")
-    st.stop()
+common.stop_if_empty(path, "empty.trends", "samples_trends")
 
 f = sidebar.filters(status=sidebar.status_control())
 weekly = common.weekly(path, f)
@@ -60,13 +57,7 @@ with st.expander(t("trends.how_title")):
     st.markdown(t("trends.how_body"))
 
 # ---- download what the filters select (core.export; columns in the README) -------------------------
-st.caption(t("export.caption"))
-for col, fmt in zip(st.columns(len(export.FORMATS)), export.FORMATS, strict=True):
-    col.download_button(
-        t(f"export.button.{fmt}"), partial(export.export_bytes, common.get_store(), fmt, f),
-        file_name=export.file_name(fmt), mime=export.MIME[fmt], help=t(f"export.help.{fmt}"), on_click="ignore",
-        key=f"export_{fmt}", icon=":material/download:",
-    )
+common.export_buttons(f, export.FORMATS, "export_")
 
 # ---- the figures behind a point ------------------------------------------------------------------
 st.subheader(t("trends.behind_title"))
