@@ -44,11 +44,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import fnmatch
 import json
 import re
 import sys
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -161,8 +162,11 @@ def _read_jsonl(path: Path) -> list[tuple[int, dict[str, Any]]]:
     return out
 
 
-def load_corpus(corpus_dir: str | Path) -> Corpus:
+def load_corpus(corpus_dir: str | Path, select: Sequence[str] | None = None) -> Corpus:
     """Read ``articles/*.txt`` and ``gold.jsonl``; raise `EvaluationError` listing every problem.
+
+    ``select``: glob patterns over article file names (``["2??.txt"]``); only matching articles are
+    kept (the whole corpus is still checked). A selection that matches nothing is an error.
 
     Checked: every gold line has every field with a valid value, its quote is a substring of its
     article's body, ``part_of``/``same_as`` name another figure of the same article, ids are unique
@@ -229,6 +233,10 @@ def load_corpus(corpus_dir: str | Path) -> Corpus:
         )
     if problems:
         raise EvaluationError(f"{gold_path}: {len(problems)} problem(s):\n  " + "\n  ".join(problems))
+    if select:
+        articles = {n: a for n, a in articles.items() if any(fnmatch.fnmatchcase(n, pat) for pat in select)}
+        if not articles:
+            raise EvaluationError(f"{art_dir}: no article file matches {' '.join(select)}")
     return Corpus(path=root, articles=articles)
 
 
@@ -525,10 +533,14 @@ def predict(corpus: Corpus, extractor: Extractor | None = None) -> dict[str, lis
 
 
 def evaluate(
-    corpus_dir: str | Path, extractor: Extractor | None = None, predictions_path: str | Path | None = None
+    corpus_dir: str | Path,
+    extractor: Extractor | None = None,
+    predictions_path: str | Path | None = None,
+    files: Sequence[str] | None = None,
 ) -> Scores:
-    """Load a corpus, run the extractor on it and score it; optionally write the predictions."""
-    corpus = load_corpus(corpus_dir)
+    """Load a corpus (or the articles matching ``files``), run the extractor on it and score it;
+    optionally write the predictions."""
+    corpus = load_corpus(corpus_dir, files)
     t0 = time.perf_counter()
     preds = predict(corpus, extractor)
     seconds = time.perf_counter() - t0
@@ -639,6 +651,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", action="store_true", help="print one JSON object of scores")
     ap.add_argument("--show-errors", action="store_true", help="list misses, false figures and mismatches")
     ap.add_argument("--predictions", metavar="FILE", help="write predicted figures as JSON Lines")
+    ap.add_argument(
+        "--files", metavar="GLOB", nargs="+",
+        help="score only the articles whose file name matches one of these patterns (e.g. '2??.txt')",
+    )
     ap.add_argument("--draft", metavar="FILE", help="print drafted gold lines for one article file")
     ap.add_argument("--published", metavar="YYYY-MM-DD", help="publication date for --draft")
     args = ap.parse_args(argv)
@@ -652,7 +668,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if not args.corpus_dir:
             ap.error("CORPUS_DIR is required (or --draft FILE)")
-        scores = evaluate(args.corpus_dir, predictions_path=args.predictions)
+        scores = evaluate(args.corpus_dir, predictions_path=args.predictions, files=args.files)
     except (EvaluationError, OSError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

@@ -293,6 +293,14 @@ def test_json_output_has_exactly_the_score_keys(small_corpus, capsys):
     assert out["place_accuracy"] is None  # no gold place set: no denominator
 
 
+def test_files_option_scores_only_the_selected_articles(small_corpus, capsys):
+    root, fake = small_corpus
+    assert evaluate.main([str(root), "--json", "--files", "b.*"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["articles"] == 1 and out["negative_figures"] == 0 and out["recall"] == 0.6667
+    assert evaluate.main([str(root), "--files", "z*.txt"]) == 2  # a selection that matches nothing
+
+
 def test_predictions_file_scores_the_same_as_the_direct_run(small_corpus, tmp_path, capsys):
     root, _ = small_corpus
     out_file = tmp_path / "pred.jsonl"
