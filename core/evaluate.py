@@ -16,7 +16,7 @@ figure). The scores are the README's, computed exactly as it defines them:
 - **Attribute accuracy on matched pairs:** ``kind``, ``group`` (strict), ``perpetrator`` (None
   equals None); ``date`` over pairs whose gold date is set (gold ``YYYY-MM`` or ``YYYY`` accepts
   any predicted date inside it, otherwise the dates must be equal); ``place`` over pairs whose
-  gold place is set, compared by `same_place` (``core.places.same_place_text``).
+  gold place is set, compared by `same_place` (``core.extraction.places.same_place_text``).
 - **Countable total exact:** per article, the sum of ``best`` over killed figures of kind
   ``incident`` that are neither ``part_of`` nor ``same_as`` another (`Figure.countable`); the
   share of articles (every article with a metadata line, figures or not) whose predicted sum
@@ -54,8 +54,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from core import decode, places
-from core.figure import GROUPS, KINDS, STATUSES, Figure
+from core import decode
+from core.extraction import places
+from core.extraction.figure import GROUPS, KINDS, STATUSES, Figure
 
 GOLD_FIELDS = (
     "article", "id", "quote", "number_text", "min", "best", "max", "vague", "status", "group", "side",
@@ -269,7 +270,7 @@ def date_matches(pred: str | None, gold: str) -> bool:
 
 
 def same_place(pred: str | None, gold: str) -> bool:
-    """Whether a predicted place names the gold place: `core.places.same_place_text`, which ignores
+    """Whether a predicted place names the gold place: `core.extraction.places.same_place_text`, which ignores
     prefixes such as حي/مدينة and glued ال/و/ب/ل as the corpus README asks."""
     return pred is not None and bool(places.same_place_text(pred, gold))
 
@@ -492,9 +493,9 @@ def score(corpus: Corpus, predictions: Mapping[str, Iterable[Any]]) -> Scores:
 # ---- running the extractor ---------------------------------------------------------------------
 def _default_extractor() -> Extractor:
     try:  # imported late: scoring a predictions file needs no extractor
-        from core import extract as extract_mod
+        from core.extraction import extract as extract_mod
     except ImportError as err:
-        raise EvaluationError(f"cannot import the extractor (core.extract): {err}") from err
+        raise EvaluationError(f"cannot import the extractor (core.extraction.extract): {err}") from err
     return extract_mod.extract
 
 

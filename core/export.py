@@ -38,8 +38,9 @@ from typing import Any
 import pandas as pd
 
 from core import incidents as inc_mod
-from core import places, review, trends
+from core import review, trends
 from core import store as store_mod
+from core.extraction import gazetteer
 from core.store import Store, StoreError
 
 SCHEMA_VERSION = "1"
@@ -115,7 +116,7 @@ class Summary:
 
 # ---- the table --------------------------------------------------------------------------------------
 def _place(place_id: str | None) -> dict[str, Any]:
-    p = places.get_place(place_id) if place_id else None
+    p = gazetteer.get_place(place_id) if place_id else None
     if p is None:
         return {"place_name_en": None, "place_name_ar": None, "place_precision": None, "lat": None, "lon": None,
                 "coord_precision": None}

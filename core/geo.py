@@ -39,7 +39,8 @@ from typing import Any
 
 import pandas as pd
 
-from core import i18n, places, trends
+from core import i18n, trends
+from core.extraction import gazetteer as gazetteer_mod
 
 CITY_ID = "rq-city"
 POINT_PRECISIONS = ("district", "landmark", "village", "town", "city")
@@ -78,16 +79,16 @@ TILES_URL = "https://basemaps.cartocdn.com/gl/positron-gl-style/style.json"
 
 
 # ---- the gazetteer as the map sees it ----------------------------------------------------------
-def gazetteer() -> dict[str, places.Place]:
-    """Every gazetteer place by id (`core.places.all_places`)."""
-    return {p.id: p for p in places.all_places()}
+def gazetteer() -> dict[str, gazetteer_mod.Place]:
+    """Every gazetteer place by id (`core.extraction.places.all_places`)."""
+    return {p.id: p for p in gazetteer_mod.all_places()}
 
 
-def _canonical(gaz: Mapping[str, places.Place]) -> dict[str, str]:
+def _canonical(gaz: Mapping[str, gazetteer_mod.Place]) -> dict[str, str]:
     """Rows that repeat an earlier row → that earlier row, so one city is never drawn twice:
     same Arabic name, kind and parent, and points less than a kilometre apart (``sp-raqqa`` is
     ``rq-city`` again, 300 m away). Two villages of one name far apart stay two places."""
-    first: dict[tuple[str, str, str | None], list[places.Place]] = {}
+    first: dict[tuple[str, str, str | None], list[gazetteer_mod.Place]] = {}
     out: dict[str, str] = {}
     for pid, p in gaz.items():
         out[pid] = pid
@@ -100,7 +101,7 @@ def _canonical(gaz: Mapping[str, places.Place]) -> dict[str, str]:
     return out
 
 
-def _km(a: places.Place, b: places.Place) -> float:
+def _km(a: gazetteer_mod.Place, b: gazetteer_mod.Place) -> float:
     if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
         return math.inf
     dy = (a.lat - b.lat) * 111.2
@@ -108,12 +109,12 @@ def _km(a: places.Place, b: places.Place) -> float:
     return math.hypot(dx, dy)
 
 
-def _has_districts(gaz: Mapping[str, places.Place]) -> set[str]:
+def _has_districts(gaz: Mapping[str, gazetteer_mod.Place]) -> set[str]:
     """Places with districts or landmarks of their own on the map."""
     return {p.parent for p in gaz.values() if p.parent and p.lat is not None and p.precision in ("district", "landmark")}
 
 
-def name_en(p: places.Place) -> str:
+def name_en(p: gazetteer_mod.Place) -> str:
     """The English name without the gazetteer's bracketed note ("Raqqa (city, generic point)")."""
     return re.sub(r"\s*\([^)]*\)\s*$", "", p.name_en).strip() or p.name_en
 
@@ -128,7 +129,7 @@ def colour(by: str, cat: str) -> str:
 
 
 # ---- the one aggregation ---------------------------------------------------------------------
-def place_keys(rows: pd.DataFrame, gaz: Mapping[str, places.Place] | None = None) -> pd.Series:
+def place_keys(rows: pd.DataFrame, gaz: Mapping[str, gazetteer_mod.Place] | None = None) -> pd.Series:
     """Each row's place key, as the sidebar's place filter names it (SQL ``coalesce(place_id, place,
     '-')``: the gazetteer id, else the place as written, else `NOT_STATED`), a repeated gazetteer
     row read as the first one."""
@@ -139,14 +140,14 @@ def place_keys(rows: pd.DataFrame, gaz: Mapping[str, places.Place] | None = None
     return pid.where(pid.notna(), rows["place"].astype(object)).fillna(NOT_STATED).astype(str)
 
 
-def ids_of(key: str, gaz: Mapping[str, places.Place] | None = None) -> list[str]:
+def ids_of(key: str, gaz: Mapping[str, gazetteer_mod.Place] | None = None) -> list[str]:
     """The values of the place filter that `key` stands for: the gazetteer rows that repeat it
     (``rq-city`` and ``sp-raqqa``), else the key itself."""
     canon = _canonical(gazetteer() if gaz is None else gaz)
     return [pid for pid, c in canon.items() if c == key] or [key]
 
 
-def place_totals(rows: pd.DataFrame, by: str = "group", gaz: Mapping[str, places.Place] | None = None) -> pd.DataFrame:
+def place_totals(rows: pd.DataFrame, by: str = "group", gaz: Mapping[str, gazetteer_mod.Place] | None = None) -> pd.DataFrame:
     """Killed per place (`TOTAL_COLUMNS`), from the rows the trend chart adds up.
 
     ``shape`` is ``point``, ``ring`` (a city named without its district) or None (not drawable:
@@ -197,7 +198,7 @@ def place_totals(rows: pd.DataFrame, by: str = "group", gaz: Mapping[str, places
     return out_df.reset_index(drop=True)
 
 
-def _shape(p: places.Place | None, key: str, with_districts: set[str]) -> tuple[str | None, str | None]:
+def _shape(p: gazetteer_mod.Place | None, key: str, with_districts: set[str]) -> tuple[str | None, str | None]:
     if p is None:
         return None, ("not_stated" if key == NOT_STATED else "not_in_gazetteer")
     if p.precision not in POINT_PRECISIONS:
@@ -289,7 +290,7 @@ def place_label(lang: str, key: str) -> str:
     """How a place key reads in a list: "المشلب — al-Mashlab", a place as written, or "not stated"."""
     if key == NOT_STATED:
         return i18n.t("common.not_stated", lang)
-    p = places.get_place(key)
+    p = gazetteer_mod.get_place(key)
     return f"{p.name_ar} — {name_en(p)}" if p else key
 
 
@@ -414,7 +415,7 @@ def city_rings(totals: pd.DataFrame, by: str, scale_max: float, status: str = "k
     return out
 
 
-def base_points(gaz: Mapping[str, places.Place] | None = None, labels: str = "ar",
+def base_points(gaz: Mapping[str, gazetteer_mod.Place] | None = None, labels: str = "ar",
                 lang: str = i18n.DEFAULT_LANG, skip: Iterable[str] = (), with_figures: Iterable[str] = (),
                 label_kinds: Iterable[str] = ("district", "village", "town", "city")) -> list[dict[str, Any]]:
     """Every gazetteer place the map could draw (a coordinate and a precise enough kind), once:
@@ -426,7 +427,7 @@ def base_points(gaz: Mapping[str, places.Place] | None = None, labels: str = "ar
     gaz = gazetteer() if gaz is None else gaz
     canon = _canonical(gaz)
     skip, with_figures, label_kinds = set(skip), set(with_figures), set(label_kinds)
-    at: dict[tuple[float, float], list[places.Place]] = {}
+    at: dict[tuple[float, float], list[gazetteer_mod.Place]] = {}
     for pid, p in gaz.items():
         if canon[pid] == pid and p.lat is not None and p.lon is not None and p.precision in POINT_PRECISIONS:
             at.setdefault((p.lat, p.lon), []).append(p)
@@ -459,7 +460,7 @@ def _fit_zoom(lon_span: float, lat_span: float) -> float:
     return round(max(4.0, min(14.0, zoom)), 2)
 
 
-def view_state(totals: pd.DataFrame, view: str = "city", gaz: Mapping[str, places.Place] | None = None) -> dict[str, float]:
+def view_state(totals: pd.DataFrame, view: str = "city", gaz: Mapping[str, gazetteer_mod.Place] | None = None) -> dict[str, float]:
     """Where the map opens: centred on Raqqa with all its districts in view (``city``), or on every
     place drawn (``all``)."""
     gaz = gazetteer() if gaz is None else gaz
@@ -486,7 +487,7 @@ def deck(
     tiles: bool = False,
     view: str = "city",
     scale_max: float | None = None,
-    gaz: Mapping[str, places.Place] | None = None,
+    gaz: Mapping[str, gazetteer_mod.Place] | None = None,
 ):
     """The pydeck map: gazetteer points, killed per place, "district not stated" rings, and the
     names on top (white-outlined, readable over the circles).

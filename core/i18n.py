@@ -59,7 +59,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from core import lexicon
+from core.extraction import lexicon
 
 CATALOGUE_DIR = Path(__file__).resolve().parent.parent / "data" / "i18n"
 DEFAULT_LANG = "en"
@@ -303,7 +303,7 @@ def label(kind: str, key: str | None, lang: str = DEFAULT_LANG) -> str:
 
     ``group``, ``perpetrator``, ``status``, ``kind``, ``source``: from the catalogue
     (``label("group", "children", "ar")`` → ``الأطفال``). ``place``: a gazetteer id is named in
-    the interface language (`core.places`: ``name_ar`` in Arabic, ``name_en`` otherwise). A key
+    the interface language (`core.extraction.places`: ``name_ar`` in Arabic, ``name_en`` otherwise). A key
     nobody names (a new source, a place as written) is shown as it is; None reads "not stated".
 
     >>> label("place", "rq-city", "ar"), label("perpetrator", "regime", "en")
@@ -321,11 +321,11 @@ def label(kind: str, key: str | None, lang: str = DEFAULT_LANG) -> str:
 
 def place_name(place: str, lang: str = DEFAULT_LANG) -> str:
     """A gazetteer place id in the interface language; anything else (a place as written) as is."""
-    from core import places
+    from core.extraction import gazetteer
 
     try:
-        p = places.get_place(place)
-    except places.GazetteerError:  # pragma: no cover - a broken gazetteer must not hide the table
+        p = gazetteer.get_place(place)
+    except gazetteer.GazetteerError:  # pragma: no cover - a broken gazetteer must not hide the table
         p = None
     if p is None:
         return place

@@ -40,8 +40,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from core import places
-from core.dates import as_date as _as_date
+from core.extraction import gazetteer
+from core.extraction.dates import as_date as _as_date
 
 COMPATIBLE_GROUPS = {("civilians", "people"), ("people", "civilians")}
 _PRECISE = ("district", "landmark", "village", "town")
@@ -205,7 +205,7 @@ def _day(value: str | None, precision: str | None) -> dt.date | None:
 
 # ---- when two reports are one event ---------------------------------------------------------------
 def _city_of(place_id: str | None) -> str | None:
-    p = places.get_place(place_id) if place_id else None
+    p = gazetteer.get_place(place_id) if place_id else None
     if p is None:
         return None
     if p.precision == "city":
@@ -218,7 +218,7 @@ def _places_match(a: str | None, b: str | None) -> bool:
         return False
     if a == b:
         return True
-    pa, pb = places.get_place(a), places.get_place(b)
+    pa, pb = gazetteer.get_place(a), gazetteer.get_place(b)
     if pa is None or pb is None:
         return False
     precise_a, precise_b = pa.precision in _PRECISE, pb.precision in _PRECISE
@@ -365,7 +365,7 @@ def _incident(reports: list[Report]) -> Incident:
 
 
 def _precision(place_id: str) -> str | None:
-    p = places.get_place(place_id)
+    p = gazetteer.get_place(place_id)
     return p.precision if p else None
 
 

@@ -23,9 +23,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from core import decode, extract
-from core.dates import find_dates, parse_iso
-from core.figure import Figure
+from core import decode
+from core.extraction import extract
+from core.extraction.dates import find_dates, parse_iso
+from core.extraction.figure import Figure
 from core.store import Store, StoreError
 
 log = logging.getLogger(__name__)

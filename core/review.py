@@ -50,8 +50,9 @@ from typing import Any
 import pandas as pd
 
 from core import i18n, trends
-from core.dates import as_date as _as_date
-from core.figure import GROUPS, KINDS, STATUSES, Figure, figure_field_names
+from core.extraction import gazetteer
+from core.extraction.dates import as_date as _as_date
+from core.extraction.figure import GROUPS, KINDS, STATUSES, Figure, figure_field_names
 
 log = logging.getLogger(__name__)
 
@@ -207,9 +208,7 @@ def _set(row: dict[str, Any], field: str, value: Any) -> None:
         row["date"] = text
         row["date_precision"] = _PRECISION.get(len(text)) if text else None
     elif field == "place_id":
-        from core import places
-
-        place = places.get_place(text) if text else None
+        place = gazetteer.get_place(text) if text else None
         row["place_id"] = text
         row["place_precision"] = place.precision if place else None
     else:
@@ -288,9 +287,7 @@ def value_text(field: str, value: Any, lang: str = i18n.DEFAULT_LANG) -> str:
     if field in ("status", "group", "kind", "perpetrator", "source"):
         return i18n.label(field, str(value), lang)
     if field == "place_id":
-        from core import places
-
-        p = places.get_place(str(value))
+        p = gazetteer.get_place(str(value))
         if p is not None:
             return (p.name_ar if lang == "ar" else p.name_en) or p.name_en or p.name_ar or p.id
     return str(value)
@@ -382,7 +379,7 @@ def _history_line(batch: Sequence[Attached], lang: str) -> str:
 # ---- recording actions ---------------------------------------------------------------------------
 def perpetrator_keys() -> list[str]:
     """Perpetrators a correction may name (the actors lexicon, and ``unknown``)."""
-    from core import lexicon
+    from core.extraction import lexicon
 
     keys = {e.get("perpetrator") or k for k, e in lexicon.load("actors").items()}
     return sorted(keys) + ["unknown"]
@@ -390,7 +387,7 @@ def perpetrator_keys() -> list[str]:
 
 def source_keys() -> list[str]:
     """Sources the lexicon knows (a correction may also name another)."""
-    from core import lexicon
+    from core.extraction import lexicon
 
     return list(lexicon.load("sources"))
 
@@ -433,9 +430,7 @@ def normalise(field: str, value: Any) -> str | None:
         except ValueError as err:
             raise ReviewError(f"date: {text!r} is not a real date.") from err
     if field == "place_id" and text is not None:
-        from core import places
-
-        if places.get_place(text) is None:
+        if gazetteer.get_place(text) is None:
             raise ReviewError(f"place_id: {text!r} is not in the gazetteer.")
     return text
 

@@ -8,7 +8,7 @@ turn that into `DatabaseLockedError`, one sentence that tells the user what to d
 Writes of an article and its figures happen in one transaction: after a crash or an error either
 both are stored or neither is. Bulk writes go through DataFrame appends, never one INSERT per row.
 
-Tables (see `SCHEMA`): ``articles``, ``figures`` (every field of `core.figure.Figure` plus the
+Tables (see `SCHEMA`): ``articles``, ``figures`` (every field of `core.extraction.figure.Figure` plus the
 article id), ``reviews`` (append-only human decisions, never updated or deleted), ``places``
 (the gazetteer).
 """
@@ -30,7 +30,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from core.figure import Figure, figure_field_names
+from core.extraction import gazetteer
+from core.extraction.figure import Figure, figure_field_names
 
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "casualties.duckdb"
 ENV_VAR = "CASUALTY_DB"
@@ -263,17 +264,13 @@ class Store:
             self._load_places()
 
     def _load_places(self) -> None:
-        try:
-            from core import places
-        except ImportError:
-            return
         rows = [
             {
                 "id": p.id, "name_ar": p.name_ar, "name_en": p.name_en, "lat": p.lat, "lon": p.lon,
                 "precision": p.precision, "coord_precision": p.coord_precision, "parent": p.parent,
                 "source": p.source,
             }
-            for p in places.all_places()
+            for p in gazetteer.all_places()
         ]
         if rows:
             df = pd.DataFrame(rows)

@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from core import i18n
-from core.dates import as_date as _as_date
+from core.extraction.dates import as_date as _as_date
 
 STATUSES = ("killed", "injured")
 KINDS = ("both", "incidents", "tolls")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core import i18n, review, store
-from core.figure import GROUPS, KINDS, STATUSES
+from core.extraction.figure import GROUPS, KINDS, STATUSES
 from pages import common
 
 common.require_entrypoint()

@@ -14,7 +14,7 @@ import pytest
 
 from core import evaluate
 from core.evaluate import EvaluationError
-from core.figure import Figure
+from core.extraction.figure import Figure
 
 BODY_A = "قتل خمسة مدنيين في قصف على حارة البدو. وفي حادث آخر قتل خمسة مدنيين بقذيفة."
 BODY_B = "أسفر القصف عن مقتل 12 مدنيا بينهم 4 أطفال. وارتفعت الحصيلة إلى 30 قتيلا هذا الأسبوع."

@@ -18,8 +18,9 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from core import aggregate, export, places, review, trends
+from core import aggregate, export, review, trends
 from core import store as store_mod
+from core.extraction import gazetteer
 from core.store import Store
 from tests.pages import population as pop
 
@@ -139,7 +140,7 @@ def test_parquet_reads_back_with_pyarrow_with_types_and_the_same_rows(db):
 def test_geojson_is_points_in_lon_lat_order_with_flat_properties(db):
     data = json.loads(export.export_bytes(db, "geojson"))
     assert data["type"] == "FeatureCollection" and data["schema_version"] == export.SCHEMA_VERSION
-    badu = places.get_place("nb-badu")
+    badu = gazetteer.get_place("nb-badu")
     for feat in data["features"]:
         assert feat["type"] == "Feature" and feat["geometry"]["type"] == "Point"
         assert all(not isinstance(v, dict | list) for v in feat["properties"].values())

@@ -19,7 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core import geo, i18n, store, trends
-from core.places import Place
+from core.extraction.gazetteer import Place
 from tests.pages import map_population as mp
 
 GAZ = {

@@ -2,7 +2,7 @@
 
 Property-based tests (hypothesis, bounded so CI stays fast) and a few hand-made files:
 
-* `core.extract.extract` never raises on arbitrary Unicode (lone surrogates included), mixed
+* `core.extraction.extract.extract` never raises on arbitrary Unicode (lone surrogates included), mixed
   scripts, very long lines, huge numbers («999999999999 قتيلا»), digits glued to letters, and
   zero-width or bidi control characters; every span it reports points into the text as given and
   every count fits the database's BIGINT column.
@@ -24,8 +24,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core import decode, extract, ingest
+from core import decode, ingest
 from core.decode import UploadError
+from core.extraction import extract
 from core.store import Store
 
 BIGINT_MAX = 2**63 - 1

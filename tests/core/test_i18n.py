@@ -25,8 +25,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core import decode, i18n, lexicon, trends
-from core import figure as figure_mod
+from core import decode, i18n, trends
+from core.extraction import figure as figure_mod
+from core.extraction import lexicon
 
 ROOT = Path(__file__).resolve().parents[2]
 LANGS = i18n.languages()
@@ -110,7 +111,7 @@ def test_variant_with_a_key_the_messages_lack_is_an_error(catalogue_dir):
 
 # ---- every key used, every used key defined ---------------------------------------------------------
 def _code() -> str:
-    files = [ROOT / "dashboard.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "core").glob("*.py"))]
+    files = [ROOT / "dashboard.py", *sorted((ROOT / "pages").rglob("*.py")), *sorted((ROOT / "core").rglob("*.py"))]
     return "\n".join(p.read_text(encoding="utf-8") for p in files)
 
 
@@ -136,7 +137,7 @@ def test_every_dynamic_prefix_is_still_built_by_the_code():
 
 def test_pages_use_only_keys_that_exist():
     used = set()
-    for path in [ROOT / "dashboard.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "core").glob("*.py"))]:
+    for path in [ROOT / "dashboard.py", *sorted((ROOT / "pages").rglob("*.py")), *sorted((ROOT / "core").rglob("*.py"))]:
         used |= set(re.findall(r"""\b(?:t|md)\(\s*"([a-z0-9_.]+)"\s*[,)]""", path.read_text(encoding="utf-8")))
     known = set(i18n.messages("en"))
     assert used and not (used - known)
@@ -161,7 +162,7 @@ def test_pages_show_no_literal_text():
     import ast
 
     found = []
-    for path in [ROOT / "dashboard.py", *sorted((ROOT / "pages").glob("*.py"))]:
+    for path in [ROOT / "dashboard.py", *sorted((ROOT / "pages").rglob("*.py"))]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
                 continue

@@ -6,7 +6,7 @@ import datetime as dt
 import itertools
 
 from core import incidents
-from core.extract import extract
+from core.extraction.extract import extract
 from core.incidents import Decision, build_incidents, compare_toll, reports_from_figures
 
 

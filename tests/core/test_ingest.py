@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from core import extract, ingest
+from core import ingest
+from core.extraction import extract
 from core.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -28,8 +28,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from core import extract, ingest
+from core import ingest
 from core import store as store_mod
+from core.extraction import extract
 from core.store import Store
 from tests.core import ingest_until_killed as child
 

@@ -12,7 +12,7 @@ import pytest
 
 from core import aggregate, ingest, review, trends
 from core import store as store_mod
-from core.figure import Figure
+from core.extraction.figure import Figure
 from core.store import Store
 from tests.pages import population as pop
 

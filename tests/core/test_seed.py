@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from core.extract import extract
+from core.extraction.extract import extract
 
 SEED = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "seed.txt"
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from core import store as store_mod
-from core.figure import Figure
+from core.extraction.figure import Figure
 from core.store import DatabaseLockedError, Store
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -30,7 +30,7 @@ import datetime as dt
 from typing import Any
 
 from core import aggregate
-from core.figure import Figure
+from core.extraction.figure import Figure
 from core.store import Store
 
 TOTAL_KILLED = 83

@@ -1,4 +1,4 @@
-"""Tests for core/places.py: what a journalist sees as the place of a figure.
+"""Tests for core/extraction/places.py: what a journalist sees as the place of a figure.
 
 Sentences are our own, written for these tests. Groups:
 - glued prepositions and prefixes (بالرقة, لحارة البدو, حيي ... و...);
@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core import places
+from core.extraction import gazetteer, places
 
 
 def found(text: str) -> list[tuple[str, str | None]]:
@@ -93,7 +93,7 @@ def test_countryside_is_a_region_not_the_city():
     assert m.text == "ريف الرقة الشمالي"
     assert m.rural and m.precision == "region"
     assert m.place_id != "rq-city"
-    assert places.get_place(m.place_id).parent == "gv-raqqa"
+    assert gazetteer.get_place(m.place_id).parent == "gv-raqqa"
 
 
 def test_countryside_of_a_town_without_region_row_has_no_id():
@@ -341,16 +341,16 @@ def test_english_person_name_is_not_district():
 
 
 def test_get_place_and_all_places():
-    p = places.get_place("nb-mashlab")
+    p = gazetteer.get_place("nb-mashlab")
     assert p.name_ar == "المشلب" and p.precision == "district" and p.parent == "rq-city"
     assert p.coord_precision == "exact" and p.lat is not None
-    assert places.get_place("no-such-id") is None
-    ids = {p.id for p in places.all_places()}
+    assert gazetteer.get_place("no-such-id") is None
+    ids = {p.id for p in gazetteer.all_places()}
     assert {"rq-city", "sp-tabqa", "gv-raqqa", "cc-syria", "rg-raqqa"} <= ids
 
 
 def test_places_without_coordinate_have_no_coordinate_precision():
-    for p in places.all_places():
+    for p in gazetteer.all_places():
         if p.lat is None:
             assert p.lon is None and p.coord_precision is None, p.id
         else:
@@ -358,37 +358,37 @@ def test_places_without_coordinate_have_no_coordinate_precision():
 
 
 def test_every_extra_coordinate_has_a_cited_source():
-    for p in places.all_places():
+    for p in gazetteer.all_places():
         if p.id.startswith(("gv-", "cc-", "rg-")) or p.id in ("sp-darayya", "sp-douma"):
             if p.lat is not None:
                 assert "Open-Syria" in p.source or "syria_cities.dart" in p.source, p.id
 
 
 def test_towns_have_a_governorate_parent():
-    for p in places.all_places():
+    for p in gazetteer.all_places():
         if p.id.startswith("sp-"):
-            parent = places.get_place(p.parent)
+            parent = gazetteer.get_place(p.parent)
             assert parent is not None and parent.precision == "governorate", p.id
 
 
 def test_bad_data_file_is_reported_with_file_and_row(tmp_path, monkeypatch):
     import shutil
 
-    for f in places.GAZETTEER_DIR.iterdir():
+    for f in gazetteer.GAZETTEER_DIR.iterdir():
         shutil.copy(f, tmp_path / f.name)
     with (tmp_path / "ambiguous_aliases.csv").open("a", encoding="utf-8") as fh:
         fh.write("كلمة,nb-mashlab,ar,sometimes,,test row\n")
-    monkeypatch.setattr(places, "GAZETTEER_DIR", tmp_path)
-    places.clear_caches()
+    monkeypatch.setattr(gazetteer, "GAZETTEER_DIR", tmp_path)
+    gazetteer.clear_caches()
     try:
-        with pytest.raises(places.GazetteerError) as err:
+        with pytest.raises(gazetteer.GazetteerError) as err:
             places.find_places("الرقة")
         msg = str(err.value)
         assert "ambiguous_aliases.csv" in msg and "كلمة" in msg and "sometimes" in msg
         assert "not an alias of that place" in msg
     finally:
         monkeypatch.undo()
-        places.clear_caches()
+        gazetteer.clear_caches()
 
 
 # ---------------------------------------------------------------- same_place_text
@@ -426,7 +426,7 @@ def test_same_place_text(a, b, same):
 def test_find_places_never_raises_and_spans_are_exact(text):
     for m in places.find_places(text):
         assert text[m.start : m.end] == m.text
-        assert m.precision in places.KINDS
+        assert m.precision in gazetteer.KINDS
 
 
 @settings(max_examples=200, deadline=None)

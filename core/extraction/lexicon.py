@@ -23,9 +23,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from core.normalize import norm
+from core.extraction.normalize import norm
 
-LEXICON_DIR = Path(__file__).resolve().parent.parent / "data" / "lexicon"
+LEXICON_DIR = Path(__file__).resolve().parents[2] / "data" / "lexicon"
 VERSION_FILE = LEXICON_DIR / "VERSION"
 
 

@@ -20,10 +20,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.extract import extract
-from core.figure import Figure
+from core.extraction.extract import extract
+from core.extraction.figure import Figure
 
-CASES = Path(__file__).resolve().parents[1] / "cases"
+CASES = Path(__file__).resolve().parents[2] / "cases"
 
 
 def _load(name: str) -> list[dict]:

@@ -1,4 +1,4 @@
-"""Place matching rules of issue 5 that tests/core/test_places.py does not cover yet.
+"""Place matching rules of issue 5 that tests/core/extraction/test_places.py does not cover yet.
 
 Our own sentences. Added for the map:
 - normalisation: ى/ي both ways, every hamza form of alef (أ إ آ ا), tatweel inside a name,
@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import pytest
 
-from core import places
-from core.extract import extract
+from core.extraction import places
+from core.extraction.extract import extract
 
 
 def found(text: str) -> list[tuple[str, str | None, str]]:

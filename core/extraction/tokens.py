@@ -1,7 +1,7 @@
 """Tokens of a normalised text and a phrase matcher for the lexicons.
 
 The extractor reasons over tokens: Arabic words, Latin words, digit groups and single punctuation
-marks of the normalised text (`core.normalize`), each carrying its span in the original text.
+marks of the normalised text (`core.extraction.normalize`), each carrying its span in the original text.
 Arabic words carry *forms*: the word with glued و/ف, ب/ل/ك and the article ال stripped
 («وبالمدنيين» → «بالمدنيين», «المدنيين», «مدنيين»), so lexicon surfaces are written once, bare.
 
@@ -16,8 +16,8 @@ import re
 from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
-from core import lexicon
-from core.normalize import Normalized, norm
+from core.extraction import lexicon
+from core.extraction.normalize import Normalized, norm
 
 _TOKEN_RE = re.compile(
     r"[\u0621-\u064A\u066E-\u06D3]+"  # Arabic letters (normalised text has no diacritics)

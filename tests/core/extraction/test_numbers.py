@@ -1,4 +1,4 @@
-"""Tests for core/numbers.py: how a number phrase in a news sentence is read.
+"""Tests for core/extraction/numbers.py: how a number phrase in a news sentence is read.
 
 All sentences are written for these tests. Groups: digits, Arabic number words, compounds and
 scales, vague quantities, qualifiers and bounds(), English, things that are not cardinals, spans,
@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core import lexicon
-from core.normalize import norm
-from core.numbers import NumberMatch, find_numbers, parse_number
+from core.extraction import lexicon
+from core.extraction.normalize import norm
+from core.extraction.numbers import NumberMatch, find_numbers, parse_number
 
 
 def values(text: str) -> list[int | None]:
@@ -496,7 +496,7 @@ def test_matches_are_in_order_and_do_not_overlap():
 
 
 def test_passing_normalized_text_gives_same_result():
-    from core.normalize import normalize
+    from core.extraction.normalize import normalize
 
     text = "قتل أكثر من ٣٠ مدنيا"
     assert find_numbers(text, normalized=normalize(text)) == find_numbers(text)

@@ -1,4 +1,4 @@
-"""Dates in news text (`core.dates`), resolved against the publication date.
+"""Dates in news text (`core.extraction.dates`), resolved against the publication date.
 
 Examples are our own short sentences, grouped by what a journalist sees in an article: weekday
 names, relative words, absolute dates, months and years, periods (since / between), and words that
@@ -17,9 +17,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core import dates, lexicon
-from core.dates import DateMatch, find_dates, parse_iso, resolve_weekday
-from core.normalize import normalize
+from core.extraction import date_grammar, dates, lexicon
+from core.extraction.date_parser import resolve_weekday
+from core.extraction.dates import DateMatch, find_dates, parse_iso
+from core.extraction.normalize import normalize
 
 TUE = dt.date(2017, 8, 22)  # a Tuesday
 
@@ -667,11 +668,11 @@ _ALPHABET = st.sampled_from(
 
 @contextlib.contextmanager
 def _errors_logged():
-    """ERROR records of core.dates: find_dates never raises, so a bug shows up only as a log line."""
+    """ERROR records of core.extraction.dates: find_dates never raises, so a bug shows up only as a log line."""
     records: list[logging.LogRecord] = []
     handler = logging.Handler(logging.ERROR)
     handler.emit = records.append  # type: ignore[method-assign]
-    logger = logging.getLogger("core.dates")
+    logger = logging.getLogger("core.extraction.dates")
     logger.addHandler(handler)
     try:
         yield records
@@ -709,7 +710,7 @@ def test_find_dates_never_raises_on_any_text(text):
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_ALPHABET, max_size=60).map("".join))
 def test_fast_normalisation_agrees_with_core_normalize(text):
-    assert dates.fast_normalize(text) == normalize(text)
+    assert date_grammar.fast_normalize(text) == normalize(text)
 
 
 # ---- known misses --------------------------------------------------------------------------------

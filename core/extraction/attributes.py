@@ -1,0 +1,451 @@
+"""Step 5 of the extractor (`core.extraction.extract`): kind, date, place, perpetrator, side and
+source of each count, read in its clause and shared within repeats and breakdowns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from bisect import bisect_left
+
+from core.extraction import dates as dates_mod
+from core.extraction.candidates import _next_word, _prev_word
+from core.extraction.context import (
+    _CLAUSE_PUNCT,
+    _DATE_RANK,
+    _LOOKBACK,
+    _PLACE_RANK,
+    Cand,
+    _Context,
+    _find,
+    _fw,
+    _is,
+    _window,
+)
+from core.extraction.links import _root
+from core.extraction.normalize import normalize
+from core.extraction.tokens import Mention
+
+log = logging.getLogger(__name__)
+
+
+
+
+def _kind(ctx: _Context, cands: list[Cand], c: Cand) -> None:
+    """A running or period total (toll) or one event (incident)."""
+    if c.kind == "superseded":
+        return
+    lo, hi = _window(ctx, cands, c)
+    lo = max(lo, c.ti - 8)
+    for m in ctx.mentions_in("kind_cues", lo, hi):
+        role = m.attrs.get("role")
+        if role == "toll_word":
+            c.kind, c.kind_cue = "toll", m.surface
+            return
+        if role == "toll_period":
+            if _next_is_short_time(ctx, m.j):
+                continue  # «خلال الـ 24 ساعة»، "over the past 24 hours"
+            if normalize(m.surface).text.lower() in _fw("since"):
+                since = _date_at(ctx, m.j)
+                if since is not None:
+                    if _long_ago(ctx, since):
+                        c.kind, c.kind_cue = "toll", m.surface
+                        return
+                    continue
+                nxt = ctx.m("kind_cues", m.j)
+                if nxt and nxt.attrs.get("role") == "short_since":
+                    continue
+            c.kind, c.kind_cue = "toll", m.surface
+            return
+    # «خلال سبتمبر», "in September": a whole month is a period
+    for n in ctx.dates_in(lo, hi):
+        d, a = ctx.dates[n], ctx.date_toks[n][0]
+        if d.precision in ("month", "year") and a > 0 and not d.since:
+            if _is(ctx.tokens[a - 1], "period_before_month"):
+                c.kind, c.kind_cue = "toll", ctx.text[ctx.tokens[a - 1].start : d.end]
+                return
+    # «وبالإضافة إلى 16 مدنيا ...» after a toll in the same sentence continues its breakdown
+    k = _prev_word(ctx, c.ti, ctx.sentence_span(c.sent)[0])
+    also = ctx.m("connectives", k) if k >= 0 else None
+    if also and also.attrs.get("role") == "also":
+        prev = [
+            o for o in cands[max(0, c.n - _LOOKBACK) : c.n]
+            if o.sent == c.sent and o.tj <= c.ti and o.parent is None and o.kind == "toll"
+        ]
+        if prev:
+            c.kind, c.kind_cue, c.parent = "toll", also.surface, prev[0]
+            return
+
+
+def _date_at(ctx: _Context, k: int) -> dates_mod.DateMatch | None:
+    r = ctx.dates_in(k, k + 4)
+    return ctx.dates[r[0]] if r else None
+
+
+def _long_ago(ctx: _Context, d: dates_mod.DateMatch) -> bool:
+    """Is a «since» date far enough back to make a period total (not «since last night»)?"""
+    if d.precision in ("month", "year"):
+        return True
+    if d.date and ctx.published:
+        try:
+            return (ctx.published - dt.date.fromisoformat(d.date)).days >= 3
+        except ValueError:
+            return True
+    return d.kind == "absolute"
+
+
+def _continue_tolls(ctx: _Context, cands: list[Cand]) -> None:
+    """A count with nothing of its own (no attack, date or place) after a period total
+    belongs to that period: «قتل 3000 شخص خلال أيلول ... وأحصى المرصد مقتل 790 عنصرا»."""
+    prev: Cand | None = None
+    for c in cands:
+        if c.parent is not None:
+            continue
+        if c.kind == "incident" and prev is not None and prev.kind == "toll" and c.same is None:
+            lo, hi = _window(ctx, cands, c, tight=False)
+            own = (
+                _find(ctx, "attack_terms", lo, hi, roles=("attack", "battle"))
+                or ctx.dates_in(lo, hi)
+                or ctx.places_in(lo, hi)
+            )
+            if not own:
+                c.kind, c.kind_cue = "toll", prev.kind_cue
+                c.extra["toll_by_context"] = True
+        prev = c
+
+
+def _next_is_short_time(ctx: _Context, k: int) -> bool:
+    k = _next_word(ctx, k, len(ctx.tokens))
+    if k < 0:
+        return False
+    if ctx.tokens[k].kind == "num" and k + 1 < len(ctx.tokens):
+        k += 1
+    u = ctx.m("non_casualty", k)
+    return bool(u and u.key == "time" and _is(ctx.tokens[k], "short_time"))
+
+
+def _dates_in(ctx: _Context, c: Cand, lo: int, hi: int) -> tuple[dates_mod.DateMatch | None, dates_mod.DateMatch | None]:
+    """(best resolved date, «since» date) in tokens [lo, hi): explicit dates first, then nearest."""
+    found = []
+    since = None
+    for n in ctx.dates_in(lo, hi):
+        d, (a, b) = ctx.dates[n], ctx.date_toks[n]
+        if d.since:
+            since = d
+            continue
+        if d.range_start or not d.date or _dates_the_report(ctx, a, b):
+            continue
+        dist = a - c.tj if a >= c.tj else c.ti - b
+        found.append((-_DATE_RANK.get(d.kind, 0), dist, d))
+    found.sort(key=lambda x: (x[0], x[1]))
+    return (found[0][2] if found else None), since
+
+
+def _dates_the_report(ctx: _Context, a: int, b: int) -> bool:
+    """«أعلنت وزارة الدفاع أمس الاثنين أن ...»: a date between a verb of saying and «أن»."""
+    after = [ctx.m("connectives", k) for k in range(b, min(len(ctx.tokens), b + 2))]
+    if not any(m and m.attrs.get("role") == "that" for m in after):
+        return False
+    before = [ctx.m("connectives", k) for k in range(max(0, a - 6), a)]
+    if not any(m and m.attrs.get("role") == "report" for m in before):
+        return False
+    # «أوضح الناشطون، ليل الثلاثاء، أن ...»: a time of day dates the event, not the statement
+    return not _is(ctx.tokens[a], "time_of_day")
+
+
+def _date(ctx: _Context, cands: list[Cand], c: Cand) -> None:
+    d, since = _dates_in(ctx, c, *_window(ctx, cands, c))
+    if d is None and since is None:
+        d, since = _dates_in(ctx, c, *_window(ctx, cands, c, tight=False))
+    if d is not None:
+        c.date, c.date_value, c.date_precision = d, d.date, d.precision
+        if c.kind == "toll" and d.precision == "month":
+            c.date_value = _month_end(d.date, ctx.published)  # a toll is dated by the end of its period
+    if since is not None:
+        if c.kind == "toll" and since.date:
+            c.date_from = since.date
+        if c.date_value is None and ctx.published:
+            c.date_value, c.date_precision = ctx.published.isoformat(), "day"
+            c.date = since
+    if c.date_value is None and c.kind == "toll" and ctx.published:
+        c.date_value, c.date_precision = ctx.published.isoformat(), "day"
+
+
+def _month_end(value: str, published: dt.date | None) -> str:
+    y, m = int(value[:4]), int(value[5:7])
+    last = (dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1))
+    if published and published < last:
+        last = published
+    return last.isoformat()
+
+
+def _main_city(ctx: _Context) -> int | None:
+    """The first city (else governorate) the article names: where its tolls are counted."""
+    for rank in ("city", "governorate"):
+        for n, p in enumerate(ctx.places):
+            if p.precision == rank and not p.rural:
+                return n
+    return None
+
+
+def _best_place(
+    ctx: _Context, c: Cand, lo: int, hi: int, right_only: bool = False, nearest: bool = False
+) -> int | None:
+    best = None
+    for n in ctx.places_in(lo, hi):
+        p, (a, b) = ctx.places[n], ctx.place_toks[n]
+        if not right_only or a >= c.tj:
+            dist = a - c.tj if a >= c.tj else c.ti - b
+            rank = _PLACE_RANK.get(p.precision, 0) if not p.rural else 3
+            key = (-abs(dist),) if nearest else (rank, a >= c.tj, -abs(dist))
+            if best is None or key > best[0]:
+                best = (key, n)
+    return best[1] if best else None
+
+
+def _place(ctx: _Context, cands: list[Cand], c: Cand) -> None:
+    """The most precise place named in the figure's clause (then sentence), with the places
+    coordinated with it: «حارتي السخاني والبدو ومنطقة الحديقة البيضاء»."""
+    if c.kind == "toll":
+        n = _best_place(ctx, c, *_window(ctx, cands, c), right_only=True, nearest=True)
+        if n is None:
+            n = _main_city(ctx)
+    else:
+        n = _best_place(ctx, c, *_window(ctx, cands, c))
+        if n is None:
+            n = _best_place(ctx, c, *_window(ctx, cands, c, tight=False))
+    if n is None:
+        return
+    c.place = ctx.places[n]
+    last = n
+    while last + 1 < len(ctx.places):
+        _, b = ctx.place_toks[last]
+        a2, _ = ctx.place_toks[last + 1]
+        between = ctx.tokens[b:a2]
+        glued = a2 == b and ctx.tokens[a2].text.startswith("و")
+        if glued or (len(between) == 1 and between[0].text == "و"):
+            last += 1
+        else:
+            break
+    if last > n:
+        c.place_span = (ctx.places[n].start, ctx.places[last].end)
+
+
+def _agents(ctx: _Context, c: Cand, lo: int, hi: int) -> list[tuple[int, int, Mention, bool]]:
+    """Actors in tokens [lo, hi) that did the attacking: (strength, distance, mention, hedged)."""
+    out = []
+    for a in ctx.mentions_in("actors", lo, hi):
+        if c.group == "fighters" and _names_side(ctx, c, a):
+            continue  # the victims' own side
+        prev = [ctx.m("attack_terms", k) for k in range(max(lo, a.i - 6), a.i)]
+        if any(p and p.attrs.get("role") == "control" for p in prev[-3:]):
+            continue  # «تحت سيطرة تنظيم الدولة»، "against IS"
+        hedge = any(p and p.attrs.get("role") == "hedge" for p in prev)
+        near = any(p and p.attrs.get("role") == "attack" for p in prev[-3:])
+        far = any(p and p.attrs.get("role") == "attack" for p in prev)
+        own = any(w in normalize(a.surface).text.lower() for w in _fw("aircraft"))
+        after = [ctx.m("attack_terms", k) for k in range(a.j, min(hi, a.j + 2))]
+        subject = any(f and f.attrs.get("role") == "attack" for f in after) or any(
+            (t := ctx.m("casualty_terms", k)) and t.key in ("kill_verb", "en_kill") for k in range(a.j, min(hi, a.j + 2))
+        )
+        strength = 3 if (near or own) else 2 if (far or subject) else 1
+        out.append((strength, abs(a.i - c.ti), a, hedge))
+    out.sort(key=lambda x: (-x[0], x[1]))
+    return out
+
+
+def _perpetrator(ctx: _Context, cands: list[Cand], c: Cand) -> None:
+    """Who did the killing, read in the figure's clause, then in its sentence."""
+    slo, shi = ctx.sentence_span(c.sent)
+    battle = _find(ctx, "attack_terms", slo, shi, roles=("battle",))
+    lo, hi = _window(ctx, cands, c)
+    wlo, whi = _window(ctx, cands, c, tight=False)
+    for a, b in ((lo, hi), (wlo, whi)):
+        agents = [x for x in _agents(ctx, c, a, b) if x[0] >= 2]
+        if agents:
+            _, _, m, hedge = agents[0]
+            c.perp_mention = m
+            c.perpetrator = "unknown" if hedge else m.attrs.get("perpetrator")
+            return
+    if battle:
+        sides = {m.attrs.get("perpetrator") for m in ctx.mentions_in("actors", slo, shi)}
+        if len(sides) >= 2:
+            c.mixed_perpetrators = True  # «معارك بين القوات السورية وتنظيم داعش»
+            return
+    weak = _agents(ctx, c, wlo, whi) if c.group != "fighters" else []
+    if weak:
+        _, _, m, hedge = weak[0]
+        c.perp_mention = m
+        c.perpetrator = "unknown" if hedge else m.attrs.get("perpetrator")
+        return
+    if _find(ctx, "attack_terms", wlo, whi, roles=("hedge",)):
+        c.perpetrator = "unknown"
+
+
+def _article_perpetrator(ctx: _Context, cands: list[Cand]) -> str | None:
+    """The article's one attacker, when every attacker it names is the same."""
+    named = {c.perpetrator for c in cands if c.perpetrator}
+    if len(named) == 1 and "unknown" not in named:
+        return named.pop()
+    return None
+
+
+def _names_side(ctx: _Context, c: Cand, a: Mention) -> bool:
+    """«200 من مقاتلي تنظيم الدولة»، «790 عنصرا من قوات النظام»، "120 Daesh militants"."""
+    if c.ti <= a.i < c.tj:
+        return True
+    k = c.tj
+    while k < a.i and k < c.tj + 3 and (
+        _is(ctx.tokens[k], "side_link") or ctx.tokens[k].kind == "punct" and ctx.tokens[k].text not in _CLAUSE_PUNCT
+    ):
+        k += 1
+    return k == a.i
+
+
+def _side(ctx: _Context, c: Cand) -> None:
+    if c.group != "fighters":
+        return
+    for a in ctx.mentions_in("actors", c.ti, c.tj + 6):
+        if _names_side(ctx, c, a):
+            c.side = a.attrs.get("side")
+            return
+    gm = c.group_mention
+    if gm and gm.attrs.get("side"):
+        c.side = gm.attrs["side"]
+
+
+def _source(ctx: _Context, cands: list[Cand], c: Cand) -> None:
+    lo, hi = ctx.sentence_span(c.sent)
+    best = None
+    starts = ctx.mention_i["sources"]
+    k = bisect_left(starts, c.ti)
+    for idx in (k - 1, k):  # the nearest source on either side, within the sentence
+        if 0 <= idx < len(starts) and lo <= starts[idx] < hi:
+            s = ctx.mentions["sources"][idx]
+            d = abs(s.i - c.ti)
+            if best is None or d < best[0]:
+                best = (d, s)
+    if best:
+        c.source, c.source_mention = best[1].key, best[1]
+
+
+def _article_source(ctx: _Context) -> Mention | None:
+    keys = {m.key for m in ctx.mentions["sources"]}
+    if len(keys) == 1:
+        return ctx.mentions["sources"][0]
+    return None
+
+
+def _share_attributes(ctx: _Context, cands: list[Cand]) -> None:
+    groups: dict[int, list[Cand]] = {}
+    for c in cands:
+        groups.setdefault(id(_root(c)), []).append(c)
+    for members in groups.values():
+        placed = max(
+            (m for m in members if m.place),
+            key=lambda m: _PLACE_RANK.get(m.place.precision, 0) if not m.place.rural else 3,
+            default=None,
+        )
+        place = placed.place if placed else None
+        dated = sorted((m for m in members if m.date_value), key=lambda m: -_DATE_RANK.get(m.date.kind, 0) if m.date else 0)
+        perp = next((m for m in members if m.perpetrator and m.perpetrator != "unknown"), None) or next(
+            (m for m in members if m.perpetrator), None
+        )
+        src = next((m for m in members if m.source), None)
+        groups = {m.group for m in members}
+        named = {m.group for m in members if m.group_from_noun and m.group != "people"}
+        for m in members:
+            if m.group == "people" and "civilians" in groups:
+                m.group = "civilians"
+            elif m.group == "people" and not m.group_from_noun and len(named) == 1:
+                m.group = next(iter(named))  # "70 dead" repeats "70 fighters"
+            if place and (m.place is None or _PLACE_RANK.get(place.precision, 0) > _PLACE_RANK.get(m.place.precision, 0)):
+                m.place, m.place_span = place, placed.place_span
+            if dated and not m.date_value:
+                m.date, m.date_value, m.date_precision = dated[0].date, dated[0].date_value, dated[0].date_precision
+            if perp and (m.perpetrator is None or (m.perpetrator == "unknown" and perp.perpetrator != "unknown" and not m.perp_mention)):
+                m.perpetrator, m.perp_mention = perp.perpetrator, perp.perp_mention
+            if src and not m.source:
+                m.source, m.source_mention = src.source, src.source_mention
+    # breakdowns take what their total says, where they say nothing themselves
+    for c in cands:
+        p = c.parent
+        if p is None:
+            continue
+        if c.kind == "incident" and p.kind != "incident":
+            c.kind = p.kind
+        if c.place is None:
+            c.place, c.place_span = p.place, p.place_span
+        if c.date_value is None:
+            c.date, c.date_value, c.date_precision, c.date_from = p.date, p.date_value, p.date_precision, p.date_from
+        if c.perpetrator is None and not c.mixed_perpetrators:
+            c.perpetrator, c.perp_mention = p.perpetrator, p.perp_mention
+            c.mixed_perpetrators = p.mixed_perpetrators
+        if c.source is None:
+            c.source, c.source_mention = p.source, p.source_mention
+    for c in cands:  # an earlier count is of the same event as the count that replaced it
+        n = c.newer
+        if n is not None:
+            if c.place is None:
+                c.place, c.place_span = n.place, n.place_span
+            if c.date_value is None:
+                c.date, c.date_value, c.date_precision = n.date, n.date_value, n.date_precision
+            if c.perpetrator in (None, "unknown") and not c.perp_mention and n.perpetrator:
+                c.perpetrator, c.perp_mention = n.perpetrator, n.perp_mention
+            if c.source is None:
+                c.source, c.source_mention = n.source, n.source_mention
+    _inherit_from_previous(cands)
+    # a guessed group (قتلى، العشرات) takes the group of the victims the article is about
+    explicit = {c.group for c in cands if c.group_from_noun}
+    for c in cands:
+        if c.group == "people" and not c.group_from_noun:
+            p = c.parent
+            if p is not None and p.group == "civilians" and explicit:
+                c.group = "civilians"
+    art_src = _article_source(ctx)
+    art_perp = _article_perpetrator(ctx, cands)
+    for c in cands:
+        if c.source is None and art_src is not None:
+            c.source, c.source_mention = art_src.key, art_src
+        if c.perpetrator is None and not c.mixed_perpetrators:
+            c.perpetrator = art_perp or "unknown"
+
+
+def _dates_from_parts(cands: list[Cand]) -> None:
+    """A total with no date of its own takes the date its breakdowns give («قتل خمسون مدنيا ...
+    وأوضح الناشطون، ليل الثلاثاء، أن ... مقتل أربعين مدنيا»)."""
+    for c in cands:
+        p = c.parent
+        if p is not None and p.date_value is None and c.date_value is not None and p.kind == c.kind == "incident":
+            p.date, p.date_value, p.date_precision = c.date, c.date_value, c.date_precision
+            p.extra["date_from_parts"] = True
+
+
+def _inherit_from_previous(cands: list[Cand]) -> None:
+    """A report goes on about the same event until it names another: a count that names no place
+    or date takes those of the count before it («وأكدت المصادر استشهاد ثلاثين مدنيا» after «... في حي
+    التوسيعة اليوم الجمعة»). Tolls keep their own."""
+    prev: Cand | None = None
+    for c in cands:
+        if c.kind == "toll":
+            continue
+        same_story = prev is not None and (
+            c.perpetrator in (None, "unknown") or prev.perpetrator in (None, "unknown") or c.perpetrator == prev.perpetrator
+        ) and not c.extra.get("new_topic")
+        if prev is not None and prev.kind != "toll" and same_story:
+            if c.place is None and prev.place is not None:
+                c.place, c.place_span = prev.place, prev.place_span
+                c.extra["place_from_context"] = True
+            if c.date_value is None and prev.date_value is not None:
+                c.date, c.date_value, c.date_precision = prev.date, prev.date_value, prev.date_precision
+                c.extra["date_from_context"] = True
+        prev = c
+    # a headline before the body: it reports the event the body dates
+    first_dated = next((c for c in cands if c.kind == "incident" and c.date_value and c.parent is None), None)
+    if first_dated is not None:
+        for c in cands:
+            if c is first_dated:
+                break
+            if c.kind == "incident" and c.date_value is None and c.perpetrator in (first_dated.perpetrator, None, "unknown"):
+                c.date, c.date_value, c.date_precision = first_dated.date, first_dated.date_value, first_dated.date_precision
+                c.extra["date_from_context"] = True

@@ -1,0 +1,439 @@
+"""Step 2 of the extractor (`core.extraction.extract`): which numbers and lone victim nouns are
+casualty counts, with their status and victim group.
+"""
+
+from __future__ import annotations
+
+import logging
+from bisect import bisect_left
+
+from core.extraction import lexicon, numbers
+from core.extraction.context import (
+    _CLAUSE_PUNCT,
+    _MAX_LEFT_TRIGGER,
+    _MAX_RIGHT_TRIGGER,
+    _YEAR,
+    Cand,
+    _Context,
+    _fw,
+    _glued_status_nouns,
+    _is,
+    _safe,
+)
+from core.extraction.normalize import normalize
+from core.extraction.tokens import Mention
+
+log = logging.getLogger(__name__)
+# ---- step 2: candidates -------------------------------------------------------------------------
+def _prev_word(ctx: _Context, k: int, lo: int) -> int:
+    """Index of the token before k, skipping quotes and dashes; -1 when none in [lo, k)."""
+    k -= 1
+    while k >= lo and ctx.tokens[k].kind == "punct" and ctx.tokens[k].text not in _CLAUSE_PUNCT:
+        k -= 1
+    return k if k >= lo else -1
+
+
+def _next_word(ctx: _Context, k: int, hi: int) -> int:
+    while k < hi and ctx.tokens[k].kind == "punct" and ctx.tokens[k].text not in _CLAUSE_PUNCT:
+        k += 1
+    return k if k < hi else -1
+
+
+def _victim_after(ctx: _Context, k: int, hi: int, english: bool) -> Mention | None:
+    """The victim noun that a number at token k-1 counts: 27 مدنيا، 200 من مقاتلي، 14 of the dead."""
+    k = _next_word(ctx, k, hi)
+    if k < 0:
+        return None
+    v = ctx.m("victims", k)
+    if v and v.i == k:
+        return v
+    t = ctx.tokens[k]
+    if t.text in _fw("of") and t.text != "the":
+        k2 = k + 1
+        if k2 < hi and ctx.tokens[k2].text == "the":
+            k2 += 1
+        v = ctx.m("victims", k2)
+        if v and v.i == k2:
+            return v
+    if english:
+        # up to three adjectives or actor names, and one aside in brackets:
+        # "120 Daesh militants", "three senior foreign leaders", "120 Daesh (banned in Russia) militants"
+        skipped = 0
+        k2 = k
+        while k2 < hi and skipped < 3:
+            t = ctx.tokens[k2]
+            if t.text == "(":
+                close = next((q for q in range(k2 + 1, min(hi, k2 + 8)) if ctx.tokens[q].text == ")"), None)
+                if close is None:
+                    break
+                k2 = close + 1
+                continue
+            if t.kind != "en" or ctx.m("non_casualty", k2) or ctx.m("victims", k2):
+                break
+            k2 += 1
+            skipped += 1
+            v = ctx.m("victims", k2) if k2 < hi else None
+            if v and v.i == k2:
+                return v
+            if k2 < hi and ctx.tokens[k2].text == "(":
+                continue
+    else:
+        # a noun glued to the next word by a missing space: «32 قتيلاتجمعهم»
+        tok = ctx.tokens[k]
+        if tok.kind == "ar" and len(tok.text) >= 7:
+            for surface, key in _glued_status_nouns():
+                if tok.text.startswith(surface) and len(tok.text) - len(surface) >= 3:
+                    entry = lexicon.load("victims")[key]
+                    attrs = {a: b for a, b in entry.items() if a != "surfaces"}
+                    return Mention("victims", key, attrs, k, k + 1, tok.start, tok.end, surface)
+    return None
+
+
+
+
+def _is_unit(ctx: _Context, k: int, hi: int) -> bool:
+    k = _next_word(ctx, k, hi)
+    if k < 0:
+        return False
+    u = ctx.m("non_casualty", k)
+    if not (u and u.i == k and u.attrs.get("role") in ("unit", "percent")):
+        return False
+    # a counted noun follows its number directly: «20 سيارة», not «العشرات بغارات»
+    tok = ctx.tokens[k]
+    first = normalize(u.surface).text.split()[0]
+    return tok.kind != "ar" or tok.text == first or tok.text == "ال" + first or tok.text.startswith(first)
+
+
+def _fate_near(ctx: _Context, i: int, j: int, lo: int, hi: int) -> bool:
+    """Trapped, displaced, arrested... right before the count or right after its noun."""
+    for k in (_prev_word(ctx, i, lo), _prev_word(ctx, _prev_word(ctx, i, lo), lo) if i > lo else -1):
+        if k >= 0:
+            f = ctx.m("non_casualty", k)
+            if f and f.attrs.get("role") == "fate":
+                return True
+    k = j
+    for _ in range(4):
+        if k >= hi or ctx.tokens[k].text in _CLAUSE_PUNCT:
+            break
+        if ctx.tokens[k].text in ("have", "has", "had", "been", "were", "was", "are", "still", "remain"):
+            k += 1
+            continue
+        if ctx.m("connectives", k):
+            break  # «عشرات المصابين إضافة إلى مفقودين»: the missing are another group
+        f = ctx.m("non_casualty", k)
+        if f and f.attrs.get("role") == "fate":
+            return True
+        k += 1
+    return False
+
+
+def _left_trigger(ctx: _Context, i: int, lo: int, limit: int = _MAX_LEFT_TRIGGER) -> Mention | None:
+    k = i - 1
+    steps = 0
+    while k >= lo and steps < limit:
+        m = ctx.m("casualty_terms", k)
+        if m and m.attrs.get("position") in ("before", "any"):
+            return m
+        if ctx.tokens[k].text in (".", "؟", "?", "!"):
+            break
+        k -= 1
+        steps += 1
+    return None
+
+
+def _right_trigger(ctx: _Context, j: int, hi: int, limit: int = _MAX_RIGHT_TRIGGER) -> Mention | None:
+    k = j
+    steps = 0
+    while k < hi and steps < limit:
+        m = ctx.m("casualty_terms", k)
+        if m and m.attrs.get("position") in ("after", "any"):
+            return m
+        t = ctx.tokens[k]
+        if t.text in _CLAUSE_PUNCT and k + 1 < hi:
+            n = ctx.tokens[k + 1]
+            cont = ctx.m("connectives", k + 1)
+            if not (cont and cont.attrs.get("role") in ("part", "part_back")) and not (n.kind == "num" or n.text.startswith("و") and k + 2 < hi and ctx.tokens[k + 2].kind == "num"):
+                break
+        if _is(t, "clause_start"):
+            break
+        c = ctx.m("connectives", k)
+        if c and c.attrs.get("role") == "break":
+            break
+        k += 1
+        steps += 1
+    return None
+
+
+def _status_of(ctx: _Context, i: int, j: int, lo: int, hi: int, noun: Mention | None) -> tuple[str | None, str]:
+    """(status, how): from the noun itself, a killing word before, or one after."""
+    if noun and noun.attrs.get("status"):
+        nxt = ctx.m("casualty_terms", noun.i)
+        if nxt and nxt.attrs.get("status") == "killed_or_injured":
+            return "killed_or_injured", "noun"
+        k = _next_word(ctx, noun.j, hi)
+        v2 = ctx.m("victims", k) if k >= 0 else None
+        if v2 and v2.attrs.get("status") and v2.attrs["status"] != noun.attrs["status"] and ctx.tokens[k].text.startswith("و"):
+            return "killed_or_injured", "noun"
+        return noun.attrs["status"], "noun"
+    k = j
+    while k < hi and _is(ctx.tokens[k], "auxiliary"):
+        k += 1
+    close = ctx.m("casualty_terms", k) if k < hi and k - j <= 3 else None
+    if close and close.i == k and close.attrs.get("position") in ("after", "any") and not ctx.tokens[k].text.startswith("و"):
+        return close.attrs["status"], "right"  # "twelve people were wounded", «10 مدنيين استشهدوا»
+    left = _left_trigger(ctx, i, lo)
+    if left:
+        return left.attrs["status"], "left"
+    k = _prev_word(ctx, i, lo)
+    before = ctx.m("victims", k) if k >= 0 else None
+    if before is not None and before.attrs.get("status") and before.j == k + 1:
+        return before.attrs["status"], "left-noun"  # «انتشال جثث 15 مدنيا»
+    right = _right_trigger(ctx, j, hi)
+    if right:
+        return right.attrs["status"], "right"
+    return None, ""
+
+
+def _connective_before(ctx: _Context, i: int, lo: int, within: int = 3) -> Mention | None:
+    k = i - 1
+    n = 0
+    while k >= lo and n < within:
+        c = ctx.m("connectives", k)
+        if c and c.attrs.get("role") in ("part", "part_back"):
+            return c
+        if ctx.tokens[k].text in _CLAUSE_PUNCT:
+            return None
+        k -= 1
+        n += 1
+    return None
+
+
+def _part_back_near(ctx: _Context, i: int, j: int, lo: int, hi: int) -> bool:
+    for k in list(range(max(lo, i - 6), i)) + list(range(j, min(hi, j + 6))):
+        c = ctx.m("connectives", k)
+        if c and c.attrs.get("role") == "part_back":
+            return True
+    return False
+
+
+def _to_before(ctx: _Context, i: int, lo: int) -> bool:
+    k = _prev_word(ctx, i, lo)
+    if k < 0:
+        return False
+    c = ctx.m("connectives", k)
+    return bool(c and c.attrs.get("role") == "to")
+
+
+def _clock_time(ctx: _Context, i: int, j: int) -> bool:
+    nxt = ctx.tokens[j] if j < len(ctx.tokens) else None
+    prv = ctx.tokens[i - 1] if i > 0 else None
+    return bool((nxt and nxt.text == ":" and nxt.start == ctx.tokens[j - 1].end) or (prv and prv.text == ":" and prv.end == ctx.tokens[i].start))
+
+
+def _list_status(out: list[Cand], ctx: _Context, i: int) -> Cand | None:
+    """The count this one continues in a list: «ثلاثة قتلى ...، وأربعة آخرين»."""
+    if not out:
+        return None
+    prev = out[-1]
+    if prev.sent != ctx.sent_of[i] or i - prev.tj > 15 or i <= prev.tj - 1:
+        return None
+    tok = ctx.tokens[i]
+    before = ctx.tokens[i - 1].text if i > 0 else ""
+    if tok.text.startswith("و") or before in _fw("conjunction") or before in (",", "،"):
+        return prev
+    return None
+
+
+def _may_follow_total(ctx: _Context, k: int) -> bool:
+    """Words that may follow a count given without its noun: «816 على الأقل»، «167 بينهم»، «960 عدد الشهداء»."""
+    tok = ctx.tokens[k]
+    if _is(tok, "after_total"):
+        return True
+    if tok.kind == "ar" and tok.text[0] == "ب" and len(tok.text) > 3:
+        return True  # «العشرات بغارات»: a glued preposition starts a new phrase
+    return any(ctx.m(lex, k) for lex in ("connectives", "casualty_terms", "victims", "kind_cues", "attack_terms"))
+
+
+def value_is_small(nm: numbers.NumberMatch) -> bool:
+    return nm.value is not None and nm.value <= 10
+
+
+def _read_numbers(ctx: _Context) -> list[Cand]:
+    out: list[Cand] = []
+    for nm in _safe(lambda t: numbers.find_numbers(t, normalized=ctx.norm), ctx.text):
+        i, j = ctx.tok_range(nm.start, nm.end)
+        if i >= j:
+            continue
+        k = bisect_left(ctx.date_i, j) - 1
+        if k >= 0 and ctx.date_toks[k][1] > i:
+            continue  # part of a date: «22 آب 2017»
+        if nm.script == "digits" and (nm.text[:1] in "0٠۰" or _clock_time(ctx, i, j)):
+            continue  # «0914», «10:30»: a time or a code
+        sent = ctx.sent_of[i]
+        lo, hi = ctx.sentence_span(sent)
+        after = j
+        before = i
+        if nm.qualifier_span:
+            qi, qj = ctx.tok_range(*nm.qualifier_span)
+            if nm.qualifier_span[0] >= nm.end and qi == j:
+                after = qj  # «10 على الأقل مدنيين»
+            elif nm.qualifier_span[1] <= nm.start:
+                before = qi  # «بينهم ما لا يقل عن 201 طفلا»
+        english = nm.lang == "en" or ctx.tokens[i].kind == "en" or ctx.lang == "en"
+        if _is_unit(ctx, after, hi):
+            continue
+        noun = _victim_after(ctx, after, hi, english)
+        if noun and noun.attrs.get("conjunct_only"):
+            noun = None
+        if noun is None and nm.script == "words" and value_is_small(nm) and before > lo:
+            pv = ctx.m("victims", before - 1)  # «جرح مدنيين اثنين»: the number follows its noun
+            if pv and pv.j == before and not pv.attrs.get("conjunct_only"):
+                noun = pv
+        end_tok = noun.j if noun else after
+        if _fate_near(ctx, i, end_tok, lo, hi):
+            continue
+        # a second noun right after the first can be more specific: «125 قتيلا مدنيا»، «42 مواطنا مدنيا»
+        group_noun = noun
+        if noun:
+            k = _next_word(ctx, noun.j, hi)
+            v2 = ctx.m("victims", k) if k >= 0 else None
+            if v2 and v2.i == k and not v2.attrs.get("status") and v2.attrs.get("group") not in ("inherit",):
+                if noun.attrs.get("group") in ("people", "inherit") or noun.attrs.get("status"):
+                    group_noun = v2
+                    end_tok = v2.j
+        status, how = _status_of(ctx, before, end_tok, lo, hi, noun)
+        cue = _connective_before(ctx, before, lo)
+        listed = _list_status(out, ctx, before)
+        if status is None and listed is not None and listed.status:
+            status, how = listed.status, "list"
+        if status is None and cue is not None and cue.attrs.get("status"):
+            status, how = cue.attrs["status"], "among"  # «بين القتلى 14 شخصا»
+        if status is None and _to_before(ctx, before, lo):
+            # «ارتفعت حصيلة القتلى ... إلى 23 مدنيا»: the total's own words may stand far back
+            wide = _left_trigger(ctx, before, lo, limit=40)
+            if wide is not None:
+                status, how = wide.attrs["status"], "total"
+        low, best, high = nm.bounds()
+        value = nm.value if nm.value is not None else None
+        if noun is None:
+            # a total with no noun: «ارتفعت الحصيلة إلى 816»، «بلغت ثمانية عشر»، «إصابة العشرات»
+            if value is not None and value in _YEAR:
+                continue
+            if value == 1 and nm.script == "words":
+                continue  # «من عائلة واحدة»: واحد after a noun is an adjective
+            nxt = _next_word(ctx, after, hi)
+            part_follows = nxt >= 0 and (c := ctx.m("connectives", nxt)) is not None and c.attrs.get("role") == "part"
+            trigger_adjacent = _left_trigger(ctx, before, lo, limit=2) is not None
+            if nm.vague and not (ctx.tokens[i].text.startswith("ال") or nxt < 0 or ctx.tokens[nxt].kind == "punct"):
+                continue  # «مئات» (indefinite) needs its noun; «العشرات» stands alone
+            if not (status and (_to_before(ctx, before, lo) or part_follows or trigger_adjacent)):
+                continue
+            if nxt >= 0 and ctx.tokens[nxt].kind in ("ar", "en") and not _may_follow_total(ctx, nxt):
+                continue  # «لتصل إلى 19002 شركة»: a count of something the lexicons do not know
+            rule = "total-no-noun"
+            conf = 0.6
+        else:
+            in_breakdown = cue is not None and cue.attrs.get("role") == "part" and out and out[-1].sent == sent
+            listed_part = listed is not None and (listed.part_cue or listed.list_item)
+            if not status and not in_breakdown and not listed_part:
+                continue  # a breakdown takes its total's status (and needs a total)
+            rule = f"number-noun-{how or 'breakdown'}"
+            conf = 0.9 if how == "noun" or how == "left" else 0.75
+        if value == 0:
+            continue
+        gm = group_noun
+        group = (gm.attrs.get("group") if gm else "people") or "people"
+        if group == "inherit":
+            heads = [o for o in out if o.sent == sent and not o.part_cue and not o.list_item]
+            group = heads[-1].group if heads else "people"
+        elif gm is not None:
+            k = _next_word(ctx, gm.j, hi)
+            v2 = ctx.m("victims", k) if k >= 0 else None
+            if (
+                v2 and v2.i == k and ctx.tokens[k].text.startswith("و") and v2.attrs.get("number") != "du"
+                and v2.attrs.get("group") not in (group, "inherit") and not v2.attrs.get("status")
+            ):
+                group = "people"  # «8 أطفال ومواطنات»: one count of two groups
+                end_tok = v2.j
+        c = Cand(
+            ti=i, tj=end_tok, start=nm.start, end=nm.end, number_text=nm.text, sent=sent,
+            min=low, best=best, max=high, vague=nm.vague, qualifier=nm.qualifier, status=status,
+            group=group, group_mention=gm,
+            rule=rule, confidence=conf if not nm.vague else min(conf, 0.6), lang="en" if english else "ar",
+        )
+        c.list_item = listed is not None and (listed.part_cue or listed.list_item)
+        c.group_from_noun = gm is not None and not gm.attrs.get("status") and gm.attrs.get("group") != "inherit"
+        if cue is not None:
+            c.part_cue = cue.attrs.get("role") == "part"
+            c.part_back = cue.attrs.get("role") == "part_back"
+        if not c.part_back:
+            c.part_back = _part_back_near(ctx, i, end_tok, lo, hi)
+        if noun is not None and noun.attrs.get("status") and noun.i > j and ctx.tokens[noun.i - 1].text in _fw("of"):
+            c.part_back = True  # «14 من القتلى», "14 of the dead": some of a count given before
+        if nm.vague and (nm.low or 0) >= 1000:
+            c.kind, c.kind_cue = "toll", nm.text  # thousands of dead are a tally, not one event
+        out.append(c)
+    return out
+
+
+def _read_lone_nouns(ctx: _Context, taken: set[int], counted: list[Cand]) -> list[Cand]:
+    """«مقتل امرأة وابنتها»، «بينهم طفلان»، «ممرضان ... قتلا»: a noun alone is a count of 1 or 2."""
+    out: list[Cand] = []
+    prev_lone: Cand | None = None
+    ends = {c.tj: c for c in counted}
+    first_end: dict[int, int] = {}
+    for c in counted:
+        first_end[c.sent] = min(first_end.get(c.sent, c.tj), c.tj)
+    for v in ctx.mentions["victims"]:
+        if v.i in taken or (v.i > 0 and ctx.tokens[v.i - 1].kind == "num"):
+            continue
+        number = v.attrs.get("number")
+        if number not in ("sg", "du") or (number == "sg" and not v.attrs.get("lone")):
+            continue
+        if v.attrs.get("status"):
+            continue
+        sent = ctx.sent_of[v.i]
+        lo, hi = ctx.sentence_span(sent)
+        tok = ctx.tokens[v.i]
+        glued_and = tok.text.startswith("و") and tok.text not in v.surface
+        conj = bool(glued_and and prev_lone is not None and prev_lone.tj == v.i)
+        if v.attrs.get("conjunct_only") and not conj:
+            continue
+        k = _prev_word(ctx, v.i, lo)
+        trig = ctx.m("casualty_terms", k) if k >= 0 else None
+        cue = _connective_before(ctx, v.i, lo, within=2)
+        status = None
+        rule = ""
+        if trig and trig.j == k + 1 and trig.attrs.get("position") in ("before", "any"):
+            status, rule = trig.attrs["status"], "lone-noun-after-trigger"
+        elif conj:
+            status, rule = prev_lone.status, "lone-noun-conjunct"
+        elif cue is not None and cue.attrs.get("role") == "part" and first_end.get(sent, v.i + 1) <= v.i:
+            status, rule = None, "lone-noun-in-breakdown"
+        elif glued_and and out and out[-1].tj == v.i:
+            status, rule = out[-1].status, "lone-noun-list"
+        elif glued_and and (v.i in ends or (v.i - 1 in ends and ctx.tokens[v.i - 1].kind == "punct")):
+            status, rule = ends.get(v.i, ends.get(v.i - 1)).status, "lone-noun-list"
+        elif number == "du":
+            r = _right_trigger(ctx, v.j, hi, limit=8)
+            if r:
+                status, rule = r.attrs["status"], "dual-noun-then-verb"
+        if not rule:
+            prev_lone = None
+            continue
+        if _fate_near(ctx, v.i, v.j, lo, hi):
+            continue
+        value = 2 if number == "du" else 1
+        s, e = v.start, v.end
+        c = Cand(
+            ti=v.i, tj=v.j, start=s, end=e, number_text=ctx.text[s:e], sent=sent, min=value, best=value,
+            max=value, status=status, group=v.attrs.get("group") or "people", group_mention=v, rule=rule,
+            confidence=0.6, lang="en" if tok.kind == "en" else "ar",
+        )
+        c.part_cue = cue is not None and cue.attrs.get("role") == "part"
+        c.conjunct = conj
+        if c.group == "inherit":
+            c.group = "people"
+        out.append(c)
+        prev_lone = c
+    return out

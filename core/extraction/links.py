@@ -1,0 +1,237 @@
+"""Steps 3 and 4 of the extractor (`core.extraction.extract`): breakdowns (`part_of`), repeats
+(`same_as`) and counts the article revises (`superseded`).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from core.extraction import places
+from core.extraction.context import _LOOKBACK, _PLACE_RANK, Cand, _Context, _find, _is, _window
+from core.extraction.normalize import normalize
+
+log = logging.getLogger(__name__)
+# ---- step 3: breakdowns --------------------------------------------------------------------------
+def _link_parts(ctx: _Context, cands: list[Cand]) -> None:
+    last_head_in_sent: dict[int, Cand] = {}
+    prev: Cand | None = None
+    for c in cands:
+        head = last_head_in_sent.get(c.sent)
+        others = c.group_mention is not None and c.group_mention.key == "others"
+        continues_list = (
+            not others
+            and prev is not None
+            and prev.parent is not None
+            and prev.sent == c.sent
+            and (
+                _only_conjunction_between(ctx, prev.tj, c.ti)
+                or (_after_and(ctx, c.ti) and c.ti - prev.tj <= 10 and not _heads_between(cands, prev, c))
+            )
+        )
+        if c.part_cue and head is not None and head is not c:
+            c.parent = head
+        elif continues_list:
+            c.parent = prev.parent
+            c.list_item = True
+        elif c.conjunct and prev is not None and prev.parent is not None:
+            c.parent = prev.parent
+        elif c.part_back:
+            target = _latest_head_before(cands, c)
+            if target is not None:
+                c.parent = target
+        if c.parent is None:
+            last_head_in_sent[c.sent] = c
+        else:
+            if c.status is None:
+                c.status = c.parent.status
+        prev = c
+    for c in cands:
+        if c.status is None:
+            c.status = c.parent.status if c.parent and c.parent.status else "killed"
+        if c.group == "inherit":
+            c.group = "people"
+
+
+def _after_and(ctx: _Context, k: int) -> bool:
+    """Token k carries a glued «و» or follows «و»/"and": «وثلاثة»، «و 204»، "and 14"."""
+    return ctx.tokens[k].text.startswith("و") or (k > 0 and _is(ctx.tokens[k - 1], "conjunction"))
+
+
+def _heads_between(cands: list[Cand], a: Cand, b: Cand) -> bool:
+    return any(o.parent is None and not o.part_cue and a.tj <= o.ti < b.ti for o in cands[a.n + 1 : b.n])
+
+
+def _only_conjunction_between(ctx: _Context, a: int, b: int) -> bool:
+    """True when tokens [a, b) hold only a comma, «و» or a qualifier: «3 أطفال و4 مواطنات»."""
+    if b < a or b - a > 6:
+        return False
+    for k in range(a, b):
+        t = ctx.tokens[k]
+        if t.kind == "punct" or _is(t, "list_filler"):
+            continue
+        return False
+    return ctx.tokens[b].text.startswith("و") or (b > 0 and (_is(ctx.tokens[b - 1], "conjunction") or ctx.tokens[b - 1].text in (",", "،")))
+
+
+def _latest_head_before(cands: list[Cand], c: Cand) -> Cand | None:
+    for o in reversed(cands[max(0, c.n - _LOOKBACK) : c.n]):
+        if o.parent is None and o.status in (c.status, None) and o.best is not None and (c.best or 0) <= o.best:
+            return o
+    return None
+
+
+def _sum_breakdowns(cands: list[Cand]) -> None:
+    """Later counts that add up exactly to an earlier count are its breakdown (40 + 10 of the 50)."""
+    heads = [c for c in cands if c.parent is None and c.same is None and c.kind == "incident"]
+    for idx, h in enumerate(heads):
+        if h.best is None or h.vague or h.best < 2:
+            continue
+        run: list[Cand] = []
+        total = 0
+        for o in heads[idx + 1 : idx + 1 + _LOOKBACK]:
+            if o.status != h.status or o.parent is not None or o.same is not None:
+                continue
+            if o.best is None or o.vague or o.sent == h.sent and not run and o.ti < h.ti:
+                break
+            if o.best >= h.best:
+                break
+            run.append(o)
+            total += o.best
+            if total >= h.best:
+                break
+        if len(run) >= 2 and total == h.best:
+            for o in run:
+                o.parent = h
+                o.extra["part_by_sum"] = True
+
+
+def _group_breakdowns(cands: list[Cand]) -> None:
+    """Children or women counted after a count of civilians of the same event are part of it."""
+    for idx, c in enumerate(cands):
+        if c.parent is not None or c.group not in ("children", "women") or c.best is None:
+            continue
+        for o in reversed(cands[max(0, idx - _LOOKBACK) : idx]):
+            if (
+                o.parent is None and o.group in ("civilians", "people") and o.status == c.status
+                and o.best is not None and o.best > c.best and o.kind == c.kind and _places_compatible(o, c)
+            ):
+                c.parent = _root(o) if o.same is not None else o
+                c.extra["part_by_group"] = True
+                break
+
+
+# ---- step 4: repeats and revisions ---------------------------------------------------------------
+def _compatible_groups(a: str, b: str) -> bool:
+    return a == b or {a, b} == {"civilians", "people"}
+
+
+def _repeat_groups(a: Cand, b: Cand) -> bool:
+    """Groups two counts of the same victims may carry: the same, civilians~people, or a guessed
+    'people' («70 قتيلا»، "70 dead") against any group."""
+    if _compatible_groups(a.group, b.group):
+        return True
+    if a.parent is not None or b.parent is not None:
+        return False
+    return (a.group == "people" and not a.group_from_noun) or (b.group == "people" and not b.group_from_noun)
+
+
+def _root(c: Cand) -> Cand:
+    while c.same is not None:
+        c = c.same
+    return c
+
+
+def _places_compatible(a: Cand, b: Cand) -> bool:
+    pa, pb = _place_of(a), _place_of(b)
+    if pa is None or pb is None:
+        return True
+    if pa.place_id and pb.place_id:
+        if pa.place_id == pb.place_id:
+            return True
+        ra, rb = _PLACE_RANK.get(pa.precision, 0), _PLACE_RANK.get(pb.precision, 0)
+        return ra < 5 or rb < 5  # a city and a district in it can be the same event
+    ra, rb = _PLACE_RANK.get(pa.precision, 0), _PLACE_RANK.get(pb.precision, 0)
+    if ra >= 5 and rb >= 5:
+        return _norm_place(pa.text) == _norm_place(pb.text)
+    return True
+
+
+def _place_of(c: Cand) -> places.PlaceMatch | None:
+    while c.place is None and c.parent is not None:
+        c = c.parent
+    return c.place
+
+
+def _norm_place(s: str) -> str:
+    return normalize(s).text
+
+
+def _link_repeats(cands: list[Cand]) -> None:
+    """The same count of the same victims again (headline and body) is `same_as` its first mention."""
+    by_count: dict[tuple, list[Cand]] = {}
+    for c in cands:
+        if c.kind == "superseded" or (c.best is None and not c.vague):
+            continue
+        count = (c.status, "vague", c.min, c.max) if c.vague else (c.status, c.best)
+        earlier = by_count.setdefault(count, [])
+        for o in earlier[-_LOOKBACK // 4 :]:
+            if c.sent == o.sent and c.parent is None:
+                continue
+            if not _repeat_groups(o, c) or (c.parent is None) != (o.parent is None):
+                continue
+            if c.parent is not None and _root(c.parent) is not _root(o.parent):
+                continue
+            if not _places_compatible(o, c):
+                continue
+            if c.sent == o.sent and c.parent is None:
+                continue
+            c.same = _root(o)
+            break
+        earlier.append(c)
+
+
+def _link_other_sources(cands: list[Cand]) -> None:
+    """Another source's different count of the same event in one article is `same_as` the first
+    («60 according to state media ... the Observatory said 42»): same status and group, same day,
+    same precise place, two different named sources."""
+    heads = [
+        c for c in cands
+        if c.parent is None and c.same is None and c.kind == "incident" and c.best is not None
+        and c.source and c.date_precision == "day"
+    ]
+    for idx, c in enumerate(heads):
+        for o in heads[max(0, idx - _LOOKBACK // 4) : idx]:
+            if o.same is not None or o.status != c.status or not _compatible_groups(o.group, c.group):
+                continue
+            if not (c.source and o.source and c.source != o.source):
+                continue
+            if not (c.date_value and c.date_value == o.date_value and c.date_precision == "day"):
+                continue
+            pc, po = _place_of(c), _place_of(o)
+            if pc is None or po is None or min(_PLACE_RANK.get(pc.precision, 0), _PLACE_RANK.get(po.precision, 0)) < 5:
+                continue
+            if (pc.place_id or _norm_place(pc.text)) != (po.place_id or _norm_place(po.text)):
+                continue
+            c.same = o
+            c.extra["same_event_other_source"] = True
+            break
+
+
+def _mark_superseded(ctx: _Context, cands: list[Cand]) -> None:
+    for c in cands:
+        if c.parent is not None or c.best is None:
+            continue
+        lo, hi = _window(ctx, cands, c)
+        cue = _find(ctx, "kind_cues", lo, hi, roles=("superseded",))
+        if not cue:
+            continue
+        newer = [
+            o for o in cands[max(0, c.n - _LOOKBACK) : c.n + _LOOKBACK]
+            if o is not c and o.parent is None and o.status == c.status and o.kind != "superseded"
+            and _compatible_groups(o.group, c.group) and o.best is not None and o.best > c.best
+            and _places_compatible(o, c)
+        ]
+        if newer:
+            # the revised count of the same event: an incident before a toll, the closest count first
+            o = min(newer, key=lambda o: (o.kind != "incident", o.best))
+            c.kind, c.kind_cue, c.newer = "superseded", cue.surface, o
