@@ -6,11 +6,11 @@ Fills a temporary DuckDB file with generated figures (random but plausible: ~300
 2014–2019, incidents with breakdowns and repeats, running tolls, superseded and vague counts,
 undated figures), then prints:
 
-- the time of `core.aggregate.recompute` (grouping the figures into incidents, done once per
+- the time of `core.incidents.aggregate.recompute` (grouping the figures into incidents, done once per
   upload batch);
 - the time of what the trends page computes on a run whose results are not cached yet: the data
   version query, then the weekly sums, toll markers, notes and filter options from the figure rows
-  that `core.store.trend_rows` reads once per data version (its time is printed too: it is paid
+  that `core.storage.queries.trend_rows` reads once per data version (its time is printed too: it is paid
   once after each upload) — goal ≤ 50 ms; and the weekly sums straight in SQL for comparison;
 - the same weekly aggregation in pandas (`core.trends.weekly_from_frame`) over the trend rows already
   in memory, and the time to read them into pandas in the first place;
@@ -40,9 +40,11 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from core import aggregate, trends  # noqa: E402
-from core import store as store_mod  # noqa: E402
-from core.store import FIGURE_COLUMNS, Store  # noqa: E402
+from core import trends  # noqa: E402
+from core.incidents import aggregate  # noqa: E402
+from core.storage import queries  # noqa: E402
+from core.storage.schema import FIGURE_COLUMNS  # noqa: E402
+from core.storage.store import Store  # noqa: E402
 
 GROUPS = np.array(["civilians", "children", "women", "fighters", "people"])
 PERPETRATORS = np.array(["coalition", "russia", "regime", "sdf", "is", "turkey", "unknown", None], dtype=object)
@@ -136,12 +138,12 @@ def bench_queries(s: Store, f: trends.Filters, runs: int) -> float:
     toll markers, the notes and the filter options from the prepared rows (built once per data
     version, timed separately)."""
     t0 = time.perf_counter()
-    rows = trends.prepare_rows(store_mod.trend_rows(s))
+    rows = trends.prepare_rows(queries.trend_rows(s))
     build = (time.perf_counter() - t0) * 1000
-    names = store_mod.place_names(s)
-    queries = {
-        "data_version": lambda: store_mod.data_version(s),
-        "article_count": lambda: store_mod.article_count(s),
+    names = queries.place_names(s)
+    timed = {
+        "data_version": lambda: queries.data_version(s),
+        "article_count": lambda: queries.article_count(s),
         "weekly": lambda: trends.weekly_from_rows(rows, f),
         "tolls": lambda: trends.tolls_from_rows(rows, f),
         "notes": lambda: trends.notes_from_rows(rows, f),
@@ -149,17 +151,17 @@ def bench_queries(s: Store, f: trends.Filters, runs: int) -> float:
     }
     total = 0.0
     print(f"\nTrends page, one run with filters {_describe(f)}:")
-    for name, fn in queries.items():
+    for name, fn in timed.items():
         ms, _ = median_ms(fn, runs)
         total += ms
         print(f"  {name:<22} {ms:8.1f} ms")
     print(f"  {'sum':<22} {total:8.1f} ms   (goal ≤ 50 ms) {'OK' if total <= 50 else 'OVER'}")
     print(f"  {'prepare rows (per data version)':<22} {build:8.1f} ms   ({rows.n:,} rows; after an upload)")
-    ms, _ = median_ms(lambda: store_mod.weekly_totals(s, f), runs)
+    ms, _ = median_ms(lambda: queries.weekly_totals(s, f), runs)
     print(f"  {'weekly in SQL directly':<22} {ms:8.1f} ms   (reference, not used by the page)")
     weekly = trends.weekly_from_rows(rows, f)
     week = weekly["week"].iloc[len(weekly) // 2] if len(weekly) else None
-    ms, behind = median_ms(lambda: store_mod.figures_behind(s, f, week, "total"), runs)
+    ms, behind = median_ms(lambda: queries.figures_behind(s, f, week, "total"), runs)
     print(f"  {'figures_behind (click)':<22} {ms:8.1f} ms   ({len(behind)} rows)")
     return total
 
@@ -172,10 +174,10 @@ def _describe(f: trends.Filters) -> str:
 
 def bench_pandas(s: Store, f: trends.Filters, runs: int) -> None:
     t0 = time.perf_counter()
-    df = store_mod.trend_rows(s)
+    df = queries.trend_rows(s)
     load = (time.perf_counter() - t0) * 1000
     ms, weekly = median_ms(lambda: trends.weekly_from_frame(df, f), runs)
-    sql = store_mod.weekly_totals(s, f)
+    sql = queries.weekly_totals(s, f)
     same = sql.reset_index(drop=True).astype({"best": "int64"}).equals(weekly.reset_index(drop=True))
     print("\nThe same weekly aggregation in pandas:")
     print(f"  read the trend rows          {load:8.1f} ms (once)")
@@ -238,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
               f"stored in {t2 - t1:.1f} s ({path})")
         n = aggregate.recompute(s)
         t3 = time.perf_counter()
-        print(f"Grouped into {n:,} incidents in {t3 - t2:.1f} s (core.aggregate.recompute: once per upload batch)")
+        print(f"Grouped into {n:,} incidents in {t3 - t2:.1f} s (core.incidents.aggregate.recompute: once per upload batch)")
         f = trends.Filters()
         bench_queries(s, f, args.runs)
         bench_queries(s, trends.Filters(groups=("civilians", "children"), perpetrators=("coalition",),

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from core import ingest  # noqa: E402
-from core.store import Store  # noqa: E402
+from core.storage.store import Store  # noqa: E402
 
 PLACES = ["حارة البدو", "حي الدرعية", "مدينة الرقة", "حي المشلب", "قرية كسرة فرج", "بلدة معدان", "حي الرميلة"]
 ACTORS = ["طيران التحالف الدولي", "الطائرات الروسية", "قوات النظام", "قوات سوريا الديمقراطية"]

@@ -4,14 +4,14 @@ One table, the same columns in every format (`COLUMNS`, documented in the README
 stable; `SCHEMA_VERSION` says which schema a file follows):
 
 - ``record == "incident"``: one row per incident and victim group, with ``best``/``min``/``max``
-  over its reports (`core.incidents`). ``breakdown_of`` names the group a row is part of
+  over its reports (`core.incidents.grouping`). ``breakdown_of`` names the group a row is part of
   (children of civilians); ``adds_up`` is true for the rows whose ``best`` add up to a total.
 - ``record == "figure"``: one row per figure the incidents are made of (and per running toll or
   other figure the filters select): its reviewed values and its citation (outlet, url,
   publication date, title, the sentence as ``quote``, article id, figure id). Figures are the
   evidence: never add them up (``adds_up`` is false).
 
-Reviewed values are used throughout (`core.review`); rejected figures are left out. GeoJSON is a
+Reviewed values are used throughout (`core.incidents.reviews`); rejected figures are left out. GeoJSON is a
 FeatureCollection of points (``[lon, lat]``) with the other columns as flat properties; rows
 without coordinates are left out of it and counted in the `Summary`.
 
@@ -37,11 +37,13 @@ from typing import Any
 
 import pandas as pd
 
-from core import incidents as inc_mod
-from core import review, trends
-from core import store as store_mod
+from core import trends
 from core.extraction import gazetteer
-from core.store import Store, StoreError
+from core.incidents import aggregate, reviews
+from core.incidents import grouping as inc_mod
+from core.storage import incident_queries, queries
+from core.storage import store as store_mod
+from core.storage.store import Store, StoreError
 
 SCHEMA_VERSION = "1"
 FORMATS = ("csv", "parquet", "geojson")
@@ -197,7 +199,7 @@ def _incident_rows(inc: inc_mod.Incident, s: Selection) -> list[dict[str, Any]]:
     return out
 
 
-def _figure_row(r: Mapping[str, Any], state: review.State, incident_id: str | None,
+def _figure_row(r: Mapping[str, Any], state: reviews.State, incident_id: str | None,
                 parent_group: str | None) -> dict[str, Any]:
     return {
         "record": "figure", "incident_id": incident_id, "article_id": r["article_id"], "figure_id": r["id"],
@@ -232,12 +234,10 @@ def _membership(rows: Sequence[Mapping[str, Any]], incidents: Iterable[inc_mod.I
     return {key: inc for key in by_id if (inc := incident_of(key)) is not None}
 
 
-def build(store: Store) -> tuple[list[inc_mod.Incident], list[tuple[dict[str, Any], review.State]]]:
+def build(store: Store) -> tuple[list[inc_mod.Incident], list[tuple[dict[str, Any], reviews.State]]]:
     """The incidents and the figures (reviewed values, rejected left out) an export is made of."""
-    from core import aggregate
-
-    rows = store_mod.article_figure_rows(store)
-    resolved = [(r, s) for r, s in review.resolve(rows, store_mod.review_rows(store)) if not s.rejected]
+    rows = queries.article_figure_rows(store)
+    resolved = [(r, s) for r, s in reviews.resolve(rows, incident_queries.review_rows(store)) if not s.rejected]
     kept = [r for r, _ in resolved]
     reports, _ = inc_mod.reports_from_figures(kept)
     return inc_mod.build_incidents(reports, aggregate.decisions(store, kept)), resolved

@@ -1,6 +1,6 @@
 """The map page's data: casualty figures grouped by place, honest about how precisely each is placed.
 
-No SQL here (the rows come from `core.store.map_figures`) and no Streamlit. The map adds up the
+No SQL here (the rows come from `core.storage.queries.map_figures`) and no Streamlit. The map adds up the
 same rows as the trend chart (see the counting rule in `core.trends`), so that
 
     killed drawn as points + killed in a "district not stated" ring + killed in the unplaced table

@@ -27,7 +27,8 @@ from core import decode
 from core.extraction import extract
 from core.extraction.dates import find_dates, parse_iso
 from core.extraction.figure import Figure
-from core.store import Store, StoreError
+from core.incidents import aggregate
+from core.storage.store import Store, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -192,8 +193,6 @@ def ingest_text(
 def _recompute_incidents(store: Store) -> None:
     """Regroup the figures into incidents after articles were added or re-extracted (once per batch:
     it reads every figure). If it fails, the pages recompute when they next read the incidents."""
-    from core import aggregate
-
     try:
         aggregate.recompute(store)
     except StoreError as err:

@@ -1,10 +1,10 @@
 """What the dashboard pages show, in plain Python: filters, the counting rule, the chart, the article view.
 
-No SQL here (that is `core.store`) and no Streamlit (pages import this module, not the other way).
+No SQL here (that is `core.storage.store`) and no Streamlit (pages import this module, not the other way).
 
 **The counting rule** — a weekly chart must never add the same dead twice:
 
-- The unit is the *incident* (`core.incidents`): the reports of one event by several articles
+- The unit is the *incident* (`core.incidents.grouping`): the reports of one event by several articles
   (SOHR's 17, AFP's revised 27) are one incident, counted once with its best count (the latest
   report's), and its range from the smallest to the largest count any report gave.
 - Added up: incidents with the chosen status (killed by default), per victim group their reports
@@ -21,8 +21,8 @@ No SQL here (that is `core.store`) and no Streamlit (pages import this module, n
   incident if any of its reports has one of the sources.
 
 The rule is written three times, and tests check that all three agree: in SQL
-(`core.store.weekly_totals`, the reference), in plain pandas over the rows of
-`core.store.trend_rows` (`weekly_from_frame`), and over `TrendRows` (`weekly_from_rows`, what the
+(`core.storage.queries.weekly_totals`, the reference), in plain pandas over the rows of
+`core.storage.queries.trend_rows` (`weekly_from_frame`), and over `TrendRows` (`weekly_from_rows`, what the
 page uses: the rows are read once per data version, then any filters are answered from numpy arrays
 in milliseconds). ``bench/dashboard.py`` times them on a million figures.
 """
@@ -51,7 +51,7 @@ OF_WHICH = tuple(f"of_which_{g}" for g in PART_GROUPS)
 TOTAL = "total"
 TOLL = "toll"
 NOT_STATED = "-"  # filter value for "no perpetrator / source / place given"
-SOURCE_SEP = "\x1f"  # joins an incident's sources in its row (as `core.store.SOURCE_SEP`)
+SOURCE_SEP = "\x1f"  # joins an incident's sources in its row (as `core.storage.incident_queries.SOURCE_SEP`)
 
 SAMPLES_DIR = Path(__file__).resolve().parent.parent / "data" / "samples"
 
@@ -207,7 +207,7 @@ def _matches(df: pd.DataFrame, f: Filters) -> pd.Series:
 
 def weekly_from_frame(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
     """Weekly sums by series (`WEEKLY_COLUMNS`) in plain pandas, from the rows of
-    `core.store.trend_rows` (each incident once): the reference the other two are checked against."""
+    `core.storage.queries.trend_rows` (each incident once): the reference the other two are checked against."""
     if df.empty or not f.incidents:
         return pd.DataFrame(columns=WEEKLY_COLUMNS)
     ok = (df["role"] != ROLE_TOLL) & df["best"].notna() & df["event_date"].notna() & _matches(df, f)
@@ -244,10 +244,10 @@ def weekly_totals_by_week(weekly: pd.DataFrame) -> pd.DataFrame:
 
 
 # ---- the counting rule on prepared rows (what the page uses) ------------------------------------
-# `core.store.trend_rows` returns every figure a chart may show, once per data version; the page
+# `core.storage.queries.trend_rows` returns every figure a chart may show, once per data version; the page
 # keeps them in memory as `TrendRows` (numpy arrays, prepared once) and the functions below
 # aggregate them for any filters in milliseconds, even for a million figures. Tests check them
-# against the SQL (`core.store.weekly_totals`) and the pandas reference above.
+# against the SQL (`core.storage.queries.weekly_totals`) and the pandas reference above.
 ROLE_COUNTABLE, ROLE_PART, ROLE_TOLL = 0, 1, 2
 TOLL_COLUMNS = ["week", "event_date", "source", "best", "min", "max", "date", "date_from", "article_id", "id", "tolls"]
 _EPOCH = dt.date(1970, 1, 1)
@@ -257,7 +257,7 @@ _TOLL_INFO = ("date", "date_from", "article_id", "id")
 
 @dataclass(frozen=True, eq=False)
 class TrendRows:
-    """The figures of `core.store.trend_rows` as arrays: one code array per filtered field (with
+    """The figures of `core.storage.queries.trend_rows` as arrays: one code array per filtered field (with
     its categories), the numbers (NaN when vague), the event day and its Monday as day numbers
     (-1 when undated), and what the weekly sums and the toll markers need, precomputed."""
 
@@ -284,7 +284,7 @@ class TrendRows:
 
 
 def prepare_rows(df: pd.DataFrame) -> TrendRows:
-    """`core.store.trend_rows` prepared for fast aggregation (done once per data version)."""
+    """`core.storage.queries.trend_rows` prepared for fast aggregation (done once per data version)."""
     n = len(df)
     categories: dict[str, list[str]] = {}
     codes: dict[str, np.ndarray] = {}
@@ -359,7 +359,7 @@ def _day_to_date(days: Iterable[int]) -> list[dt.date]:
 
 
 def weekly_from_rows(rows: TrendRows, f: Filters) -> pd.DataFrame:
-    """Weekly sums by series (`WEEKLY_COLUMNS`), the same as `core.store.weekly_totals`."""
+    """Weekly sums by series (`WEEKLY_COLUMNS`), the same as `core.storage.queries.weekly_totals`."""
     if rows.empty or not f.incidents:
         return pd.DataFrame(columns=WEEKLY_COLUMNS)
     idx = np.flatnonzero(_rows_mask(rows, f) & rows.weekly_ok)
@@ -840,7 +840,7 @@ def incident_label(row: Mapping[str, Any], lang: str = i18n.DEFAULT_LANG) -> str
 
 
 def incident_counts(row: Mapping[str, Any]) -> tuple[int | None, int | None, int | None]:
-    """(best, min, max) of an `core.store.incident_list` row for its main victim group."""
+    """(best, min, max) of an `core.storage.incident_queries.incident_list` row for its main victim group."""
     for g in INCIDENT_GROUPS:
         best = _na(row.get(f"best_{g}"))
         if best is not None:
@@ -903,7 +903,7 @@ def report_label(row: Mapping[str, Any], lang: str = i18n.DEFAULT_LANG) -> str:
 
 def toll_comparison_text(c: Any, lang: str = i18n.DEFAULT_LANG) -> str:
     """"Incidents documented here account for 88 of the 125 reported by SOHR for 15–21 Aug 2017."
-    `c` is a `core.incidents.TollComparison`."""
+    `c` is a `core.incidents.grouping.TollComparison`."""
     toll = c.toll
     source = _na(toll.get("source"))
     who = i18n.label("source", source, lang) if source else i18n.t("toll.unattributed", lang)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import i18n, review, trends
+from core import i18n, trends
+from core.incidents import reviewing
 from pages import common
 
 common.require_entrypoint()
@@ -37,7 +38,7 @@ def show_article(article_id: str, selected: str | None) -> None:
     if art is None:
         st.error(t("article.not_found"))
         return
-    reviewed = review.article_figures(common.get_store(), article_id)  # reviewed values, rejections marked
+    reviewed = reviewing.article_figures(common.get_store(), article_id)  # reviewed values, rejections marked
     figures = [f for f, _ in reviewed]
     rejected = [f.id for f, state in reviewed if state.rejected]
     if selected and selected not in {f.id for f in figures}:

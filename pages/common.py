@@ -18,7 +18,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from core import i18n, store, trends
+from core import i18n, trends
+from core.incidents import reviewed
+from core.storage import queries
+from core.storage import store as store_mod
 
 LANG_KEY = "lang"
 DIGITS_KEY = "digits"  # True: Eastern Arabic digits (URL: digits=arab)
@@ -148,21 +151,21 @@ def apply_direction() -> None:
 
 
 @st.cache_resource(show_spinner=False)
-def _open_store(path: str) -> store.Store:
-    return store.Store.open(path)
+def _open_store(path: str) -> store_mod.Store:
+    return store_mod.Store.open(path)
 
 
-def get_store() -> store.Store:
+def get_store() -> store_mod.Store:
     """The database of this process ($CASUALTY_DB or data/casualties.duckdb).
 
     If another program holds the file, the page says so in one sentence and stops."""
-    path = str(store.resolve_path())
+    path = str(store_mod.resolve_path())
     try:
         return _open_store(path)
-    except store.DatabaseLockedError:
+    except store_mod.DatabaseLockedError:
         st.error(md("error.db_locked", path=path))
         st.stop()
-    except store.StoreError as err:
+    except store_mod.StoreError as err:
         st.error(md("error.db_open", path=path, reason=err))
         st.stop()
     raise AssertionError("unreachable")
@@ -174,23 +177,23 @@ def refresh() -> None:
 
 
 def version(path: str) -> tuple:
-    """The database's data version (`core.store.data_version`): cached results are keyed by it.
+    """The database's data version (`core.storage.queries.data_version`): cached results are keyed by it.
 
-    The charts count incidents (`core.aggregate`); if the figures changed without them being
+    The charts count incidents (`core.incidents.aggregate`); if the figures changed without them being
     regrouped (a database filled by another program, or from before incidents), it is done here."""
-    from core import aggregate
+    from core.incidents import aggregate
 
     db = get_store()
-    v = store.data_version(db)
+    v = queries.data_version(db)
     if aggregate.ensure_current(db, v):
-        v = store.data_version(db)
+        v = queries.data_version(db)
     return v
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _rows(path: str, data_version: tuple) -> pd.DataFrame:
     # cache_resource, not cache_data: the rows are shared read-only, never copied per run.
-    return trends.prepare_rows(store.reviewed_trend_rows(get_store()))
+    return trends.prepare_rows(reviewed.trend_rows(get_store()))
 
 
 def rows(path: str) -> pd.DataFrame:
@@ -202,7 +205,7 @@ def rows(path: str) -> pd.DataFrame:
 # session uploaded); the page-facing functions take only the path and the filters.
 @st.cache_data(show_spinner=False, max_entries=64)
 def _article_count(path: str, data_version: tuple) -> int:
-    return store.article_count(get_store())
+    return queries.article_count(get_store())
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -222,12 +225,12 @@ def _notes(path: str, data_version: tuple, f: trends.Filters) -> dict[str, int]:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _options(path: str, data_version: tuple) -> dict:
-    return trends.options_from_rows(rows(path), store.place_names(get_store()))
+    return trends.options_from_rows(rows(path), queries.place_names(get_store()))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _articles(path: str, data_version: tuple, search: str) -> pd.DataFrame:
-    return store.list_articles(get_store(), search)
+    return queries.list_articles(get_store(), search)
 
 
 def article_count(path: str) -> int:

@@ -1,9 +1,9 @@
 """Incidents: one event, many reports. Each incident with its reports side by side, split and merge.
 
-The charts count incidents (`core.incidents`, stored by `core.aggregate`). Here a journalist
+The charts count incidents (`core.incidents.grouping`, stored by `core.incidents.aggregate`). Here a journalist
 checks the grouping: every report of an incident (outlet, publication date, count, sentence, link
 to the article), a button to split a report out and one to merge two incidents. Decisions go
-through `core.aggregate` (append-only, with who and when) and survive regrouping and re-extraction.
+through `core.incidents.aggregate` (append-only, with who and when) and survive regrouping and re-extraction.
 The reviewer's name is asked once per browser session (the same key as the Review page).
 """
 
@@ -12,7 +12,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from core import aggregate, i18n, review, store, trends
+from core import i18n, trends
+from core.incidents import aggregate, reviews
+from core.storage import incident_queries
 from pages import common, sidebar
 
 common.require_entrypoint()
@@ -26,12 +28,12 @@ DONE = {"split": "incidents.done_split", "merge": "incidents.done_merge"}
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _incidents(path: str, data_version: tuple, f: trends.Filters) -> pd.DataFrame:
-    return store.incident_list(common.get_store(), f)
+    return incident_queries.incident_list(common.get_store(), f)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _reports(path: str, data_version: tuple, incident_id: str) -> pd.DataFrame:
-    return store.incident_reports_of(common.get_store(), incident_id)
+    return incident_queries.incident_reports_of(common.get_store(), incident_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -41,8 +43,8 @@ def _toll_texts(path: str, data_version: tuple, lang: str) -> list[str]:
 
 def _set_name() -> None:
     try:
-        st.session_state[NAME] = review.check_name(st.session_state.get(NAME_INPUT) or "")
-    except review.ReviewError:
+        st.session_state[NAME] = reviews.check_name(st.session_state.get(NAME_INPUT) or "")
+    except reviews.ReviewError:
         st.session_state[FLASH] = ("error", t("incidents.error_name"))
 
 
@@ -66,7 +68,7 @@ def _decide(action: str, keys: tuple, others: tuple) -> None:
         ss[FLASH] = ("error", t("incidents.error_other", reason=err))
         return
     common.refresh()
-    ss[PICK] = store.incident_of_report(db, *follow)
+    ss[PICK] = incident_queries.incident_of_report(db, *follow)
     ss[MERGE] = []
     ss[FLASH] = ("success", t(DONE[action]))
 
@@ -116,7 +118,7 @@ else:
     who = st.session_state.get(NAME)
     if not who:
         c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
-        c1.text_input(t("incidents.name"), key=NAME_INPUT, max_chars=review.MAX_NAME)
+        c1.text_input(t("incidents.name"), key=NAME_INPUT, max_chars=reviews.MAX_NAME)
         c2.button(t("incidents.name_submit"), key="inc_name_submit", on_click=_set_name)
     else:
         c1, c2 = st.columns([3, 1], vertical_alignment="center")

@@ -1,6 +1,6 @@
 """Map: where people were killed, each figure placed only as precisely as its article allows.
 
-The map adds up the same figures as the trends page (`core.store.map_figures`); the points, the
+The map adds up the same figures as the trends page (`core.storage.queries.map_figures`); the points, the
 "district not stated" ring and the table of figures that cannot be drawn add up to its total.
 No basemap is loaded unless the user asks for online tiles: the page works with no internet.
 """
@@ -13,7 +13,8 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from core import export, geo, store, trends
+from core import export, geo, trends
+from core.incidents import reviewed
 from pages import common, sidebar
 
 common.require_entrypoint()
@@ -26,7 +27,7 @@ _BOUND = {"bind": "query-params"}
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _rows(path: str, data_version: tuple, f: trends.Filters) -> pd.DataFrame:
-    return store.reviewed_map_figures(common.get_store(), f)
+    return reviewed.map_figures(common.get_store(), f)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
@@ -134,7 +135,7 @@ place = st.selectbox(
     placeholder=t("map.pick_place_placeholder"), format_func=partial(geo.place_label, lang),
 )
 if place is not None:
-    behind = store.reviewed_map_place_figures(
+    behind = reviewed.map_place_figures(
         common.get_store(), f, geo.ids_of(place), *geo.period_dates(period, picked_week)
     )
     if behind.empty:

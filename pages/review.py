@@ -1,6 +1,6 @@
 """Review: confirm, correct or reject the figures the machine read, the doubtful ones first.
 
-Every action appends one row per change to the review history (`core.review`); the trends, map
+Every action appends one row per change to the review history (`core.incidents.reviews`); the trends, map
 and incidents use the reviewed values, and a rejected figure leaves them. The reviewer's name is
 asked once per browser session.
 """
@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import i18n, review, store
+from core import i18n
 from core.extraction.figure import GROUPS, KINDS, STATUSES
+from core.incidents import reviewing, reviews
+from core.storage import queries
+from core.storage import store as store_mod
+from core.views import review_text
 from pages import common
 
 common.require_entrypoint()
@@ -19,8 +23,8 @@ lang = common.lang()
 path = common.db_path()
 NAME, NAME_INPUT, VIEW, PICK, FLASH = "reviewer", "rv_name_input", "rv_view", "rv_pick", "rv_flash"
 LIMIT = 500  # figures offered in the picker at once (the most doubtful first)
-_MESSAGES = {review.NO_NAME: "review.error.no_name", review.NOTHING_CHANGED: "review.error.nothing",
-             review.NOTE_REQUIRED: "review.error.note"}
+_MESSAGES = {reviews.NO_NAME: "review.error.no_name", reviews.NOTHING_CHANGED: "review.error.nothing",
+             reviews.NOTE_REQUIRED: "review.error.note"}
 
 
 def key(name: str, item_key: str) -> str:
@@ -29,15 +33,15 @@ def key(name: str, item_key: str) -> str:
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _queue(path: str, data_version: tuple) -> list[review.Item]:
+def _queue(path: str, data_version: tuple) -> list[reviews.Item]:
     # cache_resource: shared read-only by the sessions, never copied per run.
-    return review.load_queue(common.get_store())
+    return reviewing.load_queue(common.get_store())
 
 
 def _set_name() -> None:
     try:
-        st.session_state[NAME] = review.check_name(st.session_state.get(NAME_INPUT) or "")
-    except review.ReviewError as err:
+        st.session_state[NAME] = reviews.check_name(st.session_state.get(NAME_INPUT) or "")
+    except reviews.ReviewError as err:
         st.session_state[FLASH] = ("error", _message(err))
 
 
@@ -52,11 +56,11 @@ def _message(err: Exception) -> str:
 
 def _form_values(row: dict, item_key: str) -> dict[str, object]:
     """What the form's widgets show for a figure: its recorded values ("" for none)."""
-    values: dict[str, object] = {key(f, item_key): row.get(f) for f in review.COUNT_FIELDS}
-    choices = {"status": STATUSES, "group": GROUPS, "kind": KINDS, "perpetrator": ["", *review.perpetrator_keys()],
-               "place_id": ["", *store.place_names(common.get_store())]}
-    for f in review.FIELDS:
-        if f in review.COUNT_FIELDS:
+    values: dict[str, object] = {key(f, item_key): row.get(f) for f in reviews.COUNT_FIELDS}
+    choices = {"status": STATUSES, "group": GROUPS, "kind": KINDS, "perpetrator": ["", *reviews.perpetrator_keys()],
+               "place_id": ["", *queries.place_names(common.get_store())]}
+    for f in reviews.FIELDS:
+        if f in reviews.COUNT_FIELDS:
             continue
         value = row.get(f) or ""
         options = choices.get(f)
@@ -71,20 +75,20 @@ def _act(action: str, article_id: str, figure_id: str, item_key: str, next_key: 
     db, who, note = common.get_store(), ss.get(NAME) or "", ss.get(key("note", item_key)) or ""
     try:
         if action == "correct":
-            changes = {f: ss.get(key(f, item_key)) for f in review.FIELDS}
-            review.correct(db, article_id, figure_id, who, changes, note)
+            changes = {f: ss.get(key(f, item_key)) for f in reviews.FIELDS}
+            reviewing.correct(db, article_id, figure_id, who, changes, note)
         elif action == "note":
-            review.add_note(db, article_id, figure_id, who, note)
+            reviewing.add_note(db, article_id, figure_id, who, note)
         else:
-            getattr(review, action)(db, article_id, figure_id, who, note)
-    except (review.ReviewError, store.StoreError) as err:
+            getattr(reviewing, action)(db, article_id, figure_id, who, note)
+    except (reviews.ReviewError, store_mod.StoreError) as err:
         ss[FLASH] = ("error", _message(err))
         return
     common.refresh()
     ss[FLASH] = ("success", t(f"review.done.{action}"))
     try:  # the form starts again from the recorded values (set, so the browser shows them too)
-        ss.update(_form_values(review.current(db, article_id, figure_id)[1], item_key))
-    except review.ReviewError:
+        ss.update(_form_values(reviewing.current(db, article_id, figure_id)[1], item_key))
+    except reviews.ReviewError:
         pass
     if action in ("confirm", "reject") and ss.get(VIEW, "to_review") == "to_review" and next_key:
         ss[PICK] = next_key
@@ -102,7 +106,7 @@ if flash:
 reviewer = st.session_state.get(NAME)
 if not reviewer:
     with st.form("rv_name_form", border=False):
-        st.text_input(t("review.name"), key=NAME_INPUT, max_chars=review.MAX_NAME, help=t("review.name_help"))
+        st.text_input(t("review.name"), key=NAME_INPUT, max_chars=reviews.MAX_NAME, help=t("review.name_help"))
         st.form_submit_button(t("review.name_submit"), key="rv_name_submit", type="primary", on_click=_set_name)
     st.stop()
 c1, c2 = st.columns([4, 1], vertical_alignment="center")
@@ -111,10 +115,10 @@ c2.button(t("review.change_name"), key="rv_change_name", on_click=_change_name)
 
 # ---- the queue ------------------------------------------------------------------------------------
 view = st.segmented_control(
-    t("review.view"), list(review.VIEWS), key=VIEW, default="to_review", required=True,
-    format_func={v: t(f"review.view.{v}") for v in review.VIEWS}.get,
+    t("review.view"), list(reviews.VIEWS), key=VIEW, default="to_review", required=True,
+    format_func={v: t(f"review.view.{v}") for v in reviews.VIEWS}.get,
 ) or "to_review"
-items = review.in_view(_queue(path, common.version(path)), view)
+items = reviews.in_view(_queue(path, common.version(path)), view)
 if not items:
     st.info(t(f"review.none.{view}"))
     st.stop()
@@ -125,7 +129,7 @@ keys = list(by_key)
 if st.session_state.get(PICK) not in by_key:
     st.session_state[PICK] = keys[0]
 picked = st.selectbox(
-    t("review.pick"), keys, key=PICK, format_func={k: review.item_label(i, lang) for k, i in by_key.items()}.get,
+    t("review.pick"), keys, key=PICK, format_func={k: review_text.item_label(i, lang) for k, i in by_key.items()}.get,
 )
 item = by_key[picked]
 row = item.row
@@ -133,28 +137,28 @@ pos = keys.index(picked)
 next_key = keys[pos + 1] if pos + 1 < len(keys) else None
 
 # ---- the figure in its text -----------------------------------------------------------------------
-st.subheader(t("review.figure_title", n=review.count_text(row), group=i18n.label("group", row.get("group"), lang),
+st.subheader(t("review.figure_title", n=review_text.count_text(row), group=i18n.label("group", row.get("group"), lang),
                status=i18n.label("status", row.get("status"), lang)))
 st.caption(md("review.state_line", state=t(f"review.state.{item.state.status}"),
               outlet=row.get("outlet") or t("common.not_stated"), title=row.get("title") or row["article_id"]))
 if item.state.rejected:
     st.warning(t("review.rejected_note"))
-why = review.reasons_text(item, lang)
+why = review_text.reasons_text(item, lang)
 if why:
     st.info(why)
 article = common.get_store().get_article(row["article_id"])
 if article is not None:
-    st.html(review.context_html(article.text, item.extracted, article.lang))
+    st.html(review_text.context_html(article.text, item.extracted, article.lang))
 st.page_link("pages/articles.py", label=t("review.open_article"), icon=":material/article:",
              query_params={"article": row["article_id"], "figure": row["id"]})
 
 c1, c2 = st.columns([3, 2])
 with c1:
     st.markdown(f"**{t('review.values_title')}**")
-    st.dataframe(review.values_table(item, lang), hide_index=True, key="rv_values", height="content")
+    st.dataframe(review_text.values_table(item, lang), hide_index=True, key="rv_values", height="content")
 with c2:
     st.markdown(f"**{t('review.history_title')}**")
-    lines = review.history(item.extracted, item.state.reviews, lang)
+    lines = review_text.history(item.extracted, item.state.reviews, lang)
     st.markdown("\n".join(f"1. {i18n.md_escape(line)}" for line in lines))
     if item.state.moved:
         st.caption(t("review.moved_hint"))
@@ -162,15 +166,15 @@ with c2:
 # ---- actions ----------------------------------------------------------------------------------------
 k = item.key
 args = (row["article_id"], row["id"], k, next_key)
-places = store.place_names(common.get_store())
-perps = ["", *review.perpetrator_keys()]
+places = queries.place_names(common.get_store())
+perps = ["", *reviews.perpetrator_keys()]
 place_ids = ["", *sorted(places)]
 for name, value in _form_values(row, k).items():  # a figure shown for the first time: its values
     st.session_state.setdefault(name, value)
 with st.form("rv_form", border=True):
     st.markdown(f"**{t('review.form_title')}**")
     c1, c2, c3 = st.columns(3)
-    for col, f in zip((c1, c2, c3), review.COUNT_FIELDS, strict=True):
+    for col, f in zip((c1, c2, c3), reviews.COUNT_FIELDS, strict=True):
         col.number_input(t(f"review.field.{f}"), min_value=0, step=1, key=key(f, k))
     c1, c2, c3 = st.columns(3)
     for col, f, options in ((c1, "status", STATUSES), (c2, "group", GROUPS), (c3, "kind", KINDS)):

@@ -7,7 +7,8 @@ from functools import partial
 
 import streamlit as st
 
-from core import export, store, trends
+from core import export, trends
+from core.incidents import reviewed
 from pages import common, sidebar
 
 common.require_entrypoint()
@@ -75,7 +76,7 @@ if week is None and series not in ("undated", "vague"):
     st.caption(t("trends.behind_hint"))
 else:
     picked = dt.date.fromisoformat(week) if week else None
-    rows = store.reviewed_figures_behind(common.get_store(), f, picked, series)
+    rows = reviewed.figures_behind(common.get_store(), f, picked, series)
     if rows.empty:
         st.info(t("trends.behind_none"))
     else:

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from core import i18n
-from core.store import Store
+from core.storage.store import Store
 from tests.pages import apptest
 from tests.pages.apptest import app, texts
 from tests.pages.population import populate

@@ -1,6 +1,6 @@
 """Exports read back in each format (pandas, pyarrow, json) and checked against the database.
 
-The database is written through `core.store` with our own short sentences: two reports of one
+The database is written through `core.storage.store` with our own short sentences: two reports of one
 strike on Harat al-Badu (17, later 27 civilians, of which 5 children), an unplaced strike, a
 running toll and a figure a journalist rejects.
 """
@@ -18,10 +18,11 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from core import aggregate, export, review, trends
-from core import store as store_mod
+from core import export, trends
 from core.extraction import gazetteer
-from core.store import Store
+from core.incidents import aggregate, reviewing
+from core.storage import queries
+from core.storage.store import Store
 from tests.pages import population as pop
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,8 +52,8 @@ def populate(s: Store) -> None:
         (_article("a4", T4, "2017-08-21", "Outlet Four"),
          [pop.figure(T4, "f1", "300", 300, date="2017-08-20", place_id="rq-city")]),
     ])
-    review.reject(s, "a4", "f1", "Omar", note="a film", at=dt.datetime(2026, 1, 3))
-    review.correct(s, "a3", "f1", "Lina", {"best": 3}, at=dt.datetime(2026, 1, 3))
+    reviewing.reject(s, "a4", "f1", "Omar", note="a film", at=dt.datetime(2026, 1, 3))
+    reviewing.correct(s, "a3", "f1", "Lina", {"best": 3}, at=dt.datetime(2026, 1, 3))
     aggregate.recompute(s)
 
 
@@ -87,7 +88,7 @@ def test_csv_has_the_documented_columns_and_schema_version(db):
 
 def test_csv_citations_are_the_articles_and_sentences_in_the_database(db):
     figs = _figures(_csv(db))
-    stored = {(r["article_id"], r["id"]): r for r in store_mod.article_figure_rows(db)}
+    stored = {(r["article_id"], r["id"]): r for r in queries.article_figure_rows(db)}
     assert set(figs.index) == set(stored) - {("a4", "f1")}  # the rejected figure is left out
     for key, row in figs.iterrows():
         s = stored[key]

@@ -18,8 +18,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core import geo, i18n, store, trends
+from core import geo, i18n, trends
 from core.extraction.gazetteer import Place
+from core.storage import queries
+from core.storage import store as store_mod
 from tests.pages import map_population as mp
 
 GAZ = {
@@ -121,8 +123,8 @@ def test_summary_parts_add_up_to_the_total():
 
 
 def test_nothing_to_draw_gives_empty_totals():
-    assert geo.place_totals(pd.DataFrame(columns=store.MAP_COLUMNS)).empty
-    assert geo.summary(geo.place_totals(pd.DataFrame(columns=store.MAP_COLUMNS)))["total"] == 0
+    assert geo.place_totals(pd.DataFrame(columns=queries.MAP_COLUMNS)).empty
+    assert geo.summary(geo.place_totals(pd.DataFrame(columns=queries.MAP_COLUMNS)))["total"] == 0
 
 
 # ---------------------------------------------------------------- the same total as the trend chart
@@ -130,7 +132,7 @@ def test_nothing_to_draw_gives_empty_totals():
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory):
-    s = store.Store.open(tmp_path_factory.mktemp("geo") / "geo.duckdb")
+    s = store_mod.Store.open(tmp_path_factory.mktemp("geo") / "geo.duckdb")
     mp.populate_places(s)
     yield s
     s.close()
@@ -151,22 +153,22 @@ def db(tmp_path_factory):
     ids=["default", "injured", "tolls-only", "groups", "perpetrators", "places", "dates", "source"],
 )
 def test_map_adds_up_what_the_trend_chart_adds_up(db, f):
-    totals = geo.place_totals(store.map_figures(db, f))
+    totals = geo.place_totals(queries.map_figures(db, f))
     s = geo.summary(totals)
     assert s["points"] + s["rings"] + s["unplaced"] == s["total"]
-    assert s["total"] == trends.totals(store.weekly_totals(db, f))["best"]
-    prepared = trends.prepare_rows(store.trend_rows(db))
+    assert s["total"] == trends.totals(queries.weekly_totals(db, f))["best"]
+    prepared = trends.prepare_rows(queries.trend_rows(db))
     assert s["total"] == trends.totals(trends.weekly_from_rows(prepared, f))["best"]
 
 
 def test_populated_database_totals(db):
-    s = geo.summary(geo.place_totals(store.map_figures(db, trends.Filters())))
+    s = geo.summary(geo.place_totals(queries.map_figures(db, trends.Filters())))
     assert (s["points"], s["rings"], s["total"]) == (mp.POINTS, mp.RING, mp.TOTAL)
 
 
 def test_trend_total_of_a_week_and_up_to_a_week(db):
-    weekly = store.weekly_totals(db, trends.Filters())
-    rows = store.map_figures(db, trends.Filters())
+    weekly = queries.weekly_totals(db, trends.Filters())
+    rows = queries.map_figures(db, trends.Filters())
     for period in ("week", "to_week"):
         for week in geo.weeks(rows):
             shown = geo.summary(geo.place_totals(geo.in_period(rows, period, week)))["total"]
@@ -221,16 +223,16 @@ def test_a_place_key_stands_for_its_repeated_gazetteer_rows():
 
 def test_each_place_lists_exactly_the_figures_it_adds_up(db):
     f = trends.Filters()
-    totals = geo.place_totals(store.map_figures(db, f))
+    totals = geo.place_totals(queries.map_figures(db, f))
     for r in totals.to_dict("records"):
-        listed = store.map_place_figures(db, f, geo.ids_of(r["key"]))
+        listed = queries.map_place_figures(db, f, geo.ids_of(r["key"]))
         assert (len(listed), int(listed["best"].sum())) == (r["figures"], r["best"]), r["key"]
 
 
 def test_place_figures_of_one_week_of_the_replay(db):
     f = trends.Filters()
     week = dt.date(2017, 8, 14)
-    listed = store.map_place_figures(db, f, ["sp-tabqa", "nb-mashlab"], *geo.period_dates("week", week))
+    listed = queries.map_place_figures(db, f, ["sp-tabqa", "nb-mashlab"], *geo.period_dates("week", week))
     assert list(listed["place_id"]) == ["sp-tabqa"]  # Mashlab's figure is of the week before
     assert list(listed["sentence"]) == ["قتل 9 مقاتلين في مدينة الطبقة."]
     assert geo.period_dates("to_week", week) == (None, dt.date(2017, 8, 20))
@@ -283,7 +285,7 @@ def test_base_layer_draws_each_place_once_and_only_with_a_coordinate():
 
 
 def test_deck_has_no_basemap_unless_tiles_are_asked_for(db):
-    totals = geo.place_totals(store.map_figures(db, trends.Filters()))
+    totals = geo.place_totals(queries.map_figures(db, trends.Filters()))
     offline = json.loads(geo.deck(totals).to_json())
     assert "cartocdn" not in json.dumps(offline) and offline["mapStyle"] == "__MAP_STYLE__"
     online = json.loads(geo.deck(totals, tiles=True).to_json())
@@ -291,7 +293,7 @@ def test_deck_has_no_basemap_unless_tiles_are_asked_for(db):
 
 
 def test_tooltips_carry_no_article_text(db):
-    totals = geo.place_totals(store.map_figures(db, trends.Filters()))
+    totals = geo.place_totals(queries.map_figures(db, trends.Filters()))
     spec = json.loads(geo.deck(totals).to_json())
     text = json.dumps(spec, ensure_ascii=False)
     assert "<script>" not in text and "onerror" not in text and "<b>حي</b>" not in text

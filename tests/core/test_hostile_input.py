@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from core import decode, ingest
 from core.decode import UploadError
 from core.extraction import extract
-from core.store import Store
+from core.storage.store import Store
 
 BIGINT_MAX = 2**63 - 1
 PUBLISHED = dt.date(2017, 8, 22)

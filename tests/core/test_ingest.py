@@ -11,7 +11,7 @@ import pytest
 
 from core import ingest
 from core.extraction import extract
-from core.store import Store
+from core.storage.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 

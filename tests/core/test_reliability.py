@@ -29,9 +29,10 @@ import duckdb
 import pytest
 
 from core import ingest
-from core import store as store_mod
 from core.extraction import extract
-from core.store import Store
+from core.storage import queries
+from core.storage import store as store_mod
+from core.storage.store import Store
 from tests.core import ingest_until_killed as child
 
 HERE = Path(__file__).resolve().parent
@@ -81,7 +82,7 @@ def _assert_every_article_has_its_figures(store: Store) -> dict[str, int]:
     """Each stored article holds as many figures as the extractor finds in its stored text (none
     missing, none extra), and no figure is without its article. Returns article id -> figures."""
     assert store.check_consistency() == []
-    listed = store_mod.list_articles(store, limit=1_000_000)
+    listed = queries.list_articles(store, limit=1_000_000)
     stored = dict(zip(listed["id"], (int(n) for n in listed["figures"]), strict=True))
     for art in store.iter_articles():
         expected = len(extract.extract(art.text, art.published, art.lang))
@@ -122,7 +123,7 @@ def test_eight_tabs_uploading_at_once_store_every_article_once_with_its_figures(
 
     own = [r for rs in results.values() for r in rs[1:]]
     assert collections.Counter(r.status for r in own) == {"added": N_TABS * PER_TAB}
-    assert store_mod.article_count(store) == N_TABS * PER_TAB + 1 == 201
+    assert queries.article_count(store) == N_TABS * PER_TAB + 1 == 201
     stored = _assert_every_article_has_its_figures(store)
     assert {r.article_id: len(r.figures) for r in everything if r.status == "added"} == stored
     for r in own[::5]:  # what the journalist was told is what is stored
@@ -147,7 +148,7 @@ def test_same_batch_from_eight_tabs_is_added_once_and_reported_as_duplicate_seve
     assert len(by_article) == 20
     for aid, statuses in by_article.items():
         assert sorted(statuses) == ["added"] + ["duplicate"] * (N_TABS - 1), aid
-    assert store_mod.article_count(store) == 20
+    assert queries.article_count(store) == 20
     _assert_every_article_has_its_figures(store)
 
 
@@ -172,14 +173,14 @@ def test_pages_reading_while_tabs_upload_never_see_an_error_or_half_an_article(d
             return
         # the other tabs keep redrawing the articles page while the uploads go on
         while not finished.is_set():
-            listed = store_mod.list_articles(store)
+            listed = queries.list_articles(store)
             assert store.check_consistency() == []
             assert all(n >= 1 for n in listed["figures"]), "a page listed an article without its figures"
             views.append(len(listed))
 
     assert _run_tabs(tab) == []
     assert views, "the reading tabs never drew a page"
-    assert store_mod.article_count(store) == writers * per_writer
+    assert queries.article_count(store) == writers * per_writer
     _assert_every_article_has_its_figures(store)
 
 
@@ -200,7 +201,7 @@ def test_writer_that_lost_the_race_is_told_duplicate_not_an_error(db_path, monke
     second = ingest.ingest_bytes(store, SAME_ARTICLE.encode("utf-8"), "second.txt")
     assert len(calls) >= 2, "the conflicting write was not retried"
     assert (first.status, second.status) == ("added", "duplicate"), second.message
-    assert store_mod.article_count(store) == 1
+    assert queries.article_count(store) == 1
     _assert_every_article_has_its_figures(store)
 
 
@@ -213,7 +214,7 @@ def test_database_that_stays_busy_gives_the_journalist_a_message_not_a_traceback
     results = ingest.ingest_many(store, files)
     assert [r.status for r in results] == ["error", "error"]
     assert all(r.reason == "store" and "try again" in r.message for r in results), results[0].message
-    assert store_mod.article_count(store) == 1  # nothing of the failed batch was stored
+    assert queries.article_count(store) == 1  # nothing of the failed batch was stored
     _assert_every_article_has_its_figures(store)
 
 
@@ -233,7 +234,7 @@ def test_database_error_while_writing_gives_a_message_and_stores_nothing(db_path
     assert calls == ["articles", "figures"]
     assert res.status == "error" and res.reason == "store"
     assert "No space left on device" in res.message and "Nothing from this upload was stored" in res.message
-    assert store_mod.article_count(store) == 0  # the article row was rolled back with its figures
+    assert queries.article_count(store) == 0  # the article row was rolled back with its figures
     assert store.check_consistency() == []
     monkeypatch.undo()
     assert ingest.ingest_bytes(store, SAME_ARTICLE.encode("utf-8"), "retry.txt").status == "added"

@@ -1,5 +1,5 @@
 """The counting rule, the chart and the article view of `core.trends`, and the page queries of
-`core.store` that apply the same rule in SQL (real DuckDB file under tmp_path, no mocks)."""
+`core.storage.store` that apply the same rule in SQL (real DuckDB file under tmp_path, no mocks)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from core import store as store_mod
 from core import trends
-from core.store import Store
+from core.storage import queries
+from core.storage.store import Store
 from tests.pages import population as pop
 
 D = dt.date
@@ -25,7 +25,7 @@ def db(tmp_path):
 
 
 def _rows(s: Store) -> pd.DataFrame:
-    return trends.prepare_rows(store_mod.trend_rows(s))
+    return trends.prepare_rows(queries.trend_rows(s))
 
 
 def _all_figures(s: Store) -> pd.DataFrame:
@@ -39,20 +39,20 @@ def _week(df: pd.DataFrame, week: dt.date, series: str) -> tuple[int, int, int]:
 
 # ---- the counting rule ---------------------------------------------------------------------------
 def test_repeat_and_part_are_not_added_to_the_total(db):
-    weekly = store_mod.weekly_totals(db, trends.Filters())
+    weekly = queries.weekly_totals(db, trends.Filters())
     assert _week(weekly, D(2017, 8, 7), "civilians") == (12, 12, 12)
     assert _week(weekly, D(2017, 8, 7), "of_which_children") == (4, 4, 4)
     assert trends.totals(weekly)["best"] == pop.TOTAL_KILLED
 
 
 def test_superseded_count_is_not_added(db):
-    weekly = store_mod.weekly_totals(db, trends.Filters())
+    weekly = queries.weekly_totals(db, trends.Filters())
     # best 9, once; the earlier count 6 is the low end of the incident's range (its min over all counts)
     assert _week(weekly, D(2017, 8, 28), "civilians") == (9, 6, 9)
 
 
 def test_range_sums_min_and_max_and_open_ended_max_shows_as_best(db):
-    weekly = store_mod.weekly_totals(db, trends.Filters())
+    weekly = queries.weekly_totals(db, trends.Filters())
     assert _week(weekly, D(2017, 8, 14), "civilians") == (37, 37, 42)
     assert _week(weekly, D(2017, 8, 14), "fighters") == (20, 20, 20)
     assert (trends.totals(weekly)["low"], trends.totals(weekly)["high"]) == pop.TOTAL_RANGE
@@ -60,7 +60,7 @@ def test_range_sums_min_and_max_and_open_ended_max_shows_as_best(db):
 
 def test_running_toll_is_a_marker_never_a_sum(db):
     f = trends.Filters()
-    weekly = store_mod.weekly_totals(db, f)
+    weekly = queries.weekly_totals(db, f)
     assert D(2017, 8, 21) not in set(weekly["week"])
     tolls = trends.tolls_from_rows(_rows(db), f)
     assert list(tolls["best"]) == [125]
@@ -69,7 +69,7 @@ def test_running_toll_is_a_marker_never_a_sum(db):
 
 
 def test_week_starts_on_monday_of_the_event_date(db):
-    weekly = store_mod.weekly_totals(db, trends.Filters())
+    weekly = queries.weekly_totals(db, trends.Filters())
     assert all(w.weekday() == 0 for w in weekly["week"])
 
 
@@ -81,11 +81,11 @@ def test_undated_and_vague_figures_are_counted_apart(db):
 def test_date_filter_does_not_hide_the_undated_count(db):
     f = trends.Filters(date_from=D(2017, 8, 20), date_to=D(2017, 8, 31))
     assert trends.notes_from_rows(_rows(db), f)["undated"] == 1
-    assert trends.totals(store_mod.weekly_totals(db, f))["best"] == 9
+    assert trends.totals(queries.weekly_totals(db, f))["best"] == 9
 
 
 def test_injured_status_counts_only_injured(db):
-    weekly = store_mod.weekly_totals(db, trends.Filters(status="injured"))
+    weekly = queries.weekly_totals(db, trends.Filters(status="injured"))
     assert trends.totals(weekly)["best"] == pop.TOTAL_INJURED
 
 
@@ -106,8 +106,8 @@ def test_injured_status_counts_only_injured(db):
          "one-week", "tolls-only"],
 )
 def test_sql_pandas_and_prepared_rows_aggregations_agree(db, filters):
-    sql = store_mod.weekly_totals(db, filters).reset_index(drop=True)
-    pandas = trends.weekly_from_frame(store_mod.trend_rows(db), filters).reset_index(drop=True)
+    sql = queries.weekly_totals(db, filters).reset_index(drop=True)
+    pandas = trends.weekly_from_frame(queries.trend_rows(db), filters).reset_index(drop=True)
     rows = trends.weekly_from_rows(_rows(db), filters).reset_index(drop=True)
     pd.testing.assert_frame_equal(sql, pandas, check_dtype=False)
     pd.testing.assert_frame_equal(sql, rows, check_dtype=False)
@@ -115,38 +115,38 @@ def test_sql_pandas_and_prepared_rows_aggregations_agree(db, filters):
 
 def test_figures_behind_a_week_are_the_ones_added_up(db):
     f = trends.Filters()
-    rows = store_mod.figures_behind(db, f, D(2017, 8, 14), "total")
+    rows = queries.figures_behind(db, f, D(2017, 8, 14), "total")
     assert sorted(rows["best"]) == [7, 20, 30]
     assert set(rows["title"]) == {"حصيلة أسبوعية", "ارتفاع الحصيلة"}
-    toll = store_mod.figures_behind(db, f, D(2017, 8, 21), "toll")
+    toll = queries.figures_behind(db, f, D(2017, 8, 21), "toll")
     assert list(toll["best"]) == [125]
 
 
 def test_filter_options_offer_not_stated_for_missing_values(db):
-    opts = trends.options_from_rows(_rows(db), store_mod.place_names(db))
+    opts = trends.options_from_rows(_rows(db), queries.place_names(db))
     assert trends.NOT_STATED in opts["perpetrators"]
     assert {"coalition", "regime"} <= set(opts["perpetrators"])
     assert opts["first"] == D(2017, 8, 13) and opts["last"] == D(2017, 9, 4)
 
 
 def test_article_search_ignores_wildcards(db):
-    assert list(store_mod.list_articles(db, "الرميلة")["id"]) == ["a3"]
-    assert store_mod.list_articles(db, "%").empty
-    assert len(store_mod.list_articles(db)) == 5
+    assert list(queries.list_articles(db, "الرميلة")["id"]) == ["a3"]
+    assert queries.list_articles(db, "%").empty
+    assert len(queries.list_articles(db)) == 5
 
 
 def test_empty_database_gives_empty_frames(tmp_path):
     s = Store.open(tmp_path / "e.duckdb")
     try:
         f = trends.Filters()
-        assert store_mod.weekly_totals(s, f).empty
+        assert queries.weekly_totals(s, f).empty
         rows = _rows(s)
         assert trends.weekly_from_rows(rows, f).empty
         assert trends.tolls_from_rows(rows, f).empty
         assert trends.notes_from_rows(rows, f)["undated"] == 0
         assert trends.options_from_rows(rows)["first"] is None
-        assert store_mod.article_count(s) == 0
-        assert trends.weekly_from_frame(store_mod.trend_rows(s), f).empty
+        assert queries.article_count(s) == 0
+        assert trends.weekly_from_frame(queries.trend_rows(s), f).empty
     finally:
         s.close()
 
@@ -194,7 +194,7 @@ def test_nonsense_in_url_parameters_is_ignored(params, expected):
 # ---- chart ---------------------------------------------------------------------------------------
 def test_chart_stacks_groups_and_puts_tolls_on_their_own_axis(db):
     f = trends.Filters()
-    fig = trends.chart(store_mod.weekly_totals(db, f), trends.tolls_from_rows(_rows(db), f))
+    fig = trends.chart(queries.weekly_totals(db, f), trends.tolls_from_rows(_rows(db), f))
     by_name = {t.name: t for t in fig.data}
     assert fig.layout.barmode == "stack"
     assert by_name["Running tolls"].yaxis == "y2"

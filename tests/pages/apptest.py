@@ -22,7 +22,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from core import i18n
-from core.store import Store
+from core.storage.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 ENTRYPOINT = ROOT / "dashboard.py"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.store import Store
+from core.storage.store import Store
 from tests.pages import apptest
 from tests.pages.population import populate
 

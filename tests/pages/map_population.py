@@ -9,8 +9,8 @@ without a coordinate 5, a village missing from the gazetteer 2), plus the 83 of 
 
 from __future__ import annotations
 
-from core import aggregate
-from core.store import Store
+from core.incidents import aggregate
+from core.storage.store import Store
 from tests.pages import population as pop
 from tests.pages.population import article, figure, populate
 

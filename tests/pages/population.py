@@ -1,4 +1,4 @@
-"""A small database the page tests share, written through `core.store` (no extractor involved).
+"""A small database the page tests share, written through `core.storage.store` (no extractor involved).
 
 The articles are our own short Arabic sentences. Each figure is given by its surface (the loader
 finds the span), so nobody counts Arabic offsets by hand. What the trend chart must add up, with
@@ -29,9 +29,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from core import aggregate
 from core.extraction.figure import Figure
-from core.store import Store
+from core.incidents import aggregate
+from core.storage.store import Store
 
 TOTAL_KILLED = 83
 TOTAL_RANGE = (80, 88)  # an incident's range spans all its counts: A3's earlier 6 is the low end of 9

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from core import aggregate, i18n
-from core import store as store_mod
-from core.store import Store
+from core import i18n
+from core.incidents import aggregate
+from core.storage import incident_queries
+from core.storage.store import Store
 from tests.pages import population as pop
 from tests.pages.apptest import app, texts
 
@@ -44,7 +45,7 @@ def _table(at, key: str):
 
 
 def _ids(path) -> list[str]:
-    return list(store_mod.incident_list(Store.open(path))["id"])
+    return list(incident_queries.incident_list(Store.open(path))["id"])
 
 
 def _trends_total(at) -> str:
@@ -123,6 +124,6 @@ def test_split_then_merge_back(strike_db):
     assert _trends_total(at) == "27"
 
     s = Store.open(strike_db)
-    decisions = store_mod.incident_decision_rows(s)
+    decisions = incident_queries.incident_decision_rows(s)
     assert {d["action"] for d in decisions} == {"split", "merge"}
     assert {d["who"] for d in decisions} == {"Lina"}

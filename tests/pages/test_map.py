@@ -28,7 +28,7 @@ import json
 import pytest
 
 from core import geo, i18n
-from core.store import Store
+from core.storage.store import Store
 from tests.pages import apptest
 from tests.pages import map_population as mp
 from tests.pages import population as pop

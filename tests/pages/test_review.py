@@ -7,8 +7,10 @@ review changes that total on the trends page, whether it counts figures or incid
 
 from __future__ import annotations
 
-from core import i18n, review
-from core import store as store_mod
+from core import i18n
+from core.incidents import reviewing, reviews
+from core.storage import incident_queries, queries
+from core.storage import store as store_mod
 from tests.pages import population as pop
 from tests.pages.apptest import app, texts
 
@@ -98,7 +100,7 @@ def test_correct_then_confirm_changes_the_trend_total_and_the_history(populated_
     _pick(at, "a1/f1")
     assert "confirmed by Lina" in _history(at)
     db = store_mod.Store.open(populated_db)
-    assert [r["action"] for r in store_mod.review_rows(db)] == ["correct"] * 3 + ["confirm"]
+    assert [r["action"] for r in incident_queries.review_rows(db)] == ["correct"] * 3 + ["confirm"]
 
 
 def test_rejected_figure_leaves_the_trends_and_map_and_can_be_restored(populated_db):
@@ -130,7 +132,7 @@ def test_bad_value_shows_one_error_and_records_nothing(populated_db):
     assert not at.exception
     (error,) = texts(at.error)
     assert error.startswith("The review was not saved:") and "2017-13-40" in error
-    assert store_mod.review_count(store_mod.Store.open(populated_db)) == 0
+    assert queries.review_count(store_mod.Store.open(populated_db)) == 0
 
 
 def test_saving_unchanged_values_says_so(populated_db):
@@ -167,7 +169,7 @@ def test_article_text_in_the_context_is_shown_as_text(populated_db):
     _pick(at, "a5/f1")
     html = "".join(h.proto.body for h in at.get("html"))
     assert "&lt;img" in html and "<img" not in html
-    assert review.NO_NAME not in html
+    assert reviews.NO_NAME not in html
 
 
 def test_arabic_interface_reviews_too(populated_db):
@@ -195,8 +197,7 @@ def test_article_view_marks_a_rejected_figure_and_keeps_showing_it(tmp_path, mon
     import datetime as dt
 
     from core import ingest
-    from core import review as review_mod
-    from core.store import Store
+    from core.storage.store import Store
     from tests.pages.apptest import app as app_at
     from tests.pages.apptest import navigation_only, use_database
 
@@ -206,7 +207,7 @@ def test_article_view_marks_a_rejected_figure_and_keeps_showing_it(tmp_path, mon
     try:
         s = Store.open(db)
         res = ingest.ingest_text(s, "قتل 12 مدنيا في قصف على حي الدرعية يوم الأحد.\n", published=dt.date(2017, 8, 22))
-        review_mod.reject(s, res.article_id, "f1", "Lina", "a rerun of an old story")
+        reviewing.reject(s, res.article_id, "f1", "Lina", "a rerun of an old story")
         at = app_at("pages/articles.py", {"article": res.article_id})
         assert not at.exception
         row = at.dataframe[0].value.iloc[0].tolist()

@@ -151,7 +151,7 @@ S2 = "ارتفعت حصيلة الغارة على حي المشلب إلى 27 ق
 
 
 def test_two_articles_reporting_one_strike_show_its_latest_count_once(empty_db):
-    from core.store import Store
+    from core.storage.store import Store
 
     place = {"date": "2017-08-10", "place": "حي المشلب", "place_id": "nb-mashlab", "place_precision": "district"}
     Store.open(empty_db).add_articles([

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from core import aggregate, ingest
-from core import store as store_mod
-from core.store import Store
+from core import ingest
+from core.incidents import aggregate
+from core.storage import incident_queries
+from core.storage.store import Store
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 DEV = ROOT.parent / "shared" / "corpus" / "dev"
 
 SOHR = "قتل 17 مدنيا يوم الأحد في قصف للتحالف الدولي على حارة البدو في مدينة الرقة، وفق المرصد السوري.\n"
@@ -48,7 +49,7 @@ def test_a_split_is_stored_with_who_and_survives_recomputation_and_reextraction(
     aggregate.recompute(db)
     ingest.reextract(db)
     assert aggregate.recompute(db) == 3
-    (row,) = store_mod.incident_decision_rows(db)
+    (row,) = incident_queries.incident_decision_rows(db)
     assert (row["who"], row["action"], row["note"]) == ("editor", "split", "different buildings")
 
 
@@ -65,7 +66,7 @@ def test_weekly_command_prints_civilian_totals_by_incident(db, tmp_path):
     path = db.path
     db.close()
     res = subprocess.run(
-        [sys.executable, "-m", "core.aggregate", "weekly", "--db", str(path)],
+        [sys.executable, "-m", "core.incidents.aggregate", "weekly", "--db", str(path)],
         cwd=ROOT, capture_output=True, text=True, timeout=300,
     )
     assert res.returncode == 0, res.stderr

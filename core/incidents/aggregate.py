@@ -8,9 +8,9 @@ raw figures, never tolls.
 
 Command line::
 
-    python -m core.aggregate weekly [--db FILE] [--status killed] [--group civilians]
-    python -m core.aggregate recompute [--db FILE]
-    python -m core.aggregate tolls [--db FILE]
+    python -m core.incidents.aggregate weekly [--db FILE] [--status killed] [--group civilians]
+    python -m core.incidents.aggregate recompute [--db FILE]
+    python -m core.incidents.aggregate tolls [--db FILE]
 """
 
 from __future__ import annotations
@@ -21,19 +21,16 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from core import incidents as inc_mod
-from core import store as store_mod
-from core.incidents import Decision, Incident
-from core.store import Store, StoreError
+from core.incidents import grouping as inc_mod
+from core.incidents import reviews
+from core.incidents.grouping import Decision, Incident
+from core.storage import incident_queries, queries
+from core.storage.store import Store, StoreError
 
 
 def _rows(store: Store) -> list[dict]:
-    rows = store_mod.figure_rows_for_incidents(store)
-    try:
-        from core import review
-    except ImportError:
-        return rows
-    return review.apply_to_rows(rows, store_mod.review_rows(store))
+    rows = incident_queries.figure_rows_for_incidents(store)
+    return reviews.apply_to_rows(rows, incident_queries.review_rows(store))
 
 
 def decisions(store: Store, rows: Sequence[dict] | None = None) -> list[Decision]:
@@ -42,7 +39,7 @@ def decisions(store: Store, rows: Sequence[dict] | None = None) -> list[Decision
     rows = rows if rows is not None else _rows(store)
     by_span = {(r["article_id"], r["start"], r["end"], r["number_text"]): r["id"] for r in rows}
     out = []
-    for d in store_mod.incident_decision_rows(store):
+    for d in incident_queries.incident_decision_rows(store):
         a = by_span.get((d["article_a"], d["start_a"], d["end_a"], d["text_a"]))
         b = by_span.get((d["article_b"], d["start_b"], d["end_b"], d["text_b"]))
         if a and b:
@@ -59,17 +56,17 @@ def build(store: Store) -> tuple[list[Incident], list[dict]]:
 def recompute(store: Store) -> int:
     """Rebuild and store all incidents; returns how many there are. Records the data version they
     were computed for (`is_current`)."""
-    version = repr(store_mod.data_version(store))
+    version = repr(queries.data_version(store))
     incidents, _ = build(store)
-    store_mod.replace_incidents(store, incidents)
-    store_mod.set_incident_state(store, version)
+    incident_queries.replace_incidents(store, incidents)
+    incident_queries.set_incident_state(store, version)
     return len(incidents)
 
 
 def is_current(store: Store, version: tuple | None = None) -> bool:
-    """Were the incidents computed from the data as it is now (`core.store.data_version`)?"""
-    version = store_mod.data_version(store) if version is None else version
-    return store_mod.incident_state(store) == repr(tuple(version))
+    """Were the incidents computed from the data as it is now (`core.storage.queries.data_version`)?"""
+    version = queries.data_version(store) if version is None else version
+    return incident_queries.incident_state(store) == repr(tuple(version))
 
 
 def ensure_current(store: Store, version: tuple | None = None) -> bool:
@@ -95,7 +92,7 @@ def decide_pairs(
     if not who.strip():
         raise ValueError("say who decides: a reviewer name is required")
     for a, b in pairs:
-        store_mod.add_incident_decision(store, a, b, action, who.strip(), note)
+        incident_queries.add_incident_decision(store, a, b, action, who.strip(), note)
     recompute(store)
 
 
@@ -114,7 +111,7 @@ def merge(store: Store, a: Sequence[tuple[str, str]], b: Sequence[tuple[str, str
 def weekly(store: Store, status: str = "killed", group: str = "civilians") -> pd.DataFrame:
     """Per ISO week (Monday): incidents, and the sum of their best, min and max for one group
     (civilians include reports that say only 'people')."""
-    df = store_mod.incident_counts_frame(store, status)
+    df = incident_queries.incident_counts_frame(store, status)
     groups = [group] + (["people"] if group == "civilians" else [])
     df = df[df["group"].isin(groups) & df["date"].notna()]
     if df.empty:
@@ -139,7 +136,7 @@ def toll_comparisons(store: Store) -> list[inc_mod.TollComparison]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m core.aggregate", description="Incidents and weekly totals.")
+    ap = argparse.ArgumentParser(prog="python -m core.incidents.aggregate", description="Incidents and weekly totals.")
     ap.add_argument("command", choices=["weekly", "recompute", "tolls"])
     ap.add_argument("--db", help="database file (default: $CASUALTY_DB or data/casualties.duckdb)")
     ap.add_argument("--status", default="killed", choices=["killed", "injured", "killed_or_injured"])

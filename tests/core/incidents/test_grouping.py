@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-from core import incidents
 from core.extraction.extract import extract
-from core.incidents import Decision, build_incidents, compare_toll, reports_from_figures
+from core.incidents import grouping as incidents
+from core.incidents.grouping import Decision, build_incidents, compare_toll, reports_from_figures
 
 
 def _rows(article_id: str, text: str, published: dt.date, outlet: str = "") -> list[dict]:

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from core import store as store_mod
 from core.extraction.figure import Figure
-from core.store import DatabaseLockedError, Store
+from core.storage import store as store_mod
+from core.storage.store import DatabaseLockedError, Store
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def _figure(**kw) -> Figure:

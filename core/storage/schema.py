@@ -1,0 +1,147 @@
+"""The database schema: the tables of `core.storage.store` (``articles``, ``figures``, ``reviews``,
+``places``, the derived incident tables) and the column order of ``figures``.
+"""
+
+from __future__ import annotations
+
+from core.extraction.figure import figure_field_names
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    id                VARCHAR PRIMARY KEY,   -- sha256 of the normalised text
+    title             VARCHAR,
+    outlet            VARCHAR,
+    url               VARCHAR,
+    published         DATE,
+    published_source  VARCHAR,               -- 'header' | 'user' | 'inferred' | NULL
+    lang              VARCHAR,
+    text              VARCHAR NOT NULL,
+    filename          VARCHAR,
+    format            VARCHAR,               -- txt | html | docx | pdf | pasted
+    encoding          VARCHAR,
+    content_sha256    VARCHAR,               -- hash of the uploaded bytes
+    added_at          TIMESTAMP NOT NULL,
+    extractor_version VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS figures (
+    article_id        VARCHAR NOT NULL,
+    id                VARCHAR NOT NULL,      -- f1, f2 ... within the article
+    start             INTEGER NOT NULL,      -- span of the number in articles.text
+    "end"             INTEGER NOT NULL,
+    number_text       VARCHAR NOT NULL,
+    sentence          VARCHAR NOT NULL,
+    sentence_start    INTEGER NOT NULL,
+    min               BIGINT,
+    best              BIGINT,
+    max               BIGINT,
+    status            VARCHAR NOT NULL,      -- killed | injured | killed_or_injured
+    "group"           VARCHAR NOT NULL,      -- civilians | children | women | fighters | people
+    kind              VARCHAR NOT NULL,      -- incident | toll | superseded
+    vague             BOOLEAN NOT NULL,
+    qualifier         VARCHAR,
+    side              VARCHAR,
+    part_of           VARCHAR,
+    same_as           VARCHAR,
+    perpetrator       VARCHAR,
+    source            VARCHAR,
+    date              VARCHAR,               -- YYYY-MM-DD | YYYY-MM | YYYY
+    date_precision    VARCHAR,               -- day | month | year
+    date_from         VARCHAR,
+    place             VARCHAR,               -- as written
+    place_id          VARCHAR,               -- gazetteer id
+    place_precision   VARCHAR,
+    group_text        VARCHAR,
+    group_span        INTEGER[],
+    perpetrator_text  VARCHAR,
+    perpetrator_span  INTEGER[],
+    source_text       VARCHAR,
+    source_span       INTEGER[],
+    date_text         VARCHAR,
+    date_span         INTEGER[],
+    place_span        INTEGER[],
+    confidence        DOUBLE NOT NULL,
+    rule_id           VARCHAR NOT NULL,
+    extractor_version VARCHAR NOT NULL,
+    lang              VARCHAR NOT NULL,
+    extra             VARCHAR,               -- JSON
+    event_date        DATE,                  -- the day a trend chart files it under (derived)
+    PRIMARY KEY (article_id, id)
+);
+
+CREATE TABLE IF NOT EXISTS reviews (
+    review_id         VARCHAR PRIMARY KEY,
+    article_id        VARCHAR NOT NULL,
+    figure_id         VARCHAR,
+    figure_start      INTEGER,
+    figure_end        INTEGER,
+    number_text       VARCHAR,
+    action            VARCHAR NOT NULL,      -- confirm | correct | reject | note
+    field             VARCHAR,
+    old_value         VARCHAR,
+    new_value         VARCHAR,
+    note              VARCHAR,
+    reviewer          VARCHAR NOT NULL,
+    created_at        TIMESTAMP NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS incident_decisions (   -- append-only: journalists' merge/split decisions
+    decision_id       VARCHAR PRIMARY KEY,
+    article_a         VARCHAR NOT NULL,
+    figure_a          VARCHAR,
+    start_a           INTEGER NOT NULL,
+    end_a             INTEGER NOT NULL,
+    text_a            VARCHAR NOT NULL,
+    article_b         VARCHAR NOT NULL,
+    figure_b          VARCHAR,
+    start_b           INTEGER NOT NULL,
+    end_b             INTEGER NOT NULL,
+    text_b            VARCHAR NOT NULL,
+    action            VARCHAR NOT NULL,      -- merge | split
+    who               VARCHAR NOT NULL,
+    note              VARCHAR,
+    created_at        TIMESTAMP NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS incidents (          -- derived: rebuilt by core.incidents.aggregate.recompute
+    id                VARCHAR PRIMARY KEY,
+    status            VARCHAR NOT NULL,
+    date              DATE,
+    place_id          VARCHAR,
+    perpetrator       VARCHAR,
+    articles          INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS incident_counts (
+    incident_id       VARCHAR NOT NULL,
+    "group"           VARCHAR NOT NULL,
+    best              BIGINT,
+    min               BIGINT,
+    max               BIGINT,
+    reports           INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS incident_reports (
+    incident_id       VARCHAR NOT NULL,
+    article_id        VARCHAR NOT NULL,
+    figure_id         VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS incident_state (     -- the data_version the incident tables were computed for
+    version           VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS places (
+    id                VARCHAR PRIMARY KEY,
+    name_ar           VARCHAR,
+    name_en           VARCHAR,
+    lat               DOUBLE,
+    lon               DOUBLE,
+    precision         VARCHAR,
+    coord_precision   VARCHAR,
+    parent            VARCHAR,
+    source            VARCHAR
+);
+"""
+
+FIGURE_COLUMNS = ["article_id", *[n for n in figure_field_names() if n != "article_id"], "event_date"]

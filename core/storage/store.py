@@ -1,0 +1,377 @@
+"""DuckDB storage: the only module that holds SQL.
+
+One process opens the database file read-write and shares one DuckDB connection among its
+threads; each thread works through its own cursor (`Store.cursor()`), as DuckDB requires. A
+second process cannot open the file at all while the first holds it (not even read-only): we
+turn that into `DatabaseLockedError`, one sentence that tells the user what to do.
+
+Writes of an article and its figures happen in one transaction: after a crash or an error either
+both are stored or neither is. Bulk writes go through DataFrame appends, never one INSERT per row.
+
+Tables (see `SCHEMA`): ``articles``, ``figures`` (every field of `core.extraction.figure.Figure` plus the
+article id), ``reviews`` (append-only human decisions, never updated or deleted), ``places``
+(the gazetteer).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from core.extraction import gazetteer
+from core.extraction.figure import Figure
+from core.storage.schema import FIGURE_COLUMNS, SCHEMA
+
+DEFAULT_DB = Path(__file__).resolve().parents[2] / "data" / "casualties.duckdb"
+ENV_VAR = "CASUALTY_DB"
+
+
+class StoreError(ValueError):
+    """A problem with the database that the user can act on."""
+
+
+class DatabaseLockedError(StoreError):
+    """Another process holds the database file."""
+
+
+def resolve_path(path: str | os.PathLike[str] | None = None) -> Path:
+    """The database file: the argument, else $CASUALTY_DB, else ``data/casualties.duckdb``."""
+    if path:
+        return Path(path).expanduser().resolve()
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return Path(env).expanduser().resolve()
+    return DEFAULT_DB
+
+
+def locked_message(path: Path) -> str:
+    return (
+        f"The database {path} is in use by another program (probably the dashboard): DuckDB lets only "
+        f"one program open it at a time. Add the articles through the dashboard's sidebar, or stop the "
+        f"dashboard and run this command again, or use --db to work on another file."
+    )
+
+
+@dataclass
+class StoredArticle:
+    id: str
+    text: str
+    title: str | None
+    outlet: str | None
+    url: str | None
+    published: dt.date | None
+    published_source: str | None
+    lang: str | None
+    filename: str | None
+    format: str | None
+    added_at: dt.datetime
+
+
+class Store:
+    """One DuckDB database file opened by this process; share it between threads."""
+
+    _open: dict[Path, Store] = {}
+    _open_lock = threading.Lock()
+
+    def __init__(self, path: Path, con: duckdb.DuckDBPyConnection):
+        self.path = path
+        self._con = con
+        self._local = threading.local()
+        self._write_lock = threading.RLock()
+
+    # ---- opening -------------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: str | os.PathLike[str] | None = None) -> Store:
+        """Open (or create) the database; the same object is returned for the same file."""
+        p = resolve_path(path)
+        with cls._open_lock:
+            if p in cls._open:
+                return cls._open[p]
+            p.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                con = duckdb.connect(str(p))
+            except duckdb.IOException as err:
+                if "lock" in str(err).lower():
+                    raise DatabaseLockedError(locked_message(p)) from err
+                raise StoreError(f"Could not open the database {p}: {err}") from err
+            store = cls(p, con)
+            store._init_schema()
+            cls._open[p] = store
+            return store
+
+    def close(self) -> None:
+        with Store._open_lock:
+            Store._open.pop(self.path, None)
+        self._con.close()
+
+    def _init_schema(self) -> None:
+        for statement in SCHEMA.split(";"):
+            if statement.strip():
+                self._con.execute(statement).fetchall()
+        n = self._con.execute("SELECT count(*) FROM places").fetchall()[0][0]
+        if n == 0:
+            self._load_places()
+
+    def _load_places(self) -> None:
+        rows = [
+            {
+                "id": p.id, "name_ar": p.name_ar, "name_en": p.name_en, "lat": p.lat, "lon": p.lon,
+                "precision": p.precision, "coord_precision": p.coord_precision, "parent": p.parent,
+                "source": p.source,
+            }
+            for p in gazetteer.all_places()
+        ]
+        if rows:
+            df = pd.DataFrame(rows)
+            self._con.register("places_df", df)
+            self._con.execute(
+                "INSERT INTO places SELECT id, name_ar, name_en, lat, lon, precision, coord_precision, parent, source "
+                "FROM places_df"
+            ).fetchall()
+            self._con.unregister("places_df")
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """This thread's cursor (DuckDB: one connection per process, a cursor per thread)."""
+        cur = getattr(self._local, "cursor", None)
+        if cur is None:
+            cur = self._con.cursor()
+            self._local.cursor = cur
+        return cur
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        cur = self.cursor()
+        cur.execute("BEGIN TRANSACTION").fetchall()
+        try:
+            yield cur
+        except BaseException:
+            try:
+                cur.execute("ROLLBACK").fetchall()
+            except duckdb.Error:
+                pass  # already rolled back by DuckDB; keep the error that caused it
+            raise
+        else:
+            cur.execute("COMMIT").fetchall()  # a failed COMMIT is rolled back by DuckDB itself
+
+    # ---- writing -------------------------------------------------------------------------
+    def add_articles(self, batch: list[tuple[dict[str, Any], list[Figure]]]) -> list[str]:
+        """Store articles with their figures in one transaction; return the ids actually added.
+
+        Articles whose id is already stored (or repeated in the batch) are skipped. The threads of
+        this process write one at a time (``_write_lock``), so the check for stored ids and the insert
+        cannot interleave; a conflict that still happens is retried. If the database stays busy or
+        fails (disk full, ...) the caller gets a `StoreError`, never a DuckDB exception."""
+        last: duckdb.Error | None = None
+        for attempt in range(8):
+            try:
+                with self._write_lock:
+                    return self._add_articles_once(batch)
+            except (duckdb.TransactionException, duckdb.ConstraintException) as err:
+                last = err  # another writer stored one of these articles between our check and insert
+                time.sleep(0.02 * (attempt + 1))
+            except duckdb.Error as err:
+                raise StoreError(
+                    f"Could not store {len(batch)} article(s): the database reported an error ({err}). "
+                    "Nothing from this upload was stored."
+                ) from err
+        raise StoreError(
+            f"Could not store {len(batch)} article(s): the database stayed busy ({last}). "
+            "Nothing from this upload was stored; please try again."
+        ) from last
+
+    def _add_articles_once(self, batch: list[tuple[dict[str, Any], list[Figure]]]) -> list[str]:
+        if not batch:
+            return []
+        with self.transaction() as cur:
+            ids = [a["id"] for a, _ in batch]
+            existing = self._existing_ids(cur, ids)
+            seen: set[str] = set()
+            arts: list[dict[str, Any]] = []
+            figs: list[dict[str, Any]] = []
+            for art, figures in batch:
+                if art["id"] in existing or art["id"] in seen:
+                    continue
+                seen.add(art["id"])
+                arts.append(art)
+                figs.extend(figure_row(art["id"], f) for f in figures)
+            if arts:
+                self._append(cur, "articles", _articles_frame(arts))
+            if figs:
+                self._append(cur, "figures", _figures_frame(figs))
+        return [a["id"] for a in arts]
+
+    def replace_figures(self, article_id: str, figures: list[Figure], extractor_version: str) -> None:
+        """Swap an article's extracted figures for a new extraction (reviews are untouched)."""
+        for attempt in range(8):
+            try:
+                with self._write_lock, self.transaction() as cur:
+                    cur.execute("DELETE FROM figures WHERE article_id = ?", [article_id])
+                    if figures:
+                        self._append(cur, "figures", _figures_frame([figure_row(article_id, f) for f in figures]))
+                    cur.execute(
+                        "UPDATE articles SET extractor_version = ? WHERE id = ?", [extractor_version, article_id]
+                    )
+                return
+            except duckdb.TransactionException:
+                time.sleep(0.02 * (attempt + 1))
+        raise StoreError(f"Could not update the figures of article {article_id}: the database stayed busy.")
+
+    @staticmethod
+    def _existing_ids(cur: duckdb.DuckDBPyConnection, ids: list[str]) -> set[str]:
+        rows = cur.execute("SELECT id FROM articles WHERE list_contains(?, id)", [ids]).fetchall()
+        return {r[0] for r in rows}
+
+    @staticmethod
+    def _append(cur: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame) -> None:
+        name = f"_append_{table}"
+        cols = ", ".join(f'"{c}"' for c in df.columns)
+        cur.register(name, df)
+        # No ``finally`` here: after a failed INSERT the transaction is aborted, ``unregister`` would
+        # raise "transaction is aborted" and hide the real error; the ROLLBACK drops the view anyway.
+        cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {name}").fetchall()
+        cur.unregister(name)
+
+    # ---- reading -------------------------------------------------------------------------
+    def article_added_at(self, article_id: str) -> dt.datetime | None:
+        rows = self.cursor().execute("SELECT added_at FROM articles WHERE id = ?", [article_id]).fetchall()
+        return rows[0][0] if rows else None
+
+    def find_article_by_content_hash(self, sha: str) -> tuple[str, dt.datetime] | None:
+        row = self.cursor().execute(
+            "SELECT id, added_at FROM articles WHERE content_sha256 = ? LIMIT 1", [sha]
+        ).fetchall()
+        return (row[0][0], row[0][1]) if row else None
+
+    def get_article(self, article_id: str) -> StoredArticle | None:
+        row = self.cursor().execute(
+            "SELECT id, text, title, outlet, url, published, published_source, lang, filename, format, added_at "
+            "FROM articles WHERE id = ?",
+            [article_id],
+        ).fetchall()
+        return StoredArticle(*row[0]) if row else None
+
+    def iter_articles(self, batch_size: int = 500) -> Iterable[StoredArticle]:
+        ids = [r[0] for r in self.cursor().execute("SELECT id FROM articles ORDER BY added_at, id").fetchall()]
+        for i in range(0, len(ids), batch_size):
+            chunk = ids[i : i + batch_size]
+            rows = self.cursor().execute(
+                "SELECT id, text, title, outlet, url, published, published_source, lang, filename, format, added_at "
+                "FROM articles WHERE list_contains(?, id) ORDER BY added_at, id",
+                [chunk],
+            ).fetchall()
+            for row in rows:
+                yield StoredArticle(*row)
+
+    def figures_of(self, article_id: str) -> list[Figure]:
+        df = self.cursor().execute(
+            "SELECT * FROM figures WHERE article_id = ? ORDER BY start", [article_id]
+        ).df()
+        return [figure_from_row(r) for r in df.to_dict("records")]
+
+    def counts(self) -> dict[str, int]:
+        cur = self.cursor()
+        return {
+            t: cur.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
+            for t in ("articles", "figures", "reviews", "places")
+        }
+
+    def check_consistency(self) -> list[str]:
+        """Problems that must never exist: figures without an article (empty list when whole)."""
+        cur = self.cursor()
+        orphans = cur.execute(
+            "SELECT count(*) FROM figures f LEFT JOIN articles a ON a.id = f.article_id WHERE a.id IS NULL"
+        ).fetchall()[0][0]
+        problems = []
+        if orphans:
+            problems.append(f"{orphans} figure(s) whose article is missing")
+        return problems
+
+
+# ---- row conversion ---------------------------------------------------------------------------
+def figure_row(article_id: str, f: Figure) -> dict[str, Any]:
+    d = f.to_dict()
+    d["article_id"] = article_id
+    d["extra"] = json.dumps(d.get("extra") or {}, ensure_ascii=False)
+    d["event_date"] = event_date(f.date)
+    return d
+
+
+def event_date(date: str | None) -> dt.date | None:
+    """The day a figure is filed under on a weekly chart: its date, or the 1st of its month."""
+    if not date:
+        return None
+    try:
+        if len(date) == 10:
+            return dt.date.fromisoformat(date)
+        if len(date) == 7:
+            return dt.date.fromisoformat(date + "-01")
+    except ValueError:
+        return None
+    return None
+
+
+def figure_from_row(row: dict[str, Any]) -> Figure:
+    d = {k: _py(v) for k, v in row.items() if k not in ("event_date",)}
+    d["extra"] = json.loads(d["extra"]) if d.get("extra") else {}
+    return Figure.from_dict(d)
+
+
+def _py(v: Any) -> Any:
+    """numpy/pandas scalars and arrays to plain Python values."""
+    if v is None:
+        return None
+    if isinstance(v, float) and v != v:  # NaN
+        return None
+    if hasattr(v, "tolist"):
+        return v.tolist()
+    if v is pd.NaT:
+        return None
+    try:
+        if pd.isna(v):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return v
+
+
+_ARTICLE_COLUMNS = [
+    "id", "title", "outlet", "url", "published", "published_source", "lang", "text", "filename",
+    "format", "encoding", "content_sha256", "added_at", "extractor_version",
+]
+
+
+def _articles_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    df = pd.DataFrame([{c: r.get(c) for c in _ARTICLE_COLUMNS} for r in rows], columns=_ARTICLE_COLUMNS)
+    df["published"] = pd.to_datetime(df["published"], errors="coerce").dt.date
+    df["added_at"] = pd.to_datetime(df["added_at"])
+    for c in ("id", "title", "outlet", "url", "published_source", "lang", "text", "filename", "format",
+              "encoding", "content_sha256", "extractor_version"):
+        df[c] = df[c].astype(object)
+    return df
+
+
+_INT_COLUMNS = ("start", "end", "sentence_start", "min", "best", "max")
+
+
+def _figures_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=FIGURE_COLUMNS)
+    for c in _INT_COLUMNS:
+        df[c] = df[c].astype("Int64")
+    df["vague"] = df["vague"].astype(bool)
+    df["confidence"] = df["confidence"].astype(float)
+    df["event_date"] = pd.to_datetime(df["event_date"]).dt.date
+    for c in FIGURE_COLUMNS:
+        if c not in _INT_COLUMNS and c not in ("vague", "confidence", "event_date"):
+            df[c] = df[c].astype(object)
+    return df
