@@ -12,7 +12,7 @@ undated figures), then prints:
   version query, then the weekly sums, toll markers, notes and filter options from the figure rows
   that `core.storage.queries.trend_rows` reads once per data version (its time is printed too: it is paid
   once after each upload) — goal ≤ 50 ms; and the weekly sums straight in SQL for comparison;
-- the same weekly aggregation in pandas (`core.trends.weekly_from_frame`) over the trend rows already
+- the same weekly aggregation in pandas (`core.views.counting.weekly_from_frame`) over the trend rows already
   in memory, and the time to read them into pandas in the first place;
 - a full AppTest run of the trends page through ``dashboard.py``, with the query cache cleared
   before each run (the `Store` stays open, as in the server) and with it warm — goal ≤ 300 ms.
@@ -40,11 +40,11 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from core import trends  # noqa: E402
 from core.incidents import aggregate  # noqa: E402
 from core.storage import queries  # noqa: E402
 from core.storage.schema import FIGURE_COLUMNS  # noqa: E402
 from core.storage.store import Store  # noqa: E402
+from core.views import counting, filters  # noqa: E402
 
 GROUPS = np.array(["civilians", "children", "women", "fighters", "people"])
 PERPETRATORS = np.array(["coalition", "russia", "regime", "sdf", "is", "turkey", "unknown", None], dtype=object)
@@ -133,21 +133,21 @@ def median_ms(fn: Callable[[], object], runs: int) -> tuple[float, object]:
     return statistics.median(times), result
 
 
-def bench_queries(s: Store, f: trends.Filters, runs: int) -> float:
+def bench_queries(s: Store, f: filters.Filters, runs: int) -> float:
     """What one uncached run of the trends page asks: the data version, then the weekly sums, the
     toll markers, the notes and the filter options from the prepared rows (built once per data
     version, timed separately)."""
     t0 = time.perf_counter()
-    rows = trends.prepare_rows(queries.trend_rows(s))
+    rows = counting.prepare_rows(queries.trend_rows(s))
     build = (time.perf_counter() - t0) * 1000
     names = queries.place_names(s)
     timed = {
         "data_version": lambda: queries.data_version(s),
         "article_count": lambda: queries.article_count(s),
-        "weekly": lambda: trends.weekly_from_rows(rows, f),
-        "tolls": lambda: trends.tolls_from_rows(rows, f),
-        "notes": lambda: trends.notes_from_rows(rows, f),
-        "filter options": lambda: trends.options_from_rows(rows, names),
+        "weekly": lambda: counting.weekly_from_rows(rows, f),
+        "tolls": lambda: counting.tolls_from_rows(rows, f),
+        "notes": lambda: counting.notes_from_rows(rows, f),
+        "filter options": lambda: counting.options_from_rows(rows, names),
     }
     total = 0.0
     print(f"\nTrends page, one run with filters {_describe(f)}:")
@@ -159,24 +159,24 @@ def bench_queries(s: Store, f: trends.Filters, runs: int) -> float:
     print(f"  {'prepare rows (per data version)':<22} {build:8.1f} ms   ({rows.n:,} rows; after an upload)")
     ms, _ = median_ms(lambda: queries.weekly_totals(s, f), runs)
     print(f"  {'weekly in SQL directly':<22} {ms:8.1f} ms   (reference, not used by the page)")
-    weekly = trends.weekly_from_rows(rows, f)
+    weekly = counting.weekly_from_rows(rows, f)
     week = weekly["week"].iloc[len(weekly) // 2] if len(weekly) else None
     ms, behind = median_ms(lambda: queries.figures_behind(s, f, week, "total"), runs)
     print(f"  {'figures_behind (click)':<22} {ms:8.1f} ms   ({len(behind)} rows)")
     return total
 
 
-def _describe(f: trends.Filters) -> str:
+def _describe(f: filters.Filters) -> str:
     parts = [f"{k}={v}" for k, v in vars(f).items() if v not in ((), None) and (k, v) not in
              (("status", "killed"), ("kinds", "both"))]
     return ", ".join(parts) or "(none)"
 
 
-def bench_pandas(s: Store, f: trends.Filters, runs: int) -> None:
+def bench_pandas(s: Store, f: filters.Filters, runs: int) -> None:
     t0 = time.perf_counter()
     df = queries.trend_rows(s)
     load = (time.perf_counter() - t0) * 1000
-    ms, weekly = median_ms(lambda: trends.weekly_from_frame(df, f), runs)
+    ms, weekly = median_ms(lambda: counting.weekly_from_frame(df, f), runs)
     sql = queries.weekly_totals(s, f)
     same = sql.reset_index(drop=True).astype({"best": "int64"}).equals(weekly.reset_index(drop=True))
     print("\nThe same weekly aggregation in pandas:")
@@ -241,9 +241,9 @@ def main(argv: list[str] | None = None) -> int:
         n = aggregate.recompute(s)
         t3 = time.perf_counter()
         print(f"Grouped into {n:,} incidents in {t3 - t2:.1f} s (core.incidents.aggregate.recompute: once per upload batch)")
-        f = trends.Filters()
+        f = filters.Filters()
         bench_queries(s, f, args.runs)
-        bench_queries(s, trends.Filters(groups=("civilians", "children"), perpetrators=("coalition",),
+        bench_queries(s, filters.Filters(groups=("civilians", "children"), perpetrators=("coalition",),
                                         date_from=dt.date(2016, 1, 1), date_to=dt.date(2017, 12, 31)), args.runs)
         bench_pandas(s, f, args.runs)
         bench_page(path, args.runs)

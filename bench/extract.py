@@ -18,8 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from core import decode  # noqa: E402
 from core.extraction import extract  # noqa: E402
+from core.intake import decode  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "corpus"
 

@@ -3,7 +3,7 @@
     python bench/ingest.py [--articles 10000] [--workers 2] [--batch 2000]
 
 Articles are generated here (our own Arabic sentences, realistic length: ~1.5 KB, a few casualty
-figures among other numbers), decoded, extracted and stored through `core.ingest.ingest_many`, the
+figures among other numbers), decoded, extracted and stored through `core.intake.ingest.ingest_many`, the
 path the command line uses, into a temporary DuckDB file. Then the same rows are written again to
 a fresh file through `Store.add_articles` alone, to show what the database costs.
 Goal: 100 000 articles in <= 5 minutes on this 2-core machine.
@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from core import ingest  # noqa: E402
+from core.intake import ingest  # noqa: E402
 from core.storage.store import Store  # noqa: E402
 
 PLACES = ["حارة البدو", "حي الدرعية", "مدينة الرقة", "حي المشلب", "قرية كسرة فرج", "بلدة معدان", "حي الرميلة"]

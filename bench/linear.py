@@ -6,7 +6,7 @@ The text is generated here (never copied from a corpus): short Arabic news sente
 casualty numbers, victim groups, breakdowns (بينهم), totals, revised counts, actors, places, dates
 and sources, mixed with sentences full of numbers that are not casualty counts (years, hours,
 percentages, kilometres), so every rule of the extractor runs. The same text is also wrapped in an
-HTML page of the same size and read with `core.decode.decode_upload`, and so is a hostile page of
+HTML page of the same size and read with `core.intake.decode.decode_upload`, and so is a hostile page of
 the same size made of nothing but nested ``<div>`` elements around one sentence.
 
 For each size it prints the best time of ``--repeat`` runs (a run over 2 seconds is not repeated),
@@ -31,8 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from core import decode  # noqa: E402
 from core.extraction import extract  # noqa: E402
+from core.intake import decode  # noqa: E402
 
 FACTOR_LIMIT = 3.0
 

@@ -1,15 +1,16 @@
 """Articles: the evidence. A searchable list, and each article with its figures marked in place.
 
 Deep link: ``articles?article=<id>&figure=<figure id>`` opens an article scrolled to a figure.
-The article text is untrusted: `core.trends.article_html` escapes every character of it.
+The article text is untrusted: `core.views.article_view.article_html` escapes every character of it.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from core import i18n, trends
+from core.i18n import catalogue as i18n
 from core.incidents import reviewing
+from core.views import article_view, page_tables, trends
 from pages import common
 
 common.require_entrypoint()
@@ -54,15 +55,15 @@ def show_article(article_id: str, selected: str | None) -> None:
         st.link_button(t("article.open_source"), art.url, icon=":material/open_in_new:")
     if not figures:
         st.info(t("article.no_figures"))
-    st.html(trends.article_html(art.text, trends.figure_marks(figures, selected, lang), art.lang))
+    st.html(article_view.article_html(art.text, article_view.figure_marks(figures, selected, lang), art.lang))
     if selected:
-        st.html(trends.scroll_script(selected), unsafe_allow_javascript=True)
+        st.html(article_view.scroll_script(selected), unsafe_allow_javascript=True)
     if figures:
         st.subheader(t("article.figures_title"))
         st.caption(t("article.figures_hint"))
         key = f"figures_{article_id}"
         st.dataframe(
-            trends.figure_table(figures, lang, rejected), hide_index=True, key=key, on_select=lambda: _mark_selected_figure(
+            page_tables.figure_table(figures, lang, rejected), hide_index=True, key=key, on_select=lambda: _mark_selected_figure(
                 key, [f.id for f in figures]), selection_mode="single-row",
         )
 
@@ -84,7 +85,7 @@ else:
     st.caption(t("articles.count", n=len(found)))
     st.session_state["article_list_ids"] = list(found["id"])
     st.dataframe(
-        trends.articles_table(found, lang), hide_index=True, key=LIST_KEY, on_select=_open_selected_article,
+        page_tables.articles_table(found, lang), hide_index=True, key=LIST_KEY, on_select=_open_selected_article,
         selection_mode="single-row",
         column_config={t("col.link"): st.column_config.LinkColumn(display_text=t("col.open_text"))},
     )

@@ -18,10 +18,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from core import i18n, trends
+from core.i18n import catalogue as i18n
+from core.i18n import charts
 from core.incidents import reviewed
 from core.storage import queries
 from core.storage import store as store_mod
+from core.views import counting, filters, trends, upload_errors
 
 LANG_KEY = "lang"
 DIGITS_KEY = "digits"  # True: Eastern Arabic digits (URL: digits=arab)
@@ -97,20 +99,20 @@ def number_range(low: Any, high: Any) -> str:
 
 
 def date(d: Any, style: str | None = None) -> str:
-    """A date in the interface's month names and digits (`core.i18n.format_date`)."""
+    """A date in the interface's month names and digits (`core.i18n.catalogue.format_date`)."""
     return i18n.format_date(d, lang(), style)
 
 
 def upload_reason(message: str) -> str:
-    """Why an upload was refused, in the interface language (`core.i18n.upload_error`)."""
-    return i18n.upload_error(message, lang())
+    """Why an upload was refused, in the interface language (`core.views.upload_errors.upload_error`)."""
+    return upload_errors.upload_error(message, lang())
 
 
 def plotly_chart(fig: Any, config: dict | None = None, **kwargs: Any) -> Any:
     """``st.plotly_chart`` for a figure made in `core`, in the interface language: Arabic texts
-    isolated right-to-left, month names and digits of the locale (`core.i18n.localize_chart`)."""
+    isolated right-to-left, month names and digits of the locale (`core.i18n.charts.localize_chart`)."""
     loc = lang()
-    return st.plotly_chart(i18n.localize_chart(fig, loc), config=i18n.chart_config(loc, config), **kwargs)
+    return st.plotly_chart(charts.localize_chart(fig, loc), config=charts.chart_config(loc, config), **kwargs)
 
 
 RTL_CSS = """
@@ -138,7 +140,7 @@ RTL_CSS = """
   direction: ltr; transform: scaleX(-1); }
 [data-testid="stButtonGroup"] button[data-variant="segmented_control"] > * { transform: scaleX(-1); }
 /* Charts and maps keep their own left-to-right geometry (axes, legend); their texts are isolated
-   right-to-left by core.i18n.localize_chart. */
+   right-to-left by core.i18n.charts.localize_chart. */
 [data-testid="stPlotlyChart"], [data-testid="stDeckGlJsonChart"] { direction: ltr; }
 </style>
 """
@@ -193,7 +195,7 @@ def version(path: str) -> tuple:
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _rows(path: str, data_version: tuple) -> pd.DataFrame:
     # cache_resource, not cache_data: the rows are shared read-only, never copied per run.
-    return trends.prepare_rows(reviewed.trend_rows(get_store()))
+    return counting.prepare_rows(reviewed.trend_rows(get_store()))
 
 
 def rows(path: str) -> pd.DataFrame:
@@ -209,23 +211,23 @@ def _article_count(path: str, data_version: tuple) -> int:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _weekly(path: str, data_version: tuple, f: trends.Filters) -> pd.DataFrame:
-    return trends.weekly_from_rows(rows(path), f)
+def _weekly(path: str, data_version: tuple, f: filters.Filters) -> pd.DataFrame:
+    return counting.weekly_from_rows(rows(path), f)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _tolls(path: str, data_version: tuple, f: trends.Filters) -> pd.DataFrame:
-    return trends.tolls_from_rows(rows(path), f)
+def _tolls(path: str, data_version: tuple, f: filters.Filters) -> pd.DataFrame:
+    return counting.tolls_from_rows(rows(path), f)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _notes(path: str, data_version: tuple, f: trends.Filters) -> dict[str, int]:
-    return trends.notes_from_rows(rows(path), f)
+def _notes(path: str, data_version: tuple, f: filters.Filters) -> dict[str, int]:
+    return counting.notes_from_rows(rows(path), f)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _options(path: str, data_version: tuple) -> dict:
-    return trends.options_from_rows(rows(path), queries.place_names(get_store()))
+    return counting.options_from_rows(rows(path), queries.place_names(get_store()))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -237,23 +239,23 @@ def article_count(path: str) -> int:
     return _article_count(path, version(path))
 
 
-def weekly(path: str, f: trends.Filters) -> pd.DataFrame:
-    """Weekly sums by series for the filters (`core.trends.weekly_from_rows`)."""
+def weekly(path: str, f: filters.Filters) -> pd.DataFrame:
+    """Weekly sums by series for the filters (`core.views.counting.weekly_from_rows`)."""
     return _weekly(path, version(path), f)
 
 
-def tolls(path: str, f: trends.Filters) -> pd.DataFrame:
-    """Running-toll markers for the filters (`core.trends.tolls_from_rows`)."""
+def tolls(path: str, f: filters.Filters) -> pd.DataFrame:
+    """Running-toll markers for the filters (`core.views.counting.tolls_from_rows`)."""
     return _tolls(path, version(path), f)
 
 
-def notes(path: str, f: trends.Filters) -> dict[str, int]:
-    """What the chart leaves out (`core.trends.notes_from_rows`)."""
+def notes(path: str, f: filters.Filters) -> dict[str, int]:
+    """What the chart leaves out (`core.views.counting.notes_from_rows`)."""
     return _notes(path, version(path), f)
 
 
 def options(path: str) -> dict:
-    """Values the sidebar filters offer (`core.trends.options_from_rows`)."""
+    """Values the sidebar filters offer (`core.views.counting.options_from_rows`)."""
     return _options(path, version(path))
 
 
@@ -269,7 +271,7 @@ def load_samples_button(key: str) -> None:
     """The empty state's way in: a button that loads the project's own sample articles."""
     if st.button(t("empty.load_samples"), key=key, type="primary"):
         with st.spinner(t("empty.loading_samples")):
-            from core import ingest
+            from core.intake import ingest
 
             results = ingest.ingest_many(get_store(), trends.sample_articles())
         refresh()
@@ -284,8 +286,8 @@ def load_samples_button(key: str) -> None:
 
 # ---- display functions for widgets (top-level, so session state can pickle them) ----------------
 def fmt_label(kind: str, lang: str, key: str) -> str:
-    """A data key's display name; `trends.NOT_STATED` reads "not stated"."""
-    return i18n.t("common.not_stated", lang) if key == trends.NOT_STATED else i18n.label(kind, key, lang)
+    """A data key's display name; `filters.NOT_STATED` reads "not stated"."""
+    return i18n.t("common.not_stated", lang) if key == filters.NOT_STATED else i18n.label(kind, key, lang)
 
 
 def fmt_message(prefix: str, lang: str, key: str) -> str:
@@ -294,7 +296,7 @@ def fmt_message(prefix: str, lang: str, key: str) -> str:
 
 def fmt_place(lang: str, names: dict[str, str], key: str) -> str:
     """A place filter option: a gazetteer id in the interface language, else as written."""
-    if key == trends.NOT_STATED:
+    if key == filters.NOT_STATED:
         return i18n.t("common.not_stated", lang)
     named = i18n.place_name(key, lang)
     return named if named != key else str(names.get(key) or key)
@@ -317,10 +319,10 @@ def stop_if_empty(path: Any, message_key: str, samples_key: str) -> None:
 
 
 def export_buttons(f: Any, formats: tuple[str, ...], key_prefix: str) -> None:
-    """Download buttons for what the filters ``f`` select (core.export; columns in the README)."""
+    """Download buttons for what the filters ``f`` select (core.views.export; columns in the README)."""
     from functools import partial
 
-    from core import export
+    from core.views import export
 
     st.caption(t("export.caption"))
     for col, fmt in zip(st.columns(len(formats)), formats, strict=True):

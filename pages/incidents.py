@@ -12,9 +12,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from core import i18n, trends
+from core.i18n import catalogue as i18n
 from core.incidents import aggregate, reviews
 from core.storage import incident_queries
+from core.views import filters, page_tables
 from pages import common, sidebar
 
 common.require_entrypoint()
@@ -27,7 +28,7 @@ DONE = {"split": "incidents.done_split", "merge": "incidents.done_merge"}
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _incidents(path: str, data_version: tuple, f: trends.Filters) -> pd.DataFrame:
+def _incidents(path: str, data_version: tuple, f: filters.Filters) -> pd.DataFrame:
     return incident_queries.incident_list(common.get_store(), f)
 
 
@@ -38,7 +39,7 @@ def _reports(path: str, data_version: tuple, incident_id: str) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _toll_texts(path: str, data_version: tuple, lang: str) -> list[str]:
-    return [trends.toll_comparison_text(c, lang) for c in aggregate.toll_comparisons(common.get_store())]
+    return [page_tables.toll_comparison_text(c, lang) for c in aggregate.toll_comparisons(common.get_store())]
 
 
 def _set_name() -> None:
@@ -88,11 +89,11 @@ if listing.empty:
     st.info(t("incidents.no_match"))
 else:
     st.subheader(t("incidents.list_title", n=common.number(len(listing))))
-    st.dataframe(trends.incident_table(listing, lang), hide_index=True, key="incident_table")
+    st.dataframe(page_tables.incident_table(listing, lang), hide_index=True, key="incident_table")
 
     # ---- one incident's reports side by side -----------------------------------------------------
     ids = list(listing["id"])
-    labels = {r["id"]: trends.incident_label(r, lang) for r in listing.to_dict("records")}
+    labels = {r["id"]: page_tables.incident_label(r, lang) for r in listing.to_dict("records")}
     if st.session_state.get(PICK) not in ids:
         st.session_state.pop(PICK, None)
     picked = st.selectbox(
@@ -102,12 +103,12 @@ else:
     if picked:
         reports = _reports(path, version, picked)
         st.subheader(t("incidents.reports_title"))
-        best, low, high = trends.incident_counts(listing[listing["id"] == picked].iloc[0].to_dict())
+        best, low, high = page_tables.incident_counts(listing[listing["id"] == picked].iloc[0].to_dict())
         if best is not None:
             st.caption(t("incidents.best_note", best=common.number(best), low=common.number(low),
                          high=common.number(high), n=common.number(len(reports))))
         st.dataframe(
-            trends.report_table(reports, lang), hide_index=True, key="report_table",
+            page_tables.report_table(reports, lang), hide_index=True, key="report_table",
             column_config={
                 t("col.link"): st.column_config.LinkColumn(display_text=t("col.link_text")),
                 t("col.sentence"): st.column_config.TextColumn(width="large"),
@@ -132,7 +133,7 @@ else:
         if len(keys) < 2:
             st.caption(t("incidents.split_single"))
         else:
-            names = {f"{a}/{b}": trends.report_label(r, lang) for (a, b), r in zip(keys, reports.to_dict("records"),
+            names = {f"{a}/{b}": page_tables.report_label(r, lang) for (a, b), r in zip(keys, reports.to_dict("records"),
                                                                                       strict=True)}
             chosen = st.selectbox(t("incidents.split_pick"), list(names), key=SPLIT, format_func=names.get)
             one = tuple(chosen.split("/", 1))
@@ -161,5 +162,5 @@ if not tolls:
 for text in tolls:
     st.markdown("- " + i18n.md_escape(text))
 
-# ---- download what the filters select (core.export) ----------------------------------------------
+# ---- download what the filters select (core.views.export) ----------------------------------------------
 common.export_buttons(f, EXPORT_FORMATS, "inc_export_")

@@ -13,8 +13,8 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from core import export, geo, trends
 from core.incidents import reviewed
+from core.views import export, filters, geo, page_tables
 from pages import common, sidebar
 
 common.require_entrypoint()
@@ -26,12 +26,12 @@ _BOUND = {"bind": "query-params"}
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _rows(path: str, data_version: tuple, f: trends.Filters) -> pd.DataFrame:
+def _rows(path: str, data_version: tuple, f: filters.Filters) -> pd.DataFrame:
     return reviewed.map_figures(common.get_store(), f)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def _totals(path: str, data_version: tuple, f: trends.Filters, by: str, period: str, week: str | None) -> pd.DataFrame:
+def _totals(path: str, data_version: tuple, f: filters.Filters, by: str, period: str, week: str | None) -> pd.DataFrame:
     picked = dt.date.fromisoformat(week) if week else None
     return geo.place_totals(geo.in_period(_rows(path, data_version, f), period, picked), by)
 
@@ -121,7 +121,7 @@ items = [
 if items:
     st.caption(t("map.notes", items="; ".join(items)))
 
-# ---- download what the filters select (core.export; columns in the README) -------------------------
+# ---- download what the filters select (core.views.export; columns in the README) -------------------------
 common.export_buttons(f, export.FORMATS, "export_")
 
 # ---- the figures behind a place ------------------------------------------------------------------
@@ -142,6 +142,6 @@ if place is not None:
         st.info(t("map.place_none"))
     else:
         st.dataframe(
-            trends.behind_table(behind, lang), hide_index=True, key="place_figures",
+            page_tables.behind_table(behind, lang), hide_index=True, key="place_figures",
             column_config={t("col.link"): st.column_config.LinkColumn(display_text=t("col.link_text"))},
         )

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import i18n
 from core.extraction.figure import GROUPS, KINDS, STATUSES
+from core.i18n import catalogue as i18n
 from core.incidents import reviewing, reviews
 from core.storage import queries
 from core.storage import store as store_mod

@@ -1,10 +1,10 @@
 """The sidebar of every page: add articles, and the filters shared by all pages.
 
 The filters are kept in the URL, so a view can be shared by copying the address: on a session's
-first run the widgets start from the URL's parameters (`core.trends.filters_from_params`), and
+first run the widgets start from the URL's parameters (`core.views.filters.filters_from_params`), and
 every run writes the current filters back (`sync_url`). The parameters hold data keys, not labels,
 so a link works in every interface language. Each widget owns its key below; `filters()` reads
-them back, validated, as one `core.trends.Filters`.
+them back, validated, as one `core.views.filters.Filters`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,9 @@ from functools import partial
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from core import i18n, trends
+from core.i18n import catalogue as i18n
+from core.views import filters as filters_mod
+from core.views import page_tables
 from pages import common
 
 UPLOAD_TYPES = ["txt", "html", "htm", "docx", "pdf"]
@@ -60,8 +62,8 @@ def _upload_panel() -> None:
 
 
 def _ingest(files: list, pasted: str | None, published: dt.date | None, outlet: str, url: str) -> list[dict]:
-    """Store the batch through `core.ingest`, with a progress bar; results as plain dicts."""
-    from core import ingest
+    """Store the batch through `core.intake.ingest`, with a progress bar; results as plain dicts."""
+    from core.intake import ingest
 
     db = common.get_store()
     total = len(files) + (1 if (pasted or "").strip() else 0)
@@ -81,7 +83,7 @@ def _ingest(files: list, pasted: str | None, published: dt.date | None, outlet: 
     return [
         {
             "status": r.status, "name": r.filename or common.t("upload.pasted_name"), "message": r.message,
-            "article_id": r.article_id, "figures": trends.figure_summary(r.figures, common.lang()),
+            "article_id": r.article_id, "figures": page_tables.figure_summary(r.figures, common.lang()),
             "n": len(r.figures),
         }
         for r in results
@@ -108,11 +110,11 @@ def _show_results(results: list[dict]) -> None:
 
 
 # ---- filters ----------------------------------------------------------------------------------------
-def url_filters() -> trends.Filters:
+def url_filters() -> filters_mod.Filters:
     """The filters in the URL this session was opened with (read once, on its first run)."""
     if URL_KEY not in st.session_state:
         qp = st.query_params
-        st.session_state[URL_KEY] = trends.filters_from_params({k: qp.get_all(k) for k in trends.URL_PARAMS})
+        st.session_state[URL_KEY] = filters_mod.filters_from_params({k: qp.get_all(k) for k in filters_mod.URL_PARAMS})
     return st.session_state[URL_KEY]
 
 
@@ -124,7 +126,7 @@ def _filters_panel() -> None:
     st.header(t("filters.header"))
     st.date_input(t("filters.dates"), value=dates, key=K_DATES, format="YYYY-MM-DD")
     st.multiselect(
-        t("filters.groups"), list(trends.GROUP_SERIES), default=list(start.groups), key=K_GROUPS,
+        t("filters.groups"), list(filters_mod.GROUP_SERIES), default=list(start.groups), key=K_GROUPS,
         format_func=partial(common.fmt_label, "group", lang), placeholder=t("filters.all"),
     )
     for label, key, values, options, kind in (
@@ -138,7 +140,7 @@ def _filters_panel() -> None:
             placeholder=t("filters.all"),
         )
     st.radio(
-        t("filters.kinds"), list(trends.KINDS), index=trends.KINDS.index(start.kinds), key=K_KINDS,
+        t("filters.kinds"), list(filters_mod.KINDS), index=filters_mod.KINDS.index(start.kinds), key=K_KINDS,
         format_func=partial(common.fmt_message, "filters.kinds", lang), horizontal=True,
     )
     st.button(t("filters.reset"), key="filters_reset", on_click=_reset)
@@ -148,17 +150,17 @@ def status_control(container=st) -> str:
     """Killed or injured: a page's switch, started from the URL like the sidebar filters."""
     lang = common.lang()
     value = container.segmented_control(
-        common.t("trends.status"), list(trends.STATUSES), key=K_STATUS, default=url_filters().status,
+        common.t("trends.status"), list(filters_mod.STATUSES), key=K_STATUS, default=url_filters().status,
         required=True, format_func=partial(common.fmt_message, "trends.status", lang),
     )
     return value or "killed"
 
 
-def sync_url(f: trends.Filters) -> None:
+def sync_url(f: filters_mod.Filters) -> None:
     """Write the filters into the URL (only our parameters; others, such as ``article``, stay)."""
-    wanted = trends.filters_to_params(f)
+    wanted = filters_mod.filters_to_params(f)
     qp = st.query_params
-    for key in trends.URL_PARAMS:
+    for key in filters_mod.URL_PARAMS:
         value = wanted.get(key)
         try:
             if value is None:
@@ -177,7 +179,7 @@ def _reset() -> None:
     st.session_state[K_KINDS] = "both"
 
 
-def filters(status: str | None = None) -> trends.Filters:
+def filters(status: str | None = None) -> filters_mod.Filters:
     """The current filters (as the sidebar widgets hold them), validated, and written to the URL.
 
     An invalid combination (a range that ends before it starts) shows one error and falls back
@@ -193,11 +195,11 @@ def filters(status: str | None = None) -> trends.Filters:
         sources=ss.get(K_SOURCES) or (),
     )
     try:
-        f = trends.filters_from_values(**values)
-    except trends.FilterError:
+        f = filters_mod.filters_from_values(**values)
+    except filters_mod.FilterError:
         st.error(common.t("filters.bad_dates"))
         values["dates"] = ()
-        f = trends.filters_from_values(**values)
+        f = filters_mod.filters_from_values(**values)
     sync_url(f)
     return f
 

@@ -7,8 +7,8 @@ from functools import partial
 
 import streamlit as st
 
-from core import export, trends
 from core.incidents import reviewed
+from core.views import counting, export, filters, page_tables, trends
 from pages import common, sidebar
 
 common.require_entrypoint()
@@ -40,7 +40,7 @@ notes = common.notes(path, f)
 if weekly.empty and tolls.empty:
     st.info(t("trends.no_match"))
 else:
-    total = trends.totals(weekly)
+    total = counting.totals(weekly)
     c1, c2, c3 = st.columns(3)
     c1.metric(t(f"trends.metric_total.{f.status}"), common.number(total["best"]))
     c2.metric(t("trends.metric_range"), common.number_range(total["low"], total["high"]))
@@ -57,13 +57,13 @@ if note:
 with st.expander(t("trends.how_title")):
     st.markdown(t("trends.how_body"))
 
-# ---- download what the filters select (core.export; columns in the README) -------------------------
+# ---- download what the filters select (core.views.export; columns in the README) -------------------------
 common.export_buttons(f, export.FORMATS, "export_")
 
 # ---- the figures behind a point ------------------------------------------------------------------
 st.subheader(t("trends.behind_title"))
 weeks = sorted({*map(dt.date.isoformat, weekly["week"]), *map(dt.date.isoformat, tolls["week"])}, reverse=True)
-series_options = [trends.TOTAL, *trends.GROUP_SERIES, *trends.OF_WHICH, trends.TOLL, "undated", "vague"]
+series_options = [filters.TOTAL, *filters.GROUP_SERIES, *filters.OF_WHICH, filters.TOLL, "undated", "vague"]
 c1, c2 = st.columns(2)
 week = c1.selectbox(
     t("trends.pick_week"), weeks, key=PICK_WEEK, index=None, placeholder=t("trends.pick_week_placeholder"),
@@ -81,7 +81,7 @@ else:
         st.info(t("trends.behind_none"))
     else:
         st.dataframe(
-            trends.behind_table(rows, lang), hide_index=True, key="behind_table",
+            page_tables.behind_table(rows, lang), hide_index=True, key="behind_table",
             column_config={
                 t("col.link"): st.column_config.LinkColumn(display_text=t("col.link_text")),
                 t("col.sentence"): st.column_config.TextColumn(width="large"),

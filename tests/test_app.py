@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from core import i18n
+from core.i18n import catalogue as i18n
 from core.storage.store import Store
 from tests.pages import apptest
 from tests.pages.apptest import app, texts

@@ -179,7 +179,7 @@ def set_incident_state(store: Store, version: str) -> None:
 def incident_list(store: Store, f: Any | None = None, limit: int = 2000) -> pd.DataFrame:
     """Incidents, latest first, for the Incidents page: id, status, date, place_id, place (as written),
     perpetrator, reports (articles), sources and, per victim group, best/min/max (``best_<group>`` ...).
-    With filters `f` (a `core.trends.Filters`), only incidents with a counted row matching them."""
+    With filters `f` (a `core.views.filters.Filters`), only incidents with a counted row matching them."""
     params: list[Any] = []
     where = "TRUE"
     if f is not None:

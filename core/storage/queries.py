@@ -20,7 +20,7 @@ from core.storage.incident_queries import _incident_filter_sql, _incident_rows_s
 from core.storage.store import Store, StoreError, _figures_frame, _py, event_date
 
 # ---- queries for the pages ----
-# Read-only queries of the dashboard. `f` is a `core.trends.Filters`; the counting rule they apply
+# Read-only queries of the dashboard. `f` is a `core.views.filters.Filters`; the counting rule they apply
 # is described in `core.trends` (and mirrored there in pandas by `weekly_from_frame`). Results are
 # always fetched completely (fetchall/df): a half-read result would block the thread cursor's next
 # register() in the write path.
@@ -192,7 +192,7 @@ def article_count(store: Store) -> int:
 # The map adds up exactly what the trend chart adds up (`weekly_totals`): incidents, each once with
 # its best, min and max (`_incident_rows_sql`, the rows a group is about), with a number and a date,
 # matching the filters (`_incident_filter_sql`). The rows are returned one per incident and group,
-# with only what `core.geo` groups them by; the sentence shown for an incident is the one of the
+# with only what `core.views.geo` groups them by; the sentence shown for an incident is the one of the
 # report that gave its best count (the latest report with that number), read when the journalist
 # asks for a place (`map_place_figures`). A place's key is the sidebar's: the gazetteer id, else the
 # place as written by a report, else NOT_STATED.

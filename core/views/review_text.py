@@ -10,10 +10,11 @@ from typing import Any
 
 import pandas as pd
 
-from core import i18n, trends
 from core.extraction import gazetteer
 from core.extraction.dates import as_date as _as_date
+from core.i18n import catalogue as i18n
 from core.incidents.reviews import FIELDS, Attached, Item, _order, _stored, figure_span_key, review_span_key
+from core.views import article_view, trends
 
 
 # ---- history in plain words ----------------------------------------------------------------------
@@ -183,8 +184,8 @@ def context_html(text: str, row: Mapping[str, Any], lang: str | None = "ar", aro
     head, tail = ("… " if a > 0 else ""), (" …" if b < len(text) else "")
     shift = len(head) - a
     excerpt = head + text[a:b] + tail
-    marks = [trends.Mark(int(row["start"]) + shift, int(row["end"]) + shift, str(row["id"]), "", True, False,
+    marks = [article_view.Mark(int(row["start"]) + shift, int(row["end"]) + shift, str(row["id"]), "", True, False,
                          ("fig",))]
     if row.get("sentence"):
-        marks.append(trends.Mark(s0 + shift, s1 + shift, str(row["id"]), "", True, True))
-    return trends.article_html(excerpt, marks, lang)
+        marks.append(article_view.Mark(s0 + shift, s1 + shift, str(row["id"]), "", True, True))
+    return article_view.article_html(excerpt, marks, lang)

@@ -15,7 +15,9 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from core import decode, i18n, ingest
+from core.i18n import catalogue as i18n
+from core.i18n import charts
+from core.intake import decode, ingest
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_browser import _shot, _wait_idle
 
@@ -65,7 +67,7 @@ def test_arabic_pages_run_right_to_left_with_shaped_text_in_the_charts(app_serve
     for name, text in ARTICLES:
         _upload(page, name, text.encode())
 
-    # An upload error in Arabic (the English message of core.decode, translated).
+    # An upload error in Arabic (the English message of core.intake.decode, translated).
     _upload(page, "noise.txt", bytes(range(256)) * 8)
     error = _sidebar(page).locator('[data-testid="stAlertContainer"]').filter(has_text="noise.txt").last
     expect(error).to_contain_text("وليس نص مقال")
@@ -84,9 +86,9 @@ def test_arabic_pages_run_right_to_left_with_shaped_text_in_the_charts(app_serve
     chart = page.locator('[data-testid="stPlotlyChart"]')
     expect(chart.locator(".barlayer .point").first).to_be_visible()
     legend = _chart_texts(page, ".legendtext")
-    assert i18n.isolate(i18n.t("series.civilians", AR), AR) in legend
+    assert charts.isolate(i18n.t("series.civilians", AR), AR) in legend
     assert all(text.startswith(i18n.RLI) for text in legend)
-    assert i18n.isolate(i18n.t("chart.x_title", AR), AR) in _chart_texts(page, ".g-xtitle text")
+    assert charts.isolate(i18n.t("chart.x_title", AR), AR) in _chart_texts(page, ".g-xtitle text")
     assert any(MONTH_AUG in text for text in _chart_texts(page, ".xtick text"))
     font = chart.locator(".legendtext").first.evaluate("el => getComputedStyle(el).fontFamily")
     assert "Noto Sans Arabic" in font

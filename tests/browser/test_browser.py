@@ -10,7 +10,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from core import decode, ingest
+from core.intake import decode, ingest
 from tests.browser.conftest import ARTIFACTS
 
 FIRST = (

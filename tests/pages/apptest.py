@@ -21,7 +21,7 @@ import streamlit.testing.v1.app_test as app_test
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from core import i18n
+from core.i18n import catalogue as i18n
 from core.storage.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core import i18n
+from core.i18n import catalogue as i18n
 from tests.pages import population as pop
 from tests.pages.apptest import app, texts
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from core import i18n
+from core.i18n import catalogue as i18n
 from core.incidents import aggregate
 from core.storage import incident_queries
 from core.storage.store import Store

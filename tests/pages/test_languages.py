@@ -15,7 +15,9 @@ import re
 
 import pytest
 
-from core import decode, i18n
+from core.i18n import catalogue as i18n
+from core.intake import decode
+from core.views import upload_errors
 from tests.pages import population as pop
 from tests.pages.apptest import ENTRYPOINT, ROOT, app, texts
 
@@ -186,6 +188,6 @@ def test_refused_upload_is_explained_in_arabic(empty_db):
     assert not at.exception
     english = decode.MESSAGES["empty"].format(name="empty.txt")
     assert texts(at.sidebar.error) == [
-        i18n.md("upload.refused", AR, name="empty.txt", reason=i18n.upload_error(english, AR))
+        i18n.md("upload.refused", AR, name="empty.txt", reason=upload_errors.upload_error(english, AR))
     ]
     assert "the file is empty" not in texts(at.sidebar.error)[0]

@@ -27,8 +27,9 @@ import json
 
 import pytest
 
-from core import geo, i18n
+from core.i18n import catalogue as i18n
 from core.storage.store import Store
+from core.views import geo
 from tests.pages import apptest
 from tests.pages import map_population as mp
 from tests.pages import population as pop

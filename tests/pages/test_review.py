@@ -7,7 +7,7 @@ review changes that total on the trends page, whether it counts figures or incid
 
 from __future__ import annotations
 
-from core import i18n
+from core.i18n import catalogue as i18n
 from core.incidents import reviewing, reviews
 from core.storage import incident_queries, queries
 from core.storage import store as store_mod
@@ -196,7 +196,7 @@ def test_article_view_marks_a_rejected_figure_and_keeps_showing_it(tmp_path, mon
     """A reviewer's rejection takes the figure off the trends, not off the article view."""
     import datetime as dt
 
-    from core import ingest
+    from core.intake import ingest
     from core.storage.store import Store
     from tests.pages.apptest import app as app_at
     from tests.pages.apptest import navigation_only, use_database

@@ -1,9 +1,9 @@
 """The sidebar on every page: uploads through the file chooser or pasted text, and the empty
-state's sample articles. These run the real extractor (`core.ingest`) on our own sentences."""
+state's sample articles. These run the real extractor (`core.intake.ingest`) on our own sentences."""
 
 from __future__ import annotations
 
-from core import i18n
+from core.i18n import catalogue as i18n
 from tests.pages.apptest import app, texts
 
 ARTICLE = (

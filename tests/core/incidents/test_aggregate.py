@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from core import ingest
 from core.incidents import aggregate
+from core.intake import ingest
 from core.storage import incident_queries
 from core.storage.store import Store
 

@@ -10,12 +10,12 @@ import datetime as dt
 
 import pytest
 
-from core import ingest, trends
 from core.extraction.figure import Figure
 from core.incidents import aggregate, reviewed, reviewing, reviews
+from core.intake import ingest
 from core.storage import queries
 from core.storage.store import Store
-from core.views import review_text
+from core.views import counting, filters, review_text, trends
 from tests.pages import population as pop
 
 TEXT = "قتل 27 مدنيا في غارة على حي البدو. وقتل أكثر من 20 مقاتلا. وأصيب 4 أشخاص."
@@ -309,7 +309,7 @@ def pages_db(tmp_path):
 
 
 def _total(rows) -> int:
-    return trends.totals(trends.weekly_from_rows(trends.prepare_rows(rows), trends.Filters()))["best"]
+    return counting.totals(counting.weekly_from_rows(counting.prepare_rows(rows), filters.Filters()))["best"]
 
 
 def test_trend_rows_use_corrections_and_leave_rejected_figures_out(pages_db):
@@ -323,7 +323,7 @@ def test_trend_rows_use_corrections_and_leave_rejected_figures_out(pages_db):
 
 
 def test_map_and_chart_lists_use_reviewed_values(pages_db):
-    f = trends.Filters()
+    f = filters.Filters()
     reviewing.correct(pages_db, "a1", "f1", "Lina", {"best": 10}, at=DAY)
     reviewing.reject(pages_db, "a2", "f2", "Lina", at=DAY)
     rows = reviewed.map_figures(pages_db, f)
@@ -332,7 +332,7 @@ def test_map_and_chart_lists_use_reviewed_values(pages_db):
     behind = reviewed.figures_behind(pages_db, f, dt.date(2017, 8, 7), "total")
     assert behind["best"].tolist() == [10]
     weekly = reviewed.weekly_totals(pages_db, f)
-    assert int(weekly[weekly["series"].isin(trends.GROUP_SERIES)]["best"].sum()) == pop.TOTAL_KILLED - 9
+    assert int(weekly[weekly["series"].isin(filters.GROUP_SERIES)]["best"].sum()) == pop.TOTAL_KILLED - 9
     # the map counts incidents, regrouped from the reviewed figures after every review
     assert int(queries.map_figures(pages_db, f)["best"].sum()) == pop.TOTAL_KILLED - 9
 

@@ -8,10 +8,10 @@ import datetime as dt
 
 import pytest
 
-from core import geo, trends
 from core.incidents import aggregate
 from core.storage import queries
 from core.storage.store import Store
+from core.views import counting, filters, geo
 from tests.pages import population as pop
 
 S1 = "قتل 17 مدنيا بينهم 5 أطفال في غارة على حي المشلب."
@@ -36,7 +36,7 @@ def db(tmp_path):
 
 
 def test_chart_adds_the_strike_once_with_its_latest_count_and_range(db):
-    weekly = queries.weekly_totals(db, trends.Filters())
+    weekly = queries.weekly_totals(db, filters.Filters())
     rows = weekly.set_index("series").loc[:, ["best", "low", "high", "figures"]].to_dict("index")
     assert rows == {"civilians": {"best": 27, "low": 17, "high": 27, "figures": 1},
                     "of_which_children": {"best": 5, "low": 5, "high": 5, "figures": 1}}
@@ -44,19 +44,19 @@ def test_chart_adds_the_strike_once_with_its_latest_count_and_range(db):
 
 @pytest.mark.parametrize("source, total", [("AFP", 27), ("SOHR", 27), ("RBSS", 0)])
 def test_source_filter_keeps_an_incident_if_any_report_has_the_source(db, source, total):
-    f = trends.Filters(sources=(source,))
-    sql = trends.totals(queries.weekly_totals(db, f))["best"]
-    rows = trends.totals(trends.weekly_from_rows(trends.prepare_rows(queries.trend_rows(db)), f))["best"]
+    f = filters.Filters(sources=(source,))
+    sql = counting.totals(queries.weekly_totals(db, f))["best"]
+    rows = counting.totals(counting.weekly_from_rows(counting.prepare_rows(queries.trend_rows(db)), f))["best"]
     assert sql == rows == total
 
 
 def test_perpetrator_named_by_one_report_is_the_incidents(db):
-    f = trends.Filters(perpetrators=("coalition",))
-    assert trends.totals(queries.weekly_totals(db, f))["best"] == 27
+    f = filters.Filters(perpetrators=("coalition",))
+    assert counting.totals(queries.weekly_totals(db, f))["best"] == 27
 
 
 def test_map_counts_the_strike_once_and_shows_the_sentence_that_gave_its_count(db):
-    f = trends.Filters()
+    f = filters.Filters()
     totals = geo.place_totals(queries.map_figures(db, f))
     assert totals[["key", "best", "low", "high"]].to_dict("records") == [
         {"key": "nb-mashlab", "best": 27, "low": 17, "high": 27}]
@@ -65,16 +65,16 @@ def test_map_counts_the_strike_once_and_shows_the_sentence_that_gave_its_count(d
 
 
 def test_figures_behind_the_week_are_both_reports_of_the_one_incident(db):
-    behind = queries.figures_behind(db, trends.Filters(), WEEK, "total")
+    behind = queries.figures_behind(db, filters.Filters(), WEEK, "total")
     assert sorted(behind["best"]) == [17, 27]
     assert behind["incident_id"].nunique() == 1
-    parts = queries.figures_behind(db, trends.Filters(), WEEK, "of_which_children")
+    parts = queries.figures_behind(db, filters.Filters(), WEEK, "of_which_children")
     assert list(parts["best"]) == [5]
 
 
 def test_split_decision_makes_two_incidents_on_the_chart(db):
     aggregate.split_out(db, ("s2", "f1"), [("s1", "f1")], "Lina")
-    assert trends.totals(queries.weekly_totals(db, trends.Filters()))["best"] == 44
+    assert counting.totals(queries.weekly_totals(db, filters.Filters()))["best"] == 44
     aggregate.merge(db, [("s2", "f1")], [("s1", "f1")], "Lina")
-    assert trends.totals(queries.weekly_totals(db, trends.Filters()))["best"] == 27
+    assert counting.totals(queries.weekly_totals(db, filters.Filters()))["best"] == 27
     assert aggregate.is_current(db)

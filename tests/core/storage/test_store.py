@@ -99,7 +99,7 @@ def test_database_held_by_another_process_gives_one_clear_sentence(tmp_path):
         assert "in use by another program" in msg and "--db" in msg
         # and the command line says it without a traceback
         res = subprocess.run(
-            [sys.executable, "-m", "core.ingest", str(ROOT / "README.md"), "--db", str(path)],
+            [sys.executable, "-m", "core.intake.ingest", str(ROOT / "README.md"), "--db", str(path)],
             cwd=ROOT, capture_output=True, text=True, timeout=120,
         )
         assert res.returncode == 1

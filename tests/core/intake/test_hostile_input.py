@@ -6,8 +6,8 @@ Property-based tests (hypothesis, bounded so CI stays fast) and a few hand-made 
   scripts, very long lines, huge numbers («999999999999 قتيلا»), digits glued to letters, and
   zero-width or bidi control characters; every span it reports points into the text as given and
   every count fits the database's BIGINT column.
-* `core.decode.decode_upload` gives an article or an `UploadError` for deeply nested or broken
-  HTML and for damaged PDF and Word files; through `core.ingest` the journalist gets one message
+* `core.intake.decode.decode_upload` gives an article or an `UploadError` for deeply nested or broken
+  HTML and for damaged PDF and Word files; through `core.intake.ingest` the journalist gets one message
   naming the file and what to do, never a traceback, and the database stays whole.
 
 The time an extraction takes is measured in ``bench/linear.py``, not here (no wall-clock asserts).
@@ -24,9 +24,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core import decode, ingest
-from core.decode import UploadError
 from core.extraction import extract
+from core.intake import decode, ingest
+from core.intake.decode import UploadError
 from core.storage.store import Store
 
 BIGINT_MAX = 2**63 - 1

@@ -8,9 +8,9 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from core import trends
 from core.storage import queries
 from core.storage.store import Store
+from core.views import article_view, counting, filters, page_tables, trends
 from tests.pages import population as pop
 
 D = dt.date
@@ -25,7 +25,7 @@ def db(tmp_path):
 
 
 def _rows(s: Store) -> pd.DataFrame:
-    return trends.prepare_rows(queries.trend_rows(s))
+    return counting.prepare_rows(queries.trend_rows(s))
 
 
 def _all_figures(s: Store) -> pd.DataFrame:
@@ -39,82 +39,82 @@ def _week(df: pd.DataFrame, week: dt.date, series: str) -> tuple[int, int, int]:
 
 # ---- the counting rule ---------------------------------------------------------------------------
 def test_repeat_and_part_are_not_added_to_the_total(db):
-    weekly = queries.weekly_totals(db, trends.Filters())
+    weekly = queries.weekly_totals(db, filters.Filters())
     assert _week(weekly, D(2017, 8, 7), "civilians") == (12, 12, 12)
     assert _week(weekly, D(2017, 8, 7), "of_which_children") == (4, 4, 4)
-    assert trends.totals(weekly)["best"] == pop.TOTAL_KILLED
+    assert counting.totals(weekly)["best"] == pop.TOTAL_KILLED
 
 
 def test_superseded_count_is_not_added(db):
-    weekly = queries.weekly_totals(db, trends.Filters())
+    weekly = queries.weekly_totals(db, filters.Filters())
     # best 9, once; the earlier count 6 is the low end of the incident's range (its min over all counts)
     assert _week(weekly, D(2017, 8, 28), "civilians") == (9, 6, 9)
 
 
 def test_range_sums_min_and_max_and_open_ended_max_shows_as_best(db):
-    weekly = queries.weekly_totals(db, trends.Filters())
+    weekly = queries.weekly_totals(db, filters.Filters())
     assert _week(weekly, D(2017, 8, 14), "civilians") == (37, 37, 42)
     assert _week(weekly, D(2017, 8, 14), "fighters") == (20, 20, 20)
-    assert (trends.totals(weekly)["low"], trends.totals(weekly)["high"]) == pop.TOTAL_RANGE
+    assert (counting.totals(weekly)["low"], counting.totals(weekly)["high"]) == pop.TOTAL_RANGE
 
 
 def test_running_toll_is_a_marker_never_a_sum(db):
-    f = trends.Filters()
+    f = filters.Filters()
     weekly = queries.weekly_totals(db, f)
     assert D(2017, 8, 21) not in set(weekly["week"])
-    tolls = trends.tolls_from_rows(_rows(db), f)
+    tolls = counting.tolls_from_rows(_rows(db), f)
     assert list(tolls["best"]) == [125]
     assert list(tolls["tolls"]) == [1]
     assert trends.toll_label(tolls.iloc[0].to_dict()) == "SOHR: 125 in the week to 21 Aug 2017"
 
 
 def test_week_starts_on_monday_of_the_event_date(db):
-    weekly = queries.weekly_totals(db, trends.Filters())
+    weekly = queries.weekly_totals(db, filters.Filters())
     assert all(w.weekday() == 0 for w in weekly["week"])
 
 
 def test_undated_and_vague_figures_are_counted_apart(db):
-    notes = trends.notes_from_rows(_rows(db), trends.Filters())
+    notes = counting.notes_from_rows(_rows(db), filters.Filters())
     assert notes == {"undated": 1, "undated_sum": 3, "undated_tolls": 0, "vague": 1}
 
 
 def test_date_filter_does_not_hide_the_undated_count(db):
-    f = trends.Filters(date_from=D(2017, 8, 20), date_to=D(2017, 8, 31))
-    assert trends.notes_from_rows(_rows(db), f)["undated"] == 1
-    assert trends.totals(queries.weekly_totals(db, f))["best"] == 9
+    f = filters.Filters(date_from=D(2017, 8, 20), date_to=D(2017, 8, 31))
+    assert counting.notes_from_rows(_rows(db), f)["undated"] == 1
+    assert counting.totals(queries.weekly_totals(db, f))["best"] == 9
 
 
 def test_injured_status_counts_only_injured(db):
-    weekly = queries.weekly_totals(db, trends.Filters(status="injured"))
-    assert trends.totals(weekly)["best"] == pop.TOTAL_INJURED
+    weekly = queries.weekly_totals(db, filters.Filters(status="injured"))
+    assert counting.totals(weekly)["best"] == pop.TOTAL_INJURED
 
 
 @pytest.mark.parametrize(
     "filters",
     [
-        trends.Filters(),
-        trends.Filters(status="injured"),
-        trends.Filters(groups=("fighters",)),
-        trends.Filters(groups=("civilians",), perpetrators=("coalition",)),
-        trends.Filters(perpetrators=(trends.NOT_STATED,)),
-        trends.Filters(sources=("SOHR",)),
-        trends.Filters(places=("حي البدو", trends.NOT_STATED)),
-        trends.Filters(date_from=D(2017, 8, 14), date_to=D(2017, 8, 20)),
-        trends.Filters(kinds="tolls"),
+        filters.Filters(),
+        filters.Filters(status="injured"),
+        filters.Filters(groups=("fighters",)),
+        filters.Filters(groups=("civilians",), perpetrators=("coalition",)),
+        filters.Filters(perpetrators=(filters.NOT_STATED,)),
+        filters.Filters(sources=("SOHR",)),
+        filters.Filters(places=("حي البدو", filters.NOT_STATED)),
+        filters.Filters(date_from=D(2017, 8, 14), date_to=D(2017, 8, 20)),
+        filters.Filters(kinds="tolls"),
     ],
     ids=["default", "injured", "fighters", "coalition-civilians", "no-perpetrator", "sohr", "places",
          "one-week", "tolls-only"],
 )
 def test_sql_pandas_and_prepared_rows_aggregations_agree(db, filters):
     sql = queries.weekly_totals(db, filters).reset_index(drop=True)
-    pandas = trends.weekly_from_frame(queries.trend_rows(db), filters).reset_index(drop=True)
-    rows = trends.weekly_from_rows(_rows(db), filters).reset_index(drop=True)
+    pandas = counting.weekly_from_frame(queries.trend_rows(db), filters).reset_index(drop=True)
+    rows = counting.weekly_from_rows(_rows(db), filters).reset_index(drop=True)
     pd.testing.assert_frame_equal(sql, pandas, check_dtype=False)
     pd.testing.assert_frame_equal(sql, rows, check_dtype=False)
 
 
 def test_figures_behind_a_week_are_the_ones_added_up(db):
-    f = trends.Filters()
+    f = filters.Filters()
     rows = queries.figures_behind(db, f, D(2017, 8, 14), "total")
     assert sorted(rows["best"]) == [7, 20, 30]
     assert set(rows["title"]) == {"حصيلة أسبوعية", "ارتفاع الحصيلة"}
@@ -123,8 +123,8 @@ def test_figures_behind_a_week_are_the_ones_added_up(db):
 
 
 def test_filter_options_offer_not_stated_for_missing_values(db):
-    opts = trends.options_from_rows(_rows(db), queries.place_names(db))
-    assert trends.NOT_STATED in opts["perpetrators"]
+    opts = counting.options_from_rows(_rows(db), queries.place_names(db))
+    assert filters.NOT_STATED in opts["perpetrators"]
     assert {"coalition", "regime"} <= set(opts["perpetrators"])
     assert opts["first"] == D(2017, 8, 13) and opts["last"] == D(2017, 9, 4)
 
@@ -138,63 +138,63 @@ def test_article_search_ignores_wildcards(db):
 def test_empty_database_gives_empty_frames(tmp_path):
     s = Store.open(tmp_path / "e.duckdb")
     try:
-        f = trends.Filters()
+        f = filters.Filters()
         assert queries.weekly_totals(s, f).empty
         rows = _rows(s)
-        assert trends.weekly_from_rows(rows, f).empty
-        assert trends.tolls_from_rows(rows, f).empty
-        assert trends.notes_from_rows(rows, f)["undated"] == 0
-        assert trends.options_from_rows(rows)["first"] is None
+        assert counting.weekly_from_rows(rows, f).empty
+        assert counting.tolls_from_rows(rows, f).empty
+        assert counting.notes_from_rows(rows, f)["undated"] == 0
+        assert counting.options_from_rows(rows)["first"] is None
         assert queries.article_count(s) == 0
-        assert trends.weekly_from_frame(queries.trend_rows(s), f).empty
+        assert counting.weekly_from_frame(queries.trend_rows(s), f).empty
     finally:
         s.close()
 
 
 # ---- filters -------------------------------------------------------------------------------------
 def test_date_range_ending_before_it_starts_is_refused_with_both_dates():
-    with pytest.raises(trends.FilterError, match="2017-08-01.*2017-08-20"):
-        trends.Filters(date_from=D(2017, 8, 20), date_to=D(2017, 8, 1))
+    with pytest.raises(filters.FilterError, match="2017-08-01.*2017-08-20"):
+        filters.Filters(date_from=D(2017, 8, 20), date_to=D(2017, 8, 1))
 
 
 def test_unknown_status_and_kind_are_both_named():
-    with pytest.raises(trends.FilterError) as err:
-        trends.Filters(status="dead", kinds="some")
+    with pytest.raises(filters.FilterError) as err:
+        filters.Filters(status="dead", kinds="some")
     assert "'dead'" in str(err.value) and "'some'" in str(err.value)
 
 
 def test_half_picked_date_range_filters_from_its_start():
-    f = trends.filters_from_values(dates=[D(2017, 8, 1)])
+    f = filters.filters_from_values(dates=[D(2017, 8, 1)])
     assert (f.date_from, f.date_to) == (D(2017, 8, 1), None)
 
 
 def test_filters_survive_the_url_round_trip():
-    f = trends.Filters(status="injured", kinds="tolls", date_from=D(2017, 8, 1), date_to=D(2017, 8, 31),
-                       groups=("children", "women"), perpetrators=("coalition", trends.NOT_STATED),
+    f = filters.Filters(status="injured", kinds="tolls", date_from=D(2017, 8, 1), date_to=D(2017, 8, 31),
+                       groups=("children", "women"), perpetrators=("coalition", filters.NOT_STATED),
                        places=("حي البدو",), sources=("SOHR",))
-    assert trends.filters_from_params(trends.filters_to_params(f)) == f
-    assert trends.filters_to_params(trends.Filters()) == {}
+    assert filters.filters_from_params(filters.filters_to_params(f)) == f
+    assert filters.filters_to_params(filters.Filters()) == {}
 
 
 @pytest.mark.parametrize(
     ("params", "expected"),
     [
-        ({"status": "dead"}, trends.Filters()),
-        ({"from": "2017-13-45"}, trends.Filters()),
-        ({"from": "2017-08-31", "to": "2017-08-01"}, trends.Filters(date_from=D(2017, 8, 31))),
-        ({"group": ["aliens", "women", "women"]}, trends.Filters(groups=("women",))),
-        ({"kinds": ["tolls", "nonsense"]}, trends.Filters(kinds="tolls")),
+        ({"status": "dead"}, filters.Filters()),
+        ({"from": "2017-13-45"}, filters.Filters()),
+        ({"from": "2017-08-31", "to": "2017-08-01"}, filters.Filters(date_from=D(2017, 8, 31))),
+        ({"group": ["aliens", "women", "women"]}, filters.Filters(groups=("women",))),
+        ({"kinds": ["tolls", "nonsense"]}, filters.Filters(kinds="tolls")),
     ],
     ids=["bad-status", "bad-date", "reversed-range", "unknown-and-repeated-group", "last-valid-kind"],
 )
 def test_nonsense_in_url_parameters_is_ignored(params, expected):
-    assert trends.filters_from_params(params) == expected
+    assert filters.filters_from_params(params) == expected
 
 
 # ---- chart ---------------------------------------------------------------------------------------
 def test_chart_stacks_groups_and_puts_tolls_on_their_own_axis(db):
-    f = trends.Filters()
-    fig = trends.chart(queries.weekly_totals(db, f), trends.tolls_from_rows(_rows(db), f))
+    f = filters.Filters()
+    fig = trends.chart(queries.weekly_totals(db, f), counting.tolls_from_rows(_rows(db), f))
     by_name = {t.name: t for t in fig.data}
     assert fig.layout.barmode == "stack"
     assert by_name["Running tolls"].yaxis == "y2"
@@ -208,7 +208,7 @@ def test_chart_stacks_groups_and_puts_tolls_on_their_own_axis(db):
 def test_chart_escapes_source_names_in_labels():
     tolls = pd.DataFrame([{"week": D(2017, 8, 21), "event_date": D(2017, 8, 21), "source": "<b>x</b>",
                            "best": 3, "date": "2017-08-21", "date_from": None}])
-    fig = trends.chart(pd.DataFrame(columns=trends.WEEKLY_COLUMNS), tolls)
+    fig = trends.chart(pd.DataFrame(columns=filters.WEEKLY_COLUMNS), tolls)
     assert fig.data[0].text[0] == "&lt;b&gt;x&lt;/b&gt;: 3 up to 21 Aug 2017"
 
 
@@ -252,7 +252,7 @@ def test_toll_label_names_source_count_and_period(row, label):
 def test_article_html_escapes_markup_and_marks_numbers_in_place():
     text = pop.HOSTILE_TEXT
     fig = pop.figure(text, "f1", "5", 5)
-    out = trends.article_html(text, trends.figure_marks([fig], "f1"), "ar")
+    out = article_view.article_html(text, article_view.figure_marks([fig], "f1"), "ar")
     assert "<img" not in out and "<b>" not in out
     assert "&lt;img src=x onerror=&quot;" in out or "&lt;img src=x onerror=\"" in out
     assert '<mark id="fig-f1"' in out and ">5</mark>" in out
@@ -265,7 +265,7 @@ def test_article_html_keeps_every_character_of_the_text():
 
     text = "قتل 12 مدنيا.\nثم 3 <أطفال> & غيرهم."
     figs = [pop.figure(text, "f1", "12", 12), pop.figure(text, "f2", "3", 3)]
-    out = trends.article_html(text, trends.figure_marks(figs, "f2"), "ar")
+    out = article_view.article_html(text, article_view.figure_marks(figs, "f2"), "ar")
     body = out[out.index("<div"):]
     assert html_mod.unescape(re.sub(r"<[^>]+>", "", body)) == text
 
@@ -273,20 +273,20 @@ def test_article_html_keeps_every_character_of_the_text():
 def test_selected_figure_sentence_is_wrapped_and_id_is_safe():
     text = "خبر أول. قتل 4 مدنيين في القصف. خبر آخر."
     fig = pop.figure(text, 'f1"><script>', "4", 4)
-    out = trends.article_html(text, trends.figure_marks([fig], fig.id), "ar")
+    out = article_view.article_html(text, article_view.figure_marks([fig], fig.id), "ar")
     assert '<span class="selected-sentence">' in out
     assert "<script>" not in out
     assert 'id="fig-f1script"' in out
-    assert "<script>" not in trends.scroll_script('f1"><script>').replace("<script>(function", "", 1)
+    assert "<script>" not in article_view.scroll_script('f1"><script>').replace("<script>(function", "", 1)
 
 
 def test_marks_outside_the_text_are_ignored():
-    out = trends.article_html("قصير", [trends.Mark(2, 99, "f1")], "ar")
+    out = article_view.article_html("قصير", [article_view.Mark(2, 99, "f1")], "ar")
     assert "<mark" not in out
 
 
 def test_figure_table_says_why_a_figure_is_not_added(db):
-    table = trends.figure_table(db.figures_of("a3"))
+    table = page_tables.figure_table(db.figures_of("a3"))
     counted = list(table["On the chart"])
     assert counted == ["replaced by a later count", "added up", "added up", "added up",
                        "vague number, not added up"]
@@ -307,10 +307,10 @@ def test_several_tolls_in_a_week_show_the_largest_and_how_many(db):
         pop.figure(text, "f2", "90", 90, kind="toll", date="2017-08-22", source="SNHR"),
         pop.figure(text, "f3", "128", 128, kind="toll", date="2017-08-23", source="SOHR"),
     ])])
-    tolls = trends.tolls_from_rows(_rows(db), trends.Filters())
+    tolls = counting.tolls_from_rows(_rows(db), filters.Filters())
     assert sorted(zip(tolls["source"], tolls["best"], tolls["tolls"], strict=True)) == [
         ("SNHR", 90, 1), ("SOHR", 130, 3),
     ]
-    only = trends.tolls_from_rows(_rows(db), trends.Filters(sources=("SNHR",)))
+    only = counting.tolls_from_rows(_rows(db), filters.Filters(sources=("SNHR",)))
     assert list(only["best"]) == [90]
-    assert trends.tolls_from_rows(_rows(db), trends.Filters(kinds="incidents")).empty
+    assert counting.tolls_from_rows(_rows(db), filters.Filters(kinds="incidents")).empty

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from core import evaluate
+from core.evaluation import evaluate
 
-REPO = Path(__file__).parents[2]
+REPO = Path(__file__).parents[3]
 CORPUS = REPO.parent / "shared" / "corpus"
 DEV = CORPUS / "dev"
 OOD = CORPUS / "ood"
@@ -49,7 +49,7 @@ def ood_scores() -> evaluate.Scores:
 def _report(scores: evaluate.Scores, limit: int = 6000) -> str:
     errors = evaluate.format_errors(scores)
     if len(errors) > limit:
-        errors = errors[:limit] + "\n  ... (run python -m core.evaluate CORPUS --show-errors for the rest)"
+        errors = errors[:limit] + "\n  ... (run python -m core.evaluation.evaluate CORPUS --show-errors for the rest)"
     return evaluate.format_table(scores) + "\n\n" + errors
 
 

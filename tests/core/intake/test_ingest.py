@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from core import ingest
 from core.extraction import extract
+from core.intake import ingest
 from core.storage.store import Store
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 ARTICLE = "قتل 12 مدنيا بينهم ثلاثة أطفال في قصف على مدينة الرقة يوم الأحد، وفق المرصد السوري لحقوق الإنسان.\n"
 QUIET = "افتتح معرض الكتاب في دمشق أبوابه أمس بمشاركة 120 دار نشر من 15 دولة.\n"
@@ -127,7 +127,7 @@ def test_command_line_ingests_a_folder_and_prints_a_summary(tmp_path):
     (folder / "bad.exe").write_bytes(b"MZ\x00\x00")
     db = tmp_path / "cli.duckdb"
     res = subprocess.run(
-        [sys.executable, "-m", "core.ingest", str(folder), "--db", str(db), "--published", "2017-08-22"],
+        [sys.executable, "-m", "core.intake.ingest", str(folder), "--db", str(db), "--published", "2017-08-22"],
         cwd=ROOT, capture_output=True, text=True, timeout=300,
     )
     assert res.returncode == 0, res.stderr
@@ -137,7 +137,7 @@ def test_command_line_ingests_a_folder_and_prints_a_summary(tmp_path):
 
 def test_command_line_rejects_a_malformed_date(tmp_path):
     res = subprocess.run(
-        [sys.executable, "-m", "core.ingest", str(tmp_path), "--published", "22/08/2017"],
+        [sys.executable, "-m", "core.intake.ingest", str(tmp_path), "--published", "22/08/2017"],
         cwd=ROOT, capture_output=True, text=True, timeout=120,
     )
     assert res.returncode == 2

@@ -6,8 +6,8 @@ show as it is. `ingest_many` does the same for many files, batching the database
 
 Command line::
 
-    python -m core.ingest PATH... [--db FILE] [--published YYYY-MM-DD] [--outlet NAME] [--url URL]
-    python -m core.ingest --reextract [--db FILE]
+    python -m core.intake.ingest PATH... [--db FILE] [--published YYYY-MM-DD] [--outlet NAME] [--url URL]
+    python -m core.intake.ingest --reextract [--db FILE]
 """
 
 from __future__ import annotations
@@ -23,11 +23,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from core import decode
 from core.extraction import extract
 from core.extraction.dates import find_dates, parse_iso
 from core.extraction.figure import Figure
 from core.incidents import aggregate
+from core.intake import decode
 from core.storage.store import Store, StoreError
 
 log = logging.getLogger(__name__)
@@ -350,7 +350,7 @@ class _Bar:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m core.ingest", description="Add articles to the database.")
+    ap = argparse.ArgumentParser(prog="python -m core.intake.ingest", description="Add articles to the database.")
     ap.add_argument("paths", nargs="*", help="files or folders (.txt .html .htm .docx .pdf)")
     ap.add_argument("--db", help="database file (default: $CASUALTY_DB or data/casualties.duckdb)")
     ap.add_argument("--published", help="publication date YYYY-MM-DD for all the files")

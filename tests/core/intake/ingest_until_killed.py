@@ -1,15 +1,15 @@
 """Child process for the crash-safety test: ingest articles into one database until killed.
 
-    python tests/core/ingest_until_killed.py DB_FILE ROUND LOG_FILE
+    python tests/core/intake/ingest_until_killed.py DB_FILE ROUND LOG_FILE
 
-Writes through the same code path as the sidebar (`core.ingest.ingest_bytes` for one file,
-`core.ingest.ingest_many` for a batch) and logs, flushed line by line:
+Writes through the same code path as the sidebar (`core.intake.ingest.ingest_bytes` for one file,
+`core.intake.ingest.ingest_many` for a batch) and logs, flushed line by line:
 
 * ``ready`` once the database is open;
 * ``begin J I1 I2 ...`` before job J, whose articles are numbered I1, I2, ... (see `job_articles`);
 * ``done J STATUS:ID ...`` after job J returned, one entry per file.
 
-The parent (tests/core/test_reliability.py) kills this process with SIGKILL at a random moment,
+The parent (tests/core/intake/test_reliability.py) kills this process with SIGKILL at a random moment,
 then checks that every ``done`` article is in the database and that the job in flight was stored
 whole or not at all. The checkpoint threshold is lowered so that a kill can also land in the middle
 of a checkpoint (DuckDB moving its write-ahead log into the database file).
@@ -20,11 +20,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from core import ingest  # noqa: E402
+from core.intake import ingest  # noqa: E402
 from core.storage.store import Store  # noqa: E402
 
 BATCH = 12

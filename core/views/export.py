@@ -17,7 +17,7 @@ without coordinates are left out of it and counted in the `Summary`.
 
 Command line::
 
-    python -m core.export --format csv|parquet|geojson --out FILE [--db FILE]
+    python -m core.views.export --format csv|parquet|geojson --out FILE [--db FILE]
         [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--status killed|injured|all] [--kind both|incidents|tolls]
         [--group G]... [--perpetrator P]... [--place PLACE]... [--source S]...
 """
@@ -37,19 +37,19 @@ from typing import Any
 
 import pandas as pd
 
-from core import trends
 from core.extraction import gazetteer
 from core.incidents import aggregate, reviews
 from core.incidents import grouping as inc_mod
 from core.storage import incident_queries, queries
 from core.storage import store as store_mod
 from core.storage.store import Store, StoreError
+from core.views import filters
 
 SCHEMA_VERSION = "1"
 FORMATS = ("csv", "parquet", "geojson")
 MIME = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet", "geojson": "application/geo+json"}
 EXTENSIONS = {"csv": "csv", "parquet": "parquet", "geojson": "geojson"}
-NOT_STATED = trends.NOT_STATED
+NOT_STATED = filters.NOT_STATED
 
 COLUMNS = [
     "schema_version", "record", "incident_id", "article_id", "figure_id", "status", "group", "breakdown_of",
@@ -68,7 +68,7 @@ class ExportError(ValueError):
 
 @dataclass(frozen=True)
 class Selection:
-    """What to export. Like the dashboard's `core.trends.Filters` (empty means all), except that
+    """What to export. Like the dashboard's `core.views.filters.Filters` (empty means all), except that
     `status` may be None: every status."""
 
     status: str | None = None
@@ -81,7 +81,7 @@ class Selection:
     sources: tuple[str, ...] = ()
 
     @classmethod
-    def of(cls, f: trends.Filters | Selection | None) -> Selection:
+    def of(cls, f: filters.Filters | Selection | None) -> Selection:
         if f is None:
             return cls()
         if isinstance(f, Selection):
@@ -243,7 +243,7 @@ def build(store: Store) -> tuple[list[inc_mod.Incident], list[tuple[dict[str, An
     return inc_mod.build_incidents(reports, aggregate.decisions(store, kept)), resolved
 
 
-def frame(store: Store, filters: trends.Filters | Selection | None = None) -> pd.DataFrame:
+def frame(store: Store, filters: filters.Filters | Selection | None = None) -> pd.DataFrame:
     """The export table (`COLUMNS`): incident count rows first, then figure rows."""
     s = Selection.of(filters)
     incidents, resolved = build(store)
@@ -336,7 +336,7 @@ def summarise(df: pd.DataFrame, fmt: str) -> Summary:
                    figures=int((df["record"] == "figure").sum()))
 
 
-def export_bytes(store: Store, fmt: str, filters: trends.Filters | Selection | None = None) -> bytes:
+def export_bytes(store: Store, fmt: str, filters: filters.Filters | Selection | None = None) -> bytes:
     """The export of what `filters` select (the dashboard's sidebar filters, or None for all), as
     bytes in `fmt` (``csv``, ``parquet`` or ``geojson``): what the download buttons call."""
     if fmt not in FORMATS:
@@ -344,7 +344,7 @@ def export_bytes(store: Store, fmt: str, filters: trends.Filters | Selection | N
     return to_bytes(frame(store, filters), fmt)
 
 
-def write(store: Store, fmt: str, out: str | Path, filters: trends.Filters | Selection | None = None) -> Summary:
+def write(store: Store, fmt: str, out: str | Path, filters: filters.Filters | Selection | None = None) -> Summary:
     """Write the export to `out`; returns what was written (and left out of a GeoJSON)."""
     if fmt not in FORMATS:
         raise ExportError(f"Unknown export format {fmt!r}: choose one of {', '.join(FORMATS)}.")
@@ -374,15 +374,15 @@ def _day(text: str) -> dt.date:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m core.export", description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m core.views.export", description=__doc__.split("\n\n")[0])
     ap.add_argument("--format", required=True, choices=FORMATS)
     ap.add_argument("--out", required=True, help="file to write")
     ap.add_argument("--db", help="database file (default: $CASUALTY_DB or data/casualties.duckdb)")
     ap.add_argument("--from", dest="date_from", type=_day, help="first event date (YYYY-MM-DD)")
     ap.add_argument("--to", dest="date_to", type=_day, help="last event date (YYYY-MM-DD)")
-    ap.add_argument("--status", default="all", choices=["all", *trends.STATUSES])
-    ap.add_argument("--kind", default="both", choices=trends.KINDS, help="incidents, running tolls or both")
-    ap.add_argument("--group", action="append", default=[], choices=trends.GROUP_SERIES)
+    ap.add_argument("--status", default="all", choices=["all", *filters.STATUSES])
+    ap.add_argument("--kind", default="both", choices=filters.KINDS, help="incidents, running tolls or both")
+    ap.add_argument("--group", action="append", default=[], choices=filters.GROUP_SERIES)
     ap.add_argument("--perpetrator", action="append", default=[], help=f"a perpetrator key, or {NOT_STATED} for none")
     ap.add_argument("--place", action="append", default=[], help="a gazetteer id, or the place as written")
     ap.add_argument("--source", action="append", default=[], help="a source key (SOHR, ...)")

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from core import evaluate
-from core.evaluate import EvaluationError
+from core.evaluation import evaluate
+from core.evaluation.evaluate import EvaluationError
 from core.extraction.figure import Figure
 
 BODY_A = "قتل خمسة مدنيين في قصف على حارة البدو. وفي حادث آخر قتل خمسة مدنيين بقذيفة."

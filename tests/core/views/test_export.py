@@ -18,14 +18,14 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from core import export, trends
 from core.extraction import gazetteer
 from core.incidents import aggregate, reviewing
 from core.storage import queries
 from core.storage.store import Store
+from core.views import export, filters
 from tests.pages import population as pop
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 T1 = "قتل 17 مدنيا بينهم 5 أطفال في غارة للتحالف على حارة البدو."
 T2 = "ارتفعت حصيلة الغارة على حارة البدو إلى 27 مدنيا."
 T3 = "قتل 4 مدنيين في قصف على قرية. ووثق المرصد مقتل 125 مدنيا في الرقة خلال الأسبوع."
@@ -117,7 +117,7 @@ def test_csv_counts_are_the_incidents_counts_with_reviews_applied(db):
 
 
 def test_rows_that_add_up_give_the_weekly_total(db):
-    rows = _incidents(_csv(db, trends.Filters(status="killed", groups=("civilians",))))
+    rows = _incidents(_csv(db, filters.Filters(status="killed", groups=("civilians",))))
     added = sum(int(b) for b in rows.loc[rows["adds_up"] == "True", "best"])
     assert added == int(aggregate.weekly(db, "killed", "civilians")["best"].sum()) == 27 + 3
 
@@ -165,10 +165,10 @@ def test_geojson_summary_counts_what_has_no_coordinates(db, tmp_path):
 
 # ---- filters ------------------------------------------------------------------------------------------
 def test_filters_choose_incidents_and_bring_their_citations(db):
-    df = _csv(db, trends.Filters(perpetrators=("coalition",), kinds="incidents"))
+    df = _csv(db, filters.Filters(perpetrators=("coalition",), kinds="incidents"))
     assert set(_incidents(df)["place_id"]) == {"nb-badu"}
     assert set(_figures(df).index) == {("a1", "f1"), ("a1", "f2"), ("a2", "f1")}
-    tolls = _csv(db, trends.Filters(kinds="tolls"))
+    tolls = _csv(db, filters.Filters(kinds="tolls"))
     assert _incidents(tolls).empty and list(_figures(tolls).index) == [("a3", "f2")]
     later = _csv(db, export.Selection(date_from=dt.date(2017, 8, 24)))
     assert set(_figures(later).index) == {("a3", "f1"), ("a3", "f2")}
@@ -187,14 +187,14 @@ def test_command_line_writes_the_file_and_reports_what_geojson_leaves_out(tmp_pa
     s.close()
     out = tmp_path / "x.geojson"
     res = subprocess.run(
-        [sys.executable, "-m", "core.export", "--format", "geojson", "--out", str(out), "--db", str(path)],
+        [sys.executable, "-m", "core.views.export", "--format", "geojson", "--out", str(out), "--db", str(path)],
         cwd=ROOT, capture_output=True, text=True, timeout=120,
     )
     assert res.returncode == 0, res.stderr
     assert "Left out of the GeoJSON because they have no coordinates: 1 incident(s) and 1 figure(s)" in res.stdout
     assert json.loads(out.read_text(encoding="utf-8"))["features"]
     res = subprocess.run(
-        [sys.executable, "-m", "core.export", "--format", "csv", "--out", str(tmp_path / "x.csv"), "--db", str(path),
+        [sys.executable, "-m", "core.views.export", "--format", "csv", "--out", str(tmp_path / "x.csv"), "--db", str(path),
          "--group", "children"],
         cwd=ROOT, capture_output=True, text=True, timeout=120,
     )

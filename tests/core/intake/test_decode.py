@@ -1,4 +1,4 @@
-"""Tests for core/decode.py: every upload format is generated here, in memory or under tmp_path.
+"""Tests for core/intake/decode.py: every upload format is generated here, in memory or under tmp_path.
 
 The Arabic and English sentences are written for these tests; no corpus text is used. PDFs are
 hand-built (see `make_pdf`): a Type0 font whose codes are Unicode code points plus a ToUnicode CMap,
@@ -19,8 +19,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core import decode
-from core.decode import DecodedArticle, UploadError
+from core.intake import decode
+from core.intake.decode import DecodedArticle, UploadError
 
 AR_SENTENCE = "قتل 23 مدنيا في الرقة يوم الخميس بينهم ثمانية أطفال"
 AR_BODY = AR_SENTENCE + "\nوقالت المصادر إن الغارات استهدفت حي المشلب (شرق المدينة).\n"

@@ -39,8 +39,9 @@ from typing import Any
 
 import pandas as pd
 
-from core import i18n, trends
 from core.extraction import gazetteer as gazetteer_mod
+from core.i18n import catalogue as i18n
+from core.views import counting, filters, trends
 
 CITY_ID = "rq-city"
 POINT_PRECISIONS = ("district", "landmark", "village", "town", "city")
@@ -49,7 +50,7 @@ REASONS = ("no_coordinate", "wide_area", "not_in_gazetteer", "not_stated")
 PERIODS = ("all", "week", "to_week")
 LABEL_LANGS = ("ar", "en")
 VIEWS = ("city", "all")
-NOT_STATED = trends.NOT_STATED
+NOT_STATED = filters.NOT_STATED
 
 # Layer ids (the page reads selections by them; tests check them).
 BASE_LAYER, BASE_LABELS = "gazetteer", "gazetteer-labels"
@@ -239,7 +240,7 @@ def weeks(rows: pd.DataFrame) -> list[dt.date]:
     moves at an even pace."""
     if rows is None or rows.empty:
         return []
-    w = trends.week_start(pd.to_datetime(rows["event_date"])).dropna()
+    w = counting.week_start(pd.to_datetime(rows["event_date"])).dropna()
     if w.empty:
         return []
     return [d.date() for d in pd.date_range(w.min(), w.max(), freq="7D")]
@@ -251,20 +252,20 @@ def in_period(rows: pd.DataFrame, period: str, week: dt.date | None) -> pd.DataF
         raise ValueError(f"period must be one of {', '.join(PERIODS)}, not {period!r}")
     if period == "all" or week is None or rows.empty:
         return rows
-    w = trends.week_start(pd.to_datetime(rows["event_date"])).dt.date
+    w = counting.week_start(pd.to_datetime(rows["event_date"])).dt.date
     mask = (w == week) if period == "week" else (w <= week)
     return rows[mask.values]
 
 
 def trend_total(weekly: pd.DataFrame, period: str, week: dt.date | None) -> int:
-    """What the trends page adds up (`core.trends.totals` of its weekly sums) over the same period
+    """What the trends page adds up (`core.views.counting.totals` of its weekly sums) over the same period
     as the map: the figure the map's points, rings and table must add up to."""
     if weekly is None or weekly.empty:
         return 0
     if period != "all" and week is not None:
         w = pd.to_datetime(weekly["week"]).dt.date
         weekly = weekly[(w == week) if period == "week" else (w <= week)]
-    return trends.totals(weekly)["best"]
+    return counting.totals(weekly)["best"]
 
 
 # ---- what a click shows ----------------------------------------------------------------------

@@ -31,8 +31,8 @@ figures at all) and any later held-out set are only measured.
 
 Command line::
 
-    python -m core.evaluate CORPUS_DIR [--json] [--show-errors] [--predictions FILE]
-    python -m core.evaluate --draft ARTICLE_FILE [--published YYYY-MM-DD]
+    python -m core.evaluation.evaluate CORPUS_DIR [--json] [--show-errors] [--predictions FILE]
+    python -m core.evaluation.evaluate --draft ARTICLE_FILE [--published YYYY-MM-DD]
 
 ``--predictions`` writes every predicted figure as JSON Lines in the gold schema (``quote`` is the
 figure's sentence; ``start``/``end``/``rule_id``/``confidence`` added); `score_files` scores such
@@ -54,9 +54,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from core import decode
+from core.extraction import extract as extract_mod
 from core.extraction import places
 from core.extraction.figure import GROUPS, KINDS, STATUSES, Figure
+from core.intake import decode
 
 GOLD_FIELDS = (
     "article", "id", "quote", "number_text", "min", "best", "max", "vague", "status", "group", "side",
@@ -492,10 +493,6 @@ def score(corpus: Corpus, predictions: Mapping[str, Iterable[Any]]) -> Scores:
 
 # ---- running the extractor ---------------------------------------------------------------------
 def _default_extractor() -> Extractor:
-    try:  # imported late: scoring a predictions file needs no extractor
-        from core.extraction import extract as extract_mod
-    except ImportError as err:
-        raise EvaluationError(f"cannot import the extractor (core.extraction.extract): {err}") from err
     return extract_mod.extract
 
 
@@ -647,7 +644,7 @@ def format_errors(scores: Scores) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m core.evaluate", description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m core.evaluation.evaluate", description=__doc__.split("\n\n")[0])
     ap.add_argument("corpus_dir", nargs="?", help="directory with articles/ and gold.jsonl")
     ap.add_argument("--json", action="store_true", help="print one JSON object of scores")
     ap.add_argument("--show-errors", action="store_true", help="list misses, false figures and mismatches")

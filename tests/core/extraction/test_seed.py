@@ -13,7 +13,7 @@ import pytest
 
 from core.extraction.extract import extract
 
-SEED = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "seed.txt"
+SEED = Path(__file__).resolve().parents[4] / "shared" / "corpus" / "seed.txt"
 
 pytestmark = pytest.mark.skipif(not SEED.exists(), reason=f"seed article not found at {SEED}")
 

@@ -1,6 +1,6 @@
 """Several journalists at once, and a process killed mid-upload: nothing lost, nothing invented.
 
-Everything goes through `core.ingest` (the code path of the dashboard's sidebar) into a real
+Everything goes through `core.intake.ingest` (the code path of the dashboard's sidebar) into a real
 DuckDB file under tmp_path.
 
 * Concurrency: Streamlit runs each browser tab in its own thread of one process, all sharing one
@@ -28,12 +28,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from core import ingest
 from core.extraction import extract
+from core.intake import ingest
 from core.storage import queries
 from core.storage import store as store_mod
 from core.storage.store import Store
-from tests.core import ingest_until_killed as child
+from tests.core.intake import ingest_until_killed as child
 
 HERE = Path(__file__).resolve().parent
 N_TABS = 8
@@ -264,7 +264,7 @@ def _read_log(path: Path) -> tuple[bool, dict[int, list[tuple[int, int]]], dict[
 def _start_child(db: Path, round_: int, log: Path) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, str(HERE / "ingest_until_killed.py"), str(db), str(round_), str(log)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=HERE.parents[1],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=HERE.parents[2],
     )
 
 

@@ -1,4 +1,4 @@
-"""core/geo.py: what the map draws, where, and what it lists instead of drawing.
+"""core/views/geo.py: what the map draws, where, and what it lists instead of drawing.
 
 Groups: the placing rules of `place_totals` on a small gazetteer written for the tests (a city with
 a district, a district without a coordinate, a governorate with a point, a duplicate city row);
@@ -18,10 +18,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core import geo, i18n, trends
 from core.extraction.gazetteer import Place
+from core.i18n import catalogue as i18n
 from core.storage import queries
 from core.storage import store as store_mod
+from core.views import counting, filters, geo, trends
 from tests.pages import map_population as mp
 
 GAZ = {
@@ -141,14 +142,14 @@ def db(tmp_path_factory):
 @pytest.mark.parametrize(
     "f",
     [
-        trends.Filters(),
-        trends.Filters(status="injured"),
-        trends.Filters(kinds="tolls"),
-        trends.Filters(groups=("civilians", "children")),
-        trends.Filters(perpetrators=("coalition", trends.NOT_STATED)),
-        trends.Filters(places=("nb-mashlab", "rq-city", "حي الرميلة")),
-        trends.Filters(date_from=dt.date(2017, 8, 14), date_to=dt.date(2017, 8, 27)),
-        trends.Filters(sources=("SOHR",)),
+        filters.Filters(),
+        filters.Filters(status="injured"),
+        filters.Filters(kinds="tolls"),
+        filters.Filters(groups=("civilians", "children")),
+        filters.Filters(perpetrators=("coalition", filters.NOT_STATED)),
+        filters.Filters(places=("nb-mashlab", "rq-city", "حي الرميلة")),
+        filters.Filters(date_from=dt.date(2017, 8, 14), date_to=dt.date(2017, 8, 27)),
+        filters.Filters(sources=("SOHR",)),
     ],
     ids=["default", "injured", "tolls-only", "groups", "perpetrators", "places", "dates", "source"],
 )
@@ -156,19 +157,19 @@ def test_map_adds_up_what_the_trend_chart_adds_up(db, f):
     totals = geo.place_totals(queries.map_figures(db, f))
     s = geo.summary(totals)
     assert s["points"] + s["rings"] + s["unplaced"] == s["total"]
-    assert s["total"] == trends.totals(queries.weekly_totals(db, f))["best"]
-    prepared = trends.prepare_rows(queries.trend_rows(db))
-    assert s["total"] == trends.totals(trends.weekly_from_rows(prepared, f))["best"]
+    assert s["total"] == counting.totals(queries.weekly_totals(db, f))["best"]
+    prepared = counting.prepare_rows(queries.trend_rows(db))
+    assert s["total"] == counting.totals(counting.weekly_from_rows(prepared, f))["best"]
 
 
 def test_populated_database_totals(db):
-    s = geo.summary(geo.place_totals(queries.map_figures(db, trends.Filters())))
+    s = geo.summary(geo.place_totals(queries.map_figures(db, filters.Filters())))
     assert (s["points"], s["rings"], s["total"]) == (mp.POINTS, mp.RING, mp.TOTAL)
 
 
 def test_trend_total_of_a_week_and_up_to_a_week(db):
-    weekly = queries.weekly_totals(db, trends.Filters())
-    rows = queries.map_figures(db, trends.Filters())
+    weekly = queries.weekly_totals(db, filters.Filters())
+    rows = queries.map_figures(db, filters.Filters())
     for period in ("week", "to_week"):
         for week in geo.weeks(rows):
             shown = geo.summary(geo.place_totals(geo.in_period(rows, period, week)))["total"]
@@ -196,7 +197,7 @@ def test_nested_discs_each_ring_stands_for_its_group():
 
 
 def test_group_colours_are_the_trend_chart_colours():
-    assert geo.GROUP_COLOURS == {g: trends._SERIES_COLOURS[g] for g in trends.GROUP_SERIES}
+    assert geo.GROUP_COLOURS == {g: trends._SERIES_COLOURS[g] for g in filters.GROUP_SERIES}
 
 
 def test_weeks_include_empty_weeks_between_first_and_last():
@@ -222,7 +223,7 @@ def test_a_place_key_stands_for_its_repeated_gazetteer_rows():
 
 
 def test_each_place_lists_exactly_the_figures_it_adds_up(db):
-    f = trends.Filters()
+    f = filters.Filters()
     totals = geo.place_totals(queries.map_figures(db, f))
     for r in totals.to_dict("records"):
         listed = queries.map_place_figures(db, f, geo.ids_of(r["key"]))
@@ -230,7 +231,7 @@ def test_each_place_lists_exactly_the_figures_it_adds_up(db):
 
 
 def test_place_figures_of_one_week_of_the_replay(db):
-    f = trends.Filters()
+    f = filters.Filters()
     week = dt.date(2017, 8, 14)
     listed = queries.map_place_figures(db, f, ["sp-tabqa", "nb-mashlab"], *geo.period_dates("week", week))
     assert list(listed["place_id"]) == ["sp-tabqa"]  # Mashlab's figure is of the week before
@@ -285,7 +286,7 @@ def test_base_layer_draws_each_place_once_and_only_with_a_coordinate():
 
 
 def test_deck_has_no_basemap_unless_tiles_are_asked_for(db):
-    totals = geo.place_totals(queries.map_figures(db, trends.Filters()))
+    totals = geo.place_totals(queries.map_figures(db, filters.Filters()))
     offline = json.loads(geo.deck(totals).to_json())
     assert "cartocdn" not in json.dumps(offline) and offline["mapStyle"] == "__MAP_STYLE__"
     online = json.loads(geo.deck(totals, tiles=True).to_json())
@@ -293,7 +294,7 @@ def test_deck_has_no_basemap_unless_tiles_are_asked_for(db):
 
 
 def test_tooltips_carry_no_article_text(db):
-    totals = geo.place_totals(queries.map_figures(db, trends.Filters()))
+    totals = geo.place_totals(queries.map_figures(db, filters.Filters()))
     spec = json.loads(geo.deck(totals).to_json())
     text = json.dumps(spec, ensure_ascii=False)
     assert "<script>" not in text and "onerror" not in text and "<b>حي</b>" not in text

@@ -25,11 +25,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core import decode, i18n, trends
 from core.extraction import figure as figure_mod
 from core.extraction import lexicon
+from core.i18n import catalogue as i18n
+from core.i18n import charts
+from core.intake import decode
+from core.views import trends, upload_errors
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 LANGS = i18n.languages()
 EASTERN = "ar-u-nu-arab"
 
@@ -182,7 +185,7 @@ def test_every_data_key_has_a_name_in_each_language(lang):
         [f"group.{g}" for g in figure_mod.GROUPS] + [f"status.{s}" for s in figure_mod.STATUSES]
         + [f"kind.{k}" for k in figure_mod.KINDS] + [f"perpetrator.{p}" for p in sorted(perpetrators)]
         + [f"source.{s}" for s in lexicon.load("sources")] + [f"month.{m}" for m in range(1, 13)]
-        + [f"weekday.{d}" for d in range(7)] + [f"plotly.{k}" for k in i18n.PLOTLY_DICTIONARY]
+        + [f"weekday.{d}" for d in range(7)] + [f"plotly.{k}" for k in charts.PLOTLY_DICTIONARY]
         + [f"upload.error.{k}" for k in decode.MESSAGES]
     )
     assert [k for k in wanted if k not in i18n.messages(lang)] == []
@@ -288,8 +291,8 @@ def test_upload_error_is_shown_in_the_interface_language(key):
     values = {**_fields(decode.MESSAGES[key]), "name": "report.pdf"}
     english = decode.MESSAGES[key].format(**values)
     assert i18n.t(f"upload.error.{key}", "en") == decode.MESSAGES[key]  # the catalogue keeps up with decode
-    assert i18n.upload_error(english, "en") == english
-    arabic = i18n.upload_error(english, "ar")
+    assert upload_errors.upload_error(english, "en") == english
+    arabic = upload_errors.upload_error(english, "ar")
     assert arabic == i18n.t(f"upload.error.{key}", "ar", **{**values, "name": f"{i18n.FSI}report.pdf{i18n.PDI}"})
     assert re.search("[\u0600-\u06ff]", arabic)
 
@@ -297,11 +300,11 @@ def test_upload_error_is_shown_in_the_interface_language(key):
 def test_real_upload_error_and_pasted_text_name_are_translated():
     with pytest.raises(decode.UploadError) as err:
         decode.decode_upload(bytes(range(256)) * 8, "noise.txt")
-    arabic = i18n.upload_error(str(err.value), "ar")
+    arabic = upload_errors.upload_error(str(err.value), "ar")
     assert i18n.t("upload.what.binary data", "ar") in arabic and "binary data" not in arabic
     with pytest.raises(decode.UploadError) as err:
         decode.decode_pasted("   ")
-    assert i18n.upload_error(str(err.value), "ar").startswith(f"{i18n.FSI}{i18n.t('upload.pasted_name', 'ar')}{i18n.PDI}:")
+    assert upload_errors.upload_error(str(err.value), "ar").startswith(f"{i18n.FSI}{i18n.t('upload.pasted_name', 'ar')}{i18n.PDI}:")
 
 
 def test_every_kind_of_binary_upload_is_named_in_arabic():
@@ -311,13 +314,13 @@ def test_every_kind_of_binary_upload_is_named_in_arabic():
 
 
 def test_other_errors_are_shown_as_they_are():
-    assert i18n.upload_error("x.txt: the database is locked.", "ar") == "x.txt: the database is locked."
+    assert upload_errors.upload_error("x.txt: the database is locked.", "ar") == "x.txt: the database is locked."
 
 
 @given(st.text(max_size=200))
 @settings(max_examples=200, deadline=None)
 def test_any_message_is_translated_without_error(text):
-    assert isinstance(i18n.upload_error(text, "ar"), str)
+    assert isinstance(upload_errors.upload_error(text, "ar"), str)
 
 
 # ---- Markdown ---------------------------------------------------------------------------------------
@@ -363,12 +366,12 @@ def _tolls() -> pd.DataFrame:
 def test_english_chart_is_left_as_it_is():
     fig = trends.chart(_weekly(), _tolls(), "killed", "en")
     before = fig.to_json()
-    assert i18n.localize_chart(fig, "en").to_json() == before
-    assert i18n.chart_config("en", {"displaylogo": False}) == {"displaylogo": False}
+    assert charts.localize_chart(fig, "en").to_json() == before
+    assert charts.chart_config("en", {"displaylogo": False}) == {"displaylogo": False}
 
 
 def test_arabic_chart_texts_are_isolated_right_to_left_in_an_arabic_font():
-    fig = i18n.localize_chart(trends.chart(_weekly(), _tolls(), "killed", "ar"), "ar")
+    fig = charts.localize_chart(trends.chart(_weekly(), _tolls(), "killed", "ar"), "ar")
     names = [tr.name for tr in fig.data]
     assert f"{i18n.RLI}{i18n.t('series.civilians', 'ar')}{i18n.PDI}" in names
     assert all(n.startswith(i18n.RLI) and n.endswith(i18n.PDI) for n in names)
@@ -382,7 +385,7 @@ def test_arabic_chart_texts_are_isolated_right_to_left_in_an_arabic_font():
 
 
 def test_arabic_chart_config_names_the_months_for_plotly():
-    config = i18n.chart_config("ar-x-msa", {"displaylogo": False})
+    config = charts.chart_config("ar-x-msa", {"displaylogo": False})
     fmt = config["locales"][config["locale"]]["format"]
     assert config["displaylogo"] is False
     assert fmt["months"][7] == "أغسطس" and fmt["shortMonths"][0] == "يناير" and fmt["days"][0] == "الأحد"
@@ -390,7 +393,7 @@ def test_arabic_chart_config_names_the_months_for_plotly():
 
 
 def test_eastern_digits_reach_ticks_and_hovers_and_clicks_still_work():
-    fig = i18n.localize_chart(trends.chart(_weekly(), _tolls(), "killed", "ar"), EASTERN)
+    fig = charts.localize_chart(trends.chart(_weekly(), _tolls(), "killed", "ar"), EASTERN)
     assert fig.layout.yaxis.ticktext[0] == "٠" and "١٬٠٠٠" in fig.layout.yaxis.ticktext
     assert not re.search("[0-9]", "".join(fig.layout.yaxis.ticktext + fig.layout.xaxis.ticktext))
     assert fig.layout.xaxis.tickvals[0] == "2017-08-07"  # a Monday, where weeks start
@@ -407,13 +410,13 @@ def test_eastern_digits_reach_ticks_and_hovers_and_clicks_still_work():
     ("2017-08-01", "2017-09-30", 10), ("2017-01-01", "2017-12-31", 12), ("2014-01-01", "2019-06-01", 8),
 ])
 def test_date_ticks_stay_few_and_carry_the_year(first, last, count):
-    vals, texts = i18n.date_ticks(first, last, EASTERN)
+    vals, texts = charts.date_ticks(first, last, EASTERN)
     assert 2 <= len(vals) <= count
     assert vals[0] <= first and vals[-1] >= last[:7]
     assert "٢٠" in texts[0] and not re.search("[0-9]", "".join(texts))
 
 
 def test_number_ticks_are_whole_numbers_from_zero():
-    vals, texts = i18n.number_ticks(13, "ar")
+    vals, texts = charts.number_ticks(13, "ar")
     assert vals[0] == 0 and vals[-1] >= 13 and all(float(v).is_integer() for v in vals)
     assert texts == [str(int(v)) for v in vals]
