@@ -11,15 +11,15 @@ import logging
 
 import streamlit as st
 
-from pages import common, sidebar
+from ui import common, sidebar
 
 # (file, title key in data/i18n, icon); the first one opens by default.
 PAGES = [
-    ("pages/trends.py", "nav.trends", ":material/bar_chart:"),
-    ("pages/articles.py", "nav.articles", ":material/article:"),
-    ("pages/map.py", "nav.map", ":material/map:"),
-    ("pages/incidents.py", "nav.incidents", ":material/join:"),
-    ("pages/review.py", "nav.review", ":material/fact_check:"),
+    ("ui/pages/trends.py", "nav.trends", ":material/bar_chart:"),
+    ("ui/pages/articles.py", "nav.articles", ":material/article:"),
+    ("ui/pages/map.py", "nav.map", ":material/map:"),
+    ("ui/pages/incidents.py", "nav.incidents", ":material/join:"),
+    ("ui/pages/review.py", "nav.review", ":material/fact_check:"),
 ]
 
 

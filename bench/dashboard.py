@@ -190,7 +190,7 @@ def bench_page(path: Path, runs: int) -> None:
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.testing.v1 import AppTest
 
-    class _NavigationOnly(PagesManager):  # see tests/pages/apptest.py
+    class _NavigationOnly(PagesManager):  # see tests/ui/apptest.py
         def __init__(self, *a, **kw):
             super().__init__(*a, **kw)
             PagesManager.uses_pages_directory = False

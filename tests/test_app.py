@@ -9,16 +9,11 @@ import pytest
 
 from core.i18n import catalogue as i18n
 from core.storage.store import Store
-from tests.pages import apptest
-from tests.pages.apptest import app, texts
-from tests.pages.population import populate
+from tests.ui import apptest
+from tests.ui.apptest import app, texts
+from tests.ui.population import populate
 
-PAGES = ["pages/trends.py", "pages/articles.py"]
-
-
-@pytest.fixture(autouse=True)
-def _navigation_only(monkeypatch):
-    apptest.navigation_only(monkeypatch)
+PAGES = ["ui/pages/trends.py", "ui/pages/articles.py"]
 
 
 @pytest.fixture
@@ -54,8 +49,8 @@ def test_every_page_runs_with_the_sidebar(db, page):
 def test_filters_are_kept_when_switching_pages(db):
     at = app()
     at.sidebar.multiselect(key="group").set_value(["fighters"]).run()
-    at.switch_page("pages/articles.py").run()
-    at.switch_page("pages/trends.py").run()
+    at.switch_page("ui/pages/articles.py").run()
+    at.switch_page("ui/pages/trends.py").run()
     assert not at.exception
     assert at.sidebar.multiselect(key="group").value == ["fighters"]
 
@@ -94,15 +89,24 @@ def test_arabic_interface_is_chosen_from_the_url(db):
 
 
 
-def test_page_run_without_the_dashboard_reruns_through_it(db, monkeypatch):
-    """A shared link opened first after the server starts runs the page file alone (legacy
-    ``pages/`` folder mode); the page then reruns through dashboard.py and gets its sidebar."""
+def test_legacy_pages_folder_handling_cannot_run_a_page_alone(monkeypatch):
+    """Streamlit runs a page file on its own (no sidebar, no page setup) when it finds a ``pages/``
+    folder next to the entrypoint, until ``st.navigation`` has run once. There is none: the page
+    scripts live in ``ui/pages/``, so a fresh server uses ``dashboard.py``'s navigation only."""
     from streamlit.runtime.pages_manager import PagesManager
-    from streamlit.testing.v1 import app_test
 
-    monkeypatch.setattr(app_test, "PagesManager", PagesManager)  # the real, legacy-prone behaviour
+    assert not (apptest.ENTRYPOINT.parent / "pages").exists()
+    monkeypatch.setattr(PagesManager, "uses_pages_directory", None)  # as in a fresh process
+    PagesManager(str(apptest.ENTRYPOINT))
+    assert PagesManager.uses_pages_directory is False
+
+
+def test_page_run_after_a_fresh_start_goes_through_the_dashboard(db):
+    """A shared link opened first after the server starts runs through dashboard.py (AppTest
+    resets Streamlit's legacy-folder flag before every run, as a fresh server has it) and the page
+    gets its sidebar, with no workaround in the pages."""
     at = app()
-    at.run()  # AppTest re-detects the pages/ folder here, as a fresh server does
+    at.run()
     assert not at.exception
     assert texts(at.title) == [i18n.t("trends.title")]
     assert [u.label for u in at.sidebar.file_uploader] == [i18n.t("upload.files")]

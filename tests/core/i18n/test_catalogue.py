@@ -3,7 +3,7 @@ each language.
 
 Every page string comes from a catalogue, by key. Completeness is checked both ways: a key missing
 in any language fails, and so does a key no code uses (written as a literal in dashboard.py,
-pages/ or core/, or built under a prefix listed in data/i18n/dynamic_keys.json).
+ui/ or core/, or built under a prefix listed in data/i18n/dynamic_keys.json).
 
 Examples by origin:
 - bugs caught: a file name followed by a colon in an Arabic sentence ("report.txt:") jumped to
@@ -114,7 +114,7 @@ def test_variant_with_a_key_the_messages_lack_is_an_error(catalogue_dir):
 
 # ---- every key used, every used key defined ---------------------------------------------------------
 def _code() -> str:
-    files = [ROOT / "dashboard.py", *sorted((ROOT / "pages").rglob("*.py")), *sorted((ROOT / "core").rglob("*.py"))]
+    files = [ROOT / "dashboard.py", *sorted((ROOT / "ui").rglob("*.py")), *sorted((ROOT / "core").rglob("*.py"))]
     return "\n".join(p.read_text(encoding="utf-8") for p in files)
 
 
@@ -140,7 +140,7 @@ def test_every_dynamic_prefix_is_still_built_by_the_code():
 
 def test_pages_use_only_keys_that_exist():
     used = set()
-    for path in [ROOT / "dashboard.py", *sorted((ROOT / "pages").rglob("*.py")), *sorted((ROOT / "core").rglob("*.py"))]:
+    for path in [ROOT / "dashboard.py", *sorted((ROOT / "ui").rglob("*.py")), *sorted((ROOT / "core").rglob("*.py"))]:
         used |= set(re.findall(r"""\b(?:t|md)\(\s*"([a-z0-9_.]+)"\s*[,)]""", path.read_text(encoding="utf-8")))
     known = set(i18n.messages("en"))
     assert used and not (used - known)
@@ -161,11 +161,11 @@ _SHOWN_ARGS = {
 
 def test_pages_show_no_literal_text():
     """Labels, titles and messages come from the catalogue: a Streamlit call in dashboard.py or
-    pages/ that shows a literal string with letters in it fails (keys, paths and icons are not shown)."""
+    ui/ that shows a literal string with letters in it fails (keys, paths and icons are not shown)."""
     import ast
 
     found = []
-    for path in [ROOT / "dashboard.py", *sorted((ROOT / "pages").rglob("*.py"))]:
+    for path in [ROOT / "dashboard.py", *sorted((ROOT / "ui").rglob("*.py"))]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
                 continue

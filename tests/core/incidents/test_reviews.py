@@ -16,7 +16,7 @@ from core.intake import ingest
 from core.storage import queries
 from core.storage.store import Store
 from core.views import counting, filters, review_text, trends
-from tests.pages import population as pop
+from tests.ui import population as pop
 
 TEXT = "قتل 27 مدنيا في غارة على حي البدو. وقتل أكثر من 20 مقاتلا. وأصيب 4 أشخاص."
 DAY = dt.datetime(2026, 1, 3, 10, 0)

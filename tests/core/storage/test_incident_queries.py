@@ -12,7 +12,7 @@ from core.incidents import aggregate
 from core.storage import queries
 from core.storage.store import Store
 from core.views import counting, filters, geo
-from tests.pages import population as pop
+from tests.ui import population as pop
 
 S1 = "قتل 17 مدنيا بينهم 5 أطفال في غارة على حي المشلب."
 S2 = "ارتفعت حصيلة الغارة على حي المشلب إلى 27 قتيلا مدنيا."

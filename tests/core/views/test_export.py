@@ -23,7 +23,7 @@ from core.incidents import aggregate, reviewing
 from core.storage import queries
 from core.storage.store import Store
 from core.views import export, filters
-from tests.pages import population as pop
+from tests.ui import population as pop
 
 ROOT = Path(__file__).resolve().parents[3]
 T1 = "قتل 17 مدنيا بينهم 5 أطفال في غارة للتحالف على حارة البدو."

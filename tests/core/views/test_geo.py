@@ -23,7 +23,7 @@ from core.i18n import catalogue as i18n
 from core.storage import queries
 from core.storage import store as store_mod
 from core.views import counting, filters, geo, trends
-from tests.pages import map_population as mp
+from tests.ui import map_population as mp
 
 GAZ = {
     "c": Place("c", "المدينة", "Town (generic point)", 35.95, 39.0, "city", "exact", "gv", "src"),

@@ -11,7 +11,7 @@ import pytest
 from core.storage import queries
 from core.storage.store import Store
 from core.views import article_view, counting, filters, page_tables, trends
-from tests.pages import population as pop
+from tests.ui import population as pop
 
 D = dt.date
 

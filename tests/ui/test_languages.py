@@ -18,8 +18,8 @@ import pytest
 from core.i18n import catalogue as i18n
 from core.intake import decode
 from core.views import upload_errors
-from tests.pages import population as pop
-from tests.pages.apptest import ENTRYPOINT, ROOT, app, texts
+from tests.ui import population as pop
+from tests.ui.apptest import ENTRYPOINT, ROOT, app, texts
 
 AR, EASTERN_MSA = "ar", "ar-u-nu-arab-x-msa"
 LANG_PARAMS = {

@@ -31,24 +31,6 @@ MONTHS_KEY = "months"  # "local" or a catalogue variant such as "msa" (URL: mont
 LOCAL_MONTHS = "local"
 
 
-def require_entrypoint() -> None:
-    """Make sure this page runs inside ``dashboard.py`` (sidebar, page config, navigation).
-
-    Streamlit treats a folder named ``pages/`` next to the entrypoint as a legacy multipage app
-    until ``st.navigation`` has been called once in the process. The first request after the
-    server starts (or every AppTest rerun) can therefore execute a page file on its own, e.g. a
-    shared link to ``/articles?article=...``. Each page calls this first: in that case it switches
-    the legacy mode off and reruns, and the rerun goes through ``dashboard.py`` to the same page
-    with the same query parameters."""
-    try:
-        from streamlit.runtime.pages_manager import PagesManager
-    except ImportError:  # pragma: no cover - a Streamlit without the legacy mode
-        return
-    if getattr(PagesManager, "uses_pages_directory", False):
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
 def base_lang() -> str:
     """The interface language chosen in the sidebar (``en``, ``ar``), without display options."""
     value = st.session_state.get(LANG_KEY) or i18n.DEFAULT_LANG

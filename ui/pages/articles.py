@@ -11,9 +11,8 @@ import streamlit as st
 from core.i18n import catalogue as i18n
 from core.incidents import reviewing
 from core.views import article_view, page_tables, trends
-from pages import common
+from ui import common
 
-common.require_entrypoint()
 t, md = common.t, common.md
 lang = common.lang()
 path = common.db_path()
@@ -35,7 +34,7 @@ def _mark_selected_figure(key: str, figure_ids: list[str]) -> None:
 
 def show_article(article_id: str, selected: str | None) -> None:
     art = common.get_store().get_article(article_id)
-    st.page_link("pages/articles.py", label=t("article.back"), icon=":material/arrow_back:", query_params={})
+    st.page_link("ui/pages/articles.py", label=t("article.back"), icon=":material/arrow_back:", query_params={})
     if art is None:
         st.error(t("article.not_found"))
         return

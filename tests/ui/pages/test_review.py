@@ -1,6 +1,6 @@
 """The review page under AppTest, on a real temporary database (no mocks).
 
-The populated database is `tests/pages/population.py`: the trends page adds up 83 killed. A
+The populated database is `tests/ui/population.py`: the trends page adds up 83 killed. A
 review changes that total on the trends page, whether it counts figures or incidents: a1/f1 is
 12 civilians killed on its own (no other report of that strike), a2/f2 is 7 civilians.
 """
@@ -11,10 +11,10 @@ from core.i18n import catalogue as i18n
 from core.incidents import reviewing, reviews
 from core.storage import incident_queries, queries
 from core.storage import store as store_mod
-from tests.pages import population as pop
-from tests.pages.apptest import app, texts
+from tests.ui import population as pop
+from tests.ui.apptest import app, texts
 
-REVIEW = "pages/review.py"
+REVIEW = "ui/pages/review.py"
 
 
 def _key(name: str, item: str) -> str:
@@ -60,7 +60,7 @@ def test_reviewer_name_is_asked_once_per_session(populated_db):
     at.text_input(key="rv_name_input").input("Lina")
     at.button(key="rv_name_submit").click().run()
     assert "Reviewing as **Lina**." in texts(at.caption)
-    at.switch_page("pages/trends.py").run()
+    at.switch_page("ui/pages/trends.py").run()
     at.switch_page(REVIEW).run()
     assert not at.exception
     assert "Reviewing as **Lina**." in texts(at.caption)
@@ -92,7 +92,7 @@ def test_correct_then_confirm_changes_the_trend_total_and_the_history(populated_
     at.button(key="rv_confirm").click().run()
     assert not at.exception
     assert i18n.t("review.done.confirm") in texts(at.success)
-    at.switch_page("pages/trends.py").run()
+    at.switch_page("ui/pages/trends.py").run()
     assert not at.exception
     assert _killed(at) == before - 2
     at.switch_page(REVIEW).run()
@@ -109,9 +109,9 @@ def test_rejected_figure_leaves_the_trends_and_map_and_can_be_restored(populated
     at.button(key="rv_reject").click().run()
     assert not at.exception
     assert i18n.t("review.done.reject") in texts(at.success)
-    at.switch_page("pages/trends.py").run()
+    at.switch_page("ui/pages/trends.py").run()
     assert _killed(at) == pop.TOTAL_KILLED - 7
-    at.switch_page("pages/map.py").run()
+    at.switch_page("ui/pages/map.py").run()
     assert not at.exception
     assert not at.error  # the map still reconciles with the trends total
     at.switch_page(REVIEW).run()
@@ -120,7 +120,7 @@ def test_rejected_figure_leaves_the_trends_and_map_and_can_be_restored(populated
     assert i18n.t("review.rejected_note") in texts(at.warning)
     at.button(key="rv_restore").click().run()
     assert not at.exception
-    at.switch_page("pages/trends.py").run()
+    at.switch_page("ui/pages/trends.py").run()
     assert _killed(at) == pop.TOTAL_KILLED
 
 
@@ -186,7 +186,7 @@ def test_arabic_interface_reviews_too(populated_db):
 def test_trends_and_map_offer_the_three_downloads(populated_db):
     at = app()
     assert [b.proto.label for b in at.get("download_button")] == ["CSV", "Parquet", "GeoJSON"]
-    at.switch_page("pages/map.py").run()
+    at.switch_page("ui/pages/map.py").run()
     assert not at.exception
     assert len(at.get("download_button")) == 3
 
@@ -198,17 +198,16 @@ def test_article_view_marks_a_rejected_figure_and_keeps_showing_it(tmp_path, mon
 
     from core.intake import ingest
     from core.storage.store import Store
-    from tests.pages.apptest import app as app_at
-    from tests.pages.apptest import navigation_only, use_database
+    from tests.ui.apptest import app as app_at
+    from tests.ui.apptest import use_database
 
-    navigation_only(monkeypatch)
     db = tmp_path / "rejected.duckdb"
     close = use_database(monkeypatch, db)
     try:
         s = Store.open(db)
         res = ingest.ingest_text(s, "قتل 12 مدنيا في قصف على حي الدرعية يوم الأحد.\n", published=dt.date(2017, 8, 22))
         reviewing.reject(s, res.article_id, "f1", "Lina", "a rerun of an old story")
-        at = app_at("pages/articles.py", {"article": res.article_id})
+        at = app_at("ui/pages/articles.py", {"article": res.article_id})
         assert not at.exception
         row = at.dataframe[0].value.iloc[0].tolist()
         assert i18n.t("counted.rejected") in row

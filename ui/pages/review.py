@@ -15,9 +15,8 @@ from core.incidents import reviewing, reviews
 from core.storage import queries
 from core.storage import store as store_mod
 from core.views import review_text
-from pages import common
+from ui import common
 
-common.require_entrypoint()
 t, md = common.t, common.md
 lang = common.lang()
 path = common.db_path()
@@ -149,7 +148,7 @@ if why:
 article = common.get_store().get_article(row["article_id"])
 if article is not None:
     st.html(review_text.context_html(article.text, item.extracted, article.lang))
-st.page_link("pages/articles.py", label=t("review.open_article"), icon=":material/article:",
+st.page_link("ui/pages/articles.py", label=t("review.open_article"), icon=":material/article:",
              query_params={"article": row["article_id"], "figure": row["id"]})
 
 c1, c2 = st.columns([3, 2])

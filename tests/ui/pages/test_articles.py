@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from core.i18n import catalogue as i18n
-from tests.pages import population as pop
-from tests.pages.apptest import app, texts
+from tests.ui import population as pop
+from tests.ui.apptest import app, texts
 
-PAGE = "pages/articles.py"
+PAGE = "ui/pages/articles.py"
 
 
 def _article_html(at) -> str:

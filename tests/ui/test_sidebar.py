@@ -4,7 +4,7 @@ state's sample articles. These run the real extractor (`core.intake.ingest`) on 
 from __future__ import annotations
 
 from core.i18n import catalogue as i18n
-from tests.pages.apptest import app, texts
+from tests.ui.apptest import app, texts
 
 ARTICLE = (
     "title: اختبار رفع ملف\ndate: 2017-08-14\n\n"
@@ -83,6 +83,6 @@ def test_sample_articles_button_fills_the_empty_dashboard(empty_db):
     next(b for b in at.button if b.label == i18n.t("empty.load_samples")).click().run()
     assert not at.exception
     assert len(at.get("plotly_chart")) == 1
-    at.switch_page("pages/articles.py").run()
+    at.switch_page("ui/pages/articles.py").run()
     titles = list(at.dataframe[0].value[i18n.t("col.title")])
     assert titles and all(("عينة" in t or "Sample" in t) for t in titles)

@@ -18,7 +18,7 @@ from streamlit.errors import StreamlitAPIException
 from core.i18n import catalogue as i18n
 from core.views import filters as filters_mod
 from core.views import page_tables
-from pages import common
+from ui import common
 
 UPLOAD_TYPES = ["txt", "html", "htm", "docx", "pdf"]
 RESULTS_KEY = "upload_results"
@@ -104,7 +104,7 @@ def _show_results(results: list[dict]) -> None:
             st.error(md("upload.refused", name=r["name"], reason=common.upload_reason(r["message"])))
         if r.get("article_id") and r["status"] != "error":
             st.page_link(
-                "pages/articles.py", label=common.t("upload.open_article"), icon=":material/article:",
+                "ui/pages/articles.py", label=common.t("upload.open_article"), icon=":material/article:",
                 query_params={"article": r["article_id"]},
             )
 

@@ -15,9 +15,8 @@ import streamlit as st
 
 from core.incidents import reviewed
 from core.views import export, filters, geo, page_tables
-from pages import common, sidebar
+from ui import common, sidebar
 
-common.require_entrypoint()
 t, md = common.t, common.md
 lang = common.lang()
 MAP_KEY, PICK_PLACE, CLICKED = "place_map", "pick_place", "map_clicked"

@@ -1,6 +1,6 @@
 """The page population plus articles placed in the gazetteer, for the map's tests.
 
-`populate_places` writes the shared page population (`tests/pages/population.py`: places as
+`populate_places` writes the shared page population (`tests/ui/population.py`: places as
 written, no gazetteer id) and the articles below, placed the way the extractor places them. Our own
 short Arabic sentences. Killed, all dates: points 20 (Mashlab 8, Badu 3, Tabqa 9), a
 "district not stated" ring at Raqqa 6, and 11 more that cannot be drawn (countryside 4, al-Basil
@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from core.incidents import aggregate
 from core.storage.store import Store
-from tests.pages import population as pop
-from tests.pages.population import article, figure, populate
+from tests.ui import population as pop
+from tests.ui.population import article, figure, populate
 
 POINTS, RING, UNPLACED_OWN = 20, 6, 11
 TOTAL = pop.TOTAL_KILLED + POINTS + RING + UNPLACED_OWN

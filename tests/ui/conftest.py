@@ -5,13 +5,8 @@ from __future__ import annotations
 import pytest
 
 from core.storage.store import Store
-from tests.pages import apptest
-from tests.pages.population import populate
-
-
-@pytest.fixture(autouse=True)
-def _navigation_only(monkeypatch):
-    apptest.navigation_only(monkeypatch)
+from tests.ui import apptest
+from tests.ui.population import populate
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """The map page under AppTest, on an empty and on a populated database (no mocks).
 
-The database is `tests/pages/map_population.py`: the shared page population (places as written,
+The database is `tests/ui/map_population.py`: the shared page population (places as written,
 no gazetteer id) plus articles placed in the gazetteer the way the extractor places them. With the
 default filters (killed, all dates):
 
@@ -30,13 +30,13 @@ import pytest
 from core.i18n import catalogue as i18n
 from core.storage.store import Store
 from core.views import geo
-from tests.pages import apptest
-from tests.pages import map_population as mp
-from tests.pages import population as pop
-from tests.pages.apptest import app, texts
-from tests.pages.map_population import populate_places
+from tests.ui import apptest
+from tests.ui import map_population as mp
+from tests.ui import population as pop
+from tests.ui.apptest import app, texts
+from tests.ui.map_population import populate_places
 
-MAP = "pages/map.py"
+MAP = "ui/pages/map.py"
 POINTS, RING, TOTAL = mp.POINTS, mp.RING, mp.TOTAL
 @pytest.fixture
 def map_db(tmp_path, monkeypatch):
@@ -77,7 +77,7 @@ def _metric(at, key: str) -> int:
 
 def _trends_total(at, status: str = "killed") -> int:
     """The total of the trends page, the sidebar filters kept (the status switch is the page's)."""
-    at.switch_page("pages/trends.py").run()
+    at.switch_page("ui/pages/trends.py").run()
     if status != "killed":
         at.segmented_control(key="status").set_value(status).run()
     label = i18n.t(f"trends.metric_total.{status}")

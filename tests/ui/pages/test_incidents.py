@@ -13,10 +13,10 @@ from core.i18n import catalogue as i18n
 from core.incidents import aggregate
 from core.storage import incident_queries
 from core.storage.store import Store
-from tests.pages import population as pop
-from tests.pages.apptest import app, texts
+from tests.ui import population as pop
+from tests.ui.apptest import app, texts
 
-PAGE = "pages/incidents.py"
+PAGE = "ui/pages/incidents.py"
 S1 = "قتل 17 مدنيا في غارة على حي المشلب."
 S2 = "ارتفعت حصيلة الغارة على حي المشلب إلى 27 قتيلا مدنيا."
 T3 = "وثق المرصد مقتل 40 مدنيا في الرقة خلال الأسبوع من 7 إلى 13 آب."
@@ -49,7 +49,7 @@ def _ids(path) -> list[str]:
 
 
 def _trends_total(at) -> str:
-    at.switch_page("pages/trends.py").run()
+    at.switch_page("ui/pages/trends.py").run()
     label = i18n.t("trends.metric_total.killed")
     value = next(m.value for m in at.metric if m.label == label)
     at.switch_page(PAGE).run()

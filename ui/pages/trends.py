@@ -9,9 +9,8 @@ import streamlit as st
 
 from core.incidents import reviewed
 from core.views import counting, export, filters, page_tables, trends
-from pages import common, sidebar
+from ui import common, sidebar
 
-common.require_entrypoint()
 t, md = common.t, common.md
 lang = common.lang()
 CHART_KEY, PICK_WEEK, PICK_SERIES = "trend_chart", "pick_week", "pick_series"

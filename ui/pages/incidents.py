@@ -16,9 +16,8 @@ from core.i18n import catalogue as i18n
 from core.incidents import aggregate, reviews
 from core.storage import incident_queries
 from core.views import filters, page_tables
-from pages import common, sidebar
+from ui import common, sidebar
 
-common.require_entrypoint()
 t, md = common.t, common.md
 lang = common.lang()
 path = common.db_path()

@@ -1,14 +1,14 @@
 """The trends page under AppTest, on an empty and on a populated database (no mocks).
 
-The populated database is described in `tests/pages/population.py`: what the chart must add up
+The populated database is described in `tests/ui/population.py`: what the chart must add up
 and what it must leave out.
 """
 
 from __future__ import annotations
 
 from core.i18n import catalogue as i18n
-from tests.pages import population as pop
-from tests.pages.apptest import app, texts
+from tests.ui import population as pop
+from tests.ui.apptest import app, texts
 
 
 def _metric(at, label_key: str) -> str:

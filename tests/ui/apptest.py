@@ -1,14 +1,11 @@
 """Running the dashboard under Streamlit's AppTest against a real temporary database.
 
-Two things every AppTest of this project needs:
+What every AppTest of this project needs: **a fresh database and fresh caches.** `use_database`
+points ``$CASUALTY_DB`` at a file under ``tmp_path``, clears Streamlit's caches (the cached `Store`
+and query results) and our catalogue cache, and closes the database afterwards.
 
-- **A fresh database and fresh caches.** `use_database` points ``$CASUALTY_DB`` at a file under
-  ``tmp_path``, clears Streamlit's caches (the cached `Store` and query results) and our catalogue
-  cache, and closes the database afterwards.
-- **Navigation only.** Streamlit 1.67's AppTest resets ``PagesManager.uses_pages_directory`` before
-  every run, so an app with a ``pages/`` folder falls back to legacy folder discovery on its second
-  run and executes the page without ``dashboard.py`` (the sidebar disappears). A real server sets
-  the flag once, when ``st.navigation`` is first called; `navigation_only` restores that behaviour.
+The page scripts are in ``ui/pages/``, not in a ``pages/`` folder next to ``dashboard.py``, so
+Streamlit's legacy folder discovery never runs a page on its own: AppTest needs no patching.
 """
 
 from __future__ import annotations
@@ -17,8 +14,6 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-import streamlit.testing.v1.app_test as app_test
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from core.i18n import catalogue as i18n
@@ -27,16 +22,6 @@ from core.storage.store import Store
 ROOT = Path(__file__).resolve().parents[2]
 ENTRYPOINT = ROOT / "dashboard.py"
 TIMEOUT = 30
-
-
-class _NavigationOnly(PagesManager):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-
-def navigation_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(app_test, "PagesManager", _NavigationOnly)
 
 
 def clear_caches() -> None:
@@ -60,7 +45,7 @@ def use_database(monkeypatch: pytest.MonkeyPatch, path: Path):
 
 
 def app(page: str | None = None, query_params: dict | None = None) -> AppTest:
-    """The dashboard after its first run, optionally switched to `page` (``pages/articles.py``)."""
+    """The dashboard after its first run, optionally switched to `page` (``ui/pages/articles.py``)."""
     at = AppTest.from_file(str(ENTRYPOINT), default_timeout=TIMEOUT)
     if query_params:
         at.query_params.update(query_params)
