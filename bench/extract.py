@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from core.extraction import extract  # noqa: E402
-from core.intake import decode  # noqa: E402
+from core.intake import uploads  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "corpus"
 
@@ -27,7 +27,7 @@ SHARED = ROOT.parent / "shared" / "corpus"
 def load(folder: Path) -> list[str]:
     texts = []
     for p in sorted((folder / "articles").glob("*.txt")):
-        _, body, _ = decode.split_header(p.read_text(encoding="utf-8"))
+        _, body, _ = uploads.split_header(p.read_text(encoding="utf-8"))
         texts.append(body)
     return texts
 

@@ -13,7 +13,7 @@ For each size it prints the best time of ``--repeat`` runs (a run over 2 seconds
 microseconds per character, and the number of figures found. A line ``SUPER-LINEAR`` flags a size whose time per character is more
 than 3 times that of the smallest size (and the exit status is then 1). With ``--profile N`` it
 also prints the functions that took most time in `extract` on N characters, which names the
-culprit when a step is quadratic. The upload limit (``decode.MAX_BYTES_DEFAULT``, 5 MB) keeps larger texts out.
+culprit when a step is quadratic. The upload limit (``uploads.MAX_BYTES_DEFAULT``, 5 MB) keeps larger texts out.
 """
 
 from __future__ import annotations

@@ -57,7 +57,7 @@ from typing import Any
 from core.extraction import extract as extract_mod
 from core.extraction import places
 from core.extraction.figure import GROUPS, KINDS, STATUSES, Figure
-from core.intake import decode
+from core.intake import uploads
 
 GOLD_FIELDS = (
     "article", "id", "quote", "number_text", "min", "best", "max", "vague", "status", "group", "side",
@@ -106,7 +106,7 @@ class Corpus:
 
 
 def _split_header(text: str) -> tuple[dict[str, str], str, int]:
-    meta, body, offset = decode.split_header(text)
+    meta, body, offset = uploads.split_header(text)
     return dict(meta), body, offset
 
 

@@ -27,7 +27,7 @@ from core.extraction import extract
 from core.extraction.dates import find_dates, parse_iso
 from core.extraction.figure import Figure
 from core.incidents import aggregate
-from core.intake import decode
+from core.intake import decode, uploads
 from core.storage.store import Store, StoreError
 
 log = logging.getLogger(__name__)
@@ -60,7 +60,7 @@ class Prepared:
 
 def article_id(text: str) -> str:
     """The article's identity: a hash of its normalised text (same text, same id)."""
-    return hashlib.sha256(decode.normalise_article_text(text).encode("utf-8")).hexdigest()[:32]
+    return hashlib.sha256(uploads.normalise_article_text(text).encode("utf-8")).hexdigest()[:32]
 
 
 def _published(
@@ -90,7 +90,7 @@ def _title(meta: dict[str, str], body: str) -> str:
 
 
 def prepare(
-    doc: decode.DecodedArticle,
+    doc: uploads.DecodedArticle,
     published: dt.date | None = None,
     outlet: str | None = None,
     url: str | None = None,
@@ -165,7 +165,7 @@ def ingest_bytes(
     published: dt.date | None = None,
     outlet: str | None = None,
     url: str | None = None,
-    max_bytes: int = decode.MAX_BYTES_DEFAULT,
+    max_bytes: int = uploads.MAX_BYTES_DEFAULT,
 ) -> IngestResult:
     """Decode, extract and store one uploaded file. Never raises for bad input."""
     return ingest_many(store, [(data, filename)], published, outlet, url, max_bytes)[0]
@@ -177,12 +177,12 @@ def ingest_text(
     published: dt.date | None = None,
     outlet: str | None = None,
     url: str | None = None,
-    max_bytes: int = decode.MAX_BYTES_DEFAULT,
+    max_bytes: int = uploads.MAX_BYTES_DEFAULT,
 ) -> IngestResult:
     """Store pasted text as an article."""
     try:
         doc = decode.decode_pasted(text, max_bytes=max_bytes)
-    except decode.UploadError as err:
+    except uploads.UploadError as err:
         return _error(None, err)
     result = _store_one(store, prepare(doc, published, outlet, url))
     if result.status == "added":
@@ -214,7 +214,7 @@ def _prepare_one(
     try:
         doc = decode.decode_upload(data, filename, max_bytes=max_bytes)
         return prepare(doc, published, outlet, url, content_sha256=sha)
-    except decode.UploadError as err:
+    except uploads.UploadError as err:
         return _error(filename, err)
     except Exception as err:  # the extractor must never sink an upload silently
         log.exception("extraction failed for %s", filename)
@@ -268,7 +268,7 @@ def ingest_many(
     published: dt.date | None = None,
     outlet: str | None = None,
     url: str | None = None,
-    max_bytes: int = decode.MAX_BYTES_DEFAULT,
+    max_bytes: int = uploads.MAX_BYTES_DEFAULT,
     batch_size: int = 500,
     progress: callable | None = None,
     workers: int = 1,
@@ -356,7 +356,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--published", help="publication date YYYY-MM-DD for all the files")
     ap.add_argument("--outlet")
     ap.add_argument("--url")
-    ap.add_argument("--max-mb", type=float, default=decode.MAX_BYTES_DEFAULT / 1024 / 1024)
+    ap.add_argument("--max-mb", type=float, default=uploads.MAX_BYTES_DEFAULT / 1024 / 1024)
     ap.add_argument("--reextract", action="store_true", help="re-run the extractor over stored articles")
     args = ap.parse_args(argv)
 

@@ -1,4 +1,4 @@
-"""Upload errors (`core.intake.decode.MESSAGES`, English) shown in the interface language: the
+"""Upload errors (`core.intake.uploads.MESSAGES`, English) shown in the interface language: the
 English message is matched against the templates and rebuilt from the catalogue.
 """
 
@@ -8,13 +8,13 @@ import re
 import string
 
 from core.i18n.catalogue import DEFAULT_LANG, FSI, PDI, has, is_rtl, t
-from core.intake import decode
+from core.intake import uploads
 
 
 # ---- upload errors ------------------------------------------------------------------------------
 def _upload_patterns() -> list[tuple[str, re.Pattern[str]]]:
     out = []
-    for key, template in decode.MESSAGES.items():
+    for key, template in uploads.MESSAGES.items():
         pattern, seen = "", set()
         for literal, field, _, _ in string.Formatter().parse(template):
             pattern += re.escape(literal)
@@ -29,9 +29,9 @@ _UPLOAD_PATTERNS: list[tuple[str, re.Pattern[str]]] = []
 
 
 def upload_error(message: str, lang: str = DEFAULT_LANG) -> str:
-    r"""An upload's error (`core.intake.decode.UploadError`'s English message) in the interface language.
+    r"""An upload's error (`core.intake.uploads.UploadError`'s English message) in the interface language.
 
-    The message is matched against `core.intake.decode.MESSAGES` and rewritten with the catalogue's
+    The message is matched against `core.intake.uploads.MESSAGES` and rewritten with the catalogue's
     ``upload.error.<key>`` text; its values (file name, sizes, details) are kept, except the kind
     of file a binary upload looks like (``upload.what.<English>``). In a right-to-left language
     the file name is a first-strong isolate (``\u2068…\u2069``), so "notes.odt:" stays at the

@@ -16,7 +16,7 @@ import re
 import pytest
 
 from core.i18n import catalogue as i18n
-from core.intake import decode
+from core.intake import uploads
 from core.views import upload_errors
 from tests.ui import population as pop
 from tests.ui.apptest import ENTRYPOINT, ROOT, app, texts
@@ -186,7 +186,7 @@ def test_refused_upload_is_explained_in_arabic(empty_db):
     submit = next(b for b in at.sidebar.button if b.label == i18n.t("upload.submit", AR))
     submit.click().run()
     assert not at.exception
-    english = decode.MESSAGES["empty"].format(name="empty.txt")
+    english = uploads.MESSAGES["empty"].format(name="empty.txt")
     assert texts(at.sidebar.error) == [
         i18n.md("upload.refused", AR, name="empty.txt", reason=upload_errors.upload_error(english, AR))
     ]

@@ -29,7 +29,7 @@ from core.extraction import figure as figure_mod
 from core.extraction import lexicon
 from core.i18n import catalogue as i18n
 from core.i18n import charts
-from core.intake import decode
+from core.intake import decode, uploads
 from core.views import trends, upload_errors
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -186,7 +186,7 @@ def test_every_data_key_has_a_name_in_each_language(lang):
         + [f"kind.{k}" for k in figure_mod.KINDS] + [f"perpetrator.{p}" for p in sorted(perpetrators)]
         + [f"source.{s}" for s in lexicon.load("sources")] + [f"month.{m}" for m in range(1, 13)]
         + [f"weekday.{d}" for d in range(7)] + [f"plotly.{k}" for k in charts.PLOTLY_DICTIONARY]
-        + [f"upload.error.{k}" for k in decode.MESSAGES]
+        + [f"upload.error.{k}" for k in uploads.MESSAGES]
     )
     assert [k for k in wanted if k not in i18n.messages(lang)] == []
 
@@ -286,11 +286,11 @@ def _fields(template: str) -> dict[str, str]:
     return {f: f"«{f}»" for _, f, _, _ in string.Formatter().parse(template) if f}
 
 
-@pytest.mark.parametrize("key", list(decode.MESSAGES))
+@pytest.mark.parametrize("key", list(uploads.MESSAGES))
 def test_upload_error_is_shown_in_the_interface_language(key):
-    values = {**_fields(decode.MESSAGES[key]), "name": "report.pdf"}
-    english = decode.MESSAGES[key].format(**values)
-    assert i18n.t(f"upload.error.{key}", "en") == decode.MESSAGES[key]  # the catalogue keeps up with decode
+    values = {**_fields(uploads.MESSAGES[key]), "name": "report.pdf"}
+    english = uploads.MESSAGES[key].format(**values)
+    assert i18n.t(f"upload.error.{key}", "en") == uploads.MESSAGES[key]  # the catalogue keeps up with decode
     assert upload_errors.upload_error(english, "en") == english
     arabic = upload_errors.upload_error(english, "ar")
     assert arabic == i18n.t(f"upload.error.{key}", "ar", **{**values, "name": f"{i18n.FSI}report.pdf{i18n.PDI}"})
@@ -298,17 +298,17 @@ def test_upload_error_is_shown_in_the_interface_language(key):
 
 
 def test_real_upload_error_and_pasted_text_name_are_translated():
-    with pytest.raises(decode.UploadError) as err:
+    with pytest.raises(uploads.UploadError) as err:
         decode.decode_upload(bytes(range(256)) * 8, "noise.txt")
     arabic = upload_errors.upload_error(str(err.value), "ar")
     assert i18n.t("upload.what.binary data", "ar") in arabic and "binary data" not in arabic
-    with pytest.raises(decode.UploadError) as err:
+    with pytest.raises(uploads.UploadError) as err:
         decode.decode_pasted("   ")
     assert upload_errors.upload_error(str(err.value), "ar").startswith(f"{i18n.FSI}{i18n.t('upload.pasted_name', 'ar')}{i18n.PDI}:")
 
 
 def test_every_kind_of_binary_upload_is_named_in_arabic():
-    whats = [w for _, w in decode._BINARY_SIGNATURES]
+    whats = [w for _, w in uploads._BINARY_SIGNATURES]
     whats += ["binary data", "an image or media file", "a damaged ZIP archive", "a ZIP archive (not a Word .docx)"]
     assert [w for w in whats if f"upload.what.{w}" not in i18n.messages("ar")] == []
 

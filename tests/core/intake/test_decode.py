@@ -19,8 +19,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.intake import decode
-from core.intake.decode import DecodedArticle, UploadError
+from core.intake import decode, html_text, uploads
+from core.intake.uploads import DecodedArticle, UploadError
 
 AR_SENTENCE = "قتل 23 مدنيا في الرقة يوم الخميس بينهم ثمانية أطفال"
 AR_BODY = AR_SENTENCE + "\nوقالت المصادر إن الغارات استهدفت حي المشلب (شرق المدينة).\n"
@@ -124,14 +124,14 @@ def raises_upload(reason: str, fragment: str, call, *args, **kwargs) -> UploadEr
 
 def test_header_lines_become_meta_and_body_is_kept_exactly():
     text = "source: https://example.org/a?b=1\nDate: 2017-08-28\n\n  " + AR_BODY + "  \n"
-    meta, body, offset = decode.split_header(text)
+    meta, body, offset = uploads.split_header(text)
     assert meta == {"source": "https://example.org/a?b=1", "date": "2017-08-28"}
     assert body == "  " + AR_BODY + "  \n"
     assert text[offset:] == body
 
 
 def test_text_without_header_is_all_body():
-    meta, body, offset = decode.split_header(AR_BODY)
+    meta, body, offset = uploads.split_header(AR_BODY)
     assert (meta, body, offset) == ({}, AR_BODY, 0)
 
 
@@ -146,14 +146,14 @@ def test_text_without_header_is_all_body():
     ],
 )
 def test_header_only_counts_when_every_line_before_the_blank_is_key_value(text):
-    meta, body, offset = decode.split_header(text)
+    meta, body, offset = uploads.split_header(text)
     assert meta == {}
     assert body == text and offset == 0
 
 
 def test_header_with_windows_newlines_keeps_body_offsets():
     text = "source: agency\r\ntitle: Raqqa strike\r\n\r\nقتل 3 مدنيين\r\nفي الرقة"
-    meta, body, offset = decode.split_header(text)
+    meta, body, offset = uploads.split_header(text)
     assert meta == {"source": "agency", "title": "Raqqa strike"}
     assert body == "قتل 3 مدنيين\r\nفي الرقة"
     assert text[offset:] == body
@@ -161,20 +161,20 @@ def test_header_with_windows_newlines_keeps_body_offsets():
 
 def test_header_after_byte_order_mark_is_read_and_bom_not_in_body():
     text = "\ufeffdate: 2017-06-01\n\nقتل 3"
-    meta, body, offset = decode.split_header(text)
+    meta, body, offset = uploads.split_header(text)
     assert meta == {"date": "2017-06-01"} and body == "قتل 3" and text[offset:] == body
-    meta, body, offset = decode.split_header("\ufeffقتل 3")
+    meta, body, offset = uploads.split_header("\ufeffقتل 3")
     assert meta == {} and body == "قتل 3" and offset == 1
 
 
 def test_only_one_blank_line_ends_the_header_and_the_rest_is_body():
     text = "date: 2017-06-01\n\n\nقتل 3"
-    meta, body, offset = decode.split_header(text)
+    meta, body, offset = uploads.split_header(text)
     assert meta == {"date": "2017-06-01"} and body == "\nقتل 3" and text[offset:] == body
 
 
 def test_repeated_header_key_keeps_first_value():
-    meta, _, _ = decode.split_header("date: 2017-01-01\ndate: 2018-01-01\n\nbody")
+    meta, _, _ = uploads.split_header("date: 2017-01-01\ndate: 2018-01-01\n\nbody")
     assert meta == {"date": "2017-01-01"}
 
 
@@ -194,23 +194,23 @@ def test_repeated_header_key_keeps_first_value():
     ],
 )
 def test_language_is_detected_by_counting_letters(text, expected):
-    assert decode.detect_language(text) == expected
+    assert uploads.detect_language(text) == expected
 
 
 def test_same_article_with_different_newlines_and_bom_gets_same_canonical_text():
     unix = "قتل 3 مدنيين\nفي الرقة"
     windows = "\ufeffقتل 3 مدنيين  \r\nفي الرقة\r\n"
-    assert decode.normalise_article_text(windows) == decode.normalise_article_text(unix) == unix
+    assert uploads.normalise_article_text(windows) == uploads.normalise_article_text(unix) == unix
 
 
 def test_presentation_forms_canonicalise_to_ordinary_letters():
     forms = "\ufed7\ufe98\ufede \ufe8d\ufef7\ufec3\ufed4\ufe8e\ufedd"  # قتل الأطفال, lam-alef ligature
-    assert decode.normalise_article_text(forms) == "قتل الأطفال"
+    assert uploads.normalise_article_text(forms) == "قتل الأطفال"
 
 
 def test_canonical_text_composes_decomposed_characters():
-    assert decode.normalise_article_text("Cafe\u0301") == "Café"
-    assert decode.normalise_article_text("\u0627\u0653") == "\u0622"  # alef + madda -> آ
+    assert uploads.normalise_article_text("Cafe\u0301") == "Café"
+    assert uploads.normalise_article_text("\u0627\u0653") == "\u0622"  # alef + madda -> آ
 
 
 # --------------------------------------------------------------------------------------------------
@@ -392,7 +392,7 @@ def test_html_parser_failure_falls_back_to_plain_strip(monkeypatch, error):
     def boom(_text):  # noqa: ANN001, ANN202
         raise error
 
-    monkeypatch.setattr(decode, "_html_to_text", boom)
+    monkeypatch.setattr(html_text, "_html_to_text", boom)
     raw = (
         f"<html><head><style>p {{}}</style><script>x=1</script></head><body><p>{AR_SENTENCE}</p>"
         "<p>ثانية &amp; <b>ثالثة</b></p><!-- تعليق --><script>unclosed"
@@ -610,7 +610,7 @@ def test_empty_paste_is_refused():
 
 
 def test_file_over_the_limit_names_the_limit_in_mb():
-    data = b"a" * (decode.MAX_BYTES_DEFAULT + 1)
+    data = b"a" * (uploads.MAX_BYTES_DEFAULT + 1)
     raises_upload("too_large", "over the 5 MB limit", decode.decode_upload, data, "big.txt")
 
 
@@ -684,7 +684,7 @@ def test_every_reason_has_a_message_and_errors_are_value_errors():
 # --------------------------------------------------------------------------------------------------
 # Properties: any bytes in, only UploadError out
 
-_EXTENSIONS = [*decode.SUPPORTED_EXTENSIONS, ".exe", ""]
+_EXTENSIONS = [*uploads.SUPPORTED_EXTENSIONS, ".exe", ""]
 _SEEDS = [b"", b"%PDF-1.4\n", b"PK\x03\x04", b"<html><body>", b"\xff\xfe", b"\xef\xbb\xbf", b"source: x\n\n"]
 
 
@@ -698,7 +698,7 @@ def test_any_bytes_give_an_article_or_an_upload_error(prefix, data, ext):
     try:
         doc = decode.decode_upload(prefix + data, "upload" + ext, max_bytes=1500)
     except UploadError as err:
-        assert err.reason in decode.REASONS and str(err)
+        assert err.reason in uploads.REASONS and str(err)
     else:
         assert doc.lang in ("ar", "en") and doc.text.strip()
 
@@ -715,6 +715,6 @@ def test_any_pasted_text_gives_an_article_or_an_upload_error(text):
 @settings(max_examples=100, deadline=None)
 @given(text=st.text(alphabet=st.sampled_from("ab:_ \n\r\ufeffقx"), max_size=60))
 def test_split_header_never_raises_and_body_is_a_suffix(text):
-    meta, body, offset = decode.split_header(text)
+    meta, body, offset = uploads.split_header(text)
     assert text[offset:] == body
     assert all(re.fullmatch(r"[a-z_]+", key) for key in meta)

@@ -25,8 +25,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.extraction import extract
-from core.intake import decode, ingest
-from core.intake.decode import UploadError
+from core.intake import decode, ingest, uploads
+from core.intake.uploads import UploadError
 from core.storage.store import Store
 
 BIGINT_MAX = 2**63 - 1
@@ -263,7 +263,7 @@ BROKEN = [
 
 def _assert_clear_message(res: ingest.IngestResult, filename: str) -> None:
     assert res.status == "error"
-    assert res.reason in decode.REASONS, res.reason
+    assert res.reason in uploads.REASONS, res.reason
     assert filename in res.message
     assert "Traceback" not in res.message and 'File "' not in res.message
     assert any(w in res.message for w in ("upload", "Upload", "paste", "Save", "save")), res.message
@@ -346,7 +346,7 @@ def test_nested_unclosed_or_misnested_html_gives_an_article_or_a_clear_message(s
     try:
         doc = decode.decode_upload(page, "page.html")
     except UploadError as err:
-        assert err.reason in decode.REASONS and "page.html" in str(err)
+        assert err.reason in uploads.REASONS and "page.html" in str(err)
     else:
         _check_figures(doc.text, extract.extract(doc.text, PUBLISHED, doc.lang))
     res = ingest.ingest_bytes(shared_store, page, "page.html")
