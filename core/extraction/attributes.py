@@ -9,6 +9,7 @@ import logging
 from bisect import bisect_left
 
 from core.extraction import dates as dates_mod
+from core.extraction import numbers
 from core.extraction.candidates import _next_word, _prev_word
 from core.extraction.context import (
     _CLAUSE_PUNCT,
@@ -37,6 +38,8 @@ def _kind(ctx: _Context, cands: list[Cand], c: Cand) -> None:
         return
     lo, hi = _window(ctx, cands, c)
     lo = max(lo, c.ti - 8)
+    if _find(ctx, "kind_cues", lo, hi, roles=("event",)):
+        return  # «ثاني أكبر مجزرة منذ ...»: a count of one massacre, whatever period is named beside it
     for m in ctx.mentions_in("kind_cues", lo, hi):
         role = m.attrs.get("role")
         if role == "toll_word":
@@ -44,7 +47,7 @@ def _kind(ctx: _Context, cands: list[Cand], c: Cand) -> None:
             return
         if role == "toll_period":
             if _next_is_short_time(ctx, m.j):
-                continue  # «خلال الـ 24 ساعة»، "over the past 24 hours"
+                continue  # «خلال الـ 24 ساعة»، "over the past 24 hours": one day's events
             if normalize(m.surface).text.lower() in _fw("since"):
                 since = _date_at(ctx, m.j)
                 if since is not None:
@@ -57,13 +60,22 @@ def _kind(ctx: _Context, cands: list[Cand], c: Cand) -> None:
                     continue
             c.kind, c.kind_cue = "toll", m.surface
             return
+    # «خلال الـ 48 ساعة الماضية»، «خلال ستة أيام»، "over 72 hours": a counted span longer than a day
+    span = _counted_span(ctx, lo, hi)
+    if span is not None and not _names_a_day(ctx, lo, hi):
+        c.kind, c.kind_cue = "toll", span
+        return
     # «خلال سبتمبر», "in September": a whole month is a period
     for n in ctx.dates_in(lo, hi):
         d, a = ctx.dates[n], ctx.date_toks[n][0]
-        if d.precision in ("month", "year") and a > 0 and not d.since:
-            if _is(ctx.tokens[a - 1], "period_before_month"):
-                c.kind, c.kind_cue = "toll", ctx.text[ctx.tokens[a - 1].start : d.end]
-                return
+        if d.since:
+            continue
+        if d.precision == "year":  # «في عام 2018»: a count dated by a year alone is the year's tally
+            c.kind, c.kind_cue = "toll", d.text
+            return
+        if d.precision == "month" and a > 0 and _is(ctx.tokens[a - 1], "period_before_month"):
+            c.kind, c.kind_cue = "toll", ctx.text[ctx.tokens[a - 1].start : d.end]
+            return
     # «وبالإضافة إلى 16 مدنيا ...» after a toll in the same sentence continues its breakdown
     k = _prev_word(ctx, c.ti, ctx.sentence_span(c.sent)[0])
     also = ctx.m("connectives", k) if k >= 0 else None
@@ -95,33 +107,83 @@ def _long_ago(ctx: _Context, d: dates_mod.DateMatch) -> bool:
 
 
 def _continue_tolls(ctx: _Context, cands: list[Cand]) -> None:
-    """A count with nothing of its own (no attack, date or place) after a period total
-    belongs to that period: «قتل 3000 شخص خلال أيلول ... وأحصى المرصد مقتل 790 عنصرا»."""
-    prev: Cand | None = None
+    """A period stated once governs the report's counts that follow it, across places, causes and
+    paragraphs («قتل 3000 شخص خلال أيلول ... وقتلت قوات النظام 790 مدنيا في حلب»), until a count
+    names a day of its own («أمس»، «يوم الأحد»، «15 آب»): then the report tells of one event."""
+    period: Cand | None = None
     for c in cands:
-        if c.parent is not None:
+        if c.parent is not None or c.kind == "superseded":
             continue
-        if c.kind == "incident" and prev is not None and prev.kind == "toll" and c.same is None:
-            lo, hi = _window(ctx, cands, c, tight=False)
-            own = (
-                _find(ctx, "attack_terms", lo, hi, roles=("attack", "battle"))
-                or ctx.dates_in(lo, hi)
-                or ctx.places_in(lo, hi)
-            )
-            if not own:
-                c.kind, c.kind_cue = "toll", prev.kind_cue
-                c.extra["toll_by_context"] = True
-        prev = c
+        if c.kind == "toll":
+            period = c
+            continue
+        if period is None or c.same is not None:
+            continue
+        lo, hi = _window(ctx, cands, c, tight=False)
+        if _names_a_day(ctx, lo, hi) or _find(ctx, "kind_cues", lo, hi, roles=("event",)) or _new_topic_between(ctx, period, c):
+            period = None
+            continue
+        c.kind, c.kind_cue = "toll", period.kind_cue
+        c.extra["toll_by_context"] = True
+
+
+def _names_a_day(ctx: _Context, lo: int, hi: int) -> bool:
+    """A day of its own: a date with a day, or «أمس»/«الأحد» even when no publication date resolves it."""
+    for n in ctx.dates_in(lo, hi):
+        d, (a, b) = ctx.dates[n], ctx.date_toks[n]
+        if d.since or d.range_start or _dates_the_report(ctx, a, b):
+            continue
+        if d.precision == "day" or d.kind in ("relative", "weekday"):
+            return True
+    return False
+
+
+def _new_topic_between(ctx: _Context, a: Cand, b: Cand) -> bool:
+    """«إلى ذلك»، «من جهة أخرى», "meanwhile" between two counts: the article turns to another story."""
+    return any(m.attrs.get("new_topic") for m in ctx.mentions_in("connectives", a.tj, b.ti))
+
+
+def _counted_span(ctx: _Context, lo: int, hi: int) -> str | None:
+    """«خلال [الـ] N unit» with a span of more than a day; its text, else None."""
+    for k in range(lo, hi):
+        if not _is(ctx.tokens[k], "period_before_month"):
+            continue
+        q = _next_word(ctx, k + 1, hi)
+        if q >= 0 and ctx.tokens[q].text == "ال":
+            q = _next_word(ctx, q + 1, hi)
+        if q < 0 or q + 1 >= hi:
+            continue
+        nm = ctx.tokens[q]
+        if nm.kind == "num":
+            count = int(nm.text) if nm.text.isdigit() else None
+        else:
+            count = numbers.parse_number(nm.text)
+        u = ctx.m("non_casualty", q + 1)
+        if count is None or not (u and u.key == "time"):
+            continue
+        unit = ctx.tokens[q + 1].text
+        in_hours = "ساع" in unit or "hour" in unit or "دقي" in unit or "minute" in unit
+        if count > (24 if in_hours else 1):
+            return ctx.text[ctx.tokens[k].start : ctx.tokens[q + 1].end]
+    return None
 
 
 def _next_is_short_time(ctx: _Context, k: int) -> bool:
+    """A span of one day at most follows: «الـ 24 ساعة», "the past hours" (48 hours is a period)."""
     k = _next_word(ctx, k, len(ctx.tokens))
     if k < 0:
         return False
+    hours = None  # how many of the unit
     if ctx.tokens[k].kind == "num" and k + 1 < len(ctx.tokens):
+        hours = int(ctx.tokens[k].text) if ctx.tokens[k].text.isdigit() else None
         k += 1
     u = ctx.m("non_casualty", k)
-    return bool(u and u.key == "time" and _is(ctx.tokens[k], "short_time"))
+    if not (u and u.key == "time" and _is(ctx.tokens[k], "short_time")):
+        return False
+    if hours is None:
+        return True
+    in_hours = "ساع" in ctx.tokens[k].text or "hour" in ctx.tokens[k].text
+    return hours <= (24 if in_hours else 1)
 
 
 def _dates_in(ctx: _Context, c: Cand, lo: int, hi: int) -> tuple[dates_mod.DateMatch | None, dates_mod.DateMatch | None]:

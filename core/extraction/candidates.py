@@ -21,7 +21,7 @@ from core.extraction.context import (
     _safe,
 )
 from core.extraction.normalize import normalize
-from core.extraction.tokens import Mention
+from core.extraction.tokens import Mention, Token
 
 log = logging.getLogger(__name__)
 # ---- step 2: candidates -------------------------------------------------------------------------
@@ -388,23 +388,32 @@ def _read_lone_nouns(ctx: _Context, taken: set[int], counted: list[Cand]) -> lis
         if v.i in taken or (v.i > 0 and ctx.tokens[v.i - 1].kind == "num"):
             continue
         number = v.attrs.get("number")
-        if number not in ("sg", "du") or (number == "sg" and not v.attrs.get("lone")):
-            continue
-        if v.attrs.get("status"):
+        own_status = v.attrs.get("status")
+        if number not in ("sg", "du") or (number == "sg" and not v.attrs.get("lone") and not own_status):
             continue
         sent = ctx.sent_of[v.i]
         lo, hi = ctx.sentence_span(sent)
         tok = ctx.tokens[v.i]
         glued_and = tok.text.startswith("و") and tok.text not in v.surface
         conj = bool(glued_and and prev_lone is not None and prev_lone.tj == v.i)
-        if v.attrs.get("conjunct_only") and not conj:
-            continue
         k = _prev_word(ctx, v.i, lo)
         trig = ctx.m("casualty_terms", k) if k >= 0 else None
+        if not (trig and trig.j == k + 1 and trig.attrs.get("position") in ("before", "any")):
+            trig = None
+        if v.attrs.get("conjunct_only") and not conj and trig is None:
+            continue  # «زوجته» counts after «قتل» or «و», not in «قال زوجته»
+        if own_status:
+            # «سقوط شهيدتين»، «ارتقاء شهيد»: a status noun alone, as a dual or right after a killing word
+            if (number == "du" or trig is not None) and not any(f.startswith("ال") for f in tok.forms[:2]):
+                status = own_status if not (trig and trig.attrs["status"] != own_status) else trig.attrs["status"]
+                c = _lone_cand(ctx, v, sent, status, "status-noun-alone", tok)
+                out.append(c)
+            prev_lone = None
+            continue
         cue = _connective_before(ctx, v.i, lo, within=2)
         status = None
         rule = ""
-        if trig and trig.j == k + 1 and trig.attrs.get("position") in ("before", "any"):
+        if trig is not None:
             status, rule = trig.attrs["status"], "lone-noun-after-trigger"
         elif conj:
             status, rule = prev_lone.status, "lone-noun-conjunct"
@@ -423,13 +432,7 @@ def _read_lone_nouns(ctx: _Context, taken: set[int], counted: list[Cand]) -> lis
             continue
         if _fate_near(ctx, v.i, v.j, lo, hi):
             continue
-        value = 2 if number == "du" else 1
-        s, e = v.start, v.end
-        c = Cand(
-            ti=v.i, tj=v.j, start=s, end=e, number_text=ctx.text[s:e], sent=sent, min=value, best=value,
-            max=value, status=status, group=v.attrs.get("group") or "people", group_mention=v, rule=rule,
-            confidence=0.6, lang="en" if tok.kind == "en" else "ar",
-        )
+        c = _lone_cand(ctx, v, sent, status, rule, tok)
         c.part_cue = cue is not None and cue.attrs.get("role") == "part"
         c.conjunct = conj
         if c.group == "inherit":
@@ -437,3 +440,12 @@ def _read_lone_nouns(ctx: _Context, taken: set[int], counted: list[Cand]) -> lis
         out.append(c)
         prev_lone = c
     return out
+
+
+def _lone_cand(ctx: _Context, v: Mention, sent: int, status: str | None, rule: str, tok: Token) -> Cand:
+    value = 2 if v.attrs.get("number") == "du" else 1
+    return Cand(
+        ti=v.i, tj=v.j, start=v.start, end=v.end, number_text=ctx.text[v.start : v.end], sent=sent, min=value,
+        best=value, max=value, status=status, group=v.attrs.get("group") or "people", group_mention=v, rule=rule,
+        confidence=0.6, lang="en" if tok.kind == "en" else "ar",
+    )

@@ -73,7 +73,81 @@ def load(name: str) -> dict[str, dict[str, Any]]:
             problems.append(f"entry '{key}' has an empty or non-string surface")
     if problems:
         raise LexiconError(f"{path}: " + "; ".join(problems))
+    if name != INFLECTION and any("inflect" in e for e in entries.values()):
+        entries = _with_inflections(entries)
     return entries
+
+
+# ---- inflection: one word listed, every form of it matched -------------------------------------
+INFLECTION = "inflection"
+_PRONOUN_AFTER_PLURAL = {"ين": "ي", "ون": "و"}  # مقاتلين -> مقاتليه، مقاتلون -> مقاتلوه
+
+
+def _noun_stem(word: str) -> str:
+    """The form suffixes attach to: a final ة becomes ت (طفلة -> طفلت-)."""
+    return word[:-1] + "ت" if word.endswith("ة") else word
+
+
+def _inflect_noun(word: str, suffixes: list[str], plural: bool) -> list[str]:
+    if " " in word or word.endswith(("ا", "ه")) or not "\u0621" <= word[:1] <= "\u064a":
+        return []  # phrases, the accusative «طفلا», spelling variants «طفله» and Latin words
+    if word.endswith("ى"):
+        word = word[:-1] + "ا"  # قتلى -> قتلاهم
+    if plural:
+        for end, keep in _PRONOUN_AFTER_PLURAL.items():
+            if word.endswith(end):
+                return [word[: -len(end)] + keep + suf for suf in suffixes]
+    return [_noun_stem(word) + suf for suf in suffixes]
+
+
+def _inflect_verb(stem: str, patterns: list[str]) -> list[str]:
+    """Past and present forms of a verb from its past stem (قتل، أعدم، استشهد، لقي، قضى)."""
+    out = []
+    bare = stem[1:] if stem[:1] in "أا" else stem  # أعدم -> يعدم، استشهد -> يستشهد
+    for pat in patterns:
+        prefix, _, suffix = pat.partition("~")
+        if prefix:
+            if stem.endswith(("ى", "ي")) or (len(stem) == 3 and stem[1] == "ا"):
+                continue  # defective and hollow presents (يقضي، يلقى، يموت) are listed where needed
+            out.append(prefix + bare + suffix)
+        elif stem.endswith("ى"):  # قضى: قضت، قضيا، قضتا، قضوا، قضين
+            s = stem[:-1]
+            out.append({"": stem, "ا": s + "يا", "ن": s + "ين"}.get(suffix, s + suffix))
+        elif stem.endswith("ي") and suffix.startswith("و"):  # لقي: لقوا
+            out.append(stem[:-1] + suffix)
+        else:
+            out.append(stem + suffix)
+    return out
+
+
+def _with_inflections(entries: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Entries plus, for each entry with ``inflect`` (noun | verb), one derived entry per rule of
+    ``inflection.json`` (key ``KEY+RULE``) holding the forms that no entry lists already."""
+    rules = load(INFLECTION)
+    listed = {norm(s).strip() for e in entries.values() for s in e["surfaces"]}
+    out = dict(entries)
+    for key, entry in entries.items():
+        how = entry.get("inflect")
+        if how is None:
+            continue
+        attrs = {a: b for a, b in entry.items() if a not in ("surfaces", "inflect", "stems")}
+        for rule_key, rule in rules.items():
+            applies = rule["applies"]
+            if how == "verb" and applies == "verb":
+                forms = [f for stem in entry.get("stems", []) for f in _inflect_verb(stem, rule["surfaces"])]
+            elif how == "noun" and applies == ("noun_pl" if entry.get("number") == "pl" else "noun_sg"):
+                forms = [f for w in entry["surfaces"] for f in _inflect_noun(w, rule["surfaces"], applies == "noun_pl")]
+            else:
+                continue
+            new = []
+            for f in forms:
+                n = norm(f).strip()
+                if n not in listed:
+                    listed.add(n)
+                    new.append(f)
+            if new:
+                out[f"{key}+{rule_key}"] = {**attrs, **rule.get("sets", {}), "surfaces": new}
+    return out
 
 
 @cache
