@@ -110,6 +110,12 @@ def _continue_tolls(ctx: _Context, cands: list[Cand]) -> None:
     """A period stated once governs the report's counts that follow it, across places, causes and
     paragraphs («قتل 3000 شخص خلال أيلول ... وقتلت قوات النظام 790 مدنيا في حلب»), until a count
     names a day of its own («أمس»، «يوم الأحد»، «15 آب»): then the report tells of one event."""
+    heads = [c for c in cands if c.parent is None and c.kind != "superseded"]
+    for a, b in zip(heads, heads[1:], strict=False):
+        # «100 شهيد وقرابة 1162 مصاب ... خلال شهر نيسان»: counts joined by «و» share the period after them
+        if a.kind == "incident" and b.kind == "toll" and a.sent == b.sent and _joined_by_and(ctx, a, b):
+            a.kind, a.kind_cue = "toll", b.kind_cue
+            a.extra["toll_by_context"] = True
     period: Cand | None = None
     for c in cands:
         if c.parent is not None or c.kind == "superseded":
@@ -125,6 +131,25 @@ def _continue_tolls(ctx: _Context, cands: list[Cand]) -> None:
             continue
         c.kind, c.kind_cue = "toll", period.kind_cue
         c.extra["toll_by_context"] = True
+
+
+def _joined_by_and(ctx: _Context, a: Cand, b: Cand) -> bool:
+    """Only «و» (with a qualifier) stands between count a's noun and count b: «100 شهيد وقرابة 1162»."""
+    between = ctx.tokens[a.tj : b.ti]
+    if not between or len(between) > 3:
+        return False
+    first = between[0]
+    return first.text == "و" or first.text == "and" or (first.kind == "ar" and first.text.startswith("و"))
+
+
+def _same_kind_in_repeats(cands: list[Cand]) -> None:
+    """Mentions of the same count share its kind: a headline that repeats a period total is a toll too."""
+    tolls = {id(_root(c)): c for c in cands if c.kind == "toll" and c.parent is None}
+    for c in cands:
+        t = tolls.get(id(_root(c)))
+        if t is not None and c.kind == "incident" and c.parent is None:
+            c.kind, c.kind_cue = "toll", t.kind_cue
+            c.extra["toll_by_repeat"] = True
 
 
 def _names_a_day(ctx: _Context, lo: int, hi: int) -> bool:

@@ -42,6 +42,7 @@ from core.extraction.attributes import (
     _kind,
     _perpetrator,
     _place,
+    _same_kind_in_repeats,
     _share_attributes,
     _side,
     _source,
@@ -146,6 +147,7 @@ def extract(text: str, published: dt.date | None = None, lang: str | None = None
         if c.parent is None:
             _kind(ctx, cands, c)
     _continue_tolls(ctx, cands)
+    _same_kind_in_repeats(cands)
     _sum_breakdowns(cands)
     _group_breakdowns(cands)
     _mark_superseded(ctx, cands)

@@ -28,6 +28,7 @@ _TOKEN_RE = re.compile(
 
 _PREFIX_CONJ = ("و", "ف")
 _PREFIX_PREP = ("ب", "ل", "ك")
+_PRONOUN_SUFFIXES = ("هما", "هم", "هن", "ها")  # longest first; a lone «ه» is too often ة (ساعه)
 
 
 class Token(NamedTuple):
@@ -65,6 +66,15 @@ def arabic_forms(word: str) -> tuple[str, ...]:
     for w in list(stage):
         if len(w) > 3 and w.startswith("ال"):
             add(w[2:])
+    # a possessive or object pronoun at the end: «اندلاعها» -> «اندلاع», «حصيلتها» -> «حصيله»
+    for suf in _PRONOUN_SUFFIXES:
+        if word.endswith(suf) and len(word) - len(suf) >= 3:
+            base = forms[-1][: -len(suf)] if forms[-1].endswith(suf) else word[: -len(suf)]
+            if len(base) >= 3:
+                add(base)  # «قتلتهم» -> «قتلت»
+                if base.endswith("ت"):
+                    add(base[:-1] + "ه")  # ة before a pronoun: «حصيلتها» -> «حصيله»
+            break
     return tuple(forms)
 
 
