@@ -337,6 +337,11 @@ def _agents(ctx: _Context, c: Cand, lo: int, hi: int) -> list[tuple[int, int, Me
         )
         strength = 3 if (near or own) else 2 if (far or subject) else 1
         out.append((strength, abs(a.i - c.ti), a, hedge))
+    # «وزارة الدفاع الروسية» reports the count: an actor named as the source is not who killed,
+    # unless no one else is named ("the coalition acknowledged ... in its strikes")
+    named = [x for x in out if ctx.m("sources", x[2].i) is None]
+    if named:
+        out = named
     out.sort(key=lambda x: (-x[0], x[1]))
     return out
 
@@ -353,6 +358,7 @@ def _perpetrator(ctx: _Context, cands: list[Cand], c: Cand) -> None:
             _, _, m, hedge = agents[0]
             c.perp_mention = m
             c.perpetrator = "unknown" if hedge else m.attrs.get("perpetrator")
+            c.mixed_perpetrators = _coordinated_other_actor(ctx, m)
             return
     if battle:
         sides = {m.attrs.get("perpetrator") for m in ctx.mentions_in("actors", slo, shi)}
@@ -367,6 +373,17 @@ def _perpetrator(ctx: _Context, cands: list[Cand], c: Cand) -> None:
         return
     if _find(ctx, "attack_terms", wlo, whi, roles=("hedge",)):
         c.perpetrator = "unknown"
+
+
+def _coordinated_other_actor(ctx: _Context, m: Mention) -> bool:
+    """«بقصف النظام وروسيا»، "by regime and Russian jets": the count is shared by two attackers."""
+    for other in ctx.mentions_in("actors", m.j, m.j + 3):
+        if other.attrs.get("perpetrator") == m.attrs.get("perpetrator"):
+            return False
+        between = ctx.tokens[m.j : other.i]
+        first = between[0] if between else ctx.tokens[other.i]
+        return first.text in ("و", "and") or (first is ctx.tokens[other.i] and first.text.startswith("و"))
+    return False
 
 
 def _article_perpetrator(ctx: _Context, cands: list[Cand]) -> str | None:

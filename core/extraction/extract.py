@@ -119,6 +119,18 @@ def guess_language(text: str) -> str:
     return "en" if latin > arabic else "ar"
 
 
+def _covered(ctx: _Context, c: Cand) -> range:
+    """Tokens a count stands on, with a noun before its number: «مدنيين اثنين»، «شخص مدني واحد»."""
+    a = c.ti
+    gm = c.group_mention
+    if gm is not None and gm.i < a:
+        a = gm.i
+        before = ctx.m("victims", a - 1) if a > 0 else None
+        if before is not None and before.j == a:
+            a = before.i
+    return range(a, c.tj)
+
+
 def extract(text: str, published: dt.date | None = None, lang: str | None = None) -> list[Figure]:
     """All casualty figures in ``text``, in text order, with ids f1, f2, ...
 
@@ -131,7 +143,7 @@ def extract(text: str, published: dt.date | None = None, lang: str | None = None
     if ctx.empty:
         return []
     cands = _read_numbers(ctx)
-    taken = {k for c in cands for k in range(c.ti, c.tj)}
+    taken = {k for c in cands for k in _covered(ctx, c)}
     cands += _read_lone_nouns(ctx, taken, cands)
     cands.sort(key=lambda c: c.start)
     if not cands:
