@@ -308,11 +308,14 @@ def _read_numbers(ctx: _Context) -> list[Cand]:
             status, how = listed.status, "list"
         if status is None and cue is not None and cue.attrs.get("status"):
             status, how = cue.attrs["status"], "among"  # «بين القتلى 14 شخصا»
+        total_words: Mention | None = None  # «عدد قتلى تنظيم داعش ... إلى 23»: whose dead the total counts
         if status is None and _to_before(ctx, before, lo):
-            # «ارتفعت حصيلة القتلى ... إلى 23 مدنيا»: the total's own words may stand far back
-            wide = _left_trigger(ctx, before, lo, limit=40)
+            # «ارتفعت حصيلة القتلى ... إلى 23 مدنيا»، «ارتفاع ضحايا المجزرة إلى 82»: the total's own
+            # words (a killing word or a status noun in construct) may stand far back
+            wide = _left_trigger(ctx, before, lo, limit=40) or _left_status_noun(ctx, before, lo, limit=40)
             if wide is not None:
                 status, how = wide.attrs["status"], "total"
+                total_words = wide
         low, best, high = nm.bounds()
         value = nm.value if nm.value is not None else None
         if noun is None:
@@ -343,6 +346,11 @@ def _read_numbers(ctx: _Context) -> list[Cand]:
             continue
         gm = group_noun
         group = (gm.attrs.get("group") if gm else "people") or "people"
+        if group == "fighters" and _civil_body_after(ctx, gm.j, hi):
+            group = "civilians"  # «ثلاثة عناصر من الدفاع المدني»
+        side_actor = _actor_right_after(ctx, total_words) if gm is None and total_words is not None else None
+        if side_actor is not None:
+            group = "fighters"  # «عدد قتلى قوات المعارضة وصل إلى 5811»
         if group == "inherit":
             heads = [o for o in out if o.sent == sent and not o.part_cue and not o.list_item]
             group = heads[-1].group if heads else "people"
@@ -444,8 +452,40 @@ def _read_lone_nouns(ctx: _Context, taken: set[int], counted: list[Cand]) -> lis
 
 def _lone_cand(ctx: _Context, v: Mention, sent: int, status: str | None, rule: str, tok: Token) -> Cand:
     value = 2 if v.attrs.get("number") == "du" else 1
+    group = v.attrs.get("group") or "people"
+    if group == "fighters" and _civil_body_after(ctx, v.j, ctx.sentence_span(sent)[1]):
+        group = "civilians"  # «إصابة عنصرين من الدفاع المدني»
     return Cand(
         ti=v.i, tj=v.j, start=v.start, end=v.end, number_text=ctx.text[v.start : v.end], sent=sent, min=value,
-        best=value, max=value, status=status, group=v.attrs.get("group") or "people", group_mention=v, rule=rule,
+        best=value, max=value, status=status, group=group, group_mention=v, rule=rule,
         confidence=0.6, lang="en" if tok.kind == "en" else "ar",
     )
+
+
+def _left_status_noun(ctx: _Context, i: int, lo: int, limit: int) -> Mention | None:
+    """A noun that says killed/injured by itself (ضحايا، شهداء، جرحى) before token i in its sentence."""
+    k = i - 1
+    while k >= lo and i - k <= limit:
+        if ctx.tokens[k].text in (".", "؟", "?", "!"):
+            break
+        v = ctx.m("victims", k)
+        if v is not None and v.attrs.get("status"):
+            return v
+        k -= 1
+    return None
+
+
+def _actor_right_after(ctx: _Context, m: Mention) -> Mention | None:
+    """«قتلى تنظيم داعش»، «عدد قتلى قوات المعارضة»: an armed side named right after the dead."""
+    k = _next_word(ctx, m.j, len(ctx.tokens))
+    a = ctx.m("actors", k) if k >= 0 else None
+    return a if a is not None and a.i == k else None
+
+
+def _civil_body_after(ctx: _Context, k: int, hi: int) -> bool:
+    """«من الدفاع المدني»، "of the White Helmets" right after a members noun: they are civilians."""
+    k = _next_word(ctx, k, hi)
+    if k >= 0 and ctx.tokens[k].text in _fw("side_link"):
+        k = _next_word(ctx, k + 1, hi)
+    v = ctx.m("victims", k) if k >= 0 else None
+    return bool(v and v.i == k and v.attrs.get("body"))
