@@ -329,12 +329,23 @@ def _read_numbers(ctx: _Context) -> list[Cand]:
             trigger_adjacent = _left_trigger(ctx, before, lo, limit=2) is not None
             if nm.vague and not (ctx.tokens[i].text.startswith("ال") or nxt < 0 or ctx.tokens[nxt].kind == "punct"):
                 continue  # «مئات» (indefinite) needs its noun; «العشرات» stands alone
-            if not (status and (_to_before(ctx, before, lo) or part_follows or trigger_adjacent)):
-                continue
-            if nxt >= 0 and ctx.tokens[nxt].kind in ("ar", "en") and not _may_follow_total(ctx, nxt):
-                continue  # «لتصل إلى 19002 شركة»: a count of something the lexicons do not know
-            rule = "total-no-noun"
-            conf = 0.6
+            # «منهم سبعة في مدينة الرقة، وثلاثة في تل أبيض»: a breakdown of a count by place
+            by_place = (
+                not nm.vague and _place_follows(ctx, nxt, hi)
+                and (
+                    (cue is not None and cue.attrs.get("role") == "part" and out and out[-1].sent == sent)
+                    or (listed is not None and listed.extra.get("by_place"))
+                )
+            )
+            if by_place:
+                rule, conf = "part-by-place", 0.6
+            else:
+                if not (status and (_to_before(ctx, before, lo) or part_follows or trigger_adjacent)):
+                    continue
+                if nxt >= 0 and ctx.tokens[nxt].kind in ("ar", "en") and not _may_follow_total(ctx, nxt):
+                    continue  # «لتصل إلى 19002 شركة»: a count of something the lexicons do not know
+                rule = "total-no-noun"
+                conf = 0.6
         else:
             in_breakdown = cue is not None and cue.attrs.get("role") == "part" and out and out[-1].sent == sent
             listed_part = listed is not None and (listed.part_cue or listed.list_item)
@@ -351,6 +362,8 @@ def _read_numbers(ctx: _Context) -> list[Cand]:
         side_actor = _actor_right_after(ctx, total_words) if gm is None and total_words is not None else None
         if side_actor is not None:
             group = "fighters"  # «عدد قتلى قوات المعارضة وصل إلى 5811»
+        if rule == "part-by-place":
+            group = "inherit"  # the victims of the count it breaks down
         if group == "inherit":
             heads = [o for o in out if o.sent == sent and not o.part_cue and not o.list_item]
             group = heads[-1].group if heads else "people"
@@ -380,6 +393,8 @@ def _read_numbers(ctx: _Context) -> list[Cand]:
             c.part_back = True  # «14 من القتلى», "14 of the dead": some of a count given before
         if nm.vague and (nm.low or 0) >= 1000:
             c.kind, c.kind_cue = "toll", nm.text  # thousands of dead are a tally, not one event
+        if rule == "part-by-place":
+            c.extra["by_place"] = True
         out.append(c)
     return out
 
@@ -403,7 +418,10 @@ def _read_lone_nouns(ctx: _Context, taken: set[int], counted: list[Cand]) -> lis
         lo, hi = ctx.sentence_span(sent)
         tok = ctx.tokens[v.i]
         glued_and = tok.text.startswith("و") and tok.text not in v.surface
-        conj = bool(glued_and and prev_lone is not None and prev_lone.tj == v.i)
+        # where the «و» joining this noun to what precedes stands: glued (وامرأة) or apart (و امرأة)
+        join = v.i if glued_and else v.i - 1 if v.i > lo and ctx.tokens[v.i - 1].text in ("و", "and") else None
+        glued_and = join is not None
+        conj = bool(glued_and and prev_lone is not None and prev_lone.tj == join)
         k = _prev_word(ctx, v.i, lo)
         trig = ctx.m("casualty_terms", k) if k >= 0 else None
         if not (trig and trig.j == k + 1 and trig.attrs.get("position") in ("before", "any")):
@@ -427,14 +445,15 @@ def _read_lone_nouns(ctx: _Context, taken: set[int], counted: list[Cand]) -> lis
             status, rule = prev_lone.status, "lone-noun-conjunct"
         elif cue is not None and cue.attrs.get("role") == "part" and first_end.get(sent, v.i + 1) <= v.i:
             status, rule = None, "lone-noun-in-breakdown"
-        elif glued_and and out and out[-1].tj == v.i:
+        elif glued_and and out and out[-1].tj == join:
             status, rule = out[-1].status, "lone-noun-list"
-        elif glued_and and (v.i in ends or (v.i - 1 in ends and ctx.tokens[v.i - 1].kind == "punct")):
-            status, rule = ends.get(v.i, ends.get(v.i - 1)).status, "lone-noun-list"
-        elif number == "du":
+        elif glued_and and (join in ends or (join - 1 in ends and ctx.tokens[join - 1].kind == "punct")):
+            status, rule = ends.get(join, ends.get(join - 1)).status, "lone-noun-list"
+        elif number == "du" or _noun_joined_after(ctx, v, hi):
+            # «ممرضان ... قتلا»، «امرأة وطفلا قتلا»: the verb after the nouns gives their status
             r = _right_trigger(ctx, v.j, hi, limit=8)
             if r:
-                status, rule = r.attrs["status"], "dual-noun-then-verb"
+                status, rule = r.attrs["status"], "noun-then-verb"
         if not rule:
             prev_lone = None
             continue
@@ -448,6 +467,33 @@ def _read_lone_nouns(ctx: _Context, taken: set[int], counted: list[Cand]) -> lis
         out.append(c)
         prev_lone = c
     return out
+
+
+def _place_follows(ctx: _Context, k: int, hi: int) -> bool:
+    """«في مدينة الرقة»، «بدير الزور»: a place named right at token k (after «في» or a glued «ب»)."""
+    if k < 0:
+        return False
+    if ctx.tokens[k].text in ("في", "in"):
+        k = _next_word(ctx, k + 1, hi)
+        if k < 0:
+            return False
+    elif not ctx.tokens[k].text.startswith("ب"):
+        return False
+    r = ctx.places_in(k, k + 1)
+    return len(r) > 0
+
+
+def _noun_joined_after(ctx: _Context, v: Mention, hi: int) -> bool:
+    """Another victim noun joined by «و» right after this one: «امرأة وطفلا»."""
+    k = _next_word(ctx, v.j, hi)
+    if k < 0:
+        return False
+    if ctx.tokens[k].text in ("و", "and"):
+        k = _next_word(ctx, k + 1, hi)
+    elif not ctx.tokens[k].text.startswith("و"):
+        return False
+    w = ctx.m("victims", k) if k >= 0 else None
+    return bool(w and w.i == k and not w.attrs.get("status"))
 
 
 def _lone_cand(ctx: _Context, v: Mention, sent: int, status: str | None, rule: str, tok: Token) -> Cand:
