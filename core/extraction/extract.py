@@ -55,6 +55,7 @@ from core.extraction.links import (
     _link_other_sources,
     _link_parts,
     _link_repeats,
+    _link_revisions,
     _mark_superseded,
     _sum_breakdowns,
 )
@@ -174,6 +175,7 @@ def extract(text: str, published: dt.date | None = None, lang: str | None = None
         _source(ctx, cands, c)
     _dates_from_parts(cands)
     _link_other_sources(cands)
+    _link_revisions(ctx, cands)
     _share_attributes(ctx, cands)
     for n, c in enumerate(cands, 1):
         c.id = f"f{n}"

@@ -222,6 +222,8 @@ def _mark_superseded(ctx: _Context, cands: list[Cand]) -> None:
         if c.parent is not None or c.best is None:
             continue
         lo, hi = _window(ctx, cands, c)
+        # «في وقت سابق» starts with the clause break «في وقت»: look a few words before the clause too
+        lo = max(ctx.sentence_span(c.sent)[0], lo - 3)
         cue = _find(ctx, "kind_cues", lo, hi, roles=("superseded",))
         if not cue:
             continue
@@ -235,3 +237,37 @@ def _mark_superseded(ctx: _Context, cands: list[Cand]) -> None:
             # the revised count of the same event: an incident before a toll, the closest count first
             o = min(newer, key=lambda o: (o.kind != "incident", o.best))
             c.kind, c.kind_cue, c.newer = "superseded", cue.surface, o
+
+
+def _link_revisions(ctx: _Context, cands: list[Cand]) -> None:
+    """«ارتفعت الحصيلة إلى 25»: a count the article says the toll rose to is the same event as the
+    first count of it before (same status and victims, compatible place and attacker), not a new one."""
+    for c in cands:
+        if c.parent is not None or c.same is not None or c.kind != "incident" or c.best is None or c.vague:
+            continue
+        lo, hi = _window(ctx, cands, c)
+        lo = max(ctx.sentence_span(c.sent)[0], lo - 6)
+        rose = _find(ctx, "kind_cues", lo, c.ti, roles=("rose",))
+        if rose is None:
+            continue
+        # the toll itself must be named before the count: «ارتفعت الحصيلة»، «عدد الشهداء ارتفع إلى»
+        named = any(w in rose.surface for w in ("حصيل", "عدد", "toll")) or any(
+            m.key == "toll_killed" for m in ctx.mentions_in("casualty_terms", lo, c.ti)
+        )
+        if not named:
+            continue
+        for o in cands[max(0, c.n - _LOOKBACK) : c.n]:
+            if (
+                o.parent is None and o.same is None and o.kind == "incident" and o.status == c.status
+                and o.best is not None and not o.vague and o.best < c.best and _repeat_groups(o, c)
+                and _places_compatible(o, c) and _attackers_compatible(o, c)
+            ):
+                c.same = o
+                c.extra["same_event_revised"] = True
+                break
+
+
+def _attackers_compatible(a: Cand, b: Cand) -> bool:
+    pa, pb = a.perpetrator, b.perpetrator
+    return pa in (None, "unknown") or pb in (None, "unknown") or pa == pb
+
