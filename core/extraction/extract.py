@@ -52,8 +52,10 @@ from core.extraction.context import Cand, _Context
 from core.extraction.figure import Figure
 from core.extraction.links import (
     _group_breakdowns,
+    _link_back_references,
     _link_other_sources,
     _link_parts,
+    _link_parts_to_next,
     _link_repeats,
     _link_revisions,
     _mark_superseded,
@@ -152,6 +154,7 @@ def extract(text: str, published: dt.date | None = None, lang: str | None = None
     for n, c in enumerate(cands):
         c.n = n
     _link_parts(ctx, cands)
+    _link_parts_to_next(ctx, cands)
     for c in cands:
         if c.parent is None:
             _place(ctx, cands, c)
@@ -176,6 +179,7 @@ def extract(text: str, published: dt.date | None = None, lang: str | None = None
     _dates_from_parts(cands)
     _link_other_sources(cands)
     _link_revisions(ctx, cands)
+    _link_back_references(ctx, cands)
     _share_attributes(ctx, cands)
     for n, c in enumerate(cands, 1):
         c.id = f"f{n}"

@@ -259,7 +259,7 @@ def _link_revisions(ctx: _Context, cands: list[Cand]) -> None:
         for o in cands[max(0, c.n - _LOOKBACK) : c.n]:
             if (
                 o.parent is None and o.same is None and o.kind == "incident" and o.status == c.status
-                and o.best is not None and not o.vague and o.best < c.best and _repeat_groups(o, c)
+                and o.best is not None and not o.vague and o.best < c.best and _compatible_groups(o.group, c.group)
                 and _places_compatible(o, c) and _attackers_compatible(o, c)
             ):
                 c.same = o
@@ -270,4 +270,37 @@ def _link_revisions(ctx: _Context, cands: list[Cand]) -> None:
 def _attackers_compatible(a: Cand, b: Cand) -> bool:
     pa, pb = a.perpetrator, b.perpetrator
     return pa in (None, "unknown") or pb in (None, "unknown") or pa == pb
+
+
+def _link_back_references(ctx: _Context, cands: list[Cand]) -> None:
+    """«عدد قتلى التفجير تجاوز 50»، "the attack killed more than 100": a count whose clause names the
+    event with the definite article counts the event told of just before (another source or a later
+    count), not a new one: it is `same_as` the nearest earlier count of that event."""
+    for c in cands:
+        if c.parent is not None or c.same is not None or c.kind != "incident" or c.best is None:
+            continue
+        lo, hi = _window(ctx, cands, c)
+        if not any(m.attrs.get("refers_back") for m in ctx.mentions_in("kind_cues", lo, hi)):
+            continue
+        for o in reversed(cands[max(0, c.n - _LOOKBACK) : c.n]):
+            if o.parent is not None or o.kind != "incident" or o.status != c.status:
+                continue
+            if o.sent != c.sent and o.best is not None and _compatible_groups(o.group, c.group) and _places_compatible(o, c) and _attackers_compatible(o, c):
+                c.same = _root(o)
+                c.extra["same_event_named_back"] = True
+            break
+
+
+def _link_parts_to_next(ctx: _Context, cands: list[Cand]) -> None:
+    """"Six civilians were among at least 22 people killed": a count followed by «among» and a larger
+    count in the same sentence is part of that count."""
+    for a, b in zip(cands, cands[1:], strict=False):
+        if a.parent is not None or b.parent is a or a.sent != b.sent or b.ti - a.tj > 5:
+            continue
+        if a.best is None or b.best is None or b.best <= a.best or (a.status and b.status and a.status != b.status):
+            continue
+        if any(m.attrs.get("role") == "part_of_next" for m in ctx.mentions_in("connectives", a.tj, b.ti)):
+            a.parent = b
+            a.status = a.status or b.status
+            a.extra["part_of_next"] = True
 
