@@ -174,6 +174,9 @@ def _status_of(ctx: _Context, i: int, j: int, lo: int, hi: int, noun: Mention | 
         v2 = ctx.m("victims", k) if k >= 0 else None
         if v2 and v2.attrs.get("status") and v2.attrs["status"] != noun.attrs["status"] and ctx.tokens[k].text.startswith("و"):
             return "killed_or_injured", "noun"
+        both = ctx.m("casualty_terms", k) if k >= 0 else None
+        if both and both.i == k and both.attrs.get("status") == "killed_or_injured":
+            return "killed_or_injured", "noun"  # «140 ضحية بين شهيد وجريح»
         return noun.attrs["status"], "noun"
     k = j
     while k < hi and _is(ctx.tokens[k], "auxiliary"):
@@ -326,6 +329,7 @@ def _read_numbers(ctx: _Context) -> list[Cand]:
                 continue  # «من عائلة واحدة»: واحد after a noun is an adjective
             nxt = _next_word(ctx, after, hi)
             part_follows = nxt >= 0 and (c := ctx.m("connectives", nxt)) is not None and c.attrs.get("role") == "part"
+            of_them = part_follows and c.attrs.get("of_them") and out and out[-1].sent == sent  # «عشرة منهم»
             trigger_adjacent = _left_trigger(ctx, before, lo, limit=2) is not None
             if nm.vague and not (ctx.tokens[i].text.startswith("ال") or nxt < 0 or ctx.tokens[nxt].kind == "punct"):
                 continue  # «مئات» (indefinite) needs its noun; «العشرات» stands alone
@@ -339,6 +343,8 @@ def _read_numbers(ctx: _Context) -> list[Cand]:
             )
             if by_place:
                 rule, conf = "part-by-place", 0.6
+            elif of_them:
+                rule, conf = "part-of-them", 0.6
             else:
                 if not (status and (_to_before(ctx, before, lo) or part_follows or trigger_adjacent)):
                     continue
@@ -362,7 +368,7 @@ def _read_numbers(ctx: _Context) -> list[Cand]:
         side_actor = _actor_right_after(ctx, total_words) if gm is None and total_words is not None else None
         if side_actor is not None:
             group = "fighters"  # «عدد قتلى قوات المعارضة وصل إلى 5811»
-        if rule == "part-by-place":
+        if rule in ("part-by-place", "part-of-them"):
             group = "inherit"  # the victims of the count it breaks down
         if group == "inherit":
             heads = [o for o in out if o.sent == sent and not o.part_cue and not o.list_item]
@@ -395,6 +401,8 @@ def _read_numbers(ctx: _Context) -> list[Cand]:
             c.kind, c.kind_cue = "toll", nm.text  # thousands of dead are a tally, not one event
         if rule == "part-by-place":
             c.extra["by_place"] = True
+        if rule == "part-of-them":
+            c.part_back = True
         out.append(c)
     return out
 

@@ -280,6 +280,7 @@ def _link_back_references(ctx: _Context, cands: list[Cand]) -> None:
         if c.parent is not None or c.same is not None or c.kind != "incident" or c.best is None:
             continue
         lo, hi = _window(ctx, cands, c)
+        lo = max(ctx.sentence_span(c.sent)[0], lo - 3)  # «من جهته» is itself a clause break
         if not any(m.attrs.get("refers_back") for m in ctx.mentions_in("kind_cues", lo, hi)):
             continue
         for o in reversed(cands[max(0, c.n - _LOOKBACK) : c.n]):
