@@ -397,6 +397,11 @@ def _read_numbers(ctx: _Context) -> list[Cand]:
             c.part_back = _part_back_near(ctx, i, end_tok, lo, hi)
         if noun is not None and noun.attrs.get("status") and noun.i > j and ctx.tokens[noun.i - 1].text in _fw("of"):
             c.part_back = True  # «14 من القتلى», "14 of the dead": some of a count given before
+        if noun is not None and out:
+            k = _next_word(ctx, end_tok, hi)
+            them = ctx.m("connectives", k) if k >= 0 else None
+            if them is not None and them.i == k and them.attrs.get("of_them"):
+                c.part_back = True  # «عشرة قتلى منهم»: ten of those counted before
         if nm.vague and (nm.low or 0) >= 1000:
             c.kind, c.kind_cue = "toll", nm.text  # thousands of dead are a tally, not one event
         if rule == "part-by-place":

@@ -281,8 +281,11 @@ def _link_back_references(ctx: _Context, cands: list[Cand]) -> None:
             continue
         lo, hi = _window(ctx, cands, c)
         lo = max(ctx.sentence_span(c.sent)[0], lo - 3)  # «من جهته» is itself a clause break
-        if not any(m.attrs.get("refers_back") for m in ctx.mentions_in("kind_cues", lo, hi)):
-            continue
+        if not (
+            any(m.attrs.get("refers_back") for m in ctx.mentions_in("kind_cues", lo, hi))
+            or any(m.i > 0 and _is(ctx.tokens[m.i - 1], "demonstrative") for m in ctx.mentions_in("attack_terms", lo, hi))
+        ):
+            continue  # nothing names the event again: «التفجير»، «هذه الغارات»، «ذات الانفجار»
         for o in reversed(cands[max(0, c.n - _LOOKBACK) : c.n]):
             if o.parent is not None or o.kind != "incident" or o.status != c.status:
                 continue
