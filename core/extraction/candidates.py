@@ -446,6 +446,10 @@ def _read_lone_nouns(ctx: _Context, taken: set[int], counted: list[Cand]) -> lis
             if (number == "du" or trig is not None) and not any(f.startswith("ال") for f in tok.forms[:2]):
                 status = own_status if not (trig and trig.attrs["status"] != own_status) else trig.attrs["status"]
                 c = _lone_cand(ctx, v, sent, status, "status-noun-alone", tok)
+                # «شهيدتين من عائلة طراد» after «أكثر من 25 شهيدا»: naming some of the dead already counted
+                c.part_back = trig is None and any(
+                    o.sent < sent and o.status == status and (o.best or 0) > c.best for o in counted
+                )
                 out.append(c)
             prev_lone = None
             continue
