@@ -358,7 +358,7 @@ def _perpetrator(ctx: _Context, cands: list[Cand], c: Cand) -> None:
             _, _, m, hedge = agents[0]
             c.perp_mention = m
             c.perpetrator = "unknown" if hedge else m.attrs.get("perpetrator")
-            c.mixed_perpetrators = _coordinated_other_actor(ctx, m)
+            c.mixed_perpetrators = _coordinated_other_actor(ctx, m) or _after_majority(ctx, m)
             return
     if battle:
         sides = {m.attrs.get("perpetrator") for m in ctx.mentions_in("actors", slo, shi)}
@@ -373,6 +373,11 @@ def _perpetrator(ctx: _Context, cands: list[Cand], c: Cand) -> None:
         return
     if _find(ctx, "attack_terms", wlo, whi, roles=("hedge",)):
         c.perpetrator = "unknown"
+
+
+def _after_majority(ctx: _Context, m: Mention) -> bool:
+    """«غالبيتهم قتلوا على يد قوات النظام»: not the attacker of all of them."""
+    return any(_is(ctx.tokens[k], "majority") for k in range(max(0, m.i - 6), m.i))
 
 
 def _coordinated_other_actor(ctx: _Context, m: Mention) -> bool:
