@@ -392,11 +392,24 @@ def _coordinated_other_actor(ctx: _Context, m: Mention) -> bool:
 
 
 def _article_perpetrator(ctx: _Context, cands: list[Cand]) -> str | None:
-    """The article's one attacker, when every attacker it names is the same."""
+    """The article's one attacker, when every attacker it names is the same: first those named for
+    its counts, else those the text names as attacking anywhere («تعرضت لهجمات تنظيم الدولة»)."""
     named = {c.perpetrator for c in cands if c.perpetrator}
-    if len(named) == 1 and "unknown" not in named:
-        return named.pop()
-    return None
+    if named:
+        return named.pop() if len(named) == 1 and "unknown" not in named else None
+    attackers = set()
+    for a in ctx.mentions["actors"]:
+        for k in range(a.i - 1, max(-1, a.i - 3), -1):
+            t = ctx.tokens[k]
+            if t.kind == "punct" or ctx.m("actors", k) is not None:
+                break  # not across a sentence, nor from inside another actor's name («الطيران السوري والروسي»)
+            b = ctx.m("attack_terms", k)
+            if b is not None and b.attrs.get("role") == "attack":
+                attackers.add(a.attrs.get("perpetrator"))
+                if _coordinated_other_actor(ctx, a):
+                    attackers.add("several")
+                break
+    return attackers.pop() if len(attackers) == 1 else None
 
 
 def _names_side(ctx: _Context, c: Cand, a: Mention) -> bool:
