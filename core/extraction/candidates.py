@@ -292,7 +292,15 @@ def _read_numbers(ctx: _Context) -> list[Cand]:
             pv = ctx.m("victims", before - 1)  # «جرح مدنيين اثنين»: the number follows its noun
             if pv and pv.j == before and not pv.attrs.get("conjunct_only"):
                 noun = pv
-        end_tok = noun.j if noun else after
+        shared_noun = False
+        if noun is None:
+            # "79 and 77 people", «3 أو 4 مدنيين»: two numbers share the noun after the second
+            k = _next_word(ctx, after, hi)
+            if k >= 0 and ctx.tokens[k].text in ("and", "or", "أو") and k + 1 < hi and ctx.tokens[k + 1].kind == "num":
+                nxt_noun = _victim_after(ctx, k + 2, hi, english)
+                if nxt_noun is not None and not nxt_noun.attrs.get("conjunct_only") and not nxt_noun.attrs.get("status"):
+                    noun, shared_noun = nxt_noun, True
+        end_tok = noun.j if noun and not shared_noun else after
         if _fate_near(ctx, i, end_tok, lo, hi):
             continue
         # a second noun right after the first can be more specific: «125 قتيلا مدنيا»، «42 مواطنا مدنيا»
@@ -402,6 +410,8 @@ def _read_numbers(ctx: _Context) -> list[Cand]:
             them = ctx.m("connectives", k) if k >= 0 else None
             if them is not None and them.i == k and them.attrs.get("of_them"):
                 c.part_back = True  # «عشرة قتلى منهم»: ten of those counted before
+            if any(m.attrs.get("of_them") for m in ctx.mentions_in("connectives", j, noun.i)):
+                c.part_back = True  # "four of them university students"
         if nm.vague and (nm.low or 0) >= 1000:
             c.kind, c.kind_cue = "toll", nm.text  # thousands of dead are a tally, not one event
         if rule == "part-by-place":
