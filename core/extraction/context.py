@@ -171,6 +171,8 @@ class _Context:
                     cover[k] = m
             self.at[name] = cover
         self.sent_of, self.sentences = self._sentences()
+        if published is None:  # «دمشق 22 مايو 2017 ... اليوم (الاثنين)»: the text's own dateline
+            self.published = published = dates_mod.infer_publication(text, normalized=self.norm)
         self.dates = list(_safe(lambda t: dates_mod.find_dates(t, published, normalized=self.norm), text))
         actors = [(m.start, m.end) for m in self.mentions["actors"]]
         self.places = [  # «قوات سوريا الديمقراطية» names an actor, not the country

@@ -58,7 +58,7 @@ from typing import Any
 from core.extraction import lexicon
 from core.extraction.date_grammar import _ARABIC_LETTER, _TRAILING_MARKS, _fold, _grammar, _Mapped
 from core.extraction.date_parser import _Parser
-from core.extraction.normalize import Normalized
+from core.extraction.normalize import Normalized, norm
 
 log = logging.getLogger(__name__)
 
@@ -156,3 +156,35 @@ def find_dates(
     except Exception:  # a bad text must never sink the article
         log.exception("find_dates failed")
         return []
+
+
+def infer_publication(text: str, *, normalized: Normalized | None = None) -> dt.date | None:
+    """The publication day a text gives itself when none is known: a full date in it that is
+    confirmed by the article calling that day «اليوم الأربعاء» / "today (Wednesday)" with the same
+    weekday. A page's clock or a copyright year is never confirmed that way, so it is never taken.
+
+    >>> infer_publication("دمشق 22 مايو 2017 / سقط اليوم (الاثنين) 6 قتلى")
+    datetime.date(2017, 5, 22)
+    >>> infer_publication("الجمعة 4 كانون الأول 2026. قتل اليوم الاثنين 6 مدنيين") is None
+    True
+    """
+    found = find_dates(text, None, normalized=normalized)
+    today_weekdays = {wd for d in found if d.kind == "relative" and (wd := _weekday_named(d.text)) is not None}
+    if not today_weekdays:
+        return None
+    for d in found:
+        if d.kind == "absolute" and d.precision == "day" and not d.since and not d.range_start:
+            day = parse_iso(d.date)
+            if day is not None and day.weekday() in today_weekdays:
+                return day
+    return None
+
+
+def _weekday_named(span: str) -> int | None:
+    """The weekday a «today» expression names («اليوم (الجمعة)» -> 4), else None."""
+    words = set(norm(span).lower().replace("(", " ").replace(")", " ").split())
+    for entry in lexicon.load("weekdays").values():
+        if any(norm(s).lower() in words for s in entry["surfaces"]):
+            return int(entry["weekday"])
+    return None
+

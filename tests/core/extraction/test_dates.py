@@ -719,3 +719,19 @@ def test_fast_normalisation_agrees_with_core_normalize(text):
 )
 def test_after_midnight_of_a_night_is_the_next_day():
     assert one("قتل عشرة بعد منتصف ليل الأربعاء الخميس", dt.date(2017, 8, 24)).date == "2017-08-24"
+
+
+def test_a_dateline_confirmed_by_todays_weekday_is_the_publication_day():
+    from core.extraction.dates import infer_publication
+
+    assert infer_publication("دمشق 22 مايو 2017 / سقط اليوم (الاثنين) 6 قتلى") == dt.date(2017, 5, 22)
+    # a page clock whose weekday is not the article's «today» is never taken
+    assert infer_publication("الجمعة 4 كانون الأول 2026. قتل اليوم الاثنين 6 مدنيين") is None
+    assert infer_publication("قتل 6 مدنيين في 22 مايو 2017") is None  # no «today» to confirm it
+
+
+def test_an_article_without_a_publication_date_resolves_today_from_its_dateline():
+    from core.extraction.extract import extract
+
+    figs = extract("دمشق 22 مايو 2017 / قتل اليوم (الاثنين) 6 مدنيين في قصف على الحي.")
+    assert [(f.best, f.date) for f in figs] == [(6, "2017-05-22")]
