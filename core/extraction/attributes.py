@@ -121,6 +121,8 @@ def _continue_tolls(ctx: _Context, cands: list[Cand]) -> None:
         if c.parent is not None or c.kind == "superseded":
             continue
         if c.kind == "toll":
+            if period is not None and not _new_topic_between(ctx, period, c):
+                c.period = period  # the same report: a total without a place of its own is counted over the same area
             period = c
             continue
         if period is None or c.same is not None:
@@ -129,7 +131,7 @@ def _continue_tolls(ctx: _Context, cands: list[Cand]) -> None:
         if _names_a_day(ctx, lo, hi) or _find(ctx, "kind_cues", lo, hi, roles=("event",)) or _new_topic_between(ctx, period, c):
             period = None
             continue
-        c.kind, c.kind_cue = "toll", period.kind_cue
+        c.kind, c.kind_cue, c.period = "toll", period.kind_cue, period
         c.extra["toll_by_context"] = True
 
 
@@ -294,7 +296,21 @@ def _place(ctx: _Context, cands: list[Cand], c: Cand) -> None:
     """The most precise place named in the figure's clause (then sentence), with the places
     coordinated with it: «حارتي السخاني والبدو ومنطقة الحديقة البيضاء»."""
     if c.kind == "toll":
-        n = _best_place(ctx, c, *_window(ctx, cands, c), right_only=True, nearest=True)
+        lo, hi = _window(ctx, cands, c)
+        # the area a total is counted over is named right after it: «مقتل 6964 مدنيا في سوريا»
+        near = c.tj
+        while near < min(hi, c.tj + 8) and ctx.tokens[near].text not in _CLAUSE_PUNCT:
+            near += 1
+        n = _best_place(ctx, c, lo, near, right_only=True, nearest=True)
+        if n is None:  # further on, only the place of the attack: «بقصف ... على مناطق متفرقة بريف الرقة»
+            far = _best_place(ctx, c, lo, hi, right_only=True, nearest=True)
+            if far is not None:
+                a = ctx.place_toks[far][0]
+                if any(m.attrs.get("role") == "attack" for m in ctx.mentions_in("attack_terms", max(lo, a - 6), a)):
+                    n = far
+        if n is None and c.period is not None and c.period.place is not None:
+            c.place, c.place_span = c.period.place, c.period.place_span  # the report's area
+            return
         if n is None:
             n = _main_city(ctx)
     else:

@@ -136,6 +136,7 @@ class Cand:
     place: places.PlaceMatch | None = None
     place_span: tuple[int, int] | None = None  # when several coordinated places are named
     newer: Cand | None = None  # for a superseded count: the count that replaced it
+    period: Cand | None = None  # for a count carried into a report's period: the total that stated it
     id: str = ""
     n: int = 0  # position in the article's list of counts
     extra: dict = field(default_factory=dict)
