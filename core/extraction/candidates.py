@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from bisect import bisect_left
 
-from core.extraction import lexicon, numbers
+from core.extraction import bounds, lexicon, numbers
 from core.extraction.context import (
     _CLAUSE_PUNCT,
     _MAX_LEFT_TRIGGER,
@@ -414,6 +414,8 @@ def _read_numbers(ctx: _Context) -> list[Cand]:
                 c.part_back = True  # "four of them university students"
         if nm.vague and (nm.low or 0) >= 1000:
             c.kind, c.kind_cue = "toll", nm.text  # thousands of dead are a tally, not one event
+        elif (c.best or 0) > bounds.single_incident_max(c.status or "killed"):
+            c.kind, c.kind_cue = "toll", nm.text  # more than any one event reached: a tally of many
         if rule == "part-by-place":
             c.extra["by_place"] = True
         if rule == "part-of-them":
