@@ -59,6 +59,7 @@ from core.extraction.links import (
     _link_repeats,
     _link_revisions,
     _mark_superseded,
+    _spread_superseded,
     _sum_breakdowns,
 )
 from core.extraction.tokens import Mention
@@ -167,6 +168,7 @@ def extract(text: str, published: dt.date | None = None, lang: str | None = None
     _sum_breakdowns(cands)
     _group_breakdowns(cands)
     _mark_superseded(ctx, cands)
+    _spread_superseded(ctx, cands)
     for c in cands:
         _date(ctx, cands, c)
         if c.kind == "toll" and c.parent is None:

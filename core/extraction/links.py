@@ -308,3 +308,32 @@ def _link_parts_to_next(ctx: _Context, cands: list[Cand]) -> None:
             a.status = a.status or b.status
             a.extra["part_of_next"] = True
 
+
+def _spread_superseded(ctx: _Context, cands: list[Cand]) -> None:
+    """An earlier count is earlier in all its mentions (a repeat of it is superseded too), and so is
+    the count joined to it by «و» in the same statement («مقتل 3 وإصابة أكثر من 20» said earlier),
+    when the article gives a newer, larger count for that one too."""
+    for c in cands:
+        if c.kind != "superseded" or c.parent is not None:
+            continue
+        for o in cands[c.n + 1 : c.n + _LOOKBACK]:
+            if o.same is c and o.kind == "incident":
+                o.kind, o.kind_cue, o.newer = "superseded", c.kind_cue, c.newer
+        partner = cands[c.n + 1] if c.n + 1 < len(cands) else None
+        if (
+            partner is None or partner.parent is not None or partner.kind != "incident" or partner.sent != c.sent
+            or partner.status == c.status or partner.best is None or partner.ti - c.tj > 3
+            or not (ctx.tokens[c.tj].text.startswith("و") or ctx.tokens[c.tj].text in ("و", "and"))
+        ):
+            continue
+        newer = [
+            o for o in cands if o is not partner and o.parent is None and o.status == partner.status
+            and o.kind == "incident" and o.best is not None and o.best > partner.best and o.same is not partner
+            and _compatible_groups(o.group, partner.group) and _places_compatible(o, partner)
+        ]
+        if newer:
+            partner.kind, partner.kind_cue, partner.newer = "superseded", c.kind_cue, min(newer, key=lambda o: o.best)
+            for o in cands[partner.n + 1 : partner.n + _LOOKBACK]:
+                if o.same is partner and o.kind == "incident":
+                    o.kind, o.kind_cue, o.newer = "superseded", c.kind_cue, partner.newer
+
