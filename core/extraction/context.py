@@ -77,7 +77,7 @@ def _find(ctx: _Context, lex: str, lo: int, hi: int, roles: tuple[str, ...] | No
 def _glued_status_nouns() -> list[tuple[str, str]]:
     out = []
     for key, entry in lexicon.load("victims").items():
-        if entry.get("status") and entry.get("number") in ("sg", "pl"):
+        if entry.get("status") and entry.get("number") in ("sg", "pl") and "+" not in key:  # listed forms only
             out += [(normalize(x).text, key) for x in entry["surfaces"] if len(x) >= 4]
     return sorted(out, key=lambda x: -len(x[0]))
 
@@ -172,9 +172,12 @@ class _Context:
                     cover[k] = m
             self.at[name] = cover
         self.sent_of, self.sentences = self._sentences()
-        if published is None:  # «دمشق 22 مايو 2017 ... اليوم (الاثنين)»: the text's own dateline
-            self.published = published = dates_mod.infer_publication(text, normalized=self.norm)
         self.dates = list(_safe(lambda t: dates_mod.find_dates(t, published, normalized=self.norm), text))
+        if published is None:  # «دمشق 22 مايو 2017 ... اليوم (الاثنين)»: the text's own dateline
+            inferred = dates_mod.infer_publication(text, normalized=self.norm, found=self.dates)
+            if inferred is not None:
+                self.published = published = inferred
+                self.dates = list(_safe(lambda t: dates_mod.find_dates(t, published, normalized=self.norm), text))
         actors = [(m.start, m.end) for m in self.mentions["actors"]]
         self.places = [  # «قوات سوريا الديمقراطية» names an actor, not the country
             p for p in _safe(places.find_places, text) if not any(a <= p.start and p.end <= b for a, b in actors)
@@ -238,6 +241,11 @@ class _Context:
         return a, b
 
 
+@cache
+def _glued_prefixes() -> tuple[str, ...]:
+    return tuple(w for w, _ in _glued_status_nouns())
+
+
 @lru_cache(maxsize=1)
 def _status_nouns() -> frozenset[str]:
     """Every surface of a noun that says killed/injured by itself (قتيل، جرحى، dead)."""
@@ -258,7 +266,7 @@ def _may_report_casualties(tokens: list[Token]) -> bool:
         elif t.kind == "ar":
             if any(f in nouns for f in t.forms):
                 return True
-            if len(t.text) >= 7 and any(t.text.startswith(w) for w, _ in _glued_status_nouns()):
+            if len(t.text) >= 7 and t.text.startswith(_glued_prefixes()):
                 return True  # «قتيلاتجمعهم»
     return bool(matcher("casualty_terms").find_all(tokens))
 

@@ -158,7 +158,9 @@ def find_dates(
         return []
 
 
-def infer_publication(text: str, *, normalized: Normalized | None = None) -> dt.date | None:
+def infer_publication(
+    text: str, *, normalized: Normalized | None = None, found: list[DateMatch] | None = None
+) -> dt.date | None:
     """The publication day a text gives itself when none is known: a full date in it that is
     confirmed by the article calling that day «اليوم الأربعاء» / "today (Wednesday)" with the same
     weekday. A page's clock or a copyright year is never confirmed that way, so it is never taken.
@@ -168,7 +170,8 @@ def infer_publication(text: str, *, normalized: Normalized | None = None) -> dt.
     >>> infer_publication("الجمعة 4 كانون الأول 2026. قتل اليوم الاثنين 6 مدنيين") is None
     True
     """
-    found = find_dates(text, None, normalized=normalized)
+    if found is None:  # the text's dates read without a publication date
+        found = find_dates(text, None, normalized=normalized)
     today_weekdays = {wd for d in found if d.kind == "relative" and (wd := _weekday_named(d.text)) is not None}
     if not today_weekdays:
         return None
