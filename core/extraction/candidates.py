@@ -221,6 +221,8 @@ def _part_back_near(ctx: _Context, i: int, j: int, lo: int, hi: int) -> bool:
 
 def _to_before(ctx: _Context, i: int, lo: int) -> bool:
     k = _prev_word(ctx, i, lo)
+    if k >= 0 and ctx.tokens[k].text == "ال":
+        k = _prev_word(ctx, k, lo)  # «تجاوز الـ160»: the article written on the number
     if k < 0:
         return False
     c = ctx.m("connectives", k)
@@ -386,6 +388,7 @@ def _read_numbers(ctx: _Context) -> list[Cand]:
             v2 = ctx.m("victims", k) if k >= 0 else None
             if (
                 v2 and v2.i == k and ctx.tokens[k].text.startswith("و") and v2.attrs.get("number") != "du"
+                and "fighters" not in (group, v2.attrs.get("group"))  # «ثلاثة مدنيين وعنصر»: two counts
                 and v2.attrs.get("group") not in (group, "inherit") and not v2.attrs.get("status")
             ):
                 group = "people"  # «8 أطفال ومواطنات»: one count of two groups
