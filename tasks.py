@@ -131,9 +131,13 @@ def ensure_chromium() -> None:
     apt = shutil.which("apt-get")
     if apt and os.geteuid() == 0:
         step("Installing Debian's chromium for the browser tests (a few minutes, once per machine)…")
-        _quiet([apt, "update", "-qq"])
+        # apt's progress goes to stdout (hidden); its errors go to stderr (shown).
+        _quiet([apt, "update", "-qq"], stdout=subprocess.DEVNULL)
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        _quiet([apt, "install", "-y", "-qq", "chromium", "fonts-noto-core", "fonts-dejavu-core"], env=env)
+        _quiet(
+            [apt, "install", "-y", "-qq", "chromium", "fonts-noto-core", "fonts-dejavu-core"],
+            env=env, stdout=subprocess.DEVNULL,
+        )
     if not Path(CHROMIUM).exists():
         print(
             "Debian's chromium is not installed, so the real-browser tests will be skipped "
@@ -259,7 +263,7 @@ def test(args: list[str]) -> int:
     if run([str(PY), "-m", "ruff", "check", "."]) != 0:
         print("ruff found problems (above).", flush=True)
         return 1
-    step("Running the test suite (about 6 minutes on 2 cores; extra arguments go to pytest)…")
+    step("Running the test suite (about 4 minutes on 2 cores)…")
     code = run([str(PY), "-m", "pytest", *args])
     if code == 5:
         print("pytest collected no tests: that is a failure here.", flush=True)
