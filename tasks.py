@@ -263,7 +263,7 @@ def test(args: list[str]) -> int:
     if run([str(PY), "-m", "ruff", "check", "."]) != 0:
         print("ruff found problems (above).", flush=True)
         return 1
-    step("Running the test suite (about 4 minutes on 2 cores)…")
+    step("Running pytest (the whole suite takes about 4 minutes on 2 cores)…")
     code = run([str(PY), "-m", "pytest", *args])
     if code == 5:
         print("pytest collected no tests: that is a failure here.", flush=True)
