@@ -19,10 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-try:
-    from core.extraction.extract import extract
-except ImportError:  # the layout before core/extraction/
-    from core.extract import extract
+from core.extraction.extract import extract  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "fakes" / "fakes.csv"
 

@@ -5,6 +5,13 @@ database, writes the server log to a file (printed at teardown) and polls ``/_st
 until it answers ``ok``. `browser` drives Debian's Chromium through Playwright's executable path;
 Playwright never downloads a browser here. Without ``/usr/bin/chromium`` the browser tests are
 skipped on a workstation, and fail in CI (``$CI`` set), where the test command installs it.
+
+Timeouts are set here and only here, for a loaded 2-core CI machine where a Streamlit script run
+can take far longer than Playwright's 5 s defaults: every ``expect`` waits up to
+`EXPECT_TIMEOUT_MS`, every action up to `ACTION_TIMEOUT_MS`, every navigation up to
+`NAVIGATION_TIMEOUT_MS`. Tests get their pages from `page` or `new_page` (never from
+``browser.new_context`` directly) and pass no timeouts of their own. They are upper bounds: a
+fast machine does not wait them out.
 """
 
 from __future__ import annotations
@@ -22,6 +29,11 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = ROOT / "tests" / "artifacts"
+EXPECT_TIMEOUT_MS = 30_000
+ACTION_TIMEOUT_MS = 30_000
+NAVIGATION_TIMEOUT_MS = 60_000
+SERVER_START_TIMEOUT_S = 120.0
+VIEWPORT = {"width": 1400, "height": 1000}
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--disable-sync", "--no-first-run",
@@ -34,7 +46,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60.0) -> None:
+def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = SERVER_START_TIMEOUT_S) -> None:
     deadline = time.monotonic() + timeout
     last: Exception | None = None
     while time.monotonic() < deadline:
@@ -77,6 +89,14 @@ def app_server(tmp_path_factory):
         print("\n---- streamlit server log ----\n" + log_path.read_text(errors="replace"))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _slow_machine_expect_timeout():
+    """``expect(...)`` assertions wait up to `EXPECT_TIMEOUT_MS` (Playwright's default is 5 s)."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
+
+
 @pytest.fixture(scope="module")
 def browser():
     if not CHROMIUM.exists():
@@ -94,12 +114,26 @@ def browser():
 
 
 @pytest.fixture
-def page(browser):
+def new_page(browser):
+    """``new_page()``: a page in a browser context of its own (one journalist), with the timeouts above;
+    every context is closed at teardown."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    p = context.new_page()
-    p.set_default_timeout(20_000)
+    contexts = []
+
+    def make(**context_options):
+        context = browser.new_context(**{"viewport": VIEWPORT, **context_options})
+        context.set_default_timeout(ACTION_TIMEOUT_MS)
+        context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
     try:
-        yield p
+        yield make
     finally:
-        context.close()
+        for context in contexts:
+            context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()

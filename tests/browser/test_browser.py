@@ -34,8 +34,8 @@ def _sidebar(page: Page):
 def _wait_idle(page: Page) -> None:
     """Wait until the script run is over (Streamlit's running indicator is gone)."""
     page.wait_for_timeout(300)
-    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0, timeout=20_000)
-    expect(page.locator('[data-testid="stSkeleton"]')).to_have_count(0, timeout=20_000)
+    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0)
+    expect(page.locator('[data-testid="stSkeleton"]')).to_have_count(0)
 
 
 def _upload(page: Page, name: str, data: bytes) -> None:

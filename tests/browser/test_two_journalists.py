@@ -1,7 +1,7 @@
 """Two journalists upload at the same moment from two browsers: both are stored, both are told
 the truth, and the trends page shows the sum (issue 9).
 
-Its own server and database (module-scoped `app_server` from conftest), its own browser contexts.
+Its own server and database (module-scoped `app_server` from conftest), a browser context per journalist.
 """
 
 from __future__ import annotations
@@ -34,38 +34,30 @@ def _both_click(p1, p2) -> None:
     _wait_idle(p2)
 
 
-def test_two_browsers_uploading_at_once_are_both_stored_and_summed(app_server, browser):
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    c1 = browser.new_context(viewport={"width": 1400, "height": 1000})
-    c2 = browser.new_context(viewport={"width": 1400, "height": 1000})
-    try:
-        p1, p2 = c1.new_page(), c2.new_page()
-        for p in (p1, p2):
-            p.set_default_timeout(30_000)
-            p.goto(app_server)
-            expect(p.get_by_role("heading", name="Weekly casualty trends")).to_be_visible()
+def test_two_browsers_uploading_at_once_are_both_stored_and_summed(app_server, new_page):
+    p1, p2 = new_page(), new_page()
+    for p in (p1, p2):
+        p.goto(app_server)
+        expect(p.get_by_role("heading", name="Weekly casualty trends")).to_be_visible()
 
-        _choose(p1, "darriya.txt", A)
-        _choose(p2, "mashlab.txt", B)
-        _both_click(p1, p2)
-        expect(_sidebar(p1).get_by_text(re.compile(r"darriya\.txt: added"))).to_be_visible()
-        expect(_sidebar(p2).get_by_text(re.compile(r"mashlab\.txt: added"))).to_be_visible()
+    _choose(p1, "darriya.txt", A)
+    _choose(p2, "mashlab.txt", B)
+    _both_click(p1, p2)
+    expect(_sidebar(p1).get_by_text(re.compile(r"darriya\.txt: added"))).to_be_visible()
+    expect(_sidebar(p2).get_by_text(re.compile(r"mashlab\.txt: added"))).to_be_visible()
 
-        # The same article from both at the same moment: stored once, each told the truth.
-        _choose(p1, "same-1.txt", SAME)
-        _choose(p2, "same-2.txt", SAME)
-        _both_click(p1, p2)
-        told = [
-            _sidebar(p).locator('[data-testid="stAlert"]').filter(has_text=re.compile(r"same-\d\.txt")).inner_text()
-            for p in (p1, p2)
-        ]
-        assert sum("added" in t for t in told) == 1, told
-        assert sum("already in the database" in t for t in told) == 1, told
+    # The same article from both at the same moment: stored once, each told the truth.
+    _choose(p1, "same-1.txt", SAME)
+    _choose(p2, "same-2.txt", SAME)
+    _both_click(p1, p2)
+    told = [
+        _sidebar(p).locator('[data-testid="stAlert"]').filter(has_text=re.compile(r"same-\d\.txt")).inner_text()
+        for p in (p1, p2)
+    ]
+    assert sum("added" in t for t in told) == 1, told
+    assert sum("already in the database" in t for t in told) == 1, told
 
-        p1.reload()
-        _wait_idle(p1)
-        expect(_total(p1)).to_have_text(str(9 + 6 + 4))
-        p1.screenshot(path=ARTIFACTS / "two_journalists.png", full_page=True)
-    finally:
-        c1.close()
-        c2.close()
+    p1.reload()
+    _wait_idle(p1)
+    expect(_total(p1)).to_have_text(str(9 + 6 + 4))
+    p1.screenshot(path=ARTIFACTS / "two_journalists.png", full_page=True)
