@@ -418,6 +418,13 @@ class _Scanner:
                 continue
             found = self._alias_at(k, self.toks[k].text)
             if not found:
+                # "the village of Houla": a capitalised name after a place word is a place the
+                # gazetteer does not know (as «قرية فتاتيش» is in Arabic)
+                end = k
+                while end < len(self.toks) and self.toks[end].kind == "en" and self.toks[end].raw[:1].isupper():
+                    end += 1
+                if end > k and not pre.rural:
+                    return _Cand(k, end, 0, None, pre.precision, False, "en")
                 continue
             end, hits = found
             pick = self._pick(hits, end, prefix=pre.precision == "district", context=True, kinds=pre.resolves)

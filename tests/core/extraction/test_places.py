@@ -465,3 +465,11 @@ def test_find_places_never_raises_on_prefix_soup(words):
     starts = [m.start for m in ms]
     assert all(s >= e for s, e in zip(starts[1:], ends[:-1], strict=False))
     assert places.same_place_text(text, text) or not text.strip()
+
+
+def test_a_capitalised_name_after_an_english_place_word_is_a_place_the_gazetteer_lacks():
+    found = [(p.text, p.precision, p.place_id) for p in places.find_places(
+        "Airstrikes killed 13 civilians in the village of Qaryat Example in the north.")]
+    assert ("Qaryat Example", "village", None) in found
+    # a lower-case word after it is not a name
+    assert not any(p.text.startswith("the") for p in places.find_places("in the village of the north"))
