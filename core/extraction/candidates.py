@@ -144,6 +144,7 @@ def _left_trigger(ctx: _Context, i: int, lo: int, limit: int = _MAX_LEFT_TRIGGER
 def _right_trigger(ctx: _Context, j: int, hi: int, limit: int = _MAX_RIGHT_TRIGGER) -> Mention | None:
     k = j
     steps = 0
+    aside = False  # inside «, including a journalist,» / «، بينهم طفلان،» between a count and its verb
     while k < hi and steps < limit:
         m = ctx.m("casualty_terms", k)
         if m and m.attrs.get("position") in ("after", "any"):
@@ -152,7 +153,15 @@ def _right_trigger(ctx: _Context, j: int, hi: int, limit: int = _MAX_RIGHT_TRIGG
         if t.text in _CLAUSE_PUNCT and k + 1 < hi:
             n = ctx.tokens[k + 1]
             cont = ctx.m("connectives", k + 1)
-            if not (cont and cont.attrs.get("role") in ("part", "part_back")) and not (n.kind == "num" or n.text.startswith("و") and k + 2 < hi and ctx.tokens[k + 2].kind == "num"):
+            if cont and cont.attrs.get("role") in ("part", "part_back"):
+                aside = t.text in (",", "،")
+            elif aside and t.text in (",", "،") and (
+                _is(n, "auxiliary") or ctx.m("casualty_terms", k + 1) is not None
+            ):
+                aside = False  # the aside closes right before the verb: ", were killed"
+            elif not (aside and t.text in (",", "،")) and not (
+                n.kind == "num" or n.text.startswith("و") and k + 2 < hi and ctx.tokens[k + 2].kind == "num"
+            ):
                 break
         if _is(t, "clause_start"):
             break
@@ -451,6 +460,8 @@ def _read_lone_nouns(ctx: _Context, taken: set[int], counted: list[Cand]) -> lis
         glued_and = join is not None
         conj = bool(glued_and and prev_lone is not None and prev_lone.tj == join)
         k = _prev_word(ctx, v.i, lo)
+        if k >= 0 and ctx.tokens[k].text in ("a", "an", "one"):
+            k = _prev_word(ctx, k, lo)  # "killed a journalist"
         trig = ctx.m("casualty_terms", k) if k >= 0 else None
         if not (trig and trig.j == k + 1 and trig.attrs.get("position") in ("before", "any")):
             trig = None
