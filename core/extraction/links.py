@@ -284,6 +284,8 @@ def _link_back_references(ctx: _Context, cands: list[Cand]) -> None:
         if not (
             any(m.attrs.get("refers_back") for m in ctx.mentions_in("kind_cues", lo, hi))
             or any(m.i > 0 and _is(ctx.tokens[m.i - 1], "demonstrative") for m in ctx.mentions_in("attack_terms", lo, hi))
+            # «إن عدد القتلى تجاوز الـ160», "the death toll": the toll of the event already told
+            or any(m.key == "toll_killed" for m in ctx.mentions_in("casualty_terms", lo, c.ti))
         ):
             continue  # nothing names the event again: «التفجير»، «هذه الغارات»، «ذات الانفجار»
         for o in reversed(cands[max(0, c.n - _LOOKBACK) : c.n]):
