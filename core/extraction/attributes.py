@@ -410,7 +410,7 @@ def _coordinated_other_actor(ctx: _Context, m: Mention) -> bool:
 def _article_perpetrator(ctx: _Context, cands: list[Cand]) -> str | None:
     """The article's one attacker, when every attacker it names is the same: first those named for
     its counts, else those the text names as attacking anywhere («تعرضت لهجمات تنظيم الدولة»)."""
-    named = {c.perpetrator for c in cands if c.perpetrator}
+    named = {c.perpetrator for c in cands if c.perpetrator and not c.mixed_perpetrators}
     if named:
         return named.pop() if len(named) == 1 and "unknown" not in named else None
     attackers = set()
@@ -503,6 +503,7 @@ def _share_attributes(ctx: _Context, cands: list[Cand]) -> None:
                 m.date, m.date_value, m.date_precision = dated[0].date, dated[0].date_value, dated[0].date_precision
             if perp and (m.perpetrator is None or (m.perpetrator == "unknown" and perp.perpetrator != "unknown" and not m.perp_mention)):
                 m.perpetrator, m.perp_mention = perp.perpetrator, perp.perp_mention
+                m.mixed_perpetrators = m.mixed_perpetrators or perp.mixed_perpetrators
             if src and not m.source:
                 m.source, m.source_mention = src.source, src.source_mention
     # breakdowns take what their total says, where they say nothing themselves
