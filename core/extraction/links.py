@@ -339,3 +339,36 @@ def _spread_superseded(ctx: _Context, cands: list[Cand]) -> None:
                 if o.same is partner and o.kind == "incident":
                     o.kind, o.kind_cue, o.newer = "superseded", c.kind_cue, partner.newer
 
+
+def _link_other_accounts(ctx: _Context, cands: list[Cand]) -> None:
+    """"The Observatory says 34 people were killed" after "rocket attacks kill at least 30": a count
+    that a named source gives, with no day, place or attack of its own, is that source's account of
+    the event told just before (same status and victims, compatible attacker), not a new event."""
+    for c in cands:
+        if c.parent is not None or c.same is not None or c.kind != "incident" or c.best is None or not c.source:
+            continue
+        lo, hi = _window(ctx, cands, c, tight=True)
+        if _has_own_event(ctx, c, lo, hi):
+            continue
+        for o in reversed(cands[max(0, c.n - _LOOKBACK) : c.n]):
+            if o.parent is not None or o.kind != "incident" or o.status != c.status:
+                continue
+            if (
+                o.sent != c.sent and o.best is not None and o.best != c.best and _compatible_groups(o.group, c.group)
+                and _places_compatible(o, c) and _attackers_compatible(o, c) and o.source != c.source
+            ):
+                c.same = _root(o)
+                c.extra["same_event_other_account"] = True
+            break
+
+
+def _has_own_event(ctx: _Context, c: Cand, lo: int, hi: int) -> bool:
+    """A day, a precise place or an attack named in the count's own clause."""
+    for n in ctx.dates_in(lo, hi):
+        if ctx.dates[n].precision == "day" or ctx.dates[n].kind in ("relative", "weekday"):
+            return True
+    for n in ctx.places_in(lo, hi):
+        if _PLACE_RANK.get(ctx.places[n].precision, 0) >= 5:
+            return True
+    return any(m.attrs.get("role") in ("attack", "battle") for m in ctx.mentions_in("attack_terms", lo, hi))
+
