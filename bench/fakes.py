@@ -2,11 +2,12 @@
 
     .venv/bin/python bench/fakes.py [--corpus ../shared/corpus/fakes/fakes.csv]
 
-FA-KES (`../shared/corpus/fakes`, never copied here) has 784 English Syrian-war articles, each with a
+FA-KES (`../shared/corpus/fakes`, never copied here) has 796 English Syrian-war articles, each with a
 crowd-sourced count of civilians killed (`nb_civilians`). The crowd labels are noisy, so this is a
 sanity check, not a score. The tracker's total for an article is what its trend chart would add up
 for civilians: killed figures of kind incident, not a breakdown, a repeat or an earlier count, whose
-group is civilians or people (an unqualified «people» is counted, as a journalist reading it would).
+group is civilians, children, women or people (children and women counted on their own are civilians; an
+unqualified «people» is counted, as a journalist reading it would).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ def civilians_killed(figures) -> int:
     return sum(
         f.best or 0 for f in figures
         if f.status == "killed" and f.kind == "incident" and f.part_of is None and f.same_as is None
-        and f.group in ("civilians", "people")
+        and f.group in ("civilians", "people", "children", "women")
     )
 
 
