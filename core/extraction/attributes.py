@@ -246,10 +246,18 @@ def _date(ctx: _Context, cands: list[Cand], c: Cand) -> None:
     d, since = _dates_in(ctx, c, *_window(ctx, cands, c))
     if d is None and since is None:
         d, since = _dates_in(ctx, c, *_window(ctx, cands, c, tight=False))
+    if d is not None and c.kind == "toll" and since is None and _after_since_word(ctx, d):
+        d, since = None, d  # «منذ اندلاع الثورة في آذار 2011»: where the period starts, not its date
+    if d is None and since is None and c.kind == "toll" and c.period is not None and c.period.date_value:
+        p = c.period  # a total carried into a report's period is dated as that period
+        c.date, c.date_value, c.date_precision, c.date_from = p.date, p.date_value, p.date_precision, p.date_from
+        return
     if d is not None:
         c.date, c.date_value, c.date_precision = d, d.date, d.precision
         if c.kind == "toll" and d.precision == "month":
             c.date_value = _month_end(d.date, ctx.published)  # a toll is dated by the end of its period
+        elif c.kind == "toll" and d.precision == "year" and d.date:
+            c.date_value, c.date_precision = _month_end(f"{d.date[:4]}-12", ctx.published), "day"
     if since is not None:
         if c.kind == "toll" and since.date:
             c.date_from = since.date
@@ -258,6 +266,12 @@ def _date(ctx: _Context, cands: list[Cand], c: Cand) -> None:
             c.date = since
     if c.date_value is None and c.kind == "toll" and ctx.published:
         c.date_value, c.date_precision = ctx.published.isoformat(), "day"
+
+
+def _after_since_word(ctx: _Context, d: dates_mod.DateMatch) -> bool:
+    """The date closes a «منذ ...» / "since ..." phrase a few words before it."""
+    a = bisect_left(ctx.starts, d.start)
+    return any(_is(ctx.tokens[k], "since") for k in range(max(0, a - 5), a))
 
 
 def _month_end(value: str, published: dt.date | None) -> str:
