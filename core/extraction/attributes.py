@@ -150,7 +150,7 @@ def _same_kind_in_repeats(cands: list[Cand]) -> None:
     for c in cands:
         t = tolls.get(id(_root(c)))
         if t is not None and c.kind == "incident" and c.parent is None:
-            c.kind, c.kind_cue = "toll", t.kind_cue
+            c.kind, c.kind_cue, c.period = "toll", t.kind_cue, t
             c.extra["toll_by_repeat"] = True
 
 
@@ -264,8 +264,8 @@ def _date(ctx: _Context, cands: list[Cand], c: Cand) -> None:
         if c.date_value is None and ctx.published:
             c.date_value, c.date_precision = ctx.published.isoformat(), "day"
             c.date = since
-    if c.date_value is None and c.kind == "toll" and ctx.published:
-        c.date_value, c.date_precision = ctx.published.isoformat(), "day"
+    if c.date_value is None and c.kind == "toll" and ctx.published and c.parent is None:
+        c.date_value, c.date_precision = ctx.published.isoformat(), "day"  # a breakdown takes its total's
 
 
 def _after_since_word(ctx: _Context, d: dates_mod.DateMatch) -> bool:
