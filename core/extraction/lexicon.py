@@ -101,7 +101,11 @@ def _inflect_noun(word: str, suffixes: list[str], plural: bool) -> list[str]:
 
 
 def _inflect_verb(stem: str, patterns: list[str]) -> list[str]:
-    """Past and present forms of a verb from its past stem (قتل، أعدم، استشهد، لقي، قضى)."""
+    """Past and present forms of a verb from its past stem (قتل، أعدم، استشهد، لقي، قضى); in a
+    phrase the first word is the verb («أودى بحياة» -> «أوديا بحياة»)."""
+    if " " in stem:
+        verb, rest = stem.split(" ", 1)
+        return [f"{form} {rest}" for form in _inflect_verb(verb, patterns)]
     out = []
     bare = stem[1:] if stem[:1] in "أا" else stem  # أعدم -> يعدم، استشهد -> يستشهد
     for pat in patterns:
