@@ -506,9 +506,10 @@ def _share_attributes(ctx: _Context, cands: list[Cand]) -> None:
         src = next((m for m in members if m.source), None)
         groups = {m.group for m in members}
         named = {m.group for m in members if m.group_from_noun and m.group != "people"}
+        civilian_counts = {m.best for m in members if m.group == "civilians"}
         for m in members:
-            if m.group == "people" and "civilians" in groups:
-                m.group = "civilians"
+            if m.group == "people" and m.best in civilian_counts:
+                m.group = "civilians"  # the same count said again («27 شخصا» repeating «27 مدنيا»)
             elif m.group == "people" and not m.group_from_noun and len(named) == 1:
                 m.group = next(iter(named))  # "70 dead" repeats "70 fighters"
             if place and (m.place is None or _PLACE_RANK.get(place.precision, 0) > _PLACE_RANK.get(m.place.precision, 0)):
