@@ -347,7 +347,11 @@ def _read_numbers(ctx: _Context) -> list[Cand]:
             if value == 1 and nm.script == "words":
                 continue  # «من عائلة واحدة»: واحد after a noun is an adjective
             nxt = _next_word(ctx, after, hi)
-            part_follows = nxt >= 0 and (c := ctx.m("connectives", nxt)) is not None and c.attrs.get("role") == "part"
+            if nxt >= 0 and ctx.tokens[nxt].text in (",", "،") and nxt + 1 < hi:
+                c = ctx.m("connectives", nxt + 1)  # "and 74, including several journalists, were injured"
+                part_follows = c is not None and c.attrs.get("role") == "part" and not c.attrs.get("of_them")
+            else:
+                part_follows = nxt >= 0 and (c := ctx.m("connectives", nxt)) is not None and c.attrs.get("role") == "part"
             of_them = part_follows and c.attrs.get("of_them") and out and out[-1].sent == sent  # «عشرة منهم»
             trigger_adjacent = _left_trigger(ctx, before, lo, limit=2) is not None
             if nm.vague and not (ctx.tokens[i].text.startswith("ال") or nxt < 0 or ctx.tokens[nxt].kind == "punct"):
@@ -460,7 +464,7 @@ def _read_lone_nouns(ctx: _Context, taken: set[int], counted: list[Cand]) -> lis
         glued_and = join is not None
         conj = bool(glued_and and prev_lone is not None and prev_lone.tj == join)
         k = _prev_word(ctx, v.i, lo)
-        if k >= 0 and ctx.tokens[k].text in ("a", "an", "one"):
+        if k >= 0 and ctx.tokens[k].text in ("a", "an", "one", "another"):
             k = _prev_word(ctx, k, lo)  # "killed a journalist"
         trig = ctx.m("casualty_terms", k) if k >= 0 else None
         if not (trig and trig.j == k + 1 and trig.attrs.get("position") in ("before", "any")):
