@@ -464,7 +464,8 @@ def _read_lone_nouns(ctx: _Context, taken: set[int], counted: list[Cand]) -> lis
         glued_and = join is not None
         conj = bool(glued_and and prev_lone is not None and prev_lone.tj == join)
         k = _prev_word(ctx, v.i, lo)
-        if k >= 0 and ctx.tokens[k].text in ("a", "an", "one", "another"):
+        article = k >= 0 and ctx.tokens[k].text in ("a", "an", "one", "another")
+        if article:
             k = _prev_word(ctx, k, lo)  # "killed a journalist"
         trig = ctx.m("casualty_terms", k) if k >= 0 else None
         if not (trig and trig.j == k + 1 and trig.attrs.get("position") in ("before", "any")):
@@ -496,6 +497,8 @@ def _read_lone_nouns(ctx: _Context, taken: set[int], counted: list[Cand]) -> lis
             status, rule = out[-1].status, "lone-noun-list"
         elif glued_and and (join in ends or (join - 1 in ends and ctx.tokens[join - 1].kind == "punct")):
             status, rule = ends.get(join, ends.get(join - 1)).status, "lone-noun-list"
+        elif article and number == "sg" and (r := _right_trigger(ctx, v.j, hi, limit=3)) is not None:
+            status, rule = r.attrs["status"], "noun-then-verb"  # "another civilian was killed"
         elif number == "du" or _noun_joined_after(ctx, v, hi):
             # «ممرضان ... قتلا»، «امرأة وطفلا قتلا»: the verb after the nouns gives their status
             r = _right_trigger(ctx, v.j, hi, limit=8)
