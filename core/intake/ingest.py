@@ -73,6 +73,7 @@ class Published:
     source: str | None
     suspect: dt.date | None = None
     suspect_reason: str | None = None
+    suspect_span: tuple[int, int] | None = None  # the line of the text that shows it
 
 
 def _published(
@@ -97,7 +98,7 @@ def _published(
         rest = (body[a:m.start] + " " + body[m.end:b if b >= 0 else len(body)]).strip(" \t\r,.-–|/،")
         alone = len(rest.split()) <= 1 and not any(ch.isdigit() for ch in rest)
         if page_dates.is_clock(body, m.start, m.end, day, today, alone):
-            return Published(None, None, day, page_dates.CLOCK)
+            return Published(None, None, day, page_dates.CLOCK, (a, b if b >= 0 else len(body)))
         return Published(day, "inferred")
     return Published(None, None)
 
@@ -114,7 +115,10 @@ def checked_figures(text: str, pub: Published, lang: str | None, today: dt.date)
     for f in figures:
         d = f.to_dict()
         read = by_span.get((f.start, f.end))
-        if not f.date and read is not None and read.date:
+        clock = pub.suspect_span
+        if clock and f.date and f.date_span and clock[0] <= f.date_span[0] < clock[1]:
+            d = plausibility.set_aside(d, pub.suspect_reason or page_dates.CLOCK, pub.suspect)  # dated by the clock line
+        elif not f.date and read is not None and read.date:
             d = plausibility.set_aside(read.to_dict() | {k: v for k, v in d.items() if not k.startswith("date")},
                                        pub.suspect_reason or page_dates.CLOCK, pub.suspect)
         elif reason := plausibility.impossible_date(f.date, pub.date, today):
