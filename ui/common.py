@@ -20,7 +20,7 @@ import streamlit as st
 
 from core.i18n import catalogue as i18n
 from core.i18n import charts
-from core.incidents import reviewed
+from core.incidents import reviewed, reviewing
 from core.storage import queries
 from core.storage import store as store_mod
 from core.views import counting, filters, trends, upload_errors
@@ -205,6 +205,16 @@ def _tolls(path: str, data_version: tuple, f: filters.Filters) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=64)
 def _notes(path: str, data_version: tuple, f: filters.Filters) -> dict[str, int]:
     return counting.notes_from_rows(rows(path), f)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _held(path: str, data_version: tuple, status: str) -> list:
+    return reviewing.load_held(get_store(), status)
+
+
+def held(path: str, status: str) -> list:
+    """Figures of a status held back from totals until reviewed (`core.incidents.reviewing.load_held`)."""
+    return _held(path, version(path), status)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

@@ -22,6 +22,12 @@ figure). The scores are the README's, computed exactly as it defines them:
   share of articles (every article with a metadata line, figures or not) whose predicted sum
   equals the gold sum.
 - **Negatives:** the number of figures predicted on articles with no gold figure.
+- **Calibration.** A predicted figure is *correct* when it is matched to a gold figure and has
+  its kind. The reliability table puts the predictions in ten confidence buckets ([0, 0.1) …
+  [0.9, 1.0]) and gives each bucket's mean confidence and share correct; the expected calibration
+  error (ECE) is the mean over all predictions of |share correct − mean confidence| of their
+  bucket (bucket gaps weighted by their size). ``--calibrate`` writes ``data/calibration.json``
+  from the same outcomes (`calibration_table`; read by `core.extraction.confidence`).
 
 Accuracies and shares are None when their denominator is 0 (precision with no prediction, recall
 with no gold figure too).
@@ -32,6 +38,7 @@ figures at all) and any later held-out set are only measured.
 Command line::
 
     python -m core.evaluation.evaluate CORPUS_DIR [--json] [--show-errors] [--predictions FILE]
+    python -m core.evaluation.evaluate CORPUS_DIR --calibrate [FILE]    # writes data/calibration.json
     python -m core.evaluation.evaluate --draft ARTICLE_FILE [--published YYYY-MM-DD]
 
 ``--predictions`` writes every predicted figure as JSON Lines in the gold schema (``quote`` is the
@@ -54,6 +61,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from core.extraction import confidence as confidence_mod
 from core.extraction import extract as extract_mod
 from core.extraction import places
 from core.extraction.figure import GROUPS, KINDS, STATUSES, Figure
@@ -67,7 +75,7 @@ PREDICTION_EXTRA_FIELDS = ("start", "end", "rule_id", "confidence")
 SCORE_KEYS = (
     "precision", "recall", "f1", "kind_accuracy", "group_accuracy", "date_accuracy", "place_accuracy",
     "perpetrator_accuracy", "countable_total_exact", "negative_figures", "articles", "gold_figures",
-    "predicted_figures",
+    "predicted_figures", "calibration_error",
 )
 COMPATIBLE_GROUPS = frozenset({"civilians", "people"})
 PASSES = ("quote", "group", "compatible")
@@ -340,6 +348,8 @@ class Scores:
     counts: dict[str, tuple[int, int]] = field(default_factory=dict)  # score -> (correct, denominator)
     details: list[ArticleResult] = field(default_factory=list)
     seconds: float | None = None  # extraction time, when the extractor was run
+    calibration_error: float | None = None  # expected calibration error (`calibration_error`)
+    reliability: list[Bucket] = field(default_factory=list)  # confidence bucket -> share correct
 
     def to_json_dict(self) -> dict[str, Any]:
         """The command's ``--json`` object: exactly `SCORE_KEYS`, floats rounded to 4 places."""
@@ -471,7 +481,10 @@ def score(corpus: Corpus, predictions: Mapping[str, Iterable[Any]]) -> Scores:
         f1=(2 * matched, n_gold + n_pred),
         countable_total_exact=(totals_ok, n_art),
     )
+    buckets = reliability(outcomes(details))
     return Scores(
+        calibration_error=calibration_error(buckets),
+        reliability=buckets,
         precision=_ratio(matched, n_pred),
         recall=_ratio(matched, n_gold),
         f1=_ratio(2 * matched, n_gold + n_pred),
@@ -489,6 +502,147 @@ def score(corpus: Corpus, predictions: Mapping[str, Iterable[Any]]) -> Scores:
         counts=counts,
         details=details,
     )
+
+
+# ---- calibration --------------------------------------------------------------------------------
+BUCKETS = 10
+PRIOR_STRENGTH = 4.0  # pseudo-figures pulling a rule's share towards the overall share (and a kind's to its rule's)
+REVIEW_SHARE = 0.8  # the review threshold: below it, buckets are right less often than this (wrong one time in five)
+CALIBRATION_FILE = confidence_mod.CALIBRATION_FILE
+
+
+@dataclass(frozen=True)
+class Bucket:
+    """Predictions whose confidence lies in [low, high) (the last bucket includes 1.0)."""
+
+    low: float
+    high: float
+    figures: int
+    correct: int
+    mean_confidence: float | None
+
+    @property
+    def share_correct(self) -> float | None:
+        return self.correct / self.figures if self.figures else None
+
+
+def outcomes(details: Iterable[ArticleResult]) -> list[tuple[dict[str, Any], bool]]:
+    """Every predicted figure with whether it is correct: matched to a gold figure, with its kind."""
+    out = []
+    for r in details:
+        right = {id(p.pred) for p in r.pairs if p.pred.get("kind") == p.gold["kind"]}
+        out.extend((p, id(p) in right) for p in r.predicted)
+    return out
+
+
+def _confidence(pred: Mapping[str, Any]) -> float:
+    try:
+        return min(1.0, max(0.0, float(pred.get("confidence"))))
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def reliability(results: Sequence[tuple[Mapping[str, Any], bool]], bins: int = BUCKETS) -> list[Bucket]:
+    """The reliability table: per confidence bucket, how many predictions and how many correct."""
+    figs: list[list[tuple[float, bool]]] = [[] for _ in range(bins)]
+    for pred, ok in results:
+        c = _confidence(pred)
+        figs[min(int(c * bins + 1e-9), bins - 1)].append((c, ok))
+    return [
+        Bucket(i / bins, (i + 1) / bins, len(b), sum(ok for _, ok in b),
+               sum(c for c, _ in b) / len(b) if b else None)
+        for i, b in enumerate(figs)
+    ]
+
+
+def calibration_error(buckets: Sequence[Bucket]) -> float | None:
+    """Expected calibration error: bucket gaps |share correct − mean confidence|, weighted by size."""
+    n = sum(b.figures for b in buckets)
+    if not n:
+        return None
+    return sum(b.figures * abs(b.share_correct - b.mean_confidence) for b in buckets if b.figures) / n
+
+
+def _smoothed(correct: int, n: int, prior: float, strength: float = PRIOR_STRENGTH) -> float:
+    return (correct + strength * prior) / (n + strength)
+
+
+def review_threshold(results: Sequence[tuple[Mapping[str, Any], bool]], share: float = REVIEW_SHARE,
+                     bins: int = BUCKETS) -> float:
+    """The lowest bucket boundary from which every (non-empty) bucket up is right at least `share`
+    of the time: figures below it are wrong more than one time in ``1 / (1 - share)``."""
+    buckets = reliability(results, bins)
+    threshold = 1.0
+    for b in reversed(buckets):
+        if not b.figures:
+            continue
+        if b.share_correct < share:
+            break
+        threshold = b.low
+    return round(threshold, 2)
+
+
+def calibration_table(results: Sequence[tuple[Mapping[str, Any], bool]], corpus: str = "",
+                      strength: float = PRIOR_STRENGTH) -> dict[str, Any]:
+    """``data/calibration.json`` from predictions and their outcomes: per rule_id (and per kind
+    within a rule) the share correct, smoothed with `strength` pseudo-figures towards the rule's
+    share (a kind) or the overall share (a rule); the review threshold computed on the calibrated
+    confidences (`review_threshold`)."""
+    total = len(results)
+    overall = sum(ok for _, ok in results) / total if total else 0.0
+    by_rule: dict[str, list[tuple[str, bool]]] = {}
+    for pred, ok in results:
+        by_rule.setdefault(str(pred.get("rule_id") or ""), []).append((str(pred.get("kind") or ""), ok))
+    rules: dict[str, Any] = {}
+    for rule, items in sorted(by_rule.items()):
+        n, k = len(items), sum(ok for _, ok in items)
+        conf = _smoothed(k, n, overall, strength)
+        kinds = {}
+        for kind in sorted({kd for kd, _ in items}):
+            sub = [ok for kd, ok in items if kd == kind]
+            kinds[kind] = {"figures": len(sub), "correct": sum(sub),
+                           "confidence": round(_smoothed(sum(sub), len(sub), conf, strength), 4)}
+        rules[rule] = {"figures": n, "correct": k, "confidence": round(conf, 4), "kinds": kinds}
+
+    def calibrated(pred: Mapping[str, Any]) -> float:
+        entry = rules[str(pred.get("rule_id") or "")]
+        return entry["kinds"].get(str(pred.get("kind") or ""), entry)["confidence"]
+
+    recalibrated = [(dict(p, confidence=calibrated(p)), ok) for p, ok in results]
+    return {
+        "_doc": ("Calibrated confidence per rule_id and kind, written by `python -m core.evaluation.evaluate "
+                 "CORPUS --calibrate` (never by hand; see core/extraction/confidence.py). figures/correct: "
+                 "predictions of the rule (of that kind) on the corpus and how many were right (matched to a gold "
+                 f"figure, with the right kind); confidence: that share smoothed with {strength:g} pseudo-figures "
+                 "towards the rule's share (a kind) or the overall share (a rule). review_threshold: below it a "
+                 "figure needs a look on the review page; it is the lowest confidence bucket boundary from which "
+                 f"every bucket of the calibrated reliability table is right at least {REVIEW_SHARE:.0%} of the time."),
+        "corpus": corpus,
+        "extractor_version": extract_mod.version(),
+        "figures": total,
+        "overall_share_correct": round(overall, 4),
+        "prior_strength": strength,
+        "review_threshold": review_threshold(recalibrated),
+        "calibration_error": round(calibration_error(reliability(recalibrated)) or 0.0, 4),
+        "rules": rules,
+    }
+
+
+def write_calibration(table: Mapping[str, Any], path: str | Path = CALIBRATION_FILE) -> None:
+    Path(path).write_text(json.dumps(table, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def format_reliability(scores: Scores) -> str:
+    """The reliability table and the expected calibration error, one bucket per line."""
+    lines = [f"{'confidence':<12}{'figures':>8}{'correct':>9}{'mean conf.':>12}{'share correct':>15}"]
+    for b in scores.reliability:
+        if not b.figures:
+            continue
+        lines.append(f"{f'{b.low:.1f}-{b.high:.1f}':<12}{b.figures:>8}{b.correct:>9}"
+                     f"{b.mean_confidence:>12.3f}{b.share_correct:>15.3f}")
+    lines.append(f"expected calibration error  {_fmt(scores.calibration_error)}"
+                 "  (correct = matched to a gold figure, with its kind)")
+    return "\n".join(lines)
 
 
 # ---- running the extractor ---------------------------------------------------------------------
@@ -655,6 +809,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--draft", metavar="FILE", help="print drafted gold lines for one article file")
     ap.add_argument("--published", metavar="YYYY-MM-DD", help="publication date for --draft")
+    ap.add_argument(
+        "--calibrate", metavar="FILE", nargs="?", const=str(CALIBRATION_FILE),
+        help="write the calibrated confidence per rule and kind (default: data/calibration.json)",
+    )
     args = ap.parse_args(argv)
     try:
         if args.draft:
@@ -674,6 +832,14 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(scores.to_json_dict(), ensure_ascii=False))
     else:
         print(format_table(scores))
+        print()
+        print(format_reliability(scores))
+    if args.calibrate:
+        table = calibration_table(outcomes(scores.details), Path(args.corpus_dir).name)
+        write_calibration(table, args.calibrate)
+        print(f"wrote {args.calibrate}: {len(table['rules'])} rules, calibration error on this corpus "
+              f"{table['calibration_error']:.4f} once applied, review threshold {table['review_threshold']}",
+              file=sys.stderr)
     if args.show_errors:
         print(format_errors(scores), file=sys.stderr if args.json else sys.stdout)
     return 0

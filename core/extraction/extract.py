@@ -48,6 +48,7 @@ from core.extraction.attributes import (
     _source,
 )
 from core.extraction.candidates import _read_lone_nouns, _read_numbers
+from core.extraction.confidence import calibrated
 from core.extraction.context import Cand, _Context
 from core.extraction.figure import Figure
 from core.extraction.links import (
@@ -113,7 +114,7 @@ def _to_figure(ctx: _Context, c: Cand) -> Figure:
         source_span=_span(c.source_mention),
         date_text=c.date.text if c.date else None, date_span=(c.date.start, c.date.end) if c.date else None,
         place_span=c.place_span or ((c.place.start, c.place.end) if c.place else None),
-        confidence=round(c.confidence, 2), rule_id=c.rule, extractor_version=version(), lang=c.lang,
+        confidence=calibrated(c.rule, c.kind, round(c.confidence, 2)), rule_id=c.rule, extractor_version=version(), lang=c.lang,
         extra=dict(c.extra, kind_cue=c.kind_cue) if c.kind_cue else dict(c.extra),
     )
 

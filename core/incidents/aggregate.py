@@ -22,15 +22,24 @@ from collections.abc import Sequence
 import pandas as pd
 
 from core.incidents import grouping as inc_mod
-from core.incidents import reviews
+from core.incidents import plausibility, reviews
 from core.incidents.grouping import Decision, Incident
 from core.storage import incident_queries, queries
 from core.storage.store import Store, StoreError
 
 
 def _rows(store: Store) -> list[dict]:
+    """The figure rows incidents are made of: reviewed values, rejected figures and figures held
+    back for review left out (`core.incidents.plausibility.counted_rows`)."""
     rows = incident_queries.figure_rows_for_incidents(store)
-    return reviews.apply_to_rows(rows, incident_queries.review_rows(store))
+    return plausibility.counted_rows(reviews.resolve(rows, incident_queries.review_rows(store)))
+
+
+def _state_version(version: tuple) -> str:
+    """What the stored incidents were computed from: the data version and the hold rule's own
+    version (`core.incidents.plausibility.signature`), so that a database from before a rule
+    change is recomputed when it is opened."""
+    return f"{tuple(version)!r}|{plausibility.signature()}"
 
 
 def decisions(store: Store, rows: Sequence[dict] | None = None) -> list[Decision]:
@@ -56,7 +65,7 @@ def build(store: Store) -> tuple[list[Incident], list[dict]]:
 def recompute(store: Store) -> int:
     """Rebuild and store all incidents; returns how many there are. Records the data version they
     were computed for (`is_current`)."""
-    version = repr(queries.data_version(store))
+    version = _state_version(queries.data_version(store))
     incidents, _ = build(store)
     incident_queries.replace_incidents(store, incidents)
     incident_queries.set_incident_state(store, version)
@@ -66,7 +75,7 @@ def recompute(store: Store) -> int:
 def is_current(store: Store, version: tuple | None = None) -> bool:
     """Were the incidents computed from the data as it is now (`core.storage.queries.data_version`)?"""
     version = queries.data_version(store) if version is None else version
-    return incident_queries.incident_state(store) == repr(tuple(version))
+    return incident_queries.incident_state(store) == _state_version(version)
 
 
 def ensure_current(store: Store, version: tuple | None = None) -> bool:

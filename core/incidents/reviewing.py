@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from core.extraction.figure import Figure, figure_field_names
-from core.incidents import aggregate
+from core.incidents import aggregate, plausibility
 from core.incidents.reviews import (
     FIELDS,
     NOTE_REQUIRED,
@@ -163,3 +163,10 @@ def load_queue(store: Any) -> list[Item]:
 
     return queue(queries.article_figure_rows(store), incident_queries.review_rows(store),
                  queries.incident_members(store))
+
+
+def load_held(store: Any, status: str | None = None) -> list[plausibility.Held]:
+    """The figures held back from every total until a reviewer confirms them (`core.incidents.plausibility`),
+    largest first, optionally of one status (killed, injured)."""
+
+    return plausibility.held(resolve(queries.article_figure_rows(store), incident_queries.review_rows(store)), status)

@@ -46,8 +46,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from core.extraction import gazetteer, lexicon
+from core.extraction import confidence, gazetteer, lexicon
 from core.extraction.figure import GROUPS, KINDS, STATUSES
+from core.incidents import plausibility
 from core.incidents.grouping import COMPATIBLE_GROUPS
 
 log = logging.getLogger(__name__)
@@ -58,9 +59,13 @@ FIELDS = (
 )
 COUNT_FIELDS = ("min", "best", "max")
 STATES = ("unreviewed", "corrected", "confirmed", "rejected")
-REASONS = ("low_confidence", "vague", "conflict", "no_perpetrator", "no_place")
+REASONS = (*plausibility.REASONS, "low_confidence", "vague", "conflict", "no_perpetrator", "no_place")
 VIEWS = ("to_review", "reviewed", "all")
-LOW_CONFIDENCE = 0.7
+# "Needs a look" below this calibrated confidence (`core.extraction.confidence`): chosen from the
+# reliability table of the dev corpus when ``data/calibration.json`` is written (`python -m
+# core.evaluation.evaluate ../shared/corpus/dev --calibrate`): the lowest bucket boundary from which every
+# bucket is right at least 80 % of the time; figures below it were wrong about one time in two.
+LOW_CONFIDENCE = confidence.review_threshold()
 MOVE_WINDOW = 20
 MAX_NAME = 80
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -343,8 +348,9 @@ class Item:
 
 
 def needs_look(row: Mapping[str, Any], conflicts: Sequence[int] = ()) -> tuple[str, ...]:
-    """Why a figure needs a human look (`REASONS`), from its current values."""
-    reasons = []
+    """Why a figure needs a human look (`REASONS`), from its current values. The reasons a figure is
+    held back from totals come first (`core.incidents.plausibility.hold_reasons`)."""
+    reasons = list(plausibility.hold_reasons(row))
     if float(row.get("confidence") or 0) < LOW_CONFIDENCE:
         reasons.append("low_confidence")
     if row.get("vague") or row.get("best") is None:
@@ -383,8 +389,9 @@ def conflicts(rows: Iterable[Mapping[str, Any]], members: Mapping[tuple[str, str
 def queue(rows: Sequence[Mapping[str, Any]], reviews: Sequence[Mapping[str, Any]],
           members: Mapping[tuple[str, str], str] | None = None) -> list[Item]:
     """Every figure as a review `Item`, those needing a look first: not yet confirmed or rejected,
-    most reasons first, then lowest confidence, then in text order. `members`: each incident
-    report's incident (`core.storage.queries.incident_members`), to flag reports that disagree."""
+    held back from totals first (`core.incidents.plausibility`), then most reasons first, then
+    lowest confidence, then in text order. `members`: each incident report's incident
+    (`core.storage.queries.incident_members`), to flag reports that disagree."""
     resolved = resolve(rows, reviews)
     clash = conflicts((r for r, state in resolved if not state.rejected), members or {})
     items = []
@@ -397,7 +404,8 @@ def queue(rows: Sequence[Mapping[str, Any]], reviews: Sequence[Mapping[str, Any]
 def _rank(item: Item) -> tuple:
     done = item.state.status in ("confirmed", "rejected")
     r = item.row
-    return (done, not item.reasons, -len(item.reasons), float(r.get("confidence") or 0),
+    held = any(k in plausibility.REASONS for k in item.reasons)  # kept out of every total: first
+    return (done, not held, not item.reasons, -len(item.reasons), float(r.get("confidence") or 0),
             str(r.get("article_id")), int(r.get("start") or 0), str(r.get("id")))
 
 

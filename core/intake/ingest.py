@@ -26,8 +26,8 @@ from pathlib import Path
 from core.extraction import extract
 from core.extraction.dates import find_dates, parse_iso
 from core.extraction.figure import Figure
-from core.incidents import aggregate
-from core.intake import decode, uploads
+from core.incidents import aggregate, plausibility
+from core.intake import decode, page_dates, uploads
 from core.storage.store import Store, StoreError
 
 log = logging.getLogger(__name__)
@@ -63,20 +63,71 @@ def article_id(text: str) -> str:
     return hashlib.sha256(uploads.normalise_article_text(text).encode("utf-8")).hexdigest()[:32]
 
 
+@dataclass(frozen=True)
+class Published:
+    """An article's publication date, where it came from (``user``, ``header``, ``inferred``), and a
+    date the text shows that is *not* its publication date (the page's clock, a copyright line)
+    with the reason (`core.intake.page_dates`): dates resolved against it are set aside."""
+
+    date: dt.date | None
+    source: str | None
+    suspect: dt.date | None = None
+    suspect_reason: str | None = None
+    suspect_span: tuple[int, int] | None = None  # the line of the text that shows it
+
+
 def _published(
-    user: dt.date | None, meta: dict[str, str], body: str
-) -> tuple[dt.date | None, str | None]:
+    user: dt.date | None, meta: dict[str, str], body: str, today: dt.date | None = None
+) -> Published:
     """Publication date and where it came from: the user, the file header, or the text itself."""
     if user:
-        return user, "user"
+        return Published(user, "user")
     header = parse_iso(meta.get("date") or meta.get("published"))
     if header:
-        return header, "header"
-    # Inferred: the first full date written near the top of the article (a dateline).
+        return Published(header, "header")
+    # Inferred: the first full date written near the top of the article (a dateline), unless it is
+    # the page's clock (then the article's date is unknown) or a copyright line (skipped).
+    today = today or dt.date.today()
     for m in find_dates(body[:600], None):
-        if m.precision == "day" and m.kind == "absolute" and m.date:
-            return dt.date.fromisoformat(m.date), "inferred"
-    return None, None
+        if not (m.precision == "day" and m.kind == "absolute" and m.date):
+            continue
+        if page_dates.on_copyright_line(body, m.start, m.end):
+            continue
+        day = dt.date.fromisoformat(m.date)
+        a, b = body.rfind("\n", 0, m.start) + 1, body.find("\n", m.end)
+        rest = (body[a:m.start] + " " + body[m.end:b if b >= 0 else len(body)]).strip(" \t\r,.-–|/،")
+        alone = len(rest.split()) <= 1 and not any(ch.isdigit() for ch in rest)
+        if page_dates.is_clock(body, m.start, m.end, day, today, alone):
+            return Published(None, None, day, page_dates.CLOCK, (a, b if b >= 0 else len(body)))
+        return Published(day, "inferred")
+    return Published(None, None)
+
+
+def checked_figures(text: str, pub: Published, lang: str | None, today: dt.date) -> list[Figure]:
+    """The extractor's figures with the dates that cannot be set aside (date unknown, the reason and
+    the date that was read in ``extra``; `core.incidents.plausibility`): dates read against a page's
+    clock, dates after the publication date or after `today` (the day the article is added)."""
+    figures = extract.extract(text, pub.date, lang)
+    by_span: dict[tuple[int, int], Figure] = {}
+    if pub.suspect is not None:
+        by_span = {(f.start, f.end): f for f in extract.extract(text, pub.suspect, lang)}
+    out = []
+    for f in figures:
+        d = f.to_dict()
+        read = by_span.get((f.start, f.end))
+        clock = pub.suspect_span
+        if clock and f.date and f.date_span and clock[0] <= f.date_span[0] < clock[1]:
+            d = plausibility.set_aside(d, pub.suspect_reason or page_dates.CLOCK, pub.suspect)  # dated by the clock line
+        elif not f.date and read is not None and read.date:
+            d = plausibility.set_aside(read.to_dict() | {k: v for k, v in d.items() if not k.startswith("date")},
+                                       pub.suspect_reason or page_dates.CLOCK, pub.suspect)
+        elif reason := plausibility.impossible_date(f.date, pub.date, today):
+            d = plausibility.set_aside(d, reason, pub.date)
+        else:
+            out.append(f)
+            continue
+        out.append(Figure.from_dict(d))
+    return out
 
 
 def _title(meta: dict[str, str], body: str) -> str:
@@ -98,24 +149,25 @@ def prepare(
 ) -> Prepared:
     """Extract figures and build the article row (no database access)."""
     meta = doc.meta
-    pub, pub_source = _published(published, meta, doc.text)
+    added_at = dt.datetime.now()
+    pub = _published(published, meta, doc.text, added_at.date())
     aid = article_id(doc.text)
     lang = (meta.get("lang") or doc.lang or "ar").strip().lower()[:2]
-    figures = [f.with_(article_id=aid) for f in extract.extract(doc.text, pub, lang)]
+    figures = [f.with_(article_id=aid) for f in checked_figures(doc.text, pub, lang, added_at.date())]
     article = {
         "id": aid,
         "title": _title(meta, doc.text),
         "outlet": outlet or meta.get("outlet") or meta.get("source"),
         "url": url or meta.get("url"),
-        "published": pub,
-        "published_source": pub_source,
+        "published": pub.date,
+        "published_source": pub.source,
         "lang": lang,
         "text": doc.text,
         "filename": doc.filename,
         "format": doc.format,
         "encoding": doc.encoding,
         "content_sha256": content_sha256,
-        "added_at": dt.datetime.now(),
+        "added_at": added_at,
         "extractor_version": extract.EXTRACTOR_VERSION,
     }
     return Prepared(article, figures, doc.filename)
@@ -313,7 +365,12 @@ def reextract(store: Store, progress: callable | None = None) -> int:
     """Run the current extractor again over every stored article; reviews are kept."""
     n = 0
     for art in store.iter_articles():
-        figures = [f.with_(article_id=art.id) for f in extract.extract(art.text, art.published, art.lang)]
+        added = art.added_at.date() if art.added_at else dt.date.today()
+        # a date-less article may show a page clock: it is looked for again (the header is not stored)
+        pub = Published(art.published, art.published_source) if art.published else _published(None, {}, art.text, added)
+        if pub.date is not None and art.published is None:
+            pub = Published(None, None)  # an inferred date the article was stored without stays out
+        figures = [f.with_(article_id=art.id) for f in checked_figures(art.text, pub, art.lang, added)]
         store.replace_figures(art.id, figures, extract.EXTRACTOR_VERSION)
         n += 1
         if progress:

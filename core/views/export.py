@@ -38,7 +38,7 @@ from typing import Any
 import pandas as pd
 
 from core.extraction import gazetteer
-from core.incidents import aggregate, reviews
+from core.incidents import aggregate, plausibility, reviews
 from core.incidents import grouping as inc_mod
 from core.storage import incident_queries, queries
 from core.storage import store as store_mod
@@ -238,9 +238,9 @@ def build(store: Store) -> tuple[list[inc_mod.Incident], list[tuple[dict[str, An
     """The incidents and the figures (reviewed values, rejected left out) an export is made of."""
     rows = queries.article_figure_rows(store)
     resolved = [(r, s) for r, s in reviews.resolve(rows, incident_queries.review_rows(store)) if not s.rejected]
-    kept = [r for r, _ in resolved]
-    reports, _ = inc_mod.reports_from_figures(kept)
-    return inc_mod.build_incidents(reports, aggregate.decisions(store, kept)), resolved
+    counted = plausibility.counted_rows(resolved)  # figures held back for review are in no incident
+    reports, _ = inc_mod.reports_from_figures(counted)
+    return inc_mod.build_incidents(reports, aggregate.decisions(store, counted)), resolved
 
 
 def frame(store: Store, filters: filters.Filters | Selection | None = None) -> pd.DataFrame:

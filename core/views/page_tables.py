@@ -83,16 +83,21 @@ def behind_table(df: pd.DataFrame, lang: str = i18n.DEFAULT_LANG) -> pd.DataFram
 
 
 def figure_table(
-    figures: Sequence[Any], lang: str = i18n.DEFAULT_LANG, rejected: Iterable[str] = ()
+    figures: Sequence[Any], lang: str = i18n.DEFAULT_LANG, rejected: Iterable[str] = (),
+    held: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """An article's figures, in text order: what was read (with reviews applied) and how the
-    chart treats it; ``rejected`` are the ids of figures a reviewer rejected."""
+    chart treats it; ``rejected`` are the ids of figures a reviewer rejected, ``held`` says why
+    figures are held back from totals until a reviewer confirms them (id → reasons in words)."""
     lab = i18n.label
     rejected = set(rejected)
+    held = held or {}
     rows = []
     for f in figures:
         if f.id in rejected:
             counted = i18n.t("counted.rejected", lang)
+        elif f.id in held:
+            counted = i18n.t("held.counted", lang, reasons=held[f.id])
         elif f.part_of:
             counted = i18n.t("counted.part", lang, parent=f.part_of)
         elif f.same_as:

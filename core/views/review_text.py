@@ -13,6 +13,7 @@ import pandas as pd
 from core.extraction import gazetteer
 from core.extraction.dates import as_date as _as_date
 from core.i18n import catalogue as i18n
+from core.incidents import plausibility
 from core.incidents.reviews import FIELDS, Attached, Item, _order, _stored, figure_span_key, review_span_key
 from core.views import article_view, trends
 
@@ -135,8 +136,14 @@ def item_label(item: Item, lang: str = i18n.DEFAULT_LANG) -> str:
         i18n.t(f"review.state.{item.state.status}", lang),
     ]
     if item.reasons:
-        parts.append(", ".join(i18n.t(f"review.reason.{k}", lang) for k in item.reasons))
+        parts.append(", ".join(reason_label(k, lang) for k in item.reasons))
     return " · ".join(parts)
+
+
+def reason_label(key: str, lang: str = i18n.DEFAULT_LANG) -> str:
+    """A review reason in a few words; the reasons a figure is held back from totals are the
+    trends page's (``held.reason.*``)."""
+    return i18n.t(f"held.reason.{key}" if key in plausibility.REASONS else f"review.reason.{key}", lang)
 
 
 def reasons_text(item: Item, lang: str = i18n.DEFAULT_LANG) -> str | None:
@@ -150,9 +157,25 @@ def reasons_text(item: Item, lang: str = i18n.DEFAULT_LANG) -> str | None:
         elif k == "low_confidence":
             words.append(i18n.t("review.reason.low_confidence_value", lang,
                                 confidence=f"{float(item.row.get('confidence') or 0):.2f}"))
+        elif k in plausibility.REASONS:
+            words.append(i18n.t("held.review_reason", lang, reason=held_reason_text(item.row, k, lang)))
         else:
             words.append(i18n.t(f"review.reason.{k}", lang))
     return i18n.t("review.reasons", lang, reasons="; ".join(words))
+
+
+def held_reason_text(row: Mapping[str, Any], key: str, lang: str = i18n.DEFAULT_LANG) -> str:
+    """One reason a figure is held back, with its numbers: the bound for its status, the date that
+    was set aside."""
+    if key == plausibility.SIZE_REASON:
+        return i18n.t("held.reason_detail.over_bound", lang, bound=i18n.format_number(
+            plausibility.bound(str(row.get("status"))), lang))
+    if key in plausibility.DATE_REASONS:
+        aside = plausibility.set_aside_info(row)
+        if aside.get("date"):
+            return i18n.t(f"held.reason_detail.{key}", lang, date=trends.short_date(aside["date"], lang),
+                          published=trends.short_date(aside.get("published"), lang) if aside.get("published") else "")
+    return i18n.t(f"held.reason.{key}", lang)
 
 
 def values_table(item: Item, lang: str = i18n.DEFAULT_LANG) -> pd.DataFrame:

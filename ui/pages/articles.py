@@ -10,7 +10,7 @@ import streamlit as st
 
 from core.i18n import catalogue as i18n
 from core.incidents import reviewing
-from core.views import article_view, page_tables, trends
+from core.views import article_view, held, page_tables, trends
 from ui import common
 
 t, md = common.t, common.md
@@ -61,8 +61,12 @@ def show_article(article_id: str, selected: str | None) -> None:
         st.subheader(t("article.figures_title"))
         st.caption(t("article.figures_hint"))
         key = f"figures_{article_id}"
+        holds = {k: held.reasons_text(next(f.to_dict() for f in figures if f.id == k), v, lang)
+                 for k, v in held.article_holds(reviewed).items()}
+        for note in filter(None, (held.date_note(f.to_dict(), lang) for f in figures)):
+            st.caption(note)
         st.dataframe(
-            page_tables.figure_table(figures, lang, rejected), hide_index=True, key=key, on_select=lambda: _mark_selected_figure(
+            page_tables.figure_table(figures, lang, rejected, holds), hide_index=True, key=key, on_select=lambda: _mark_selected_figure(
                 key, [f.id for f in figures]), selection_mode="single-row",
         )
 

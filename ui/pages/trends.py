@@ -8,7 +8,7 @@ from functools import partial
 import streamlit as st
 
 from core.incidents import reviewed
-from core.views import counting, export, filters, page_tables, trends
+from core.views import counting, export, filters, held, page_tables, trends
 from ui import common, sidebar
 
 t, md = common.t, common.md
@@ -35,6 +35,7 @@ f = sidebar.filters(status=sidebar.status_control())
 weekly = common.weekly(path, f)
 tolls = common.tolls(path, f)
 notes = common.notes(path, f)
+held_items = common.held(path, f.status)
 
 if weekly.empty and tolls.empty:
     st.info(t("trends.no_match"))
@@ -44,6 +45,9 @@ else:
     c1.metric(t(f"trends.metric_total.{f.status}"), common.number(total["best"]))
     c2.metric(t("trends.metric_range"), common.number_range(total["low"], total["high"]))
     c3.metric(t("trends.metric_tolls"), common.number(len(tolls)))
+    held_line = held.headline_line(held_items, lang)  # what the total leaves out until reviewed
+    if held_line:
+        st.markdown(held_line)
     common.plotly_chart(
         trends.chart(weekly, tolls, f.status, lang), key=CHART_KEY, on_select=_on_chart_select,
         selection_mode="points", config={"displaylogo": False},
@@ -86,3 +90,15 @@ else:
                 t("col.sentence"): st.column_config.TextColumn(width="large"),
             },
         )
+
+# ---- figures held back from the total until a reviewer confirms them (core.incidents.plausibility) -----
+if held_items:
+    st.subheader(t("held.title", n=len(held_items)), anchor=held.ANCHOR)
+    st.caption(t("held.caption"))
+    st.dataframe(
+        held.table(held_items, lang), hide_index=True, key="held_table",
+        column_config={
+            t("col.link"): st.column_config.LinkColumn(display_text=t("col.link_text")),
+            t("col.sentence"): st.column_config.TextColumn(width="large"),
+        },
+    )

@@ -87,3 +87,23 @@ def test_dev_predictions_file_rescores_to_the_same_scores(dev_scores, tmp_path):
     direct = evaluate.evaluate(DEV, predictions_path=path)
     assert direct.to_json_dict() == dev_scores.to_json_dict()
     assert evaluate.score_files(DEV, path).to_json_dict() == direct.to_json_dict()
+
+
+# ---- calibrated confidence (data/calibration.json, core.extraction.confidence) ----------------------------
+CALIBRATE = "python -m core.evaluation.evaluate ../shared/corpus/dev --calibrate"
+ECE_GOAL = 0.05
+
+
+def test_every_rule_that_fires_on_dev_has_a_calibrated_confidence(dev_scores):
+    from core.extraction import confidence
+
+    fired = {str(p.get("rule_id")) for r in dev_scores.details for p in r.predicted}
+    missing = sorted(fired - confidence.known_rules())
+    assert not missing, f"rules without a calibrated confidence: {', '.join(missing)}; run {CALIBRATE}"
+
+
+def test_confidence_on_dev_means_what_it_says(dev_scores):
+    assert dev_scores.calibration_error is not None and dev_scores.calibration_error <= ECE_GOAL, (
+        f"expected calibration error {dev_scores.calibration_error:.4f} > {ECE_GOAL}: the rules changed since "
+        f"data/calibration.json was written; run {CALIBRATE}\n\n" + evaluate.format_reliability(dev_scores)
+    )

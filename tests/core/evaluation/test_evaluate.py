@@ -391,3 +391,61 @@ def test_draft_command_prints_one_gold_line_per_figure_of_an_article_file(tmp_pa
         ("new.txt", "f1", "12", BODY_B.split(".")[0])
     ]
     assert str(fake.calls[0][0]) == "2017-08-22"
+
+
+# ---- calibration -------------------------------------------------------------------------------
+def _calibration_corpus(tmp_path: Path) -> tuple[evaluate.Corpus, list[dict[str, Any]]]:
+    """Three gold figures; four predictions: two right at 0.9 (one with the wrong kind: not right),
+    one right at 0.65 and one false at 0.6."""
+    corpus = evaluate.load_corpus(write_corpus(tmp_path / "c", {"b.txt": BODY_B}, _total_lines()))
+    preds = [
+        pred("p1", 12, BODY_B, "12", confidence=0.9, rule_id="near-noun"),
+        pred("p2", 4, BODY_B, "4", group="children", part_of="p1", confidence=0.65, rule_id="among"),
+        pred("p3", 30, BODY_B, "30", group="people", kind="incident", confidence=0.9, rule_id="near-noun"),
+        pred("p4", 9, BODY_B, "12", confidence=0.6, rule_id="total-no-noun"),
+    ]
+    return corpus, preds
+
+
+def test_reliability_table_counts_a_figure_right_only_when_matched_with_its_kind(tmp_path):
+    corpus, preds = _calibration_corpus(tmp_path)
+    s = evaluate.score(corpus, {"b.txt": preds})
+    filled = [(b.low, b.figures, b.correct) for b in s.reliability if b.figures]
+    assert filled == [(0.6, 2, 1), (0.9, 2, 1)]
+    # |0.5 - 0.625| * 2/4 + |0.5 - 0.9| * 2/4
+    assert s.calibration_error == pytest.approx(0.0625 + 0.2)
+    assert "expected calibration error  0.2625" in evaluate.format_reliability(s)
+
+
+def test_calibration_error_is_zero_when_every_confidence_is_the_share_right():
+    results = [({"confidence": 0.75}, ok) for ok in (True, True, True, False)]
+    assert evaluate.calibration_error(evaluate.reliability(results)) == pytest.approx(0.0)
+    assert evaluate.calibration_error(evaluate.reliability([])) is None
+
+
+def test_calibration_table_smooths_each_rule_towards_the_overall_share(tmp_path):
+    corpus, preds = _calibration_corpus(tmp_path)
+    s = evaluate.score(corpus, {"b.txt": preds})
+    table = evaluate.calibration_table(evaluate.outcomes(s.details), "tiny", strength=2)
+    assert table["overall_share_correct"] == 0.5
+    near = table["rules"]["near-noun"]
+    assert (near["figures"], near["correct"], near["confidence"]) == (2, 1, 0.5)  # (1 + 2 * 0.5) / (2 + 2)
+    assert near["kinds"]["incident"]["confidence"] == 0.5
+    assert table["rules"]["total-no-noun"]["confidence"] == pytest.approx((0 + 1) / 3, abs=1e-4)
+    assert table["rules"]["among"]["confidence"] == pytest.approx((1 + 1) / 3, abs=1e-4)
+
+
+def test_calibrate_option_writes_the_file_the_extractor_reads(small_corpus, tmp_path, capsys):
+    root, _ = small_corpus
+    out = tmp_path / "calibration.json"
+    assert evaluate.main([str(root), "--calibrate", str(out)]) == 0
+    printed = capsys.readouterr()
+    assert "expected calibration error" in printed.out and "wrote" in printed.err
+    table = json.loads(out.read_text(encoding="utf-8"))
+    assert set(table["rules"]) == {"test-rule"} and 0 < table["review_threshold"] <= 1
+
+
+def test_json_output_carries_the_calibration_error(small_corpus, capsys):
+    root, _ = small_corpus
+    assert evaluate.main([str(root), "--json"]) == 0
+    assert "calibration_error" in json.loads(capsys.readouterr().out)
