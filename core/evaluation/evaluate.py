@@ -51,598 +51,90 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import fnmatch
 import json
-import re
 import sys
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from core.extraction import confidence as confidence_mod
+from core.evaluation.calibration import (
+    CALIBRATION_FILE,
+    calibration_table,
+    format_reliability,
+    review_threshold,
+    write_calibration,
+)
+from core.evaluation.gold import (
+    GOLD_FIELDS,
+    PREDICTION_EXTRA_FIELDS,
+    SCORE_KEYS,
+    Article,
+    Corpus,
+    EvaluationError,
+    Extractor,
+    _read_jsonl,
+    _split_header,
+    load_corpus,
+)
+from core.evaluation.scoring import (
+    ArticleResult,
+    Bucket,
+    Pair,
+    Scores,
+    _as_dict,
+    _fmt,
+    calibration_error,
+    countable_total,
+    date_matches,
+    groups_compatible,
+    match_figures,
+    outcomes,
+    reliability,
+    same_place,
+    score,
+    value_matches,
+)
 from core.extraction import extract as extract_mod
-from core.extraction import places
-from core.extraction.figure import GROUPS, KINDS, STATUSES, Figure
-from core.intake import uploads
 
-GOLD_FIELDS = (
-    "article", "id", "quote", "number_text", "min", "best", "max", "vague", "status", "group", "side",
-    "kind", "part_of", "same_as", "date", "date_from", "place", "perpetrator", "source",
-)
-PREDICTION_EXTRA_FIELDS = ("start", "end", "rule_id", "confidence")
-SCORE_KEYS = (
-    "precision", "recall", "f1", "kind_accuracy", "group_accuracy", "date_accuracy", "place_accuracy",
-    "perpetrator_accuracy", "countable_total_exact", "negative_figures", "articles", "gold_figures",
-    "predicted_figures", "calibration_error",
-)
-COMPATIBLE_GROUPS = frozenset({"civilians", "people"})
-PASSES = ("quote", "group", "compatible")
-
-_DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-
-Extractor = Callable[..., list[Any]]
-
-
-class EvaluationError(ValueError):
-    """A gold corpus or a predictions file is missing, malformed or inconsistent."""
-
-
-# ---- the corpus --------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Article:
-    """One article of a gold corpus: its gold metadata, header, body and gold figures."""
-
-    name: str
-    body: str
-    header: dict[str, str]
-    published: str | None
-    lang: str
-    meta: dict[str, Any]
-    gold: tuple[dict[str, Any], ...]
-
-
-@dataclass(frozen=True)
-class Corpus:
-    path: Path
-    articles: dict[str, Article]  # in gold.jsonl order
-
-    @property
-    def gold_count(self) -> int:
-        return sum(len(a.gold) for a in self.articles.values())
-
-
-def _split_header(text: str) -> tuple[dict[str, str], str, int]:
-    meta, body, offset = uploads.split_header(text)
-    return dict(meta), body, offset
-
-
-def _occurrences(body: str, quote: str) -> list[tuple[int, int]]:
-    out = []
-    i = body.find(quote)
-    while i >= 0 and quote:
-        out.append((i, i + len(quote)))
-        i = body.find(quote, i + 1)
-    return out
-
-
-def _is_int(v: Any) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
-
-
-def _check_gold_line(line: dict[str, Any]) -> list[str]:
-    """Problems of one gold figure line taken alone (references are checked per article)."""
-    problems = [f"missing field '{k}'" for k in GOLD_FIELDS if k not in line]
-    if problems:
-        return problems
-    for k in ("min", "best", "max"):
-        if line[k] is not None and not _is_int(line[k]):
-            problems.append(f"'{k}' must be an integer or null, got {line[k]!r}")
-    if not isinstance(line["vague"], bool):
-        problems.append(f"'vague' must be true or false, got {line['vague']!r}")
-    elif not line["vague"] and line["best"] is None:
-        problems.append("'best' is null but the figure is not vague")
-    for k, allowed in (("status", STATUSES), ("group", GROUPS), ("kind", KINDS)):
-        if line[k] not in allowed:
-            problems.append(f"'{k}' is {line[k]!r}, expected one of {', '.join(allowed)}")
-    for k in ("date", "date_from"):
-        if line[k] is not None and not (isinstance(line[k], str) and _DATE_RE.match(line[k])):
-            problems.append(f"'{k}' is {line[k]!r}, expected YYYY-MM-DD, YYYY-MM, YYYY or null")
-    for k in ("quote", "number_text", "id"):
-        if not isinstance(line[k], str) or not line[k]:
-            problems.append(f"'{k}' must be a non-empty string")
-    return problems
-
-
-def _read_jsonl(path: Path) -> list[tuple[int, dict[str, Any]]]:
-    if not path.exists():
-        raise EvaluationError(f"{path}: file not found")
-    out = []
-    for n, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not raw.strip():
-            continue
-        try:
-            obj = json.loads(raw)
-        except json.JSONDecodeError as err:
-            raise EvaluationError(f"{path}:{n}: not valid JSON: {err}") from err
-        if not isinstance(obj, dict) or not isinstance(obj.get("article"), str):
-            raise EvaluationError(f"{path}:{n}: expected an object with an 'article' name")
-        out.append((n, obj))
-    return out
-
-
-def load_corpus(corpus_dir: str | Path, select: Sequence[str] | None = None) -> Corpus:
-    """Read ``articles/*.txt`` and ``gold.jsonl``; raise `EvaluationError` listing every problem.
-
-    ``select``: glob patterns over article file names (``["2??.txt"]``); only matching articles are
-    kept (the whole corpus is still checked). A selection that matches nothing is an error.
-
-    Checked: every gold line has every field with a valid value, its quote is a substring of its
-    article's body, ``part_of``/``same_as`` name another figure of the same article, ids are unique
-    per article, and metadata lines and article files correspond one to one.
-    """
-    root = Path(corpus_dir)
-    gold_path = root / "gold.jsonl"
-    art_dir = root / "articles"
-    if not art_dir.is_dir():
-        raise EvaluationError(f"{art_dir}: articles directory not found")
-    lines = _read_jsonl(gold_path)
-    problems: list[str] = []
-    metas: dict[str, dict[str, Any]] = {}
-    figure_lines: dict[str, list[tuple[int, dict[str, Any]]]] = {}
-    for n, obj in lines:
-        name = obj["article"]
-        if "id" in obj:
-            figure_lines.setdefault(name, []).append((n, obj))
-        elif name in metas:
-            problems.append(f"line {n}: {name}: second metadata line")
-        else:
-            metas[name] = obj
-    files = {p.name for p in art_dir.glob("*.txt")}
-    for name in sorted(set(figure_lines) - set(metas)):
-        problems.append(f"{name}: gold figures but no metadata line")
-    for name in sorted(set(metas) - files):
-        problems.append(f"{name}: metadata line but no file in {art_dir}")
-    for name in sorted(files - set(metas)):
-        problems.append(f"{name}: article file without a metadata line in gold.jsonl")
-    articles: dict[str, Article] = {}
-    for name, meta in metas.items():
-        if name not in files:
-            continue
-        published = meta.get("published")
-        if published is not None:
-            try:
-                dt.date.fromisoformat(published)
-            except (TypeError, ValueError):
-                problems.append(f"{name}: metadata 'published' is {published!r}, expected YYYY-MM-DD or null")
-                published = None
-        text = (art_dir / name).read_text(encoding="utf-8")
-        header, body, _ = _split_header(text)
-        gold: list[dict[str, Any]] = []
-        ids: set[str] = set()
-        for n, line in figure_lines.get(name, []):
-            where = f"line {n}: {name} {line.get('id')}"
-            bad = _check_gold_line(line)
-            if not bad and line["quote"] not in body:
-                bad.append("quote is not a substring of the article body")
-            if not bad and line["id"] in ids:
-                bad.append("duplicate id")
-            problems += [f"{where}: {p}" for p in bad]
-            if not bad:
-                ids.add(line["id"])
-                gold.append(dict(line))
-        for line in gold:
-            for k in ("part_of", "same_as"):
-                ref = line[k]
-                if ref is not None and (ref not in ids or ref == line["id"]):
-                    problems.append(f"{name} {line['id']}: {k} '{ref}' is not another figure of this article")
-        articles[name] = Article(
-            name=name, body=body, header=header, published=published, lang=meta.get("lang") or "ar",
-            meta=dict(meta), gold=tuple(gold),
-        )
-    if problems:
-        raise EvaluationError(f"{gold_path}: {len(problems)} problem(s):\n  " + "\n  ".join(problems))
-    if select:
-        articles = {n: a for n, a in articles.items() if any(fnmatch.fnmatchcase(n, pat) for pat in select)}
-        if not articles:
-            raise EvaluationError(f"{art_dir}: no article file matches {' '.join(select)}")
-    return Corpus(path=root, articles=articles)
-
-
-# ---- comparing values --------------------------------------------------------------------------
-def groups_compatible(pred: str | None, gold: str | None) -> bool:
-    """Same group, or civilians vs people (annotators disagree on an unqualified «شخصا»)."""
-    return pred == gold or {pred, gold} == COMPATIBLE_GROUPS
-
-
-def value_matches(pred: Mapping[str, Any], gold: Mapping[str, Any]) -> bool:
-    """Predicted best equals gold best; for vague gold, a vague prediction or a best in range."""
-    pb = pred.get("best")
-    if gold.get("best") is not None and pb == gold["best"] and _is_int(pb):
-        return True
-    if not gold.get("vague"):
-        return False
-    if pred.get("vague"):
-        return True
-    lo, hi = gold.get("min"), gold.get("max")
-    if pb is None or (lo is None and hi is None):
-        return False
-    return (lo is None or pb >= lo) and (hi is None or pb <= hi)
-
-
-def date_matches(pred: str | None, gold: str) -> bool:
-    """Gold ``2017-08`` or ``2017`` accepts any predicted date inside it; else equality."""
-    if pred is None:
-        return False
-    return pred == gold or (len(gold) < 10 and pred.startswith(gold + "-"))
-
-
-def same_place(pred: str | None, gold: str) -> bool:
-    """Whether a predicted place names the gold place: `core.extraction.places.same_place_text`, which ignores
-    prefixes such as حي/مدينة and glued ال/و/ب/ل as the corpus README asks."""
-    return pred is not None and bool(places.same_place_text(pred, gold))
-
-
-def _countable(fig: Mapping[str, Any]) -> bool:
-    return (
-        fig.get("status") == "killed"
-        and fig.get("kind", "incident") == "incident"
-        and fig.get("part_of") is None
-        and fig.get("same_as") is None
-    )
-
-
-def countable_total(figures: Iterable[Mapping[str, Any]]) -> int:
-    """What a trend chart adds up for one article (see `Figure.countable`)."""
-    return sum(f.get("best") or 0 for f in figures if _countable(f))
-
-
-# ---- scoring -----------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Pair:
-    gold: dict[str, Any]
-    pred: dict[str, Any]
-    matched_by: str  # one of PASSES
-
-
-@dataclass
-class ArticleResult:
-    """Everything `--show-errors` prints for one article."""
-
-    article: str
-    gold: list[dict[str, Any]]
-    predicted: list[dict[str, Any]]
-    pairs: list[Pair]
-    misses: list[dict[str, Any]]
-    false_figures: list[dict[str, Any]]
-    mismatches: list[tuple[str, str, str, Any, Any]]  # gold id, predicted id, field, predicted, gold
-    gold_total: int
-    predicted_total: int
-
-    @property
-    def total_ok(self) -> bool:
-        return self.gold_total == self.predicted_total
-
-    @property
-    def has_errors(self) -> bool:
-        return bool(self.misses or self.false_figures or self.mismatches or not self.total_ok)
-
-
-@dataclass
-class Scores:
-    precision: float | None
-    recall: float | None
-    f1: float | None
-    kind_accuracy: float | None
-    group_accuracy: float | None
-    date_accuracy: float | None
-    place_accuracy: float | None
-    perpetrator_accuracy: float | None
-    countable_total_exact: float | None
-    negative_figures: int
-    articles: int
-    gold_figures: int
-    predicted_figures: int
-    matched: int = 0
-    counts: dict[str, tuple[int, int]] = field(default_factory=dict)  # score -> (correct, denominator)
-    details: list[ArticleResult] = field(default_factory=list)
-    seconds: float | None = None  # extraction time, when the extractor was run
-    calibration_error: float | None = None  # expected calibration error (`calibration_error`)
-    reliability: list[Bucket] = field(default_factory=list)  # confidence bucket -> share correct
-
-    def to_json_dict(self) -> dict[str, Any]:
-        """The command's ``--json`` object: exactly `SCORE_KEYS`, floats rounded to 4 places."""
-        out: dict[str, Any] = {}
-        for k in SCORE_KEYS:
-            v = getattr(self, k)
-            out[k] = round(v, 4) if isinstance(v, float) else v
-        return out
-
-
-def _as_dict(fig: Any) -> dict[str, Any]:
-    if isinstance(fig, Figure):
-        return fig.to_dict()
-    if isinstance(fig, Mapping):
-        return dict(fig)
-    raise EvaluationError(f"a prediction must be a Figure or a dict, got {type(fig).__name__}")
-
-
-def _distance(pred: Mapping[str, Any], occ: list[tuple[int, int]]) -> float:
-    s, e = pred.get("start"), pred.get("end")
-    if not (_is_int(s) and _is_int(e)) or not occ:
-        return float("inf")
-    return min(0 if (a <= s and e <= b) else min(abs(s - a), abs(s - b)) for a, b in occ)
-
-
-def _inside(pred: Mapping[str, Any], occ: list[tuple[int, int]]) -> bool:
-    s, e = pred.get("start"), pred.get("end")
-    return _is_int(s) and _is_int(e) and any(a <= s and e <= b for a, b in occ)
-
-
-def match_figures(
-    body: str, gold: list[dict[str, Any]], predicted: list[dict[str, Any]]
-) -> list[Pair]:
-    """One-to-one greedy matching in the README's three passes (see the module docstring)."""
-    occ = [_occurrences(body, g["quote"]) for g in gold]
-    gold_free = [True] * len(gold)
-    pred_free = [True] * len(predicted)
-    pairs: list[tuple[int, int, str]] = []
-    for name in PASSES:
-        for gi, g in enumerate(gold):
-            if not gold_free[gi]:
-                continue
-            best: tuple[float, int] | None = None
-            for pi, p in enumerate(predicted):
-                if not pred_free[pi] or p.get("status") != g["status"] or not value_matches(p, g):
-                    continue
-                if name == "compatible":
-                    ok = groups_compatible(p.get("group"), g["group"])
-                else:
-                    ok = p.get("group") == g["group"] and (name == "group" or _inside(p, occ[gi]))
-                if ok:
-                    key = (_distance(p, occ[gi]), pi)
-                    if best is None or key < best:
-                        best = key
-            if best is not None:
-                gold_free[gi] = False
-                pred_free[best[1]] = False
-                pairs.append((gi, best[1], name))
-    pairs.sort()
-    return [Pair(gold[gi], predicted[pi], how) for gi, pi, how in pairs]
-
-
-_ATTRS = ("kind", "group", "perpetrator", "date", "place")
-
-
-def _attribute_checks(pair: Pair) -> dict[str, bool]:
-    """Which attribute scores this pair counts in, and whether it is right for each."""
-    g, p = pair.gold, pair.pred
-    out = {
-        "kind": p.get("kind") == g["kind"],
-        "group": p.get("group") == g["group"],
-        "perpetrator": p.get("perpetrator") == g["perpetrator"],
-    }
-    if g["date"] is not None:
-        out["date"] = date_matches(p.get("date"), g["date"])
-    if g["place"] is not None:
-        out["place"] = same_place(p.get("place"), g["place"])
-    return out
-
-
-def _ratio(num: int, den: int) -> float | None:
-    return num / den if den else None
-
-
-def score(corpus: Corpus, predictions: Mapping[str, Iterable[Any]]) -> Scores:
-    """Score predicted figures (Figure objects or Figure-like dicts, by article name) against gold.
-
-    Articles missing from ``predictions`` have no predicted figure; an article name that is not
-    in the corpus is an error.
-    """
-    unknown = sorted(set(predictions) - set(corpus.articles))
-    if unknown:
-        raise EvaluationError(f"predictions for article(s) not in {corpus.path}: {', '.join(unknown)}")
-    details: list[ArticleResult] = []
-    right = dict.fromkeys(_ATTRS, 0)
-    seen = dict.fromkeys(_ATTRS, 0)
-    matched = n_pred = negatives = totals_ok = 0
-    for name, art in corpus.articles.items():
-        gold = list(art.gold)
-        pred = [_as_dict(f) for f in predictions.get(name, ())]
-        pairs = match_figures(art.body, gold, pred)
-        mismatches = []
-        for pair in pairs:
-            for attr, ok in _attribute_checks(pair).items():
-                seen[attr] += 1
-                right[attr] += ok
-                if not ok:
-                    mismatches.append((pair.gold["id"], str(pair.pred.get("id")), attr, pair.pred.get(attr), pair.gold[attr]))
-        got_g = {id(p.gold) for p in pairs}
-        got_p = {id(p.pred) for p in pairs}
-        result = ArticleResult(
-            article=name, gold=gold, predicted=pred, pairs=pairs,
-            misses=[g for g in gold if id(g) not in got_g],
-            false_figures=[p for p in pred if id(p) not in got_p],
-            mismatches=mismatches, gold_total=countable_total(gold), predicted_total=countable_total(pred),
-        )
-        details.append(result)
-        matched += len(pairs)
-        n_pred += len(pred)
-        if not gold:
-            negatives += len(pred)
-        totals_ok += result.total_ok
-    n_gold = corpus.gold_count
-    n_art = len(corpus.articles)
-    counts = {f"{a}_accuracy": (right[a], seen[a]) for a in _ATTRS}
-    counts.update(
-        precision=(matched, n_pred),
-        recall=(matched, n_gold),
-        f1=(2 * matched, n_gold + n_pred),
-        countable_total_exact=(totals_ok, n_art),
-    )
-    buckets = reliability(outcomes(details))
-    return Scores(
-        calibration_error=calibration_error(buckets),
-        reliability=buckets,
-        precision=_ratio(matched, n_pred),
-        recall=_ratio(matched, n_gold),
-        f1=_ratio(2 * matched, n_gold + n_pred),
-        kind_accuracy=_ratio(right["kind"], seen["kind"]),
-        group_accuracy=_ratio(right["group"], seen["group"]),
-        date_accuracy=_ratio(right["date"], seen["date"]),
-        place_accuracy=_ratio(right["place"], seen["place"]),
-        perpetrator_accuracy=_ratio(right["perpetrator"], seen["perpetrator"]),
-        countable_total_exact=_ratio(totals_ok, n_art),
-        negative_figures=negatives,
-        articles=n_art,
-        gold_figures=n_gold,
-        predicted_figures=n_pred,
-        matched=matched,
-        counts=counts,
-        details=details,
-    )
-
-
-# ---- calibration --------------------------------------------------------------------------------
-BUCKETS = 10
-PRIOR_STRENGTH = 4.0  # pseudo-figures pulling a rule's share towards the overall share (and a kind's to its rule's)
-REVIEW_SHARE = 0.8  # the review threshold: below it, buckets are right less often than this (wrong one time in five)
-CALIBRATION_FILE = confidence_mod.CALIBRATION_FILE
-
-
-@dataclass(frozen=True)
-class Bucket:
-    """Predictions whose confidence lies in [low, high) (the last bucket includes 1.0)."""
-
-    low: float
-    high: float
-    figures: int
-    correct: int
-    mean_confidence: float | None
-
-    @property
-    def share_correct(self) -> float | None:
-        return self.correct / self.figures if self.figures else None
-
-
-def outcomes(details: Iterable[ArticleResult]) -> list[tuple[dict[str, Any], bool]]:
-    """Every predicted figure with whether it is correct: matched to a gold figure, with its kind."""
-    out = []
-    for r in details:
-        right = {id(p.pred) for p in r.pairs if p.pred.get("kind") == p.gold["kind"]}
-        out.extend((p, id(p) in right) for p in r.predicted)
-    return out
-
-
-def _confidence(pred: Mapping[str, Any]) -> float:
-    try:
-        return min(1.0, max(0.0, float(pred.get("confidence"))))
-    except (TypeError, ValueError):
-        return 0.0
-
-
-def reliability(results: Sequence[tuple[Mapping[str, Any], bool]], bins: int = BUCKETS) -> list[Bucket]:
-    """The reliability table: per confidence bucket, how many predictions and how many correct."""
-    figs: list[list[tuple[float, bool]]] = [[] for _ in range(bins)]
-    for pred, ok in results:
-        c = _confidence(pred)
-        figs[min(int(c * bins + 1e-9), bins - 1)].append((c, ok))
-    return [
-        Bucket(i / bins, (i + 1) / bins, len(b), sum(ok for _, ok in b),
-               sum(c for c, _ in b) / len(b) if b else None)
-        for i, b in enumerate(figs)
-    ]
-
-
-def calibration_error(buckets: Sequence[Bucket]) -> float | None:
-    """Expected calibration error: bucket gaps |share correct − mean confidence|, weighted by size."""
-    n = sum(b.figures for b in buckets)
-    if not n:
-        return None
-    return sum(b.figures * abs(b.share_correct - b.mean_confidence) for b in buckets if b.figures) / n
-
-
-def _smoothed(correct: int, n: int, prior: float, strength: float = PRIOR_STRENGTH) -> float:
-    return (correct + strength * prior) / (n + strength)
-
-
-def review_threshold(results: Sequence[tuple[Mapping[str, Any], bool]], share: float = REVIEW_SHARE,
-                     bins: int = BUCKETS) -> float:
-    """The lowest bucket boundary from which every (non-empty) bucket up is right at least `share`
-    of the time: figures below it are wrong more than one time in ``1 / (1 - share)``."""
-    buckets = reliability(results, bins)
-    threshold = 1.0
-    for b in reversed(buckets):
-        if not b.figures:
-            continue
-        if b.share_correct < share:
-            break
-        threshold = b.low
-    return round(threshold, 2)
-
-
-def calibration_table(results: Sequence[tuple[Mapping[str, Any], bool]], corpus: str = "",
-                      strength: float = PRIOR_STRENGTH) -> dict[str, Any]:
-    """``data/calibration.json`` from predictions and their outcomes: per rule_id (and per kind
-    within a rule) the share correct, smoothed with `strength` pseudo-figures towards the rule's
-    share (a kind) or the overall share (a rule); the review threshold computed on the calibrated
-    confidences (`review_threshold`)."""
-    total = len(results)
-    overall = sum(ok for _, ok in results) / total if total else 0.0
-    by_rule: dict[str, list[tuple[str, bool]]] = {}
-    for pred, ok in results:
-        by_rule.setdefault(str(pred.get("rule_id") or ""), []).append((str(pred.get("kind") or ""), ok))
-    rules: dict[str, Any] = {}
-    for rule, items in sorted(by_rule.items()):
-        n, k = len(items), sum(ok for _, ok in items)
-        conf = _smoothed(k, n, overall, strength)
-        kinds = {}
-        for kind in sorted({kd for kd, _ in items}):
-            sub = [ok for kd, ok in items if kd == kind]
-            kinds[kind] = {"figures": len(sub), "correct": sum(sub),
-                           "confidence": round(_smoothed(sum(sub), len(sub), conf, strength), 4)}
-        rules[rule] = {"figures": n, "correct": k, "confidence": round(conf, 4), "kinds": kinds}
-
-    def calibrated(pred: Mapping[str, Any]) -> float:
-        entry = rules[str(pred.get("rule_id") or "")]
-        return entry["kinds"].get(str(pred.get("kind") or ""), entry)["confidence"]
-
-    recalibrated = [(dict(p, confidence=calibrated(p)), ok) for p, ok in results]
-    return {
-        "_doc": ("Calibrated confidence per rule_id and kind, written by `python -m core.evaluation.evaluate "
-                 "CORPUS --calibrate` (never by hand; see core/extraction/confidence.py). figures/correct: "
-                 "predictions of the rule (of that kind) on the corpus and how many were right (matched to a gold "
-                 f"figure, with the right kind); confidence: that share smoothed with {strength:g} pseudo-figures "
-                 "towards the rule's share (a kind) or the overall share (a rule). review_threshold: below it a "
-                 "figure needs a look on the review page; it is the lowest confidence bucket boundary from which "
-                 f"every bucket of the calibrated reliability table is right at least {REVIEW_SHARE:.0%} of the time."),
-        "corpus": corpus,
-        "extractor_version": extract_mod.version(),
-        "figures": total,
-        "overall_share_correct": round(overall, 4),
-        "prior_strength": strength,
-        "review_threshold": review_threshold(recalibrated),
-        "calibration_error": round(calibration_error(reliability(recalibrated)) or 0.0, 4),
-        "rules": rules,
-    }
-
-
-def write_calibration(table: Mapping[str, Any], path: str | Path = CALIBRATION_FILE) -> None:
-    Path(path).write_text(json.dumps(table, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-
-
-def format_reliability(scores: Scores) -> str:
-    """The reliability table and the expected calibration error, one bucket per line."""
-    lines = [f"{'confidence':<12}{'figures':>8}{'correct':>9}{'mean conf.':>12}{'share correct':>15}"]
-    for b in scores.reliability:
-        if not b.figures:
-            continue
-        lines.append(f"{f'{b.low:.1f}-{b.high:.1f}':<12}{b.figures:>8}{b.correct:>9}"
-                     f"{b.mean_confidence:>12.3f}{b.share_correct:>15.3f}")
-    lines.append(f"expected calibration error  {_fmt(scores.calibration_error)}"
-                 "  (correct = matched to a gold figure, with its kind)")
-    return "\n".join(lines)
+__all__ = [  # the evaluation API, whatever module of core.evaluation defines it
+    "Article",
+    "ArticleResult",
+    "Bucket",
+    "CALIBRATION_FILE",
+    "Corpus",
+    "EvaluationError",
+    "GOLD_FIELDS",
+    "PREDICTION_EXTRA_FIELDS",
+    "Pair",
+    "SCORE_KEYS",
+    "Scores",
+    "calibration_error",
+    "calibration_table",
+    "countable_total",
+    "date_matches",
+    "draft_gold",
+    "evaluate",
+    "format_errors",
+    "format_reliability",
+    "format_table",
+    "groups_compatible",
+    "load_corpus",
+    "main",
+    "match_figures",
+    "outcomes",
+    "predict",
+    "prediction_line",
+    "read_predictions",
+    "reliability",
+    "review_threshold",
+    "same_place",
+    "score",
+    "score_files",
+    "value_matches",
+    "write_calibration",
+    "write_predictions",
+]
 
 
 # ---- running the extractor ---------------------------------------------------------------------
@@ -751,10 +243,6 @@ def draft_gold(
 
 
 # ---- reporting ---------------------------------------------------------------------------------
-def _fmt(v: float | None) -> str:
-    return "n/a" if v is None else f"{v:.4f}"
-
-
 def format_table(scores: Scores) -> str:
     """All scores with their counts, one per line."""
     rows = [
