@@ -86,8 +86,10 @@ def date(d: Any, style: str | None = None) -> str:
 
 
 def upload_reason(message: str) -> str:
-    """Why an upload was refused, in the interface language (`core.views.upload_errors.upload_error`)."""
-    return upload_errors.upload_error(message, lang())
+    """Why an upload was refused, in the interface language, without the file name that the
+    message around it gives ("bad.pdf was not added: the file is damaged…";
+    `core.views.upload_errors.upload_error`)."""
+    return upload_errors.upload_error(message, lang(), named=False)
 
 
 def plotly_chart(fig: Any, config: dict | None = None, **kwargs: Any) -> Any:

@@ -105,7 +105,7 @@ else:
         best, low, high = page_tables.incident_counts(listing[listing["id"] == picked].iloc[0].to_dict())
         if best is not None:
             st.caption(t("incidents.best_note", best=common.number(best), low=common.number(low),
-                         high=common.number(high), n=common.number(len(reports))))
+                         high=common.number(high), n=len(reports)))
         st.dataframe(
             page_tables.report_table(reports, lang), hide_index=True, key="report_table",
             column_config={
