@@ -144,7 +144,8 @@ else:
     st.markdown(f"**{t('incidents.merge_title')}**")
     if st.session_state.get(MERGE):
         st.session_state[MERGE] = [i for i in st.session_state[MERGE] if i in ids]
-    pair = st.multiselect(t("incidents.merge_pick"), ids, key=MERGE, max_selections=2, format_func=labels.get)
+    pair = st.multiselect(t("incidents.merge_pick"), ids, key=MERGE, max_selections=2, format_func=labels.get,
+                          placeholder=t("incidents.merge_placeholder"))
     if len(pair) == 2:
         a_keys = tuple(map(tuple, _reports(path, version, pair[0])[["article_id", "figure_id"]].to_numpy().tolist()))
         b_keys = tuple(map(tuple, _reports(path, version, pair[1])[["article_id", "figure_id"]].to_numpy().tolist()))
