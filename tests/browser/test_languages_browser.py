@@ -130,6 +130,7 @@ def test_every_page_speaks_the_interface_language_with_the_right_plurals(app_ser
     assert i18n.t("upload.browse", "ar") in content
     side.locator('input[type="file"]').set_input_files(
         files=[{"name": BAD_PDF[0], "mimeType": "application/pdf", "buffer": BAD_PDF[1]}])
+    expect(side.get_by_text(BAD_PDF[0], exact=True)).to_be_visible()
     side.get_by_role("button", name=i18n.t("upload.submit", "ar")).click()
     _wait_idle(page)
     error = side.locator('[data-testid="stAlertContainer"]').filter(has_text="bad.pdf").last

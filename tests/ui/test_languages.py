@@ -51,7 +51,9 @@ PAGES = _pages()
 def _english_only() -> set[str]:
     """Interface texts that only English has (an Arabic page must not show any of them)."""
     en, ar = i18n.messages("en"), i18n.messages("ar")
-    return {text for key, text in en.items() if ar.get(key) != text and not i18n.placeholders(text) and len(text) > 3}
+    endonyms = {text for key, text in en.items() if key.startswith("language.")}  # "English" in the language picker
+    return {text for key, text in en.items() if isinstance(text, str) and ar.get(key) != text
+            and not i18n.placeholders(text) and len(text) > 3} - endonyms
 
 
 _TEXT_ELEMENTS = {"title", "header", "subheader", "caption", "markdown", "text", "alert", "info", "warning",
