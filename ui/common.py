@@ -86,8 +86,10 @@ def date(d: Any, style: str | None = None) -> str:
 
 
 def upload_reason(message: str) -> str:
-    """Why an upload was refused, in the interface language (`core.views.upload_errors.upload_error`)."""
-    return upload_errors.upload_error(message, lang())
+    """Why an upload was refused, in the interface language, without the file name that the
+    message around it gives ("bad.pdf was not added: the file is damaged…";
+    `core.views.upload_errors.upload_error`)."""
+    return upload_errors.upload_error(message, lang(), named=False)
 
 
 def plotly_chart(fig: Any, config: dict | None = None, **kwargs: Any) -> Any:
@@ -110,12 +112,12 @@ RTL_CSS = """
 [data-testid="stMarkdownContainer"] :is(ul, ol) { padding-inline-start: 1.5em; padding-inline-end: 0; }
 /* A heading that is not Arabic (an English article's title) keeps its own direction. */
 [data-testid="stHeading"] :is(h1, h2, h3) { unicode-bidi: plaintext; text-align: start; }
-/* Typed text follows its own direction; dates and Streamlit's own (English) upload hints stay
-   left-to-right so "2017-08-01 – 2017-08-31" and "200MB per file" read in order. */
+/* Typed text follows its own direction; a date field (Streamlit's segments yyyy-mm-dd) stays
+   left-to-right, whole, so "2017-08-01 – 2017-08-31" reads in order and is not clipped. */
 [data-testid="stMain"] input, [data-testid="stSidebarContent"] :is(input, textarea) {
   text-align: start; unicode-bidi: plaintext; }
-[data-testid="stDateInput"] input { direction: ltr; text-align: right; unicode-bidi: normal; }
-[data-testid="stFileUploaderDropzoneInstructions"] { direction: ltr; text-align: left; }
+[data-testid="stDateInputField"] { direction: ltr; unicode-bidi: isolate; }
+[data-testid="stDateInputField"] [data-testid="stDateInputFieldsScroller"] { direction: ltr; }
 /* Segmented controls: Streamlit draws their joined borders for left-to-right only; mirrored, the
    first option sits on the right with its rounded corner there, and the labels are turned back. */
 [data-testid="stButtonGroup"] [role="radiogroup"]:has(> button[data-variant="segmented_control"]) {
@@ -128,8 +130,28 @@ RTL_CSS = """
 """
 
 
+# Streamlit's file uploader writes its own English texts, which no parameter changes (Streamlit
+# 1.67; streamlit/streamlit#13500): "Upload" on its button and "50MB per file • TXT, …" under it.
+# The hint is hidden (the sidebar says the project's own limit once, `upload.limits`), and the
+# button's text is drawn from the catalogue over Streamlit's.
+UPLOADER_CSS = """
+<style>
+[data-testid="stFileUploaderDropzoneInstructions"] { display: none; }
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { font-size: 0; }
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {
+  content: "%s"; font-size: 0.875rem; }
+</style>
+"""
+
+
+def _css_string(text: str) -> str:
+    return "".join(c if c.isalnum() or c == " " else f"\\{ord(c):06x}" for c in text)
+
+
 def apply_direction() -> None:
-    """Lay the page out in the interface language's direction (call once per run, early)."""
+    """Lay the page out in the interface language's direction (call once per run, early), and
+    put the interface's words on Streamlit's uploader."""
+    st.html(UPLOADER_CSS % _css_string(t("upload.browse")))
     if i18n.is_rtl(lang()):
         st.html(RTL_CSS)
 

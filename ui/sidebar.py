@@ -16,6 +16,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from core.i18n import catalogue as i18n
+from core.intake import uploads
 from core.views import filters as filters_mod
 from core.views import page_tables
 from ui import common
@@ -46,6 +47,7 @@ def _upload_panel() -> None:
             t("upload.files"), type=UPLOAD_TYPES, accept_multiple_files=True, key="upload_files",
             help=t("upload.files_help"),
         )
+        st.caption(t("upload.limits", limit=common.number(uploads.MAX_BYTES_DEFAULT / 1024 / 1024)))
         pasted = st.text_area(t("upload.paste"), key="upload_paste", height=90)
         with st.expander(t("upload.batch_details")):
             published = st.date_input(t("upload.published"), value=None, key="upload_published")

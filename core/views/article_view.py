@@ -37,10 +37,10 @@ def figure_marks(figures: Iterable[Any], selected: str | None, lang: str = i18n.
     marks = []
     for f in figures:
         counted = f.kind == "incident" and f.part_of is None and f.same_as is None
+        n = f.number_text if f.best is None else f.best
         tip = i18n.t(
-            "article.mark_title", lang,
-            n=f.number_text if f.best is None else f.best,
-            group=i18n.label("group", f.group, lang), status=i18n.label("status", f.status, lang),
+            "article.mark_title", lang, n=n,
+            group=i18n.label("group", f.group, lang, count=n), status=i18n.label("status", f.status, lang, count=n),
             kind=i18n.label("kind", f.kind, lang),
         )
         cls = ["fig", f"fig-{f.kind}"] + (["fig-counted"] if counted else ["fig-not-counted"])

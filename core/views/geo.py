@@ -368,7 +368,8 @@ def _place_lines(r: Mapping[str, Any], by: str, status: str, lang: str) -> tuple
     killed = i18n.t("map.tip.total", lang, status=i18n.t(f"trends.status.{status}", lang), best=r["best"],
                     low=r["low"], high=r["high"])
     parts = " · ".join(f"{_cat_label(by, c, lang)} {n}" for c, n in r["breakdown"])
-    where = i18n.t("map.tip.figures", lang, figures=r["figures"], reports=r["reports"])
+    where = i18n.t("map.tip.figures", lang, figures=i18n.t("count.figures", lang, n=r["figures"]),
+                   reports=i18n.t("count.reports", lang, n=r["reports"]))
     if r["shape"] == "ring":
         where += " · " + i18n.t("map.tip.no_district", lang)
     elif isinstance(r.get("coord_precision"), str):

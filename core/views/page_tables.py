@@ -22,8 +22,8 @@ def figure_summary(figures: Sequence[Any], lang: str = i18n.DEFAULT_LANG, limit:
     for f in figures[:limit]:
         n = f.number_text if f.best is None else f.best
         text = i18n.t(
-            "summary.figure", lang, n=n, group=i18n.label("group", f.group, lang),
-            status=i18n.label("status", f.status, lang),
+            "summary.figure", lang, n=n, group=i18n.label("group", f.group, lang, count=n),
+            status=i18n.label("status", f.status, lang, count=n),
         )
         if f.part_of:
             text += " " + i18n.t("summary.part", lang)
@@ -162,7 +162,8 @@ def incident_label(row: Mapping[str, Any], lang: str = i18n.DEFAULT_LANG) -> str
     place = _na(row.get("place_id")) or _na(row.get("place"))
     where = i18n.place_name(place, lang) if place else i18n.t("common.not_stated", lang)
     counts = [
-        f"{int(row[f'best_{g}'])} {i18n.label('group', g, lang)}"
+        i18n.t("incidents.group_count", lang, n=int(row[f"best_{g}"]),
+               group=i18n.label("group", g, lang, count=int(row[f"best_{g}"])))
         for g in INCIDENT_GROUPS if _na(row.get(f"best_{g}")) is not None
     ]
     n = int(row.get("reports") or 0)

@@ -54,10 +54,11 @@ def history(figure_row: Mapping[str, Any], reviews: Sequence[Mapping[str, Any] |
     `figure_row` is the figure as extracted (with ``added_at`` if known); `reviews` are its own
     reviews, as `resolve`/`attach` attached them or as plain review rows (a row made on another
     span or number is shown as moved)."""
+    n = count_text(figure_row)
     values = {
-        "value": count_text(figure_row),
-        "group": i18n.label("group", figure_row.get("group"), lang),
-        "status": i18n.label("status", figure_row.get("status"), lang),
+        "n": n,
+        "group": i18n.label("group", figure_row.get("group"), lang, count=n),
+        "status": i18n.label("status", figure_row.get("status"), lang, count=n),
         "version": figure_row.get("extractor_version") or "?",
     }
     added = _as_date(figure_row.get("added_at"))

@@ -77,7 +77,8 @@ def toll_label(row: Mapping[str, Any], lang: str = i18n.DEFAULT_LANG) -> str:
 def notes_text(notes: Mapping[str, int], lang: str = i18n.DEFAULT_LANG) -> str | None:
     """One sentence on what the chart leaves out (from `notes_from_rows`), or None."""
     parts = [
-        i18n.t(f"trends.notes.{key}", lang, n=notes[key], people=notes.get("undated_sum", 0))
+        i18n.t(f"trends.notes.{key}", lang, n=notes[key],
+               people=i18n.t("count.people", lang, n=notes.get("undated_sum", 0)))
         for key in ("undated", "vague", "undated_tolls")
         if notes.get(key)
     ]

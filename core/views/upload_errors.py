@@ -28,14 +28,27 @@ def _upload_patterns() -> list[tuple[str, re.Pattern[str]]]:
 _UPLOAD_PATTERNS: list[tuple[str, re.Pattern[str]]] = []
 
 
-def upload_error(message: str, lang: str = DEFAULT_LANG) -> str:
+def _detail(detail: str, lang: str) -> str:
+    """Why a file is damaged (``upload.detail.<English>``); a library's own words stay as they are,
+    isolated in a right-to-left language."""
+    if has(f"upload.detail.{detail}"):
+        return t(f"upload.detail.{detail}", lang)
+    what = detail.removeprefix("it is ")
+    if what != detail and has(f"upload.what.{what}"):
+        return t("upload.detail.it is {what}", lang, what=t(f"upload.what.{what}", lang))
+    return f"{FSI}{detail}{PDI}" if is_rtl(lang) else detail
+
+
+def upload_error(message: str, lang: str = DEFAULT_LANG, named: bool = True) -> str:
     r"""An upload's error (`core.intake.uploads.UploadError`'s English message) in the interface language.
 
     The message is matched against `core.intake.uploads.MESSAGES` and rewritten with the catalogue's
     ``upload.error.<key>`` text; its values (file name, sizes, details) are kept, except the kind
     of file a binary upload looks like (``upload.what.<English>``). In a right-to-left language
     the file name is a first-strong isolate (``\u2068…\u2069``), so "notes.odt:" stays at the
-    start of the Arabic sentence. Any other message (a database error) is returned as it is.
+    start of the Arabic sentence. Any other message (a database error) is returned as it is. With
+    ``named=False`` the leading "<file name>: " is left out, for a sentence that names the file
+    itself ("bad.pdf was not added: the file is damaged…").
 
     >>> upload_error("notes.odt: this file type is not supported. "
     ...              "Upload .txt, .html, .docx or .pdf, or paste the text.", "ar")
@@ -54,7 +67,12 @@ def upload_error(message: str, lang: str = DEFAULT_LANG) -> str:
                 values["name"] = t("upload.unnamed_file", lang)
             if "what" in values and has(f"upload.what.{values['what']}"):
                 values["what"] = t(f"upload.what.{values['what']}", lang)
+            if "detail" in values:
+                values["detail"] = _detail(values["detail"], lang)
             if is_rtl(lang):
                 values["name"] = f"{FSI}{values['name']}{PDI}"
+            if not named:
+                out = t(f"upload.error.{key}", lang, **{**values, "name": "\0"})
+                return out.removeprefix("\0: ").replace("\0", values["name"])
             return t(f"upload.error.{key}", lang, **values)
     return text

@@ -33,7 +33,7 @@ ARTICLES = [
     ("toll.txt", "title: حصيلة\ndate: 2017-09-06\n\n"
      "وثق المرصد السوري لحقوق الإنسان مقتل 1250 مدنيا في الرقة منذ بداية الحملة حتى 5 أيلول/سبتمبر 2017."),
 ]
-MONTH_AUG = i18n.t("month.8", AR)  # آب (Levantine, the catalogue's default)
+MONTH_AUG = i18n.month_name(8, AR)  # آب (Levantine, CLDR ar_SY, the default)
 
 
 def _sidebar(page: Page):

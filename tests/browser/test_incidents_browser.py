@@ -33,6 +33,6 @@ def test_one_strike_two_articles_is_counted_once_and_listed_with_both_reports(ap
     pick.click()
     page.get_by_role("option").first.click()
     _wait_idle(page)
-    expect(page.get_by_text("Counted once on the charts as 27 (range 17–27), from 2 report(s).")).to_be_visible()
+    expect(page.get_by_text("Counted once on the charts as 27 (range 17–27), from 2 reports.")).to_be_visible()
     expect(page.get_by_role("heading", name="Its reports, side by side")).to_be_visible()
     _shot(page, "incidents_01_reports.png")

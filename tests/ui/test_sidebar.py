@@ -31,7 +31,7 @@ def test_uploaded_article_reports_its_figures_and_the_chart_appears(empty_db):
     _upload(at, ("raqqa.txt", ARTICLE, "text/plain"))
     assert not at.exception
     (message,) = texts(at.sidebar.success)
-    assert message.startswith("raqqa\\.txt: added, 2 figure(s) found: 12 civilians killed")
+    assert message.startswith("raqqa\\.txt: added, 2 figures found: 12 civilians killed")
     assert len(at.get("plotly_chart")) == 1
     assert _metric(at, "trends.metric_total.killed") == "12"
 

@@ -105,7 +105,7 @@ else:
         best, low, high = page_tables.incident_counts(listing[listing["id"] == picked].iloc[0].to_dict())
         if best is not None:
             st.caption(t("incidents.best_note", best=common.number(best), low=common.number(low),
-                         high=common.number(high), n=common.number(len(reports))))
+                         high=common.number(high), n=len(reports)))
         st.dataframe(
             page_tables.report_table(reports, lang), hide_index=True, key="report_table",
             column_config={
@@ -144,7 +144,8 @@ else:
     st.markdown(f"**{t('incidents.merge_title')}**")
     if st.session_state.get(MERGE):
         st.session_state[MERGE] = [i for i in st.session_state[MERGE] if i in ids]
-    pair = st.multiselect(t("incidents.merge_pick"), ids, key=MERGE, max_selections=2, format_func=labels.get)
+    pair = st.multiselect(t("incidents.merge_pick"), ids, key=MERGE, max_selections=2, format_func=labels.get,
+                          placeholder=t("incidents.merge_placeholder"))
     if len(pair) == 2:
         a_keys = tuple(map(tuple, _reports(path, version, pair[0])[["article_id", "figure_id"]].to_numpy().tolist()))
         b_keys = tuple(map(tuple, _reports(path, version, pair[1])[["article_id", "figure_id"]].to_numpy().tolist()))

@@ -115,7 +115,8 @@ else:
         st.caption(t("map.reconcile", **counts))
 
 items = [
-    t(f"map.notes.{k}", n=notes[k], people=notes.get("undated_sum", 0)) for k in ("undated", "vague") if notes.get(k)
+    t(f"map.notes.{k}", n=notes[k], people=t("count.people", n=notes.get("undated_sum", 0)))
+    for k in ("undated", "vague") if notes.get(k)
 ]
 if items:
     st.caption(t("map.notes", items="; ".join(items)))

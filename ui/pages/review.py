@@ -122,7 +122,8 @@ if not items:
     st.info(t(f"review.none.{view}"))
     st.stop()
 shown = items[:LIMIT]
-st.caption(t("review.count", n=len(items), look=sum(1 for i in items if i.reasons), shown=len(shown)))
+look = sum(1 for i in items if i.reasons)
+st.caption(t("review.count", n=len(items), look=t("review.count_look", n=look), shown=len(shown)))
 by_key = {i.key: i for i in shown}
 keys = list(by_key)
 if st.session_state.get(PICK) not in by_key:
@@ -136,8 +137,9 @@ pos = keys.index(picked)
 next_key = keys[pos + 1] if pos + 1 < len(keys) else None
 
 # ---- the figure in its text -----------------------------------------------------------------------
-st.subheader(t("review.figure_title", n=review_text.count_text(row), group=i18n.label("group", row.get("group"), lang),
-               status=i18n.label("status", row.get("status"), lang)))
+count = review_text.count_text(row)
+st.subheader(t("review.figure_title", n=count, group=i18n.label("group", row.get("group"), lang, count=count),
+               status=i18n.label("status", row.get("status"), lang, count=count)))
 st.caption(md("review.state_line", state=t(f"review.state.{item.state.status}"),
               outlet=row.get("outlet") or t("common.not_stated"), title=row.get("title") or row["article_id"]))
 if item.state.rejected:

@@ -215,8 +215,8 @@ def test_chart_escapes_source_names_in_labels():
 def test_notes_mention_only_what_is_left_out():
     assert trends.notes_text({"undated": 0, "undated_sum": 0, "vague": 0, "undated_tolls": 0}) is None
     assert trends.notes_text({"undated": 0, "undated_sum": 0, "vague": 2, "undated_tolls": 1}) == (
-        "Not on the chart: 2 report(s) with a vague number such as “dozens”, not added up; "
-        "1 running toll(s) with no date."
+        "Not on the chart: 2 reports with a vague number such as “dozens”, not added up; "
+        "1 running toll with no date."
     )
 
 

@@ -81,7 +81,7 @@ def test_one_strike_reported_twice_is_one_incident_with_both_reports_side_by_sid
     at.selectbox(key="inc_pick").set_value(_ids(strike_db)[0]).run()
     reports = _table(at, "report_table")
     assert list(reports[i18n.t("col.outlet")]) == ["AFP", "SOHR"]
-    assert "Counted once on the charts as 27 (range 17–27), from 2 report(s)." in texts(at.caption)
+    assert "Counted once on the charts as 27 (range 17–27), from 2 reports." in texts(at.caption)
     assert list(reports[i18n.t("col.count")]) == ["17", "27"]
     assert list(reports[i18n.t("col.sentence")]) == [S1, S2]
     assert list(reports[i18n.t("col.link")]) == ["articles?article=s1&figure=f1", "articles?article=s2&figure=f1"]
@@ -91,7 +91,7 @@ def test_toll_is_compared_with_the_incidents_of_its_week(strike_db):
     at = app(PAGE)
     lines = [m.value.replace("\\", "") for m in at.markdown if "account for" in m.value]  # markdown-escaped
     assert lines == ["- Incidents documented here account for 27 of the 40 reported by SOHR for "
-                     "7 Aug 2017–13 Aug 2017 (1 incident(s))."]
+                     "7 Aug 2017–13 Aug 2017 (1 incident)."]
 
 
 def test_decisions_need_a_name(strike_db):
