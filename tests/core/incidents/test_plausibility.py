@@ -81,7 +81,7 @@ def test_a_tally_read_as_one_incident_waits_for_review_then_counts_once_confirme
     items = reviewing.load_held(db, "killed")
     assert [(h.row["article_id"], h.reasons) for h in items] == [(aid, reasons)]
     line = held.headline_line(items)
-    assert line.startswith("1 figure(s) wait for review") and f"(#{held.ANCHOR})" in line
+    assert line.startswith("1 figure waits for review") and f"(#{held.ANCHOR})" in line
     first = reviewing.load_queue(db)[0]
     assert (first.row["article_id"], first.reasons[: len(reasons)]) == (aid, reasons)
     _confirm(db, aid)

@@ -60,7 +60,8 @@ def test_archive_headline_says_what_it_holds_back(archive):
     items = reviewing.load_held(archive, "killed")
     assert items, "the dev corpus has a whole-war count and a page clock: something must be held back"
     line = held.headline_line(items)
-    assert line.startswith(f"{len(items)} figure(s) wait for review")
+    n = len(items)
+    assert line.startswith(f"{n} figures wait for review" if n != 1 else "1 figure waits for review")
     rows = counting.prepare_rows(reviewed.trend_rows(archive))
     headline = counting.totals(counting.weekly_from_rows(rows, filters.Filters()))["best"]
     assert headline == int(reviewed.map_figures(archive, filters.Filters())["best"].sum())
