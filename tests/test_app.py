@@ -61,19 +61,26 @@ def test_hostile_place_name_is_offered_as_plain_text(db):
     assert [h.proto.body for h in at.get("html") if not h.proto.body.lstrip().startswith("<style>")] == []  # only our CSS
 
 
-def test_database_held_by_another_program_gives_one_clear_error(tmp_path, monkeypatch):
+@pytest.mark.parametrize("argv, key", [
+    ([], "error.db_locked"),
+    (["streamlit", "run", "dashboard.py"], "error.db_locked_dashboard"),  # stands for a second dashboard
+    (["-m", "core.intake.ingest"], "error.db_locked_command"),  # stands for a command-line import
+], ids=["other-program", "another-dashboard", "command-line-import"])
+def test_database_held_by_another_program_gives_one_clear_error_naming_it(tmp_path, monkeypatch, argv, key):
     path = tmp_path / "locked.duckdb"
     close = apptest.use_database(monkeypatch, path)
-    holder = subprocess.Popen(
-        [sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(path)!r}); print('ok', flush=True); "
-                               "time.sleep(60)"],
-        stdout=subprocess.PIPE, text=True,
-    )
+    code = f"import duckdb, time; c = duckdb.connect({str(path)!r}); print('ok', flush=True); time.sleep(60)"
+    holder = subprocess.Popen([sys.executable, "-c", code, *argv], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "ok"
         at = app()
         assert not at.exception
-        assert texts(at.error) == [i18n.md("error.db_locked", "en", path=path.resolve())]
+        values = {
+            "error.db_locked": {"holder": f"{holder.pid}: {' '.join([sys.executable, '-c', code])[:120]}"},
+            "error.db_locked_dashboard": {"pid": holder.pid},
+            "error.db_locked_command": {"command": "python -m core.intake.ingest", "pid": holder.pid},
+        }[key]
+        assert texts(at.error) == [i18n.md(key, "en", path=path.resolve(), **values)]
     finally:
         holder.kill()
         holder.wait()

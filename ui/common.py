@@ -161,6 +161,17 @@ def _open_store(path: str) -> store_mod.Store:
     return store_mod.Store.open(path)
 
 
+def locked_message(path: str, holder: store_mod.LockHolder) -> str:
+    """Who holds the database file and what this dashboard's user can do about it."""
+    if holder.kind == "dashboard":
+        return md("error.db_locked_dashboard", path=path, pid=holder.pid)
+    if holder.kind == "command":
+        return md("error.db_locked_command", path=path, command=holder.command, pid=holder.pid)
+    if holder.kind == "other" and holder.command:
+        return md("error.db_locked", path=path, holder=f"{holder.pid}: {holder.command}")
+    return md("error.db_locked_unknown", path=path)
+
+
 def get_store() -> store_mod.Store:
     """The database of this process ($CASUALTY_DB or data/casualties.duckdb).
 
@@ -168,8 +179,8 @@ def get_store() -> store_mod.Store:
     path = str(store_mod.resolve_path())
     try:
         return _open_store(path)
-    except store_mod.DatabaseLockedError:
-        st.error(md("error.db_locked", path=path))
+    except store_mod.DatabaseLockedError as err:
+        st.error(locked_message(path, err.holder))
         st.stop()
     except store_mod.StoreError as err:
         st.error(md("error.db_open", path=path, reason=err))

@@ -75,7 +75,7 @@ def _ingest(files: list, pasted: str | None, published: dt.date | None, outlet: 
         bar.progress(min(done / total, 1.0), text=common.t("upload.progress", done=done, total=total))
 
     results = ingest.ingest_many(
-        db, ((f.getvalue(), f.name) for f in files), published, outlet.strip() or None, url.strip() or None,
+        db, ((f.getvalue(), ingest.browser_file_name(f.name)) for f in files), published, outlet.strip() or None, url.strip() or None,
         progress=progress,
     )
     if (pasted or "").strip():
@@ -86,7 +86,7 @@ def _ingest(files: list, pasted: str | None, published: dt.date | None, outlet: 
         {
             "status": r.status, "name": r.filename or common.t("upload.pasted_name"), "message": r.message,
             "article_id": r.article_id, "figures": page_tables.figure_summary(r.figures, common.lang()),
-            "n": len(r.figures),
+            "n": len(r.figures), "added_at": r.added_at,
         }
         for r in results
     ]
@@ -100,6 +100,9 @@ def _show_results(results: list[dict]) -> None:
                 st.success(md("upload.added", name=r["name"], n=r["n"], figures=r["figures"]))
             else:
                 st.success(md("upload.added_none", name=r["name"]))
+        elif r["status"] == "duplicate" and r.get("added_at"):
+            # the time the article was first added, as the command line gives it
+            st.info(md("upload.duplicate_added", name=r["name"], when=r["added_at"].strftime("%Y-%m-%d %H:%M")))
         elif r["status"] == "duplicate":
             st.info(md("upload.duplicate", name=r["name"]))
         else:

@@ -13,11 +13,15 @@ Command line::
 from __future__ import annotations
 
 import argparse
+import ctypes
 import datetime as dt
 import hashlib
 import logging
 import os
+import signal
 import sys
+import threading
+import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -74,6 +78,19 @@ class Published:
     suspect: dt.date | None = None
     suspect_reason: str | None = None
     suspect_span: tuple[int, int] | None = None  # the line of the text that shows it
+
+
+# Browsers send a file name in an upload form with ``"``, CR and LF written as ``%22``, ``%0D`` and
+# ``%0A`` (HTML standard, "multipart/form-data encoding algorithm"); other characters come as they are.
+_FORM_ESCAPES = {"%22": '"', "%0D": "\r", "%0A": "\n"}
+
+
+def browser_file_name(name: str) -> str:
+    """The name of an uploaded file as the user's system gave it: undoes the browser's form escapes
+    (``report "final".txt`` arrives as ``report %22final%22.txt``). Names are only ever shown escaped."""
+    for escaped, char in _FORM_ESCAPES.items():
+        name = name.replace(escaped, char).replace(escaped.lower(), char)
+    return name
 
 
 def _published(
@@ -237,9 +254,19 @@ def ingest_text(
     except uploads.UploadError as err:
         return _error(None, err)
     result = _store_one(store, prepare(doc, published, outlet, url))
-    if result.status == "added":
-        _recompute_incidents(store)
+    _regroup(store, result.status == "added")
     return result
+
+
+def _regroup(store: Store, added: bool) -> None:
+    """After an upload: regroup the incidents if articles were added, or if an earlier run stored
+    articles but died before regrouping them (the store marks the regroup as owed in the same
+    transaction as the articles), so that even an upload of nothing new ("0 added") repairs them."""
+    try:
+        if added or not aggregate.is_current(store):
+            _recompute_incidents(store)
+    except StoreError as err:
+        log.warning("incidents not checked: %s", err)
 
 
 def _recompute_incidents(store: Store) -> None:
@@ -279,6 +306,33 @@ def _prepare_chunk(chunk: list[tuple[bytes, str]], opts: tuple) -> list[Prepared
     return [_prepare_one(data, name, *opts) for data, name in chunk]
 
 
+PARENT_POLL_SECONDS = 1.0
+
+
+def _end_with_parent(parent: int) -> None:
+    """Pool initializer: a worker ends when the ingest that started it dies, even by SIGKILL (it
+    would otherwise wait for work forever, holding memory and the database file's descriptors).
+
+    On Linux the kernel sends the worker SIGKILL when its parent dies (``PR_SET_PDEATHSIG``); a
+    thread that checks every `PARENT_POLL_SECONDS` whether the worker was handed to another
+    parent does the same elsewhere, and covers a parent that died before the signal was armed."""
+    if sys.platform.startswith("linux"):
+        try:
+            pr_set_pdeathsig = 1
+            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # the thread below still ends the worker
+    if os.getppid() != parent:
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), name="watch-parent", daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_SECONDS)
+    os._exit(1)
+
+
 def _prepared_stream(
     files: Iterable[tuple[bytes, str]], opts: tuple, workers: int, chunk: int = 64
 ) -> Iterable[tuple[str, Prepared | IngestResult]]:
@@ -293,7 +347,10 @@ def _prepared_stream(
     it = iter(files)
     chunks = iter(lambda: list(itertools.islice(it, chunk)), [])
     ctx = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+    # The workers are forked by this thread, which also shuts the pool down (`with`): a parent-death
+    # signal tied to it fires only when the ingest itself dies.
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_end_with_parent,
+                             initargs=(os.getpid(),)) as pool:
         for c, out in zip_chunks(chunks, pool, opts, workers):
             for (_, name), item in zip(c, out, strict=True):
                 yield name, item
@@ -356,8 +413,7 @@ def ingest_many(
             progress(n, None, filename)
     flush()
     out = [r for r in results if r is not None]
-    if any(r.status == "added" for r in out):
-        _recompute_incidents(store)
+    _regroup(store, any(r.status == "added" for r in out))
     return out
 
 

@@ -165,7 +165,8 @@ def _without_sources(f: Any) -> Any:
 
 
 def incident_state(store: Store) -> str | None:
-    """The data version the incident tables were last computed for (`data_version`, as text)."""
+    """The data version the incident tables were last computed for (`data_version`, as text); None
+    when a change to the figures has not been regrouped yet (`store._owe_regroup`)."""
     rows = store.cursor().execute("SELECT version FROM incident_state").fetchall()
     return rows[0][0] if rows else None
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -42,7 +43,11 @@ class StoreError(ValueError):
 
 
 class DatabaseLockedError(StoreError):
-    """Another process holds the database file."""
+    """Another process holds the database file; ``holder`` says which, as far as we can tell."""
+
+    def __init__(self, message: str, holder: LockHolder | None = None):
+        super().__init__(message)
+        self.holder = holder or LockHolder("unknown")
 
 
 def resolve_path(path: str | os.PathLike[str] | None = None) -> Path:
@@ -55,11 +60,64 @@ def resolve_path(path: str | os.PathLike[str] | None = None) -> Path:
     return DEFAULT_DB
 
 
-def locked_message(path: Path) -> str:
+@dataclass(frozen=True)
+class LockHolder:
+    """The program that holds a database file, as far as we can tell: ``kind`` is ``dashboard``,
+    ``command`` (one of our command-line modules: ``command`` names it), ``other`` (``command`` is its
+    command line) or ``unknown``."""
+
+    kind: str
+    pid: int | None = None
+    command: str | None = None
+
+
+_COMMANDS = {"core.intake.ingest": "import", "core.views.export": "export", "core.incidents.aggregate": "aggregate",
+             "core.evaluation.evaluate": "evaluation"}
+
+
+def lock_holder(error_text: str) -> LockHolder:
+    """Who holds the file, from DuckDB's lock error ("... is held in /usr/bin/python3 (PID 123)")
+    and, where the system shows it (``/proc``), that process's command line."""
+    m = re.search(r"\(PID (\d+)\)", error_text)
+    if not m:
+        return LockHolder("unknown")
+    pid = int(m.group(1))
+    try:
+        args = Path(f"/proc/{pid}/cmdline").read_bytes().decode("utf-8", "replace").split("\0")
+    except OSError:
+        return LockHolder("unknown", pid)
+    args = [a for a in args if a]
+    if any("streamlit" in Path(a).name for a in args):
+        return LockHolder("dashboard", pid, " ".join(args))
+    for module in _COMMANDS:
+        if module in args or any(a.endswith(module.replace(".", "/") + ".py") for a in args):
+            return LockHolder("command", pid, f"python -m {module}")
+    return LockHolder("other", pid, " ".join(args)[:120] or None)
+
+
+def locked_message(path: Path, holder: LockHolder | None = None) -> str:
+    """One paragraph for the command line: who holds the file and what this command's user can do."""
+    holder = holder or LockHolder("unknown")
+    if holder.kind == "dashboard":
+        return (
+            f"The database {path} is open in the dashboard (PID {holder.pid}), and DuckDB lets only one "
+            f"program open a file, so waiting will not help. While it runs, use the dashboard instead (its "
+            f"sidebar adds articles; the Trends, Map and Incidents pages have export buttons), or stop the "
+            f"dashboard and run this command again, or use --db to work on another file."
+        )
+    if holder.kind == "command":
+        name = _COMMANDS.get((holder.command or "").removeprefix("python -m "), "run")
+        return (
+            f"The database {path} is in use by a command-line {name} ({holder.command}, PID {holder.pid}): "
+            f"DuckDB lets only one program open a file at a time. Wait for it to finish and run this "
+            f"command again, or use --db to work on another file."
+        )
+    who = (f"another program (PID {holder.pid}: {holder.command})" if holder.command
+           else f"another program (PID {holder.pid}; which one could not be told)" if holder.pid
+           else "another program (which one could not be told)")
     return (
-        f"The database {path} is in use by another program (probably the dashboard): DuckDB lets only "
-        f"one program open it at a time. Add the articles through the dashboard's sidebar, or stop the "
-        f"dashboard and run this command again, or use --db to work on another file."
+        f"The database {path} is in use by {who}: DuckDB lets only one program open a file at a time. "
+        f"Close that program and run this command again, or use --db to work on another file."
     )
 
 
@@ -103,7 +161,8 @@ class Store:
                 con = duckdb.connect(str(p))
             except duckdb.IOException as err:
                 if "lock" in str(err).lower():
-                    raise DatabaseLockedError(locked_message(p)) from err
+                    holder = lock_holder(str(err))
+                    raise DatabaseLockedError(locked_message(p, holder), holder) from err
                 raise StoreError(f"Could not open the database {p}: {err}") from err
             store = cls(p, con)
             store._init_schema()
@@ -207,6 +266,7 @@ class Store:
                 figs.extend(figure_row(art["id"], f) for f in figures)
             if arts:
                 self._append(cur, "articles", _articles_frame(arts))
+                _owe_regroup(cur)
             if figs:
                 self._append(cur, "figures", _figures_frame(figs))
         return [a["id"] for a in arts]
@@ -222,6 +282,7 @@ class Store:
                     cur.execute(
                         "UPDATE articles SET extractor_version = ? WHERE id = ?", [extractor_version, article_id]
                     )
+                    _owe_regroup(cur)
                 return
             except duckdb.TransactionException:
                 time.sleep(0.02 * (attempt + 1))
@@ -375,3 +436,10 @@ def _figures_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
         if c not in _INT_COLUMNS and c not in ("vague", "confidence", "event_date"):
             df[c] = df[c].astype(object)
     return df
+
+
+def _owe_regroup(cur: duckdb.DuckDBPyConnection) -> None:
+    """Mark the incident tables out of date, inside the transaction that changes the figures: if the
+    process dies before it regroups them, the next ingest or page run sees it (`incident_state` is
+    None) and regroups (`core.incidents.aggregate.ensure_current`)."""
+    cur.execute("DELETE FROM incident_state").fetchall()

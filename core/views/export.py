@@ -9,7 +9,14 @@ stable; `SCHEMA_VERSION` says which schema a file follows):
 - ``record == "figure"``: one row per figure the incidents are made of (and per running toll or
   other figure the filters select): its reviewed values and its citation (outlet, url,
   publication date, title, the sentence as ``quote``, article id, figure id). Figures are the
-  evidence: never add them up (``adds_up`` is false).
+  evidence: never add them up (``adds_up`` is false). ``url`` holds only http(s) links; any other
+  value given as the article's link (``javascript:...``, ``www.example.org``) is kept as plain
+  text in ``url_text``, never as a link.
+
+CSV is the one format a spreadsheet may run: a text cell that begins with ``=``, ``+``, ``-``, ``@``,
+a tab or a carriage return is written with a leading ``'`` (OWASP's rule against formula
+injection), so it shows as text; numeric columns are untouched. Parquet and GeoJSON keep the text
+as it is.
 
 Reviewed values are used throughout (`core.incidents.reviews`); rejected figures are left out. GeoJSON is a
 FeatureCollection of points (``[lon, lat]``) with the other columns as flat properties; rows
@@ -45,7 +52,7 @@ from core.storage import store as store_mod
 from core.storage.store import Store, StoreError
 from core.views import filters
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: url holds http(s) links only, other links in url_text
 FORMATS = ("csv", "parquet", "geojson")
 MIME = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet", "geojson": "application/geo+json"}
 EXTENSIONS = {"csv": "csv", "parquet": "parquet", "geojson": "geojson"}
@@ -56,10 +63,12 @@ COLUMNS = [
     "best", "min", "max", "adds_up", "reports", "articles", "kind", "part_of", "same_as", "date",
     "date_precision", "date_from", "place", "place_id", "place_name_en", "place_name_ar", "place_precision",
     "lat", "lon", "coord_precision", "perpetrator", "side", "source", "outlet", "url", "published", "title",
-    "quote", "number_text", "confidence", "review_status", "extractor_version",
+    "quote", "number_text", "confidence", "review_status", "extractor_version", "url_text",
 ]
 _INTS = ("best", "min", "max", "reports", "articles")
 _FLOATS = ("lat", "lon", "confidence")
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class ExportError(ValueError):
@@ -208,11 +217,21 @@ def _figure_row(r: Mapping[str, Any], state: reviews.State, incident_id: str | N
         "part_of": r.get("part_of"), "same_as": r.get("same_as"), "date": r.get("date"),
         "date_precision": r.get("date_precision"), "date_from": r.get("date_from"), "place": r.get("place"),
         "place_id": r.get("place_id"), **_place(r.get("place_id")), "perpetrator": r.get("perpetrator"),
-        "side": r.get("side"), "source": r.get("source"), "outlet": r.get("outlet"), "url": r.get("url"),
+        "side": r.get("side"), "source": r.get("source"), "outlet": r.get("outlet"), **_link(r.get("url")),
         "published": _iso(r.get("published")), "title": r.get("title"), "quote": r.get("sentence"),
         "number_text": r.get("number_text"), "confidence": r.get("confidence"), "review_status": state.status,
         "extractor_version": r.get("extractor_version"),
     }
+
+
+def _link(url: Any) -> dict[str, str | None]:
+    """``url`` if it is an http(s) link, else the value as plain text in ``url_text``."""
+    if url is None or not str(url).strip():
+        return {"url": None, "url_text": None}
+    text = str(url).strip()
+    if text.lower().startswith(("http://", "https://")):
+        return {"url": text, "url_text": None}
+    return {"url": None, "url_text": text}
 
 
 def _membership(rows: Sequence[Mapping[str, Any]], incidents: Iterable[inc_mod.Incident]) -> dict[tuple[str, str], str]:
@@ -288,7 +307,7 @@ def to_bytes(df: pd.DataFrame, fmt: str, summary: Summary | None = None) -> byte
     them in `summary`."""
     if fmt == "csv":
         # UTF-8 with a byte-order mark: Excel then reads the Arabic text correctly.
-        return df.to_csv(index=False).encode("utf-8-sig")
+        return spreadsheet_safe(df).to_csv(index=False).encode("utf-8-sig")
     if fmt == "parquet":
         import pyarrow as pa
         import pyarrow.parquet as pq
@@ -302,6 +321,24 @@ def to_bytes(df: pd.DataFrame, fmt: str, summary: Summary | None = None) -> byte
     if fmt == "geojson":
         return json.dumps(geojson(df, summary), ensure_ascii=False).encode("utf-8")
     raise ExportError(f"Unknown export format {fmt!r}: choose one of {', '.join(FORMATS)}.")
+
+
+def spreadsheet_cell(value: Any) -> Any:
+    """A text cell a spreadsheet shows as text: ``'`` before a leading ``=``, ``+``, ``-``, ``@``,
+    tab or carriage return (`FORMULA_STARTS`). Other values are returned unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def spreadsheet_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of the table whose text columns are safe to open in a spreadsheet (`spreadsheet_cell`);
+    the numeric columns (counts, coordinates, confidence, ``adds_up``) are left as they are."""
+    out = df.copy()
+    for c in out.columns:
+        if c not in _INTS and c not in _FLOATS and c != "adds_up" and out[c].dtype == object:
+            out[c] = out[c].map(spreadsheet_cell)
+    return out
 
 
 def _json_value(v: Any) -> Any:

@@ -4,6 +4,7 @@ state's sample articles. These run the real extractor (`core.intake.ingest`) on 
 from __future__ import annotations
 
 from core.i18n import catalogue as i18n
+from core.storage.store import Store
 from tests.ui.apptest import app, texts
 
 ARTICLE = (
@@ -41,7 +42,11 @@ def test_same_article_twice_is_reported_as_already_in_the_database(empty_db):
     _upload(at, ("raqqa.txt", ARTICLE, "text/plain"))
     _upload(at, ("copy.txt", ARTICLE, "text/plain"))
     assert not at.exception
-    assert texts(at.sidebar.info) == [i18n.md("upload.duplicate", "en", name="copy.txt")]
+    # the time it was first added, as the command line and the README give it
+    (added_at,) = [a.added_at for a in Store.open(empty_db).iter_articles()]
+    when = added_at.strftime("%Y-%m-%d %H:%M")
+    assert texts(at.sidebar.info) == [i18n.md("upload.duplicate_added", "en", name="copy.txt", when=when)]
+    assert "(added " in i18n.t("upload.duplicate_added", "en", name="copy.txt", when=when)
     assert _metric(at, "trends.metric_total.killed") == "12"
 
 

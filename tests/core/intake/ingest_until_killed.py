@@ -13,11 +13,27 @@ The parent (tests/core/intake/test_reliability.py) kills this process with SIGKI
 then checks that every ``done`` article is in the database and that the job in flight was stored
 whole or not at all. The checkpoint threshold is lowered so that a kill can also land in the middle
 of a checkpoint (DuckDB moving its write-ahead log into the database file).
+
+Two more modes stop at one chosen moment, so that the parent can kill there:
+
+    python tests/core/intake/ingest_until_killed.py DB_FILE ROUND LOG_FILE --workers
+
+ingests an endless stream of articles with two worker processes (`core.intake.ingest.ingest_many`,
+``workers=2``, as the command line does for a large folder) and logs ``workers PID PID`` once they
+run;
+
+    python tests/core/intake/ingest_until_killed.py DB_FILE ROUND LOG_FILE --before-regroup
+
+ingests the batch of job 2 (``BATCH`` articles) and logs ``committed`` once its articles are stored,
+then waits before the incidents are regrouped.
 """
 
 from __future__ import annotations
 
+import itertools
+import multiprocessing
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -59,8 +75,28 @@ def data_of(round_: int, i: int) -> tuple[bytes, str]:
     return article(round_, i).encode("utf-8"), f"r{round_}-{i}.txt"
 
 
+def _until_workers_killed(store: Store, round_: int, say) -> None:
+    def endless():
+        for i in itertools.count():
+            if i == 200:  # a few chunks were handed to the pool: its workers run
+                say("workers " + " ".join(str(p.pid) for p in multiprocessing.active_children()))
+            yield data_of(round_, i)
+
+    ingest.ingest_many(store, endless(), workers=2)
+
+
+def _until_killed_before_regroup(store: Store, round_: int, say) -> None:
+    def wait_to_be_killed(_store: Store) -> None:
+        say("committed")
+        time.sleep(600)
+
+    ingest._recompute_incidents = wait_to_be_killed
+    ingest.ingest_many(store, [data_of(r, i) for r, i in job_articles(round_, 2)])
+
+
 def main(argv: list[str]) -> int:
     db, round_, log_path = argv[0], int(argv[1]), argv[2]
+    mode = argv[3] if len(argv) > 3 else None
     store = Store.open(db)
     store.cursor().execute("SET checkpoint_threshold = '64KB'").fetchall()
     with open(log_path, "a", encoding="utf-8") as log:
@@ -70,6 +106,12 @@ def main(argv: list[str]) -> int:
             log.flush()
 
         say("ready")
+        if mode == "--workers":
+            _until_workers_killed(store, round_, say)
+            return 0
+        if mode == "--before-regroup":
+            _until_killed_before_regroup(store, round_, say)
+            return 0
         for job in range(MAX_JOBS):
             items = job_articles(round_, job)
             say(f"begin {job} " + " ".join(f"{r}:{i}" for r, i in items))

@@ -15,11 +15,14 @@ The time an extraction takes is measured in ``bench/linear.py``, not here (no wa
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
+import json
 import zipfile
 
 import docx
+import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -28,6 +31,7 @@ from core.extraction import extract
 from core.intake import decode, ingest, uploads
 from core.intake.uploads import UploadError
 from core.storage.store import Store
+from core.views import export
 
 BIGINT_MAX = 2**63 - 1
 PUBLISHED = dt.date(2017, 8, 22)
@@ -368,3 +372,71 @@ def test_deeply_nested_html_keeps_its_article_text(page, tmp_path):
         assert [f.best for f in res.figures] == [12, 3]
     finally:
         store.close()
+
+
+# ---- exports a spreadsheet opens safely ------------------------------------------------------------
+@pytest.mark.parametrize("lead", ["=", "+", "-", "@", "\t", "\r"], ids=["eq", "plus", "minus", "at", "tab", "cr"])
+def test_csv_cell_starting_with_a_formula_character_is_written_as_text(lead):
+    value = f"{lead}SUM(A1:A9)"
+    assert export.spreadsheet_cell(value) == "'" + value
+    assert export.spreadsheet_cell("قتل 5 مدنيين") == "قتل 5 مدنيين"
+    assert export.spreadsheet_cell(" =1+1") == " =1+1"  # not at the start: a spreadsheet shows it as text
+    assert export.spreadsheet_cell(-3) == -3 and export.spreadsheet_cell(None) is None
+
+
+FORMULA_ARTICLE = (
+    "title: =1+1 and a title that runs a formula\n"
+    'outlet: =HYPERLINK("http://x.invalid","y")\n'
+    "url: javascript:alert(1)\n"
+    "\n"
+    "=قتل 7 مدنيين في غارة على حارة البدو في مدينة الرقة.\n"
+)
+
+
+@pytest.fixture
+def formula_store(tmp_path):
+    store = Store.open(tmp_path / "formula.duckdb")
+    res = ingest.ingest_bytes(store, FORMULA_ARTICLE.encode("utf-8"), "@evil.txt", PUBLISHED)
+    assert res.status == "added" and res.figures, res.message
+    yield store
+    store.close()
+
+
+def _csv_cells(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+def test_csv_export_writes_formula_looking_title_outlet_and_sentence_as_text(formula_store, tmp_path):
+    from_button = export.export_bytes(formula_store, "csv")
+    export.write(formula_store, "csv", tmp_path / "cli.csv")
+    assert (tmp_path / "cli.csv").read_bytes() == from_button  # the command line writes the same bytes
+    header, *rows = _csv_cells(from_button)
+    col = {name: i for i, name in enumerate(header)}
+    figures = [r for r in rows if r[col["record"]] == "figure"]
+    assert figures
+    for row in rows:
+        for name, cell in zip(header, row, strict=True):
+            assert not cell.startswith(export.FORMULA_STARTS), (name, cell)
+    fig = figures[0]
+    assert fig[col["title"]] == "'=1+1 and a title that runs a formula"
+    assert fig[col["outlet"]] == "'" + '=HYPERLINK("http://x.invalid","y")'
+    assert fig[col["quote"]].startswith("'=قتل 7")
+    assert int(fig[col["best"]]) == 7  # numeric columns untouched
+
+
+def test_only_http_links_are_exported_as_links_others_as_plain_text(formula_store):
+    df = export.frame(formula_store)
+    figures = df[df["record"] == "figure"]
+    assert figures["url"].isna().all()
+    assert set(figures["url_text"]) == {"javascript:alert(1)"}
+    assert export._link(" HTTPS://example.org/a ") == {"url": "HTTPS://example.org/a", "url_text": None}
+    assert export._link("www.example.org") == {"url": None, "url_text": "www.example.org"}
+
+
+def test_parquet_and_geojson_keep_the_text_as_stored(formula_store):
+    table = pq.read_table(io.BytesIO(export.export_bytes(formula_store, "parquet")))
+    titles = {t for t in table.column("title").to_pylist() if t}
+    assert titles == {"=1+1 and a title that runs a formula"}
+    data = json.loads(export.export_bytes(formula_store, "geojson"))
+    outlets = {f["properties"]["outlet"] for f in data["features"] if f["properties"]["record"] == "figure"}
+    assert outlets == {'=HYPERLINK("http://x.invalid","y")'}

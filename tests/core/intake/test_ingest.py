@@ -135,6 +135,18 @@ def test_command_line_ingests_a_folder_and_prints_a_summary(tmp_path):
     assert "unsupported_type: 1" in res.stdout
 
 
+@pytest.mark.parametrize("sent, name", [
+    ("report %22final%22.txt", 'report "final".txt'),
+    ("two%0Alines.txt", "two\nlines.txt"),
+    ("100% sure.txt", "100% sure.txt"),
+    ("تقرير.txt", "تقرير.txt"),
+])
+def test_uploaded_file_name_is_kept_as_the_users_system_gave_it(store, sent, name):
+    assert ingest.browser_file_name(sent) == name
+    res = ingest.ingest_bytes(store, "قتل 3 مدنيين في الرقة.".encode() + sent.encode(), ingest.browser_file_name(sent))
+    assert store.get_article(res.article_id).filename == name
+
+
 def test_command_line_rejects_a_malformed_date(tmp_path):
     res = subprocess.run(
         [sys.executable, "-m", "core.intake.ingest", str(tmp_path), "--published", "22/08/2017"],

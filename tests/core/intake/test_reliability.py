@@ -29,6 +29,7 @@ import duckdb
 import pytest
 
 from core.extraction import extract
+from core.incidents import aggregate
 from core.intake import ingest
 from core.storage import queries
 from core.storage import store as store_mod
@@ -324,3 +325,128 @@ def test_process_killed_mid_ingest_leaves_a_whole_database_that_accepts_the_uplo
         finally:
             store.close()
     assert len(acknowledged) > ROUNDS, "the child processes stored too little to test anything"
+
+
+# ---- nothing left behind by a crash ----------------------------------------------------------------
+def _wait_for_line(proc: subprocess.Popen, log: Path, word: str, timeout: float = 120.0) -> list[str]:
+    """The first line of the child's log that starts with ``word`` (polled; generous limit)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if log.exists():
+            for line in log.read_text(encoding="utf-8").splitlines():
+                if line.split()[:1] == [word]:
+                    return line.split()
+        if proc.poll() is not None:
+            raise AssertionError(f"the ingest process stopped early: {proc.stderr.read().decode()}")
+        time.sleep(0.05)
+    proc.kill()
+    raise AssertionError(f"the ingest process never logged {word!r}")
+
+
+def _alive(pid: int) -> bool:
+    """Is process ``pid`` still running (a zombie waiting to be reaped is not)?"""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return not Path("/proc").is_dir()  # no /proc: trust kill(0)
+    return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL (POSIX)")
+def test_worker_processes_end_when_the_ingest_that_started_them_is_killed(tmp_path):
+    db, log = tmp_path / "workers.duckdb", tmp_path / "workers.log"
+    proc = subprocess.Popen(
+        [sys.executable, str(HERE / "ingest_until_killed.py"), str(db), "0", str(log), "--workers"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=HERE.parents[2],
+    )
+    workers = [int(p) for p in _wait_for_line(proc, log, "workers")[1:]]
+    assert len(workers) == 2 and all(_alive(p) for p in workers), workers
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    proc.stderr.close()
+    deadline = time.monotonic() + 60  # the kernel signals them at once; the fallback polls every second
+    while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    survivors = [p for p in workers if _alive(p)]
+    for p in survivors:  # do not leave them behind for the rest of the suite
+        os.kill(p, signal.SIGKILL)
+    assert survivors == [], "worker processes outlived the killed ingest"
+    store = Store.open(db)  # and the file opens again, whole
+    try:
+        _assert_every_article_has_its_figures(store)
+    finally:
+        store.close()
+
+
+def _assert_incidents_complete(store: Store) -> None:
+    built, _ = aggregate.build(store)
+    assert built, "the test data should make incidents"
+    assert aggregate.is_current(store)
+    assert queries.incident_members(store) == {r.key: inc.id for inc in built for r in inc.reports}
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL (POSIX)")
+def test_ingest_killed_before_regrouping_is_completed_by_the_next_ingest_of_the_same_files(tmp_path):
+    db, log = tmp_path / "regroup.duckdb", tmp_path / "regroup.log"
+    proc = subprocess.Popen(
+        [sys.executable, str(HERE / "ingest_until_killed.py"), str(db), "0", str(log), "--before-regroup"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=HERE.parents[2],
+    )
+    _wait_for_line(proc, log, "committed")
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    proc.stderr.close()
+    folder = tmp_path / "files"
+    folder.mkdir()
+    for r, i in child.job_articles(0, 2):
+        data, name = child.data_of(r, i)
+        (folder / name).write_bytes(data)
+
+    store = Store.open(db)
+    try:
+        assert store.counts()["articles"] == child.BATCH
+        assert not aggregate.is_current(store)  # the regroup is owed, and the database says so
+    finally:
+        store.close()
+    res = subprocess.run(
+        [sys.executable, "-m", "core.intake.ingest", str(folder), "--db", str(db)],
+        cwd=HERE.parents[2], capture_output=True, text=True, timeout=300,
+    )
+    assert res.returncode == 0, res.stderr
+    assert f"Summary: 0 added (0 figures), {child.BATCH} already in the database" in res.stdout
+    store = Store.open(db)
+    try:
+        _assert_incidents_complete(store)
+    finally:
+        store.close()
+
+
+def test_crash_between_storing_articles_and_regrouping_is_repaired_by_an_upload_of_nothing_new(db_path,
+                                                                                               monkeypatch):
+    store = Store.open(db_path)
+    files = [child.data_of(0, i) for i in range(4)]
+
+    def crash(_store: Store) -> None:
+        raise KeyboardInterrupt("killed between the two steps")
+
+    with monkeypatch.context() as m:
+        m.setattr(ingest, "_recompute_incidents", crash)
+        with pytest.raises(KeyboardInterrupt):
+            ingest.ingest_many(store, files)
+    assert store.counts()["articles"] == 4 and not aggregate.is_current(store)
+    again = ingest.ingest_many(store, files)
+    assert {r.status for r in again} == {"duplicate"}
+    _assert_incidents_complete(store)
+    # one article more, added but never regrouped: the pasted-text path repairs it too
+    with monkeypatch.context() as m:
+        m.setattr(ingest, "_recompute_incidents", crash)
+        with pytest.raises(KeyboardInterrupt):
+            ingest.ingest_many(store, [child.data_of(0, 9)])
+    assert ingest.ingest_text(store, child.article(0, 1)).status == "duplicate"
+    _assert_incidents_complete(store)

@@ -110,6 +110,34 @@ def test_database_held_by_another_process_gives_one_clear_sentence(tmp_path):
         holder.wait()
 
 
+@pytest.mark.parametrize("argv, says, advice", [
+    (["streamlit", "run", "dashboard.py"], "is open in the dashboard (PID", "use the dashboard instead"),
+    (["-m", "core.views.export"], "in use by a command-line export (python -m core.views.export, PID", "Wait for it to finish"),
+    ([], "in use by another program (PID", "Close that program"),
+], ids=["dashboard", "command-line-export", "other-program"])
+def test_locked_message_names_what_holds_the_file_and_what_to_do(tmp_path, argv, says, advice):
+    path = tmp_path / "held.duckdb"
+    code = f"import duckdb,time; c=duckdb.connect({str(path)!r}); print('ok', flush=True); time.sleep(60)"
+    holder = subprocess.Popen([sys.executable, "-c", code, *argv], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ok"
+        with pytest.raises(DatabaseLockedError) as err:
+            Store.open(path)
+        msg = str(err.value)
+        assert says in msg and f"PID {holder.pid}" in msg and advice in msg and "--db" in msg, msg
+        assert "probably" not in msg
+        assert err.value.holder.pid == holder.pid
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_locked_message_says_when_the_holder_is_unknown():
+    holder = store_mod.lock_holder("IO Error: Could not set lock on file: Conflicting lock is held")
+    assert holder == store_mod.LockHolder("unknown")
+    assert "which one could not be told" in store_mod.locked_message(Path("x.duckdb"), holder)
+
+
 def test_consistency_check_finds_figures_without_article(store):
     store.add_articles([(_article(), [_figure()])])
     assert store.check_consistency() == []
