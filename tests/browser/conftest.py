@@ -16,6 +16,7 @@ fast machine does not wait them out.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -62,13 +63,13 @@ def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = SERVER_STAR
     raise RuntimeError(f"{url} did not answer 'ok' within {timeout:.0f} s") from last
 
 
-@pytest.fixture(scope="module")
-def app_server(tmp_path_factory):
-    """Base URL of a dashboard serving a fresh temporary database."""
-    tmp = tmp_path_factory.mktemp("dashboard")
+@contextlib.contextmanager
+def serve_dashboard(db_path: Path, tmp: Path):
+    """Run the dashboard on `db_path` (a free port on 127.0.0.1); yields its base URL and prints the
+    server's log when it stops."""
     port = _free_port()
     log_path = tmp / "streamlit.log"
-    env = {**os.environ, "CASUALTY_DB": str(tmp / "browser.duckdb"), "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "CASUALTY_DB": str(db_path), "PYTHONUNBUFFERED": "1"}
     cmd = [
         sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
         "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
@@ -87,6 +88,14 @@ def app_server(tmp_path_factory):
             proc.kill()
             proc.wait()
         print("\n---- streamlit server log ----\n" + log_path.read_text(errors="replace"))
+
+
+@pytest.fixture(scope="module")
+def app_server(tmp_path_factory):
+    """Base URL of a dashboard serving a fresh temporary database."""
+    tmp = tmp_path_factory.mktemp("dashboard")
+    with serve_dashboard(tmp / "browser.duckdb", tmp) as url:
+        yield url
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -10,16 +10,12 @@ change to the headline, the held-back list, the chart or the map.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
 from playwright.sync_api import expect
 
 from core.intake import ingest
 from core.storage.store import Store
-from tests.browser.conftest import ARTIFACTS, ROOT, _free_port, _wait_healthy
+from tests.browser.conftest import ARTIFACTS, ROOT, serve_dashboard
 from tests.browser.test_browser import _shot, _wait_idle
 
 DEV = ROOT.parent / "shared" / "corpus" / "dev" / "articles"
@@ -36,27 +32,8 @@ def archive_server(tmp_path_factory):
     files = [(p.read_bytes(), p.name) for p in sorted(DEV.glob("*.txt"))]
     assert all(r.ok for r in ingest.ingest_many(store, files))
     store.close()
-    port = _free_port()
-    log_path = tmp / "streamlit.log"
-    env = {**os.environ, "CASUALTY_DB": str(db_path), "PYTHONUNBUFFERED": "1"}
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
-        "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-    ]
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        _wait_healthy(f"http://127.0.0.1:{port}/_stcore/health", proc)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        print("\n---- streamlit server log ----\n" + log_path.read_text(errors="replace"))
+    with serve_dashboard(db_path, tmp) as url:
+        yield url
 
 
 def test_archive_headline_says_what_it_holds_back_and_links_to_the_list(archive_server, page):
