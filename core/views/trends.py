@@ -74,10 +74,24 @@ def toll_label(row: Mapping[str, Any], lang: str = i18n.DEFAULT_LANG) -> str:
     return i18n.t("toll.undated", lang, source=who, n=n)
 
 
+def undated_people(notes: Mapping[str, int], lang: str = i18n.DEFAULT_LANG) -> str:
+    """The undated killed by victim group, in words: "200 fighters", "27 civilians, 200 fighters"
+    (the group a figure names, never "people" for fighters); the plain sum without groups."""
+    prefix = "undated_sum."
+    parts = [
+        i18n.t("trends.notes.group_count", lang, n=i18n.format_number(n, lang), group=i18n.label("group", k[len(prefix):], lang))
+        for k, n in sorted(notes.items()) if k.startswith(prefix) and n
+    ]
+    if not parts:
+        return i18n.t("trends.notes.group_count", lang, n=i18n.format_number(notes.get("undated_sum", 0), lang),
+                      group=i18n.label("group", "people", lang))
+    return i18n.t("trends.notes.group_sep", lang).join(parts)
+
+
 def notes_text(notes: Mapping[str, int], lang: str = i18n.DEFAULT_LANG) -> str | None:
     """One sentence on what the chart leaves out (from `notes_from_rows`), or None."""
     parts = [
-        i18n.t(f"trends.notes.{key}", lang, n=notes[key], people=notes.get("undated_sum", 0))
+        i18n.t(f"trends.notes.{key}", lang, n=notes[key], people=undated_people(notes, lang))
         for key in ("undated", "vague", "undated_tolls")
         if notes.get(key)
     ]

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from core.incidents import reviewed
-from core.views import export, filters, geo, page_tables
+from core.views import export, filters, geo, page_tables, trends
 from ui import common, sidebar
 
 t, md = common.t, common.md
@@ -115,7 +115,7 @@ else:
         st.caption(t("map.reconcile", **counts))
 
 items = [
-    t(f"map.notes.{k}", n=notes[k], people=notes.get("undated_sum", 0)) for k in ("undated", "vague") if notes.get(k)
+    t(f"map.notes.{k}", n=notes[k], people=trends.undated_people(notes, lang)) for k in ("undated", "vague") if notes.get(k)
 ]
 if items:
     st.caption(t("map.notes", items="; ".join(items)))

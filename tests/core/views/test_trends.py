@@ -45,10 +45,10 @@ def test_repeat_and_part_are_not_added_to_the_total(db):
     assert counting.totals(weekly)["best"] == pop.TOTAL_KILLED
 
 
-def test_superseded_count_is_not_added(db):
+def test_superseded_count_is_not_added_and_does_not_set_the_low_end(db):
     weekly = queries.weekly_totals(db, filters.Filters())
-    # best 9, once; the earlier count 6 is the low end of the incident's range (its min over all counts)
-    assert _week(weekly, D(2017, 8, 28), "civilians") == (9, 6, 9)
+    # best 9, once; the earlier count 6, revised in the same article, is not a disagreement
+    assert _week(weekly, D(2017, 8, 28), "civilians") == (9, 9, 9)
 
 
 def test_range_sums_min_and_max_and_open_ended_max_shows_as_best(db):
@@ -75,7 +75,7 @@ def test_week_starts_on_monday_of_the_event_date(db):
 
 def test_undated_and_vague_figures_are_counted_apart(db):
     notes = counting.notes_from_rows(_rows(db), filters.Filters())
-    assert notes == {"undated": 1, "undated_sum": 3, "undated_tolls": 0, "vague": 1}
+    assert notes == {"undated": 1, "undated_sum": 3, "undated_sum.civilians": 3, "undated_tolls": 0, "vague": 1}
 
 
 def test_date_filter_does_not_hide_the_undated_count(db):
@@ -210,6 +210,12 @@ def test_chart_escapes_source_names_in_labels():
                            "best": 3, "date": "2017-08-21", "date_from": None}])
     fig = trends.chart(pd.DataFrame(columns=filters.WEEKLY_COLUMNS), tolls)
     assert fig.data[0].text[0] == "&lt;b&gt;x&lt;/b&gt;: 3 up to 21 Aug 2017"
+
+
+def test_undated_fighters_are_called_fighters_not_people():
+    notes = {"undated": 1, "undated_sum": 200, "undated_sum.fighters": 200, "vague": 0, "undated_tolls": 0}
+    assert "(200 fighters;" in trends.notes_text(notes)
+    assert "200 من المقاتلين" in trends.notes_text(notes, "ar")
 
 
 def test_notes_mention_only_what_is_left_out():

@@ -38,7 +38,7 @@ def test_undated_and_vague_figures_are_reported_not_dropped(populated_db):
     at = app()
     (note,) = [c for c in texts(at.caption) if c.startswith("Not on the chart")]
     assert note == (
-        "Not on the chart: 1 incident(s) with no known date (3 people; choose “Date unknown” below to list them); "
+        "Not on the chart: 1 incident(s) with no known date (3 civilians; choose “Date unknown” below to list them); "
         "1 report(s) with a vague number such as “dozens”, not added up."
     )
 
