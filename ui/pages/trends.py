@@ -3,17 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 from functools import partial
 
+import pandas as pd
 import streamlit as st
 
 from core.incidents import reviewed
+from core.storage import incident_queries, queries
 from core.views import counting, export, filters, page_tables, trends
 from ui import common, sidebar
 
 t, md = common.t, common.md
 lang = common.lang()
 CHART_KEY, PICK_WEEK, PICK_SERIES = "trend_chart", "pick_week", "pick_series"
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _incidents(path: str, data_version: tuple, f: filters.Filters) -> pd.DataFrame:
+    return incident_queries.incident_list(common.get_store(), f)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _toll_cues(path: str, data_version: tuple) -> pd.DataFrame:
+    return queries.toll_cues(common.get_store())
 
 
 def _on_chart_select() -> None:
@@ -33,7 +46,7 @@ common.stop_if_empty(path, "empty.trends", "samples_trends")
 
 f = sidebar.filters(status=sidebar.status_control())
 weekly = common.weekly(path, f)
-tolls = common.tolls(path, f)
+tolls = trends.fill_toll_periods(common.tolls(path, f), _toll_cues(path, common.version(path)))
 notes = common.notes(path, f)
 
 if weekly.empty and tolls.empty:
@@ -44,10 +57,17 @@ else:
     c1.metric(t(f"trends.metric_total.{f.status}"), common.number(total["best"]))
     c2.metric(t("trends.metric_range"), common.number_range(total["low"], total["high"]))
     c3.metric(t("trends.metric_tolls"), common.number(len(tolls)))
+    summary = trends.headline_summary(_incidents(path, common.version(path), f), weekly, f.status, lang)
+    if summary:
+        st.markdown(f'<p class="trend-summary" dir="auto">{html.escape(summary)}</p>', unsafe_allow_html=True)
     common.plotly_chart(
         trends.chart(weekly, tolls, f.status, lang), key=CHART_KEY, on_select=_on_chart_select,
         selection_mode="points", config={"displaylogo": False},
     )
+    if not tolls.empty:
+        st.subheader(t("trends.tolls_title"))
+        st.caption(t("trends.tolls_caption"))
+        st.dataframe(trends.toll_table(tolls, lang), hide_index=True, key="toll_table")
 
 note = trends.notes_text(notes, lang)
 if note:
