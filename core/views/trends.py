@@ -42,7 +42,7 @@ from core.extraction.dates import as_date as _as_date
 from core.i18n import catalogue as i18n
 from core.i18n.charts import number_ticks
 from core.incidents.grouping import toll_period
-from core.views.counting import weekly_totals_by_week
+from core.views.counting import totals, weekly_totals_by_week
 from core.views.filters import GROUP_SERIES, NOT_STATED, OF_WHICH, TOLL, TOTAL
 
 _SERIES_COLOURS = {
@@ -360,11 +360,9 @@ def headline_summary(incidents: pd.DataFrame, weekly: pd.DataFrame, status: str 
 
     The total is the chart's (`weekly`, the counting rule); `incidents` is
     `core.storage.incident_queries.incident_list` for the same filters. None when there is nothing."""
-    from core.views.counting import totals as _totals
-
     if weekly is None or weekly.empty:
         return None
-    total = int(_totals(weekly)["best"])
+    total = int(totals(weekly)["best"])
     inc = incidents if incidents is not None else pd.DataFrame()
     if not inc.empty and "status" in inc:
         inc = inc[inc["status"] == status]
