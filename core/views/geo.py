@@ -648,7 +648,7 @@ def view_state(totals: pd.DataFrame, view: str = "city", gaz: Mapping[str, gazet
     lat_half = max((abs(p.lat - city.lat) for p in parts), default=0.02)
     # the Euphrates runs along the south of the city: leave room for it under the districts
     river = RIVER_SOUTH_OF_CITY_DEG
-    return {"latitude": city.lat - river / 2, "longitude": city.lon, "zoom": _fit_zoom(2 * lon_half, 2 * lat_half + river)}
+    return {"latitude": city.lat, "longitude": city.lon, "zoom": _fit_zoom(2 * lon_half, 2 * (lat_half + river))}
 
 
 def deck(
