@@ -122,7 +122,11 @@ if not items:
     st.info(t(f"review.none.{view}"))
     st.stop()
 shown = items[:LIMIT]
-st.caption(t("review.count", n=len(items), look=sum(1 for i in items if i.reasons), shown=len(shown)))
+look = sum(1 for i in items if i.reasons)
+if look:
+    st.caption(t("review.count", n=len(items), look=look, shown=len(shown)))
+else:  # say so, rather than "0 of them need a human look"
+    st.success(t("review.count_none", n=len(items), shown=len(shown)))
 by_key = {i.key: i for i in shown}
 keys = list(by_key)
 if st.session_state.get(PICK) not in by_key:

@@ -99,10 +99,19 @@ else:
     if rows.empty:
         st.info(t("trends.behind_none"))
     else:
-        st.dataframe(
+        event = st.dataframe(
             page_tables.behind_table(rows, lang), hide_index=True, key="behind_table",
+            on_select="rerun", selection_mode="single-row",
             column_config={
                 t("col.link"): st.column_config.LinkColumn(display_text=t("col.link_text")),
                 t("col.sentence"): st.column_config.TextColumn(width="large"),
             },
         )
+        picked = page_tables.picked_figure(rows, event.selection.rows if event else None)
+        if picked is None:
+            st.caption(t("trends.behind_pick_row"))
+        else:  # the whole sentence, and a plain link: no hover needed to open it
+            st.markdown(f'<blockquote class="picked-sentence" dir="auto">{html.escape(picked["sentence"])}</blockquote>',
+                        unsafe_allow_html=True)
+            st.markdown(f'<a href="{html.escape(picked["link"])}" target="_self">{html.escape(t("trends.open_article"))}</a>',
+                        unsafe_allow_html=True)
