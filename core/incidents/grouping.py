@@ -23,8 +23,8 @@ and C together). Journalists'
 decisions come first: `merge` pairs are joined before anything else and `split` pairs are never
 joined, whatever the rules say; the latest decision about a pair wins.
 
-**Counts.** Per victim group an incident has ``min`` and ``max`` over all its reports (revised
-counts included) and a ``best``: the count of the most recently published report that gives one
+**Counts.** Per victim group an incident has ``min`` and ``max`` over its current reports (a
+count its own article revised is left out: it is not a disagreement) and a ``best``: the count of the most recently published report that gives one
 (a later revision replaces the count it revises, also across articles); among reports of the
 same publication day, the larger count. Superseded counts are never the best.
 
@@ -385,7 +385,9 @@ def _counts(reports: list[Report]) -> dict[str, Count]:
             groups.setdefault(pg, []).append((r, vals))
     out = {}
     for g, items in groups.items():
-        values = [v for _, v in items]
+        # The range runs over current reports only: a count that its own article revised (an
+        # earlier count, a superseded figure) is not a disagreement between reports.
+        values = [v for r, v in items if r is not _EARLIER and r.kind != "superseded"] or [v for _, v in items]
         lows = [lo if lo is not None else b for lo, b, _ in values if (lo if lo is not None else b) is not None]
         highs = [hi if hi is not None else b for _, b, hi in values if (hi if hi is not None else b) is not None]
         candidates = [(r, b) for r, (_, b, _) in items if b is not None and r is not _EARLIER and r.kind != "superseded"]

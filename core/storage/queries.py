@@ -103,6 +103,14 @@ def trend_rows(store: Store) -> pd.DataFrame:
     return table.to_pandas(strings_to_categorical=True, date_as_object=False).reindex(columns=TREND_ROW_COLUMNS)
 
 
+def toll_cues(store: Store) -> pd.DataFrame:
+    """Every running toll's article_id, id, date, date_from, date_precision and extra (JSON: its
+    ``kind_cue``), from which `core.incidents.grouping.toll_period` reads the days it covers."""
+    return store.cursor().execute(
+        "SELECT article_id, id, date, date_from, date_precision, extra FROM figures WHERE kind = 'toll'"
+    ).df()
+
+
 def place_names(store: Store) -> dict[str, str]:
     """Gazetteer id → display name (English, else Arabic), for the place filter."""
     rows = store.cursor().execute("SELECT id, coalesce(name_en, name_ar, id) FROM places").fetchall()

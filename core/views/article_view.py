@@ -36,7 +36,8 @@ def figure_marks(figures: Iterable[Any], selected: str | None, lang: str = i18n.
     """Marks for the numbers of `figures` (objects with Figure's fields) and the selected sentence."""
     marks = []
     for f in figures:
-        counted = f.kind == "incident" and f.part_of is None and f.same_as is None
+        # as the figures table says "added up": a vague number («عشرات») is not, and is grey
+        counted = f.kind == "incident" and f.part_of is None and f.same_as is None and f.best is not None
         n = f.number_text if f.best is None else f.best
         tip = i18n.t(
             "article.mark_title", lang, n=n,
@@ -54,8 +55,8 @@ ARTICLE_CSS = """
 .article-text { white-space: pre-wrap; line-height: 2; font-size: 1.08rem; unicode-bidi: plaintext;
   padding: 0.5rem 1rem; border: 1px solid rgba(128,128,128,.3); border-radius: .5rem; max-height: 70vh; overflow-y: auto; }
 .article-text mark.fig { background: #ffe08a; color: inherit; padding: 0 .15em; border-radius: .2em; }
-.article-text mark.fig-toll { background: #f7c6c0; }
 .article-text mark.fig-not-counted { background: #e3e3e3; }
+.article-text mark.fig-toll { background: #f7c6c0; }
 .article-text mark.selected { outline: 3px solid #d62728; background: #ffb347; }
 .article-text span.selected-sentence { background: rgba(255, 179, 71, .25); }
 """

@@ -249,8 +249,8 @@ def tolls_from_rows(rows: TrendRows, f: Filters, limit: int = 400) -> pd.DataFra
 
 
 def notes_from_rows(rows: TrendRows, f: Filters) -> dict[str, int]:
-    """What the chart leaves out: countable figures with no date (``undated``, ``undated_sum``; the
-    date filter does not hide them), with no number (``vague``) and tolls with no date."""
+    """What the chart leaves out: countable figures with no date (``undated``, ``undated_sum`` and per
+    victim group ``undated_sum.<group>``; the date filter does not hide them), with no number (``vague``) and tolls with no date."""
     out = {"undated": 0, "undated_sum": 0, "undated_tolls": 0, "vague": 0}
     if rows.empty:
         return out
@@ -261,6 +261,9 @@ def notes_from_rows(rows: TrendRows, f: Filters) -> dict[str, int]:
         undated = nodate & countable & ~rows.dated & has_number
         out["undated"] = int(undated.sum())
         out["undated_sum"] = int(np.rint(rows.best[undated].sum()))
+        groups = rows.codes["group"][undated]
+        for code in np.unique(groups[groups >= 0]):  # "200 fighters", not "200 people"
+            out[f"undated_sum.{rows.categories['group'][code]}"] = int(np.rint(rows.best[undated][groups == code].sum()))
         out["vague"] = int((_date_mask(rows, f, nodate) & countable & ~has_number).sum())
     if f.tolls:
         out["undated_tolls"] = int((nodate & (rows.role == ROLE_TOLL) & ~rows.dated).sum())

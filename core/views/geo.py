@@ -30,11 +30,13 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -49,10 +51,11 @@ COLOUR_BY = ("group", "perpetrator")
 REASONS = ("no_coordinate", "wide_area", "not_in_gazetteer", "not_stated")
 PERIODS = ("all", "week", "to_week")
 LABEL_LANGS = ("ar", "en")
-VIEWS = ("city", "all")
+VIEWS = ("city", "all", "syria")
 NOT_STATED = filters.NOT_STATED
 
 # Layer ids (the page reads selections by them; tests check them).
+GOVERNORATES_LAYER, WATER_LAYER, LINES_LAYER, EXTENT_LAYER = "governorates", "lakes", "rivers-borders", "city-extent"
 BASE_LAYER, BASE_LABELS = "gazetteer", "gazetteer-labels"
 POINTS_LAYER, RING_OUTLINE, RING_LAYER, RING_LABELS = (
     "killed", "city-not-stated-ring", "city-not-stated", "city-not-stated-label",
@@ -77,6 +80,9 @@ MAX_RADIUS_PX = 38.0
 MIN_RADIUS_PX = 3.0
 LABEL_FONT = '"Noto Sans Arabic", "Noto Naskh Arabic", "DejaVu Sans", "Segoe UI", Tahoma, Arial, sans-serif'
 TILES_URL = "https://basemaps.cartocdn.com/gl/positron-gl-style/style.json"
+GEO_FILE = Path(__file__).resolve().parents[2] / "data" / "geo" / "syria.geojson"  # sources: data/geo/README.md
+SYRIA_BOUNDS = (35.6, 32.3, 42.4, 37.35)  # lon/lat box of the country, for the "syria" view
+RIVER_SOUTH_OF_CITY_DEG = 0.012  # the city view reaches this far below the southernmost district
 
 
 # ---- the gazetteer as the map sees it ----------------------------------------------------------
@@ -316,22 +322,25 @@ def unplaced_table(totals: pd.DataFrame, lang: str = i18n.DEFAULT_LANG) -> pd.Da
 
 
 def legend_html(by: str, totals: pd.DataFrame, lang: str = i18n.DEFAULT_LANG) -> str:
-    """Colour swatches of the categories present (our labels only, escaped all the same)."""
+    """Colour swatches of the categories present (our labels only, escaped all the same), spaced
+    by a flex gap so that they stay apart in either direction."""
     present = {c for b in totals["breakdown"] for c, _ in b} if not totals.empty else set()
+    item = '<span style="display:inline-flex;align-items:center;gap:6px;white-space:nowrap">{swatch}<span>{text}</span></span>'
     items = []
     for cat in [c for c in categories(by) if c in present] + sorted(present - set(categories(by))):
-        items.append(
-            f'<span style="display:inline-flex;align-items:center;margin-right:14px">'
-            f'<span style="width:12px;height:12px;border-radius:50%;background:{colour(by, cat)};'
-            f'display:inline-block;margin-right:5px"></span>{html.escape(_cat_label(by, cat, lang))}</span>'
-        )
-    ring = html.escape(i18n.t("map.legend.ring", lang))
-    items.append(
-        '<span style="display:inline-flex;align-items:center"><span style="width:12px;height:12px;'
-        'border-radius:50%;border:2px solid #333;display:inline-block;margin-right:5px"></span>'
-        f"{ring}</span>"
-    )
-    return f'<div style="font-size:0.85rem;line-height:1.9">{"".join(items)}</div>'
+        swatch = (f'<span style="width:12px;height:12px;border-radius:50%;background:{colour(by, cat)};'
+                  'display:inline-block;flex:none"></span>')
+        items.append(item.format(swatch=swatch, text=html.escape(_cat_label(by, cat, lang))))
+    ring = ('<span style="width:12px;height:12px;border-radius:50%;border:2px solid #333;display:inline-block;'
+            'flex:none"></span>')
+    items.append(item.format(swatch=ring, text=html.escape(i18n.t("map.legend.ring", lang))))
+    river = '<span style="width:18px;height:3px;background:#5B9BD5;display:inline-block;flex:none"></span>'
+    items.append(item.format(swatch=river, text=html.escape(i18n.t("map.legend.river", lang))))
+    extent = '<span style="width:14px;height:10px;border:1.5px dashed #8A6D3B;display:inline-block;flex:none"></span>'
+    items.append(item.format(swatch=extent, text=html.escape(i18n.t("map.legend.city_extent", lang))))
+    dir_ = i18n.direction(lang)
+    return (f'<div class="map-legend" dir="{dir_}" style="font-size:0.85rem;line-height:1.6;display:flex;'
+            f'flex-wrap:wrap;gap:6px 18px">{"".join(items)}</div>')
 
 
 def _cat_label(by: str, cat: str, lang: str) -> str:
@@ -400,18 +409,21 @@ def point_rings(totals: pd.DataFrame, by: str, scale_max: float, status: str = "
 
 
 def city_rings(totals: pd.DataFrame, by: str, scale_max: float, status: str = "killed",
-               lang: str = i18n.DEFAULT_LANG) -> list[dict[str, Any]]:
-    """The data of the "district not stated" layer: one ring per city named without a district."""
+               lang: str = i18n.DEFAULT_LANG, labels: str | None = None) -> list[dict[str, Any]]:
+    """The data of the "district not stated" layer: one ring per city named without a district.
+    Its label is in the language of the place names (`labels`, else the interface's): never an
+    English sentence over Arabic names."""
     out: list[dict[str, Any]] = []
     if totals.empty:
         return out
-    rtl = i18n.direction(lang) == "rtl"
+    label_lang = labels if labels in LABEL_LANGS else ("ar" if i18n.direction(lang) == "rtl" else "en")
     for r in totals[totals["shape"] == "ring"].to_dict("records"):
-        name = r["name_ar"] if rtl else r["name_en"]
-        label = visual_arabic(i18n.t("map.ring_label", lang, name=name, n=r["best"]))  # drawn by deck.gl
+        name = r["name_ar"] if label_lang == "ar" else r["name_en"]
+        text = i18n.t("map.ring_label", label_lang, name=name, n=r["best"])
+        label = visual_arabic(text)  # drawn by deck.gl
         out.append({
             "key": r["key"], "lon": r["lon"], "lat": r["lat"], "killed": r["best"],
-            "radius": round(max(radius(r["best"], scale_max), 10.0), 2), "label": label,
+            "radius": round(max(radius(r["best"], scale_max), 10.0), 2), "label": label, "label_text": text,
             **_tip(i18n.t("map.ring_title", lang, name=r["name_en"]), r["name_ar"], *_place_lines(r, by, status, lang)),
         })
     return out
@@ -444,10 +456,166 @@ def base_points(gaz: Mapping[str, gazetteer_mod.Place] | None = None, labels: st
         named = p.id not in skip and p.precision in label_kinds
         out.append({
             "key": p.id, "lon": lon, "lat": lat, "label": text if named else "",
+            "label_text": (p.name_ar if labels == "ar" else name_en(p)) if named else "",
             "size": 13 if big else 12 if p.precision == "district" else 11,
             "colour": [30, 30, 30, 255] if big else [55, 55, 55, 255] if p.precision == "district" else [105, 105, 105, 255],
             **_tip(" · ".join(name_en(q) for q in same), " · ".join(q.name_ar for q in same), kinds, nothing, coord),
         })
+    return out
+
+
+# ---- the base map: governorates, rivers, lakes, coast and borders (data/geo/) --------------------
+_LINE_STYLE = {  # kind → colour, width in pixels
+    "river": ([91, 155, 213, 255], 2.5), "coast": ([120, 150, 175, 255], 1.2), "border": ([110, 110, 110, 255], 1.4),
+}
+
+
+@cache
+def _geo_features() -> tuple[dict[str, Any], ...]:
+    return tuple(json.loads(GEO_FILE.read_text(encoding="utf-8"))["features"])
+
+
+def _rings(geom: Mapping[str, Any]) -> list[list[list[float]]]:
+    """Outer rings of a (Multi)Polygon."""
+    if geom["type"] == "Polygon":
+        return [geom["coordinates"][0]]
+    if geom["type"] == "MultiPolygon":
+        return [poly[0] for poly in geom["coordinates"]]
+    return []
+
+
+def _paths(geom: Mapping[str, Any]) -> list[list[list[float]]]:
+    if geom["type"] == "LineString":
+        return [geom["coordinates"]]
+    if geom["type"] == "MultiLineString":
+        return list(geom["coordinates"])
+    return []
+
+
+def _centroid(ring: Sequence[Sequence[float]]) -> tuple[float, float]:
+    """Area centroid (lon, lat) of a closed ring (planar: good enough for placing a name)."""
+    a = cx = cy = 0.0
+    for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False):
+        c = x0 * y1 - x1 * y0
+        a += c
+        cx += (x0 + x1) * c
+        cy += (y0 + y1) * c
+    if abs(a) < 1e-12:
+        return sum(p[0] for p in ring) / len(ring), sum(p[1] for p in ring) / len(ring)
+    return cx / (3 * a), cy / (3 * a)
+
+
+def base_geography(lang: str = i18n.DEFAULT_LANG) -> dict[str, list[dict[str, Any]]]:
+    """The offline base map as layer data: ``governorates`` (polygons, named on hover, with a
+    ``centre`` for their label), ``lakes`` (polygons) and ``lines`` (rivers, coast, borders)."""
+    out: dict[str, list[dict[str, Any]]] = {"governorates": [], "lakes": [], "lines": []}
+    for f in _geo_features():
+        p, geom = f["properties"], f["geometry"]
+        kind = p["kind"]
+        tip = _tip(p.get("name_en") or "", p.get("name_ar") or "", i18n.t(f"map.geo.{kind}", lang))
+        if kind in ("governorate", "lake"):
+            rings = _rings(geom)
+            biggest = max(rings, key=len)
+            for ring in rings:
+                out["governorates" if kind == "governorate" else "lakes"].append({
+                    "key": f"geo:{p.get('name_en')}", "polygon": ring, "centre": list(_centroid(biggest)), **tip,
+                })
+        else:
+            colour, width = _LINE_STYLE.get(kind, ([120, 120, 120, 255], 1.0))
+            for path in _paths(geom):
+                out["lines"].append({"key": f"geo:{kind}:{p.get('name_en')}", "path": path, "colour": colour,
+                                     "width": width, "kind": kind, **tip})
+    out["lines"].sort(key=lambda d: d["kind"] == "river")  # rivers drawn over borders
+    return out
+
+
+def city_extent(gaz: Mapping[str, gazetteer_mod.Place] | None = None, pad: float = 0.2) -> list[list[float]]:
+    """The city's extent, drawn at the city view: the convex hull of its districts' points in the
+    gazetteer, widened by `pad` around its centre (approximate; a closed ring of [lon, lat])."""
+    gaz = gazetteer() if gaz is None else gaz
+    pts = sorted({(p.lon, p.lat) for p in gaz.values()
+                  if p.parent == CITY_ID and p.lat is not None and p.lon is not None})
+    if len(pts) < 3:
+        return []
+
+    def cross(o: tuple[float, float], a: tuple[float, float], b: tuple[float, float]) -> float:
+        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+
+    lower: list[tuple[float, float]] = []
+    upper: list[tuple[float, float]] = []
+    for pt in pts:
+        while len(lower) >= 2 and cross(lower[-2], lower[-1], pt) <= 0:
+            lower.pop()
+        lower.append(pt)
+    for pt in reversed(pts):
+        while len(upper) >= 2 and cross(upper[-2], upper[-1], pt) <= 0:
+            upper.pop()
+        upper.append(pt)
+    hull = lower[:-1] + upper[:-1]
+    cx, cy = sum(x for x, _ in hull) / len(hull), sum(y for _, y in hull) / len(hull)
+    ring = [[round(cx + (x - cx) * (1 + pad), 5), round(cy + (y - cy) * (1 + pad), 5)] for x, y in hull]
+    return [*ring, ring[0]]
+
+
+# ---- labels only where they fit -------------------------------------------------------------------
+def _px(lon: float, lat: float, zoom: float) -> tuple[float, float]:
+    """Web-mercator pixel position at `zoom` (deck.gl: 512-pixel world at zoom 0)."""
+    world = 512 * 2**zoom
+    siny = math.sin(math.radians(max(-85.0, min(85.0, lat))))
+    return (lon + 180) / 360 * world, (0.5 - math.log((1 + siny) / (1 - siny)) / (4 * math.pi)) * world
+
+
+def _text_box(text: str, size: float) -> tuple[float, float]:
+    return len(text) * size * 0.62 + 6, size * 1.35
+
+
+def place_labels(candidates: Sequence[Mapping[str, Any]], view: Mapping[str, float],
+                 width: float = 0, height: float = 0) -> list[dict[str, Any]]:
+    """The labels that fit at the opening view, each with its pixel ``offset``: candidates (with
+    ``lon``, ``lat``, ``text`` as read, ``size`` and ``radius``, the circle their name must stay
+    clear of) are taken in order (most important first); a label goes below its point, else above,
+    right or left, wherever it overlaps no label already placed and no circle. The others are not
+    drawn: their names are in the tooltips."""
+    width, height = width or MAP_WIDTH_PX, height or MAP_HEIGHT_PX
+    zoom = view["zoom"]
+    cx, cy = _px(view["longitude"], view["latitude"], zoom)
+    x0, y0 = cx - width / 2, cy - height / 2
+    circles = [(*_px(c["lon"], c["lat"], zoom), float(c.get("radius") or 0)) for c in candidates]
+    boxes: list[tuple[float, float, float, float]] = []
+
+    def hits(b: tuple[float, float, float, float], own: int) -> bool:
+        b = (b[0] - 2, b[1] - 1, b[2] + 2, b[3] + 1)  # a little air between two labels
+        if b[0] < x0 + 2 or b[2] > x0 + width - 2 or b[1] < y0 + 2 or b[3] > y0 + height - 2:
+            return True
+        if any(b[0] < o[2] and o[0] < b[2] and b[1] < o[3] and o[1] < b[3] for o in boxes):
+            return True
+        for i, (x, y, r) in enumerate(circles):
+            if i == own or r <= 0:
+                continue
+            nx, ny = min(max(x, b[0]), b[2]), min(max(y, b[1]), b[3])
+            if (nx - x) ** 2 + (ny - y) ** 2 < (r + 1) ** 2:
+                return True
+        return False
+
+    out = []
+    for i, c in enumerate(candidates):
+        if not c.get("text"):
+            continue
+        x, y, r = circles[i]
+        w, h = _text_box(c["text"], c["size"])
+        gap = r + 3
+        offsets = ((0, gap + h / 2), (0, -gap - h / 2), (gap + w / 2, 0), (-gap - w / 2, 0))
+        for dx, dy in offsets:
+            box = (x + dx - w / 2, y + dy - h / 2, x + dx + w / 2, y + dy + h / 2)
+            if not hits(box, i):
+                break
+        else:
+            if not c.get("always"):
+                continue
+            dx, dy = offsets[0]  # the ring's label is always drawn, under the ring
+            box = (x + dx - w / 2, y + dy - h / 2, x + dx + w / 2, y + dy + h / 2)
+        boxes.append(box)
+        out.append({**c, "offset": [round(dx, 1), round(dy, 1)]})
     return out
 
 
@@ -463,10 +631,13 @@ def _fit_zoom(lon_span: float, lat_span: float) -> float:
 
 
 def view_state(totals: pd.DataFrame, view: str = "city", gaz: Mapping[str, gazetteer_mod.Place] | None = None) -> dict[str, float]:
-    """Where the map opens: centred on Raqqa with all its districts in view (``city``), or on every
-    place drawn (``all``)."""
+    """Where the map opens: centred on Raqqa with all its districts in view (``city``), on every
+    place drawn (``all``), or on the whole country (``syria``)."""
     gaz = gazetteer() if gaz is None else gaz
     city = gaz[CITY_ID]
+    if view == "syria":
+        w, south, e, north = SYRIA_BOUNDS
+        return {"latitude": (south + north) / 2, "longitude": (w + e) / 2, "zoom": _fit_zoom(e - w, north - south)}
     if view == "all" and not totals.empty:
         drawn = totals[totals["shape"].notna()]
         lats = [city.lat, *drawn["lat"]]
@@ -476,7 +647,9 @@ def view_state(totals: pd.DataFrame, view: str = "city", gaz: Mapping[str, gazet
     parts = [p for p in gaz.values() if p.parent == CITY_ID and p.lat is not None and p.lon is not None]
     lon_half = max((abs(p.lon - city.lon) for p in parts), default=0.02)
     lat_half = max((abs(p.lat - city.lat) for p in parts), default=0.02)
-    return {"latitude": city.lat, "longitude": city.lon, "zoom": _fit_zoom(2 * lon_half, 2 * lat_half)}
+    # the Euphrates runs along the south of the city: leave room for it under the districts
+    river = RIVER_SOUTH_OF_CITY_DEG
+    return {"latitude": city.lat, "longitude": city.lon, "zoom": _fit_zoom(2 * lon_half, 2 * (lat_half + river))}
 
 
 def deck(
@@ -504,18 +677,77 @@ def deck(
     gaz = gazetteer() if gaz is None else gaz
     if scale_max is None:
         scale_max = scale_of(totals)
-    rings = city_rings(totals, by, scale_max, status, lang)
+    vs = view_state(totals, view, gaz)
+    rings = city_rings(totals, by, scale_max, status, lang, labels=labels)
     drawn = list(totals.loc[totals["shape"].notna(), "key"]) if not totals.empty else []
-    kinds = ("village", "town", "city") if view == "all" else ("district", "village", "town", "city")
-    base = base_points(gaz, labels, lang, skip=[r["key"] for r in rings], with_figures=drawn, label_kinds=kinds)
+    base = base_points(gaz, labels, lang, skip=[r["key"] for r in rings], with_figures=drawn)
+    points = point_rings(totals, by, scale_max, status, lang)
+    geo_data = base_geography(lang)
+    # Labels that fit, most important first: the ring, places with figures (most killed first),
+    # towns, districts, villages; governorates when zoomed out. The rest are named on hover.
+    outer: dict[str, float] = {}
+    for d in points:
+        outer[d["key"]] = max(outer.get(d["key"], 0.0), d["radius"])
+    killed = dict(zip(totals["key"], totals["best"], strict=False)) if not totals.empty else {}
+    rank = {"city": 1, "town": 1, "district": 2, "village": 3}
+    cands: list[dict[str, Any]] = [
+        {**r, "text": r["label_text"], "size": 13, "colour": [20, 20, 20, 255], "always": view == "city"}
+        for r in rings
+    ]
+    base_c = []
+    for b in base:
+        if not b["label"]:
+            continue
+        prec = gaz[b["key"]].precision if b["key"] in gaz else "landmark"
+        if prec not in rank or (view != "city" and prec == "district" and b["key"] not in outer):
+            continue  # zoomed out, only districts with figures are named: the others pile up on the city
+        base_c.append((0 if b["key"] in outer else rank[prec], -killed.get(b["key"], 0),
+                       {**b, "text": b["label_text"], "radius": outer.get(b["key"], 3.0)}))
+    cands += [c for *_, c in sorted(base_c, key=lambda t: (t[0], t[1], t[2]["text"]))]
+    if view != "city":
+        for g in geo_data["governorates"]:
+            name = g["name_ar"] if labels == "ar" else g["name_en"]
+            cands.append({"key": g["key"], "lon": g["centre"][0], "lat": g["centre"][1], "radius": 0,
+                          "text": name, "label": visual_arabic(name) if labels == "ar" else name, "size": 12,
+                          "colour": [120, 110, 95, 255]})
+    placed = place_labels(cands, vs)
+    placed_base = [d for d in placed if not d["key"].startswith("geo:") and d["key"] not in {r["key"] for r in rings}]
+    placed_rings = [d for d in placed if d["key"] in {r["key"] for r in rings}]
+    placed_geo = [d for d in placed if d["key"].startswith("geo:")]
     font = String(LABEL_FONT)
+    text_style = dict(
+        size_units=String("pixels"), get_position=["lon", "lat"], get_text="label", get_pixel_offset="offset",
+        character_set=String("auto"), font_family=font, outline_width=2, outline_color=[255, 255, 255, 255],
+        font_settings={"sdf": True, "fontSize": 64, "buffer": 6}, pickable=False,
+    )
     layers = [
+        pdk.Layer(
+            "PolygonLayer", id=GOVERNORATES_LAYER, data=geo_data["governorates"], get_polygon="polygon",
+            get_fill_color=[246, 242, 233, 255], get_line_color=[165, 150, 130, 255], line_width_min_pixels=1,
+            stroked=True, filled=True, pickable=True, auto_highlight=False,
+        ),
+        pdk.Layer(
+            "PolygonLayer", id=WATER_LAYER, data=geo_data["lakes"], get_polygon="polygon",
+            get_fill_color=[170, 205, 235, 255], get_line_color=[91, 155, 213, 255], line_width_min_pixels=1,
+            stroked=True, filled=True, pickable=True,
+        ),
+        pdk.Layer(
+            "PathLayer", id=LINES_LAYER, data=geo_data["lines"], get_path="path", get_color="colour",
+            get_width="width", width_units=String("pixels"), width_min_pixels=1, pickable=True,
+        ),
+        pdk.Layer(
+            "PathLayer", id=EXTENT_LAYER, data=[{"key": "geo:extent", "path": city_extent(gaz), **_tip(
+                i18n.t("map.legend.city_extent", "en"), i18n.t("map.legend.city_extent", "ar"))}],
+            get_path="path", get_color=[138, 109, 59, 200], get_width=1.5, width_units=String("pixels"),
+            get_dash_array=[4, 3], dash_justified=True, extensions=[{"@@type": "PathStyleExtension", "dash": True}],
+            pickable=False,
+        ),
         pdk.Layer(
             "ScatterplotLayer", id=BASE_LAYER, data=base, get_position=["lon", "lat"], get_radius=3,
             radius_units=String("pixels"), get_fill_color=[120, 120, 120, 200], pickable=True,
         ),
         pdk.Layer(
-            "ScatterplotLayer", id=POINTS_LAYER, data=point_rings(totals, by, scale_max, status, lang),
+            "ScatterplotLayer", id=POINTS_LAYER, data=points,
             get_position=["lon", "lat"], get_radius="radius", radius_units=String("pixels"),
             get_fill_color="colour", stroked=True, get_line_color=[255, 255, 255, 255], line_width_min_pixels=1,
             pickable=True,
@@ -532,25 +764,17 @@ def deck(
             radius_units=String("pixels"), get_fill_color=[40, 40, 40, 230], stroked=True,
             get_line_color=[255, 255, 255, 255], line_width_min_pixels=1, pickable=True,
         ),
-        pdk.Layer(
-            "TextLayer", id=BASE_LABELS, data=base, get_position=["lon", "lat"], get_text="label", get_size="size",
-            size_units=String("pixels"), get_color="colour", get_pixel_offset=[0, 11], font_weight=600,
-            character_set=String("auto"), font_family=font, outline_width=1, outline_color=[255, 255, 255, 255],
-            font_settings={"sdf": True}, pickable=False,
-        ),
-        pdk.Layer(
-            "TextLayer", id=RING_LABELS, data=rings, get_position=["lon", "lat"], get_text="label", get_size=13,
-            size_units=String("pixels"), get_color=[20, 20, 20, 255], get_pixel_offset="[0, radius + 12]",
-            character_set=String("auto"), font_family=font, font_weight=700, outline_width=1,
-            outline_color=[255, 255, 255, 255], font_settings={"sdf": True}, pickable=False,
-        ),
+        pdk.Layer("TextLayer", id=BASE_LABELS, data=placed_base + placed_geo, get_size="size", get_color="colour",
+                  font_weight=600, **text_style),
+        pdk.Layer("TextLayer", id=RING_LABELS, data=placed_rings, get_size=13, get_color=[20, 20, 20, 255],
+                  font_weight=700, **text_style),
     ]
     # No basemap: pydeck writes mapStyle "__MAP_STYLE__" for map_provider=None, which Streamlit's
     # frontend reads as "none". A deck with no mapStyle at all would get CARTO's tiles from the web.
     basemap = {"map_provider": "carto", "map_style": TILES_URL} if tiles else {"map_provider": None}
     return pdk.Deck(
         layers=layers,
-        initial_view_state=pdk.ViewState(**view_state(totals, view, gaz)),
+        initial_view_state=pdk.ViewState(**vs),
         **basemap,
         tooltip={"html": TOOLTIP_HTML, "style": {"backgroundColor": "#fff", "color": "#222", "fontSize": "13px",
                                                  "border": "1px solid #ccc"}},

@@ -75,11 +75,20 @@ def behind_table(df: pd.DataFrame, lang: str = i18n.DEFAULT_LANG) -> pd.DataFram
             i18n.t("col.place", lang): _place_text(r.get("place_id"), r.get("place"), lang),
             i18n.t("col.perpetrator", lang): lab("perpetrator", _na(r.get("perpetrator")), lang),
             i18n.t("col.source", lang): lab("source", _na(r.get("source")), lang),
-            i18n.t("col.outlet", lang): _na(r.get("outlet")) or "",
+            i18n.t("col.outlet", lang): outlet_name(r.get("outlet"), r.get("url")),
             i18n.t("col.sentence", lang): r.get("sentence"),
             i18n.t("col.title", lang): _na(r.get("title")) or "",
         })
     return pd.DataFrame(rows)
+
+
+def picked_figure(df: pd.DataFrame, rows: Sequence[int] | None) -> dict[str, str] | None:
+    """The figure a reader selected in a `behind_table` (its row index in `df`): its whole
+    sentence and the address of the article view that marks it; None when nothing is selected."""
+    if not rows or df is None or df.empty or not 0 <= rows[0] < len(df):
+        return None
+    r = df.iloc[rows[0]]
+    return {"sentence": str(_na(r.get("sentence")) or ""), "link": article_link(r["article_id"], _na(r.get("figure_id")))}
 
 
 def figure_table(
@@ -124,14 +133,45 @@ def figure_table(
     return pd.DataFrame(rows)
 
 
+def _is_url(v: Any) -> bool:
+    return isinstance(v, str) and v.strip().lower().startswith(("http://", "https://", "www."))
+
+
+def outlet_name(outlet: Any, url: Any = None) -> str:
+    """How an outlet reads in a table: its name as given, else the domain of its address
+    ("enabbaladi.net" for a full, percent-encoded link), never the whole address."""
+    from urllib.parse import unquote, urlsplit
+
+    outlet, url = _na(outlet), _na(url)
+    if isinstance(outlet, str) and outlet.strip() and not _is_url(outlet):
+        return outlet.strip()
+    address = outlet if _is_url(outlet) else url
+    if not _is_url(address):
+        return ""
+    address = address.strip()
+    host = urlsplit(unquote(address if "://" in address else "http://" + address)).hostname or ""
+    return host[4:] if host.startswith("www.") else host
+
+
+def article_url(outlet: Any, url: Any = None) -> str | None:
+    """The article's web address (the `url` header, else an outlet given as an address), or None."""
+    for v in (_na(url), _na(outlet)):
+        if _is_url(v):
+            return v.strip() if "://" in v else "https://" + v.strip()
+    return None
+
+
 def articles_table(df: pd.DataFrame, lang: str = i18n.DEFAULT_LANG) -> pd.DataFrame:
-    """The searchable article list: title, outlet, date, figures found, link to the view."""
+    """The searchable article list: title, outlet (its name or domain), date, figures found, link
+    to the view, and the article's own address (a link)."""
+    urls = df["url"] if "url" in df else pd.Series([None] * len(df), index=df.index)
     out = pd.DataFrame({
         i18n.t("col.title", lang): df["title"].fillna("").astype(str),
-        i18n.t("col.outlet", lang): df["outlet"].fillna("").astype(str),
+        i18n.t("col.outlet", lang): [outlet_name(o, u) for o, u in zip(df["outlet"], urls, strict=True)],
         i18n.t("col.published", lang): [i18n.format_date(_as_date(d), lang) if _as_date(d) else "" for d in df["published"]],
         i18n.t("col.figures", lang): df["figures"].astype(int),
         i18n.t("col.link", lang): [article_link(a) for a in df["id"]],
+        i18n.t("col.web", lang): [article_url(o, u) for o, u in zip(df["outlet"], urls, strict=True)],
     })
     return out
 
@@ -211,7 +251,7 @@ def report_table(df: pd.DataFrame, lang: str = i18n.DEFAULT_LANG) -> pd.DataFram
     rows = []
     for r in df.to_dict("records"):
         rows.append({
-            i18n.t("col.outlet", lang): _na(r.get("outlet")) or "",
+            i18n.t("col.outlet", lang): outlet_name(r.get("outlet"), r.get("url")),
             i18n.t("col.title", lang): _na(r.get("title")) or "",
             i18n.t("col.published", lang): short_date(_as_date(r.get("published")), lang),
             i18n.t("col.count", lang): _range_text(r.get("min"), _na(r.get("best")), r.get("max"), r.get("number_text"), lang),

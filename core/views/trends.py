@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -39,7 +40,9 @@ import pandas as pd
 
 from core.extraction.dates import as_date as _as_date
 from core.i18n import catalogue as i18n
-from core.views.counting import weekly_totals_by_week
+from core.i18n.charts import number_ticks
+from core.incidents.grouping import toll_period
+from core.views.counting import totals, weekly_totals_by_week
 from core.views.filters import GROUP_SERIES, NOT_STATED, OF_WHICH, TOLL, TOTAL
 
 _SERIES_COLOURS = {
@@ -74,11 +77,26 @@ def toll_label(row: Mapping[str, Any], lang: str = i18n.DEFAULT_LANG) -> str:
     return i18n.t("toll.undated", lang, source=who, n=n)
 
 
+def undated_people(notes: Mapping[str, int], lang: str = i18n.DEFAULT_LANG) -> str:
+    """The undated killed by victim group, in words: "200 fighters", "27 civilians, 200 fighters"
+    (the group a figure names, never "people" for fighters); the plain sum without groups."""
+    prefix = "undated_sum."
+    parts = [
+        i18n.t("trends.notes.group_count", lang, n=i18n.format_number(n, lang),
+               group=i18n.label("group", k[len(prefix):], lang, count=n))
+        for k, n in sorted(notes.items()) if k.startswith(prefix) and n
+    ]
+    if not parts:
+        n = notes.get("undated_sum", 0)
+        return i18n.t("trends.notes.group_count", lang, n=i18n.format_number(n, lang),
+                      group=i18n.label("group", "people", lang, count=n))
+    return i18n.t("trends.notes.group_sep", lang).join(parts)
+
+
 def notes_text(notes: Mapping[str, int], lang: str = i18n.DEFAULT_LANG) -> str | None:
     """One sentence on what the chart leaves out (from `notes_from_rows`), or None."""
     parts = [
-        i18n.t(f"trends.notes.{key}", lang, n=notes[key],
-               people=i18n.t("count.people", lang, n=notes.get("undated_sum", 0)))
+        i18n.t(f"trends.notes.{key}", lang, n=notes[key], people=undated_people(notes, lang))
         for key in ("undated", "vague", "undated_tolls")
         if notes.get(key)
     ]
@@ -154,13 +172,22 @@ def chart(weekly: pd.DataFrame, tolls: pd.DataFrame, status: str = "killed", lan
                     "line": {"width": 1.5, "color": "#fff"}},
             customdata=_points(s, series, lang), hovertemplate=hover.format(name=name),
         )
-    if tolls is not None and not tolls.empty:
-        labels = [esc(toll_label(r, lang)) for r in tolls.to_dict("records")]
+    drawn = drawable_tolls(tolls)
+    if not drawn.empty:
+        # A running toll covers a period: a red segment from its first to its last day (16–22 Aug
+        # is drawn over those days, not in the next week's column), a diamond on its last day. Its
+        # label is on hover and in the table under the chart: labels on the chart pile up.
+        for r in drawn.to_dict("records"):
+            end = pd.Timestamp(r["_end"]) + pd.Timedelta(hours=12)
+            start = pd.Timestamp(r["_start"]) if r["_start"] is not None else end
+            fig.add_shape(type="line", x0=start, x1=end, y0=r["best"], y1=r["best"], xref="x", yref="y2",
+                          line={"color": "#C0392B", "width": 3}, layer="above")
+        labels = [esc(toll_label(r, lang)) for r in drawn.to_dict("records")]
         fig.add_scatter(
-            x=_mid_week(tolls["week"]), y=tolls["best"], name=esc(i18n.t("series.toll", lang)),
-            mode="markers+text", yaxis="y2", text=labels, textposition="top center", textfont={"size": 11},
+            x=[pd.Timestamp(e) + pd.Timedelta(hours=12) for e in drawn["_end"]], y=drawn["best"],
+            name=esc(i18n.t("series.toll", lang)), mode="markers", yaxis="y2", text=labels,
             marker={"symbol": "diamond", "size": 12, "color": "#C0392B", "line": {"width": 1, "color": "#fff"}},
-            customdata=[[w.isoformat(), TOLL] for w in tolls["week"]],
+            customdata=[[w.isoformat(), TOLL] for w in drawn["week"]],
             hovertemplate="%{text}<extra></extra>", cliponaxis=False,
         )
     fig.update_layout(
@@ -173,13 +200,196 @@ def chart(weekly: pd.DataFrame, tolls: pd.DataFrame, status: str = "killed", lan
         clickmode="event+select",
         hovermode="closest",
     )
-    if tolls is not None and not tolls.empty:
-        top = float(tolls["best"].max()) * 1.25
+    _sparse_axis(fig, weekly, drawn)
+    _cap_outliers(fig, tot, lang)
+    if not drawn.empty:
+        vals, texts = number_ticks(float(drawn["best"].max()) * 1.15, lang, target=5)
         fig.update_layout(yaxis2={
             "title": i18n.t("chart.y2_title", lang), "overlaying": "y", "side": "right",
-            "range": [0, top], "showgrid": False, "color": "#C0392B",
+            "range": [0, vals[-1]], "tickvals": vals, "ticktext": texts, "showgrid": False, "color": "#C0392B",
         })
     return fig
+
+
+TOLL_MAX_DAYS = 35  # a toll over a longer period (a month's, a year's, the whole war's) is listed, not drawn
+
+
+def _toll_days(r: Mapping[str, Any]) -> tuple[dt.date | None, dt.date | None]:
+    end = _as_date(r.get("date")) or _as_date(r.get("event_date"))
+    start = _as_date(r.get("date_from"))
+    return start, end
+
+
+def drawable_tolls(tolls: pd.DataFrame | None) -> pd.DataFrame:
+    """The running tolls the chart draws, with ``_start`` and ``_end`` (their first and last day):
+    those with a last day and a period of at most `TOLL_MAX_DAYS`. Longer ones ("since 2011",
+    a year's report) are in the table under the chart only: one week's marker would misstate them."""
+    if tolls is None or tolls.empty:
+        return pd.DataFrame(columns=[*(tolls.columns if tolls is not None else []), "_start", "_end"])
+    keep, starts, ends = [], [], []
+    for r in tolls.to_dict("records"):
+        start, end = _toll_days(r)
+        ok = end is not None and (start is None or 0 <= (end - start).days <= TOLL_MAX_DAYS)
+        keep.append(ok)
+        starts.append(start)
+        ends.append(end)
+    out = tolls.assign(_start=starts, _end=ends)
+    return out[keep].reset_index(drop=True)
+
+
+def toll_table(tolls: pd.DataFrame, lang: str = i18n.DEFAULT_LANG) -> pd.DataFrame:
+    """The running tolls as a table beside the chart: who, how many, over which period, and
+    whether the chart draws it (a toll over more than `TOLL_MAX_DAYS` days is not drawn)."""
+    rows = []
+    for r in (tolls.to_dict("records") if tolls is not None else []):
+        start, end = _toll_days(r)
+        source = r.get("source")
+        who = i18n.label("source", source, lang) if source and source != NOT_STATED else i18n.t("toll.unattributed", lang)
+        if start and end:
+            period = i18n.t("chart.toll_period", lang, start=short_date(start, lang), end=short_date(end, lang))
+        elif end:
+            period = i18n.t("chart.toll_until", lang, end=short_date(end, lang))
+        else:
+            period = i18n.t("common.date_unknown", lang)
+        drawn = end is not None and (start is None or (end - start).days <= TOLL_MAX_DAYS)
+        rows.append({
+            i18n.t("chart.toll_col_source", lang): who,
+            i18n.t("chart.toll_col_count", lang): i18n.format_number(int(r["best"]), lang),
+            i18n.t("chart.toll_col_period", lang): period,
+            i18n.t("chart.toll_col_drawn", lang): i18n.t("chart.toll_drawn" if drawn else "chart.toll_not_drawn", lang),
+        })
+    return pd.DataFrame(rows)
+
+
+def fill_toll_periods(tolls: pd.DataFrame, cues: pd.DataFrame | None) -> pd.DataFrame:
+    """`tolls` with ``date_from`` filled where the toll's words give its period without a start
+    date («خلال أسبوع», "this month": `core.incidents.grouping.toll_period`), so that the chart
+    draws "125 in the week to 22 Aug" over 16–22 Aug. `cues` is `core.storage.queries.toll_cues`."""
+    if tolls is None or tolls.empty or cues is None or cues.empty:
+        return tolls
+    periods = {}
+    for r in cues.to_dict("records"):
+        extra = r.get("extra")
+        try:
+            r["extra"] = json.loads(extra) if isinstance(extra, str) else None
+        except ValueError:
+            r["extra"] = None
+        p = toll_period(r)
+        if p is not None:
+            periods[(r["article_id"], r["id"])] = p[0].isoformat()
+    out = tolls.copy()
+    out["date_from"] = [
+        d if isinstance(d, str) and d else periods.get((a, i), d)
+        for d, a, i in zip(out["date_from"], out["article_id"], out["id"], strict=True)
+    ]
+    return out
+
+
+_MIN_WEEKS_SHOWN = 8
+
+
+def _sparse_axis(fig: Any, weekly: pd.DataFrame, tolls: pd.DataFrame) -> None:
+    """A few weeks of data still look like weeks: the date axis spans at least `_MIN_WEEKS_SHOWN`
+    weeks around them, so one week is one bar among empty weeks, not one wide block."""
+    days = [pd.Timestamp(w) for w in weekly["week"]] if not weekly.empty else []
+    days += [pd.Timestamp(d) for d in tolls["_end"]] if not tolls.empty else []
+    days += [pd.Timestamp(d) for d in tolls["_start"] if d is not None] if not tolls.empty else []
+    if not days:
+        return
+    first, last = min(days), max(days) + _WEEK
+    span = (last - first).days
+    if span >= _MIN_WEEKS_SHOWN * 7:
+        return
+    pad = pd.Timedelta(days=(_MIN_WEEKS_SHOWN * 7 - span) / 2)
+    fig.update_xaxes(range=[(first - pad).isoformat(), (last + pad).isoformat()], dtick=7 * 24 * 3600 * 1000,
+                     tick0="2017-01-02", tickformat="%d %b\n%Y")
+
+
+OUTLIER_FACTOR = 4.0  # a week above 4× the next largest is an outlier: the axis is cut above the others
+
+
+def outlier_weeks(totals: pd.DataFrame) -> tuple[float | None, list[tuple[Any, int]]]:
+    """The axis top that keeps every ordinary week readable, and the weeks above it (week, total),
+    when one or a few weeks dwarf the rest (a misread whole-war toll, a massacre); else (None, [])."""
+    if totals is None or len(totals) < 3:
+        return None, []
+    tops = sorted(((float(h), w, int(b)) for w, b, h in zip(totals["week"], totals["best"], totals["high"], strict=True)),
+                  reverse=True)
+    values = [t for t, _, _ in tops]
+    for k in range(1, min(3, len(values) - 1) + 1):  # at most three weeks are cut off
+        rest = values[k]
+        if rest > 0 and values[k - 1] > OUTLIER_FACTOR * rest:
+            return rest * 1.25, [(w, b) for _, w, b in tops[:k]]
+    return None, []
+
+
+def _cap_outliers(fig: Any, totals: pd.DataFrame, lang: str) -> None:
+    top, outliers = outlier_weeks(totals)
+    if top is None:
+        return
+    fig.update_layout(yaxis={"range": [0, top], "autorange": False, "rangemode": "normal"})
+    for week, best in outliers:
+        fig.add_annotation(
+            x=_mid_week(pd.Series([week])).iloc[0], y=top, yref="y", text=html.escape(i18n.t(
+                "chart.outlier", lang, n=i18n.format_number(best, lang))),
+            showarrow=True, arrowhead=2, ax=0, ay=-28, font={"size": 12, "color": "#7B241C"},
+            bgcolor="rgba(255,255,255,0.85)", bordercolor="#7B241C", borderwidth=1,
+        )
+
+
+# ---- the headline in plain words ----------------------------------------------------------------------
+_HEAD_GROUPS = ("civilians", "fighters", "people")  # breakdowns (children, women) are inside these
+
+
+def _incident_count(row: Mapping[str, Any]) -> int | None:
+    """An incident's count for the summary: its head groups added up (children and women counted
+    inside civilians are not added again; alone, they are the count)."""
+    def get(g: str) -> int | None:
+        v = row.get(f"best_{g}")
+        return None if v is None or pd.isna(v) else int(v)
+    head = [v for g in _HEAD_GROUPS if (v := get(g)) is not None]
+    if head:
+        return sum(head)
+    rest = [v for g in ("children", "women") if (v := get(g)) is not None]
+    return max(rest) if rest else None
+
+
+def headline_summary(incidents: pd.DataFrame, weekly: pd.DataFrame, status: str = "killed",
+                     lang: str = i18n.DEFAULT_LANG, largest: int = 2) -> str | None:
+    """Two or three short sentences above the chart, in plain words: how many were killed (or
+    injured) in the period and in how many incidents, the largest incidents (count, place, day),
+    and the share of the dead in incidents whose perpetrator the reports name.
+
+    The total is the chart's (`weekly`, the counting rule); `incidents` is
+    `core.storage.incident_queries.incident_list` for the same filters. None when there is nothing."""
+    if weekly is None or weekly.empty:
+        return None
+    total = int(totals(weekly)["best"])
+    inc = incidents if incidents is not None else pd.DataFrame()
+    if not inc.empty and "status" in inc:
+        inc = inc[inc["status"] == status]
+    rows = [(r, n) for r in inc.to_dict("records") if (n := _incident_count(r)) is not None and r.get("date") is not None
+            and not pd.isna(r.get("date"))]
+    weeks = sorted(weekly["week"])
+    start, end = weeks[0], weeks[-1] + dt.timedelta(days=6)
+    parts = [i18n.t(f"trends.summary.total.{status}", lang, n=i18n.format_number(total, lang),
+                    incidents=i18n.t("count.dated_incidents", lang, n=len(rows)),
+                    start=short_date(start, lang), end=short_date(end, lang))]
+    if rows:
+        top = sorted(rows, key=lambda x: (-x[1], str(x[0].get("date"))))[:largest]
+        items = []
+        for r, n in top:
+            pid, written = r.get("place_id"), r.get("place")
+            place = i18n.place_name(pid, lang) if isinstance(pid, str) and pid else (
+                written if isinstance(written, str) and written else i18n.t("common.not_stated", lang))
+            items.append(i18n.t("trends.summary.incident", lang, n=i18n.format_number(n, lang), place=place,
+                                date=short_date(r.get("date"), lang)))
+        parts.append(i18n.t("trends.summary.largest", lang, items=i18n.t("trends.notes.group_sep", lang).join(items)))
+        known = sum(n for r, n in rows if isinstance(r.get("perpetrator"), str) and r["perpetrator"] not in ("", "unknown"))
+        all_n = sum(n for _, n in rows)
+        if all_n:
+            parts.append(i18n.t("trends.summary.perpetrator", lang, share=i18n.format_number(round(100 * known / all_n), lang)))
+    return " ".join(parts)
 
 
 def pick_from_selection(points: Sequence[Mapping[str, Any]] | None) -> tuple[dt.date, str] | None:

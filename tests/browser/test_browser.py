@@ -84,6 +84,7 @@ def test_upload_chart_article_view_and_no_script_runs(app_server, page):
     # A second article in another week: the total and the bars change.
     _upload(page, "second.txt", SECOND)
     expect(_total(page)).to_have_text("19")
+    expect(chart.locator(".barlayer .point")).not_to_have_count(bars_before)  # waits for Plotly to redraw
     assert chart.locator(".barlayer .point").count() > bars_before
     _shot(page, "03_second_upload.png")
 

@@ -89,12 +89,42 @@ def test_map_draws_offline_and_adds_up_to_the_trends_total(app_server, page):
     page.wait_for_timeout(1500)
     deck.screenshot(path=ARTIFACTS / "map_05_all_places.png")
 
-    # The Arabic interface: the ring's label is drawn in joined Arabic letters.
+    # The whole country: governorates, the Euphrates and Lake Assad, drawn from data/geo/ offline.
+    # A governorate is named on hover (the labels that would not fit are not drawn).
+    page.locator('[data-testid="stButtonGroup"]').get_by_text("Syria", exact=True).click()
+    _wait_idle(page)
+    deck.scroll_into_view_if_needed()
+    page.wait_for_timeout(2000)
+    deck.screenshot(path=ARTIFACTS / "map_08_syria.png")
+    box = deck.locator("canvas").first.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.45, box["y"] + box["height"] * 0.62)  # the desert of Homs
+    expect(tooltip).to_contain_text("governorate")
+    deck.screenshot(path=ARTIFACTS / "map_09_syria_governorate_hover.png")
+    page.mouse.move(box["x"] + 2, box["y"] + 2)
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    deck.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    page.screenshot(path=ARTIFACTS / "map_10_syria_page.png")
+
+    # The Arabic interface: the ring's label is drawn in joined Arabic letters, the buttons whole.
     page.goto(app_server + "/map?lang=ar")
     _wait_idle(page)
     expect(page.get_by_role("heading", name="أين قُتل الناس")).to_be_visible()
     page.wait_for_timeout(2000)
     _shot(page, "map_06_arabic.png")
     page.locator('[data-testid="stDeckGlJsonChart"]').screenshot(path=ARTIFACTS / "map_07_arabic_canvas.png")
+    for name in ("مدينة الرقة", "كل الأماكن", "سوريا"):  # not clipped: each button is as wide as its text
+        button = page.locator('[data-testid="stButtonGroup"] button').filter(has_text=name)
+        assert button.evaluate("b => b.scrollWidth <= b.clientWidth + 1")
+    page.locator('[data-testid="stButtonGroup"]').get_by_text("سوريا", exact=True).click()
+    _wait_idle(page)
+    deck = page.locator('[data-testid="stDeckGlJsonChart"]')
+    deck.scroll_into_view_if_needed()
+    page.wait_for_timeout(2000)
+    deck.screenshot(path=ARTIFACTS / "map_11_arabic_syria.png")
+    legend = page.locator(".map-legend")
+    expect(legend).to_have_attribute("dir", "rtl")
+    gaps = legend.evaluate("el => getComputedStyle(el).columnGap")
+    assert gaps not in ("normal", "0px")  # the legend's entries stay apart
 
     assert leaving == [], f"requests left localhost: {leaving}"

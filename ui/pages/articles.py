@@ -90,5 +90,9 @@ else:
     st.dataframe(
         page_tables.articles_table(found, lang), hide_index=True, key=LIST_KEY, on_select=_open_selected_article,
         selection_mode="single-row",
-        column_config={t("col.link"): st.column_config.LinkColumn(display_text=t("col.open_text"))},
+        column_config={
+            t("col.link"): st.column_config.LinkColumn(display_text=t("col.open_text")),
+            t("col.title"): st.column_config.TextColumn(width="large"),
+            t("col.web"): st.column_config.LinkColumn(display_text=t("col.web_text")),
+        },
     )

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from core.incidents import reviewed
-from core.views import export, filters, geo, page_tables
+from core.views import export, filters, geo, page_tables, trends
 from ui import common, sidebar
 
 t, md = common.t, common.md
@@ -52,7 +52,7 @@ rows = _rows(path, version, f)
 notes = common.notes(path, f)
 weekly = common.weekly(path, f)  # what the trends page adds up: the map must reach the same total
 
-c1, c2, c3, c4 = st.columns([3, 2, 2, 3], vertical_alignment="bottom")
+c1, c2 = st.columns(2, vertical_alignment="bottom")
 by = c1.segmented_control(
     t("map.colour_by"), list(geo.COLOUR_BY), key=K_COLOUR, default="group", required=True,
     format_func=partial(common.fmt_message, "map.colour_by", lang), **_BOUND,
@@ -61,6 +61,7 @@ labels = c2.segmented_control(
     t("map.labels"), list(geo.LABEL_LANGS), key=K_LABELS, default="ar", required=True,
     format_func=partial(common.fmt_message, "map.labels", lang), **_BOUND,
 )
+c3, c4 = st.columns(2, vertical_alignment="bottom")
 view = c3.segmented_control(
     t("map.view"), list(geo.VIEWS), key=K_VIEW, default="city", required=True,
     format_func=partial(common.fmt_message, "map.view", lang), **_BOUND,
@@ -104,6 +105,7 @@ else:
         alt=t("map.alt"),
     )
     st.html(geo.legend_html(by, totals, lang))
+    st.caption(t("map.sources"))
     st.subheader(t("map.unplaced_title"))
     st.caption(t("map.unplaced_caption"))
     unplaced = geo.unplaced_table(totals, lang)
@@ -115,8 +117,7 @@ else:
         st.caption(t("map.reconcile", **counts))
 
 items = [
-    t(f"map.notes.{k}", n=notes[k], people=t("count.people", n=notes.get("undated_sum", 0)))
-    for k in ("undated", "vague") if notes.get(k)
+    t(f"map.notes.{k}", n=notes[k], people=trends.undated_people(notes, lang)) for k in ("undated", "vague") if notes.get(k)
 ]
 if items:
     st.caption(t("map.notes", items="; ".join(items)))

@@ -123,7 +123,10 @@ if not items:
     st.stop()
 shown = items[:LIMIT]
 look = sum(1 for i in items if i.reasons)
-st.caption(t("review.count", n=len(items), look=t("review.count_look", n=look), shown=len(shown)))
+if look:
+    st.caption(t("review.count", n=len(items), look=t("review.count_look", n=look), shown=len(shown)))
+else:  # say so, rather than "0 of them need a human look"
+    st.success(t("review.count_none", n=len(items), shown=len(shown)))
 by_key = {i.key: i for i in shown}
 keys = list(by_key)
 if st.session_state.get(PICK) not in by_key:

@@ -3,17 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 from functools import partial
 
+import pandas as pd
 import streamlit as st
 
 from core.incidents import reviewed
+from core.storage import incident_queries, queries
 from core.views import counting, export, filters, held, page_tables, trends
 from ui import common, sidebar
 
 t, md = common.t, common.md
 lang = common.lang()
 CHART_KEY, PICK_WEEK, PICK_SERIES = "trend_chart", "pick_week", "pick_series"
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _incidents(path: str, data_version: tuple, f: filters.Filters) -> pd.DataFrame:
+    return incident_queries.incident_list(common.get_store(), f)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _toll_cues(path: str, data_version: tuple) -> pd.DataFrame:
+    return queries.toll_cues(common.get_store())
 
 
 def _on_chart_select() -> None:
@@ -33,7 +46,7 @@ common.stop_if_empty(path, "empty.trends", "samples_trends")
 
 f = sidebar.filters(status=sidebar.status_control())
 weekly = common.weekly(path, f)
-tolls = common.tolls(path, f)
+tolls = trends.fill_toll_periods(common.tolls(path, f), _toll_cues(path, common.version(path)))
 notes = common.notes(path, f)
 held_items = common.held(path, f.status)
 
@@ -48,10 +61,17 @@ else:
     held_line = held.headline_line(held_items, lang)  # what the total leaves out until reviewed
     if held_line:
         st.markdown(held_line)
+    summary = trends.headline_summary(_incidents(path, common.version(path), f), weekly, f.status, lang)
+    if summary:
+        st.markdown(f'<p class="trend-summary" dir="auto">{html.escape(summary)}</p>', unsafe_allow_html=True)
     common.plotly_chart(
         trends.chart(weekly, tolls, f.status, lang), key=CHART_KEY, on_select=_on_chart_select,
         selection_mode="points", config={"displaylogo": False},
     )
+    if not tolls.empty:
+        st.subheader(t("trends.tolls_title"))
+        st.caption(t("trends.tolls_caption"))
+        st.dataframe(trends.toll_table(tolls, lang), hide_index=True, key="toll_table")
 
 note = trends.notes_text(notes, lang)
 if note:
@@ -83,13 +103,22 @@ else:
     if rows.empty:
         st.info(t("trends.behind_none"))
     else:
-        st.dataframe(
+        event = st.dataframe(
             page_tables.behind_table(rows, lang), hide_index=True, key="behind_table",
+            on_select="rerun", selection_mode="single-row",
             column_config={
                 t("col.link"): st.column_config.LinkColumn(display_text=t("col.link_text")),
                 t("col.sentence"): st.column_config.TextColumn(width="large"),
             },
         )
+        picked = page_tables.picked_figure(rows, event.selection.rows if event else None)
+        if picked is None:
+            st.caption(t("trends.behind_pick_row"))
+        else:  # the whole sentence, and a plain link: no hover needed to open it
+            st.markdown(f'<blockquote class="picked-sentence" dir="auto">{html.escape(picked["sentence"])}</blockquote>',
+                        unsafe_allow_html=True)
+            st.markdown(f'<a href="{html.escape(picked["link"])}" target="_self">{html.escape(t("trends.open_article"))}</a>',
+                        unsafe_allow_html=True)
 
 # ---- figures held back from the total until a reviewer confirms them (core.incidents.plausibility) -----
 if held_items:

@@ -44,6 +44,16 @@ def test_two_outlets_with_17_and_27_are_one_incident_with_the_revision_as_best()
     assert inc.counts["children"].best == 7
 
 
+REVISED_IN_ONE_ARTICLE = ("أفاد المرصد السوري بمقتل 17 مدنيا يوم الأحد في قصف للتحالف الدولي على حارة البدو في مدينة "
+                          "الرقة، ثم ارتفعت حصيلة القتلى إلى 27 مدنيا.")
+
+
+def test_a_count_its_own_article_revised_does_not_widen_the_range():
+    (inc,) = _incidents(("sohr", REVISED_IN_ONE_ARTICLE, TUE))
+    c = inc.counts["civilians"]
+    assert (c.min, c.max, c.best) == (27, 27, 27)
+
+
 def test_same_count_in_another_district_is_another_incident():
     assert len(_incidents(("a", SOHR_MONDAY, MON), ("b", OTHER_DISTRICT, MON))) == 2
 

@@ -45,10 +45,10 @@ def test_repeat_and_part_are_not_added_to_the_total(db):
     assert counting.totals(weekly)["best"] == pop.TOTAL_KILLED
 
 
-def test_superseded_count_is_not_added(db):
+def test_superseded_count_is_not_added_and_does_not_set_the_low_end(db):
     weekly = queries.weekly_totals(db, filters.Filters())
-    # best 9, once; the earlier count 6 is the low end of the incident's range (its min over all counts)
-    assert _week(weekly, D(2017, 8, 28), "civilians") == (9, 6, 9)
+    # best 9, once; the earlier count 6, revised in the same article, is not a disagreement
+    assert _week(weekly, D(2017, 8, 28), "civilians") == (9, 9, 9)
 
 
 def test_range_sums_min_and_max_and_open_ended_max_shows_as_best(db):
@@ -75,7 +75,7 @@ def test_week_starts_on_monday_of_the_event_date(db):
 
 def test_undated_and_vague_figures_are_counted_apart(db):
     notes = counting.notes_from_rows(_rows(db), filters.Filters())
-    assert notes == {"undated": 1, "undated_sum": 3, "undated_tolls": 0, "vague": 1}
+    assert notes == {"undated": 1, "undated_sum": 3, "undated_sum.civilians": 3, "undated_tolls": 0, "vague": 1}
 
 
 def test_date_filter_does_not_hide_the_undated_count(db):
@@ -212,6 +212,12 @@ def test_chart_escapes_source_names_in_labels():
     assert fig.data[0].text[0] == "&lt;b&gt;x&lt;/b&gt;: 3 up to 21 Aug 2017"
 
 
+def test_undated_fighters_are_called_fighters_not_people():
+    notes = {"undated": 1, "undated_sum": 200, "undated_sum.fighters": 200, "vague": 0, "undated_tolls": 0}
+    assert "(200 fighters;" in trends.notes_text(notes)
+    assert "200 من المقاتلين" in trends.notes_text(notes, "ar")
+
+
 def test_notes_mention_only_what_is_left_out():
     assert trends.notes_text({"undated": 0, "undated_sum": 0, "vague": 0, "undated_tolls": 0}) is None
     assert trends.notes_text({"undated": 0, "undated_sum": 0, "vague": 2, "undated_tolls": 1}) == (
@@ -314,3 +320,56 @@ def test_several_tolls_in_a_week_show_the_largest_and_how_many(db):
     only = counting.tolls_from_rows(_rows(db), filters.Filters(sources=("SNHR",)))
     assert list(only["best"]) == [90]
     assert counting.tolls_from_rows(_rows(db), filters.Filters(kinds="incidents")).empty
+
+
+def test_a_weeks_toll_is_drawn_over_its_own_days_with_round_right_axis_ticks():
+    tolls = pd.DataFrame([{"week": D(2017, 8, 21), "event_date": D(2017, 8, 22), "source": "SOHR", "best": 125,
+                           "min": 125, "max": 125, "date": "2017-08-22", "date_from": None, "article_id": "a",
+                           "id": "f1", "tolls": 1}])
+    cues = pd.DataFrame([{"article_id": "a", "id": "f1", "date": "2017-08-22", "date_from": None,
+                          "date_precision": "day", "extra": '{"kind_cue": "خلال أسبوع"}'}])
+    tolls = trends.fill_toll_periods(tolls, cues)
+    fig = trends.chart(pd.DataFrame(columns=filters.WEEKLY_COLUMNS), tolls)
+    (segment,) = fig.layout.shapes
+    assert str(segment.x0)[:10] == "2017-08-16" and str(segment.x1)[:10] == "2017-08-22"
+    assert fig.data[0].text[0] == "SOHR: 125 in the week to 22 Aug 2017"  # on hover, not drawn on the chart
+    assert fig.data[0].mode == "markers"
+    assert all(float(v).is_integer() and v % 10 == 0 for v in fig.layout.yaxis2.tickvals)
+
+
+def test_a_toll_over_years_is_listed_not_drawn_as_one_weeks_marker():
+    tolls = pd.DataFrame([{"week": D(2017, 8, 21), "event_date": D(2017, 8, 22), "source": "SOHR", "best": 300000,
+                           "min": 300000, "max": 300000, "date": "2017-08-22", "date_from": "2011-03-15",
+                           "article_id": "a", "id": "f1", "tolls": 1}])
+    assert trends.drawable_tolls(tolls).empty
+    assert list(trends.toll_table(tolls)["On the chart"]) == ["no: period too long"]
+
+
+def test_one_outlier_week_does_not_flatten_the_others():
+    weekly = pd.DataFrame([
+        {"week": D(2017, 8, 7), "series": "civilians", "best": 12, "low": 12, "high": 12, "figures": 1},
+        {"week": D(2017, 8, 14), "series": "civilians", "best": 20, "low": 20, "high": 20, "figures": 1},
+        {"week": D(2017, 8, 21), "series": "civilians", "best": 300000, "low": 300000, "high": 300000, "figures": 1},
+    ])
+    fig = trends.chart(weekly, pd.DataFrame(columns=counting.TOLL_COLUMNS))
+    assert fig.layout.yaxis.range[1] == 25  # 1.25 × the largest ordinary week
+    assert "300,000" in fig.layout.annotations[0].text and "axis cut" in fig.layout.annotations[0].text
+
+
+def test_a_single_week_is_shown_among_empty_weeks():
+    weekly = pd.DataFrame([{"week": D(2017, 8, 14), "series": "civilians", "best": 27, "low": 27, "high": 27,
+                            "figures": 1}])
+    fig = trends.chart(weekly, pd.DataFrame(columns=counting.TOLL_COLUMNS))
+    start, end = (pd.Timestamp(x) for x in fig.layout.xaxis.range)
+    assert (end - start).days >= 8 * 7 - 1
+
+
+def test_headline_summary_says_total_incidents_largest_and_named_perpetrators():
+    weekly = pd.DataFrame([{"week": D(2017, 8, 14), "series": "civilians", "best": 27, "low": 27, "high": 27,
+                            "figures": 1}])
+    incidents = pd.DataFrame([{"id": "i1", "status": "killed", "date": D(2017, 8, 20), "place_id": "nb-badu",
+                               "place": "حارة البدو", "perpetrator": "coalition", "best_civilians": 27,
+                               "best_children": 7}])
+    text = trends.headline_summary(incidents, weekly, "killed")
+    assert text.startswith("27 killed from 14 Aug 2017 to 20 Aug 2017, in 1 dated incident.")
+    assert "Largest: 27 in Harat al-Badu on 20 Aug 2017." in text and "100% of them" in text

@@ -97,7 +97,7 @@ def test_map_draws_places_sized_by_killed_without_a_basemap(map_db):
     assert not at.exception
     spec = _deck(at)
     assert [layer["id"] for layer in spec["layers"]] == [
-        geo.BASE_LAYER, geo.POINTS_LAYER, geo.RING_OUTLINE, geo.RING_LAYER, geo.BASE_LABELS, geo.RING_LABELS,
+        geo.GOVERNORATES_LAYER, geo.WATER_LAYER, geo.LINES_LAYER, geo.EXTENT_LAYER, geo.BASE_LAYER, geo.POINTS_LAYER, geo.RING_OUTLINE, geo.RING_LAYER, geo.BASE_LABELS, geo.RING_LABELS,
     ]
     assert "cartocdn" not in json.dumps(spec) and spec["mapStyle"] == "__MAP_STYLE__"
     discs = _layer(spec, geo.POINTS_LAYER)["data"]
@@ -118,7 +118,8 @@ def test_figures_named_only_as_the_city_are_a_ring_not_spread_over_districts(map
     assert _layer(spec, geo.RING_OUTLINE)["filled"] is False  # districts stay visible inside it
     assert _layer(spec, geo.RING_LAYER)["pickable"] is True  # its centre dot: tooltip and click
     (label,) = _layer(spec, geo.RING_LABELS)["data"]
-    assert label["label"] == "Raqqa, district not stated: 6"
+    # in the language of the place names (Arabic by default), never English over Arabic names
+    assert label["label"] == geo.visual_arabic(i18n.t("map.ring_label", "ar", name="الرقة", n=6))
     assert "rq-city" not in {d["key"] for d in _layer(spec, geo.POINTS_LAYER)["data"]}
 
 

@@ -38,7 +38,7 @@ def test_undated_and_vague_figures_are_reported_not_dropped(populated_db):
     at = app()
     (note,) = [c for c in texts(at.caption) if c.startswith("Not on the chart")]
     assert note == (
-        "Not on the chart: 1 incident with no known date (3 people; choose “Date unknown” below to list it); "
+        "Not on the chart: 1 incident with no known date (3 civilians; choose “Date unknown” below to list it); "
         "1 report with a vague number such as “dozens”, not added up."
     )
 
@@ -107,7 +107,7 @@ def test_choosing_a_week_lists_the_figures_behind_it(populated_db):
     at = app()
     at.selectbox(key="pick_week").set_value("2017-08-14").run()
     assert not at.exception
-    table = at.dataframe[0].value
+    table = at.dataframe[-1].value
     counts = sorted(table[i18n.t("col.count")])
     assert counts == ["20", "30 (30–35)", "7"]
     links = list(table[i18n.t("col.link")])
@@ -118,7 +118,7 @@ def test_of_which_children_lists_the_part_not_the_total(populated_db):
     at = app()
     at.selectbox(key="pick_week").set_value("2017-08-07").run()
     at.selectbox(key="pick_series").set_value("of_which_children").run()
-    table = at.dataframe[0].value
+    table = at.dataframe[-1].value
     assert list(table[i18n.t("col.count")]) == ["4"]
     assert list(table[i18n.t("col.group")]) == ["children"]
 
@@ -126,7 +126,7 @@ def test_of_which_children_lists_the_part_not_the_total(populated_db):
 def test_date_unknown_figures_are_listed(populated_db):
     at = app()
     at.selectbox(key="pick_series").set_value("undated").run()
-    table = at.dataframe[0].value
+    table = at.dataframe[-1].value
     assert list(table[i18n.t("col.count")]) == ["3"]
     assert list(table[i18n.t("col.date")]) == [i18n.t("common.date_unknown")]
 
@@ -134,7 +134,7 @@ def test_date_unknown_figures_are_listed(populated_db):
 def test_hostile_article_text_stays_plain_text_in_the_table(populated_db):
     at = app()
     at.selectbox(key="pick_week").set_value("2017-09-04").run()
-    table = at.dataframe[0].value
+    table = at.dataframe[-1].value
     assert list(table[i18n.t("col.title")]) == [pop.HOSTILE_TITLE]
     assert [h.proto.body for h in at.get("html") if not h.proto.body.lstrip().startswith("<style>")] == []  # only our CSS
     assert not [m for m in at.markdown if "onerror" in m.value]
