@@ -23,8 +23,10 @@ PAGES = ["", "articles", "map", "incidents", "review"]
 ONE_FIGURE = ("one.txt", "title: Raqqa report\noutlet: Test Wire\ndate: 2017-08-14\n\n"
               "One civilian was killed in an air strike on Raqqa on 13 August 2017.")
 BAD_PDF = ("bad.pdf", b"this is not a PDF at all")
-# Latin words on a page that are not the interface's: Streamlit's date segments, file formats.
-NOT_OURS = {"yyyy", "mm", "dd", "CSV", "Parquet", "GeoJSON", "PDF", "txt", "html", "docx", "pdf", "MB", "ZIP", "README"}
+# Latin words on a page that are not the interface's: Streamlit's date segments, file formats, and the
+# map data's source and licence, named as their owners write them (Natural Earth, CC BY-IGO 3.0).
+NOT_OURS = {"yyyy", "mm", "dd", "CSV", "Parquet", "GeoJSON", "PDF", "txt", "html", "docx", "pdf", "MB", "ZIP", "README",
+            "Natural", "Earth", "CC", "BY", "IGO"}
 WRONG_PLURAL = re.compile(
     r"\(s\)|\b1 (?:civilians|children|women|fighters|people|figures|reports|incidents|articles|tolls)\b"
     r"|\b(?:[02-9]|\d\d+) (?:civilian|child|woman|fighter|person|figure|report|incident|article)\b(?! (?:of|is|was))"
