@@ -1,9 +1,11 @@
 """Incidents in the database, and the weekly totals a newsroom publishes.
 
-`recompute(store)` rebuilds the incidents from every stored figure (reviewed values where a
-journalist corrected one) and the journalists' merge/split decisions, deterministically, and
-stores them in one transaction; it runs after articles are added, after re-extraction and after
-every decision. `weekly(store)` adds up incidents (each once, with its best, min and max), never
+`regroup(store)` regroups only the incidents that the changed articles' reports can join or leave
+(`core.incidents.incremental`); it runs after articles are added or some re-extracted, after every
+review and every merge/split decision. `recompute(store)` rebuilds the incidents from every stored
+figure (reviewed values where a journalist corrected one) and the journalists' decisions,
+deterministically, in one transaction: the same result, used after re-extracting the whole
+database and by ``python -m core.incidents.aggregate recompute``. `weekly(store)` adds up incidents (each once, with its best, min and max), never
 raw figures, never tolls.
 
 Command line::
