@@ -1,9 +1,11 @@
 """Incidents in the database, and the weekly totals a newsroom publishes.
 
-`recompute(store)` rebuilds the incidents from every stored figure (reviewed values where a
-journalist corrected one) and the journalists' merge/split decisions, deterministically, and
-stores them in one transaction; it runs after articles are added, after re-extraction and after
-every decision. `weekly(store)` adds up incidents (each once, with its best, min and max), never
+`regroup(store)` regroups only the incidents that the changed articles' reports can join or leave
+(`core.incidents.incremental`); it runs after articles are added or some re-extracted, after every
+review and every merge/split decision. `recompute(store)` rebuilds the incidents from every stored
+figure (reviewed values where a journalist corrected one) and the journalists' decisions,
+deterministically, in one transaction: the same result, used after re-extracting the whole
+database and by ``python -m core.incidents.aggregate recompute``. `weekly(store)` adds up incidents (each once, with its best, min and max), never
 raw figures, never tolls.
 
 Command line::
@@ -16,16 +18,19 @@ Command line::
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
 
 import pandas as pd
 
 from core.incidents import grouping as inc_mod
-from core.incidents import plausibility, reviews
+from core.incidents import incremental, plausibility, reviews
 from core.incidents.grouping import Decision, Incident
 from core.storage import incident_queries, queries
 from core.storage.store import Store, StoreError
+
+log = logging.getLogger(__name__)
 
 
 def _rows(store: Store) -> list[dict]:
@@ -63,13 +68,23 @@ def build(store: Store) -> tuple[list[Incident], list[dict]]:
 
 
 def recompute(store: Store) -> int:
-    """Rebuild and store all incidents; returns how many there are. Records the data version they
-    were computed for (`is_current`)."""
-    version = _state_version(queries.data_version(store))
-    incidents, _ = build(store)
-    incident_queries.replace_incidents(store, incidents)
-    incident_queries.set_incident_state(store, version)
-    return len(incidents)
+    """Rebuild and store all incidents (the full rebuild: after re-extracting the whole database, and
+    ``python -m core.incidents.aggregate recompute``); returns how many there are. Records the data
+    version they were computed for (`is_current`). Incidents keep their ids where their reports
+    allow (`incremental.assign_ids`)."""
+    return incremental.rebuild(store)
+
+
+def regroup(store: Store) -> None:
+    """Regroup only what changed since the incidents were last stored (`core.incidents.incremental`):
+    after an upload, a review, a decision or the re-extraction of some articles. Falls back to the
+    full `recompute` for a database whose grouping index is missing or does not match."""
+    try:
+        if incremental.update(store):
+            return
+    except incremental.IndexMismatch as err:
+        log.warning("incidents rebuilt in full: %s", err)
+    recompute(store)
 
 
 def is_current(store: Store, version: tuple | None = None) -> bool:
@@ -83,7 +98,11 @@ def ensure_current(store: Store, version: tuple | None = None) -> bool:
     database from before incidents existed); True if it recomputed. Cheap when current."""
     if is_current(store, version):
         return False
-    recompute(store)
+    state = incident_queries.incident_state(store)
+    if state is not None and not state.endswith("|" + plausibility.signature()):
+        recompute(store)  # grouped under another hold rule (`plausibility.signature`): all of it again
+    else:
+        regroup(store)  # changes owed (``regroup_owed``): only what they touch
     return True
 
 
@@ -102,7 +121,7 @@ def decide_pairs(
         raise ValueError("say who decides: a reviewer name is required")
     for a, b in pairs:
         incident_queries.add_incident_decision(store, a, b, action, who.strip(), note)
-    recompute(store)
+    regroup(store)
 
 
 def split_out(store: Store, report: tuple[str, str], others: Sequence[tuple[str, str]], who: str,

@@ -259,13 +259,14 @@ def _latest_decisions(decisions: Iterable[Decision]) -> dict[frozenset, str]:
     return {p: a for p, (_, a) in out.items()}
 
 
-def build_incidents(reports: Sequence[Report], decisions: Iterable[Decision] = ()) -> list[Incident]:
-    """Group reports into incidents; the same reports in any order give the same incidents."""
+def merge_groups(reports: Sequence[Report], decisions: Iterable[Decision] = ()) -> tuple[list[list[Report]], set[frozenset]]:
+    """The seeds of the clustering and the pairs never to join: journalists' merges first
+    (union-find over report keys), each seed's reports in `_sort_key` order, seeds in the order of
+    their first report."""
     ordered = sorted(reports, key=_sort_key)
     pairs = _latest_decisions(decisions)
     must = {p for p, a in pairs.items() if a == "merge"}
     never = {p for p, a in pairs.items() if a == "split"}
-    # journalists' merges first (union-find over report keys)
     parent: dict[tuple[str, str], tuple[str, str]] = {r.key: r.key for r in ordered}
 
     def find(k):
@@ -274,7 +275,7 @@ def build_incidents(reports: Sequence[Report], decisions: Iterable[Decision] = (
             k = parent[k]
         return k
 
-    for p in must:
+    for p in sorted(must, key=sorted):
         a, b = tuple(p) if len(p) == 2 else (next(iter(p)),) * 2
         if a in parent and b in parent:
             ra, rb = find(a), find(b)
@@ -283,45 +284,103 @@ def build_incidents(reports: Sequence[Report], decisions: Iterable[Decision] = (
     groups: dict[tuple[str, str], list[Report]] = {}
     for r in ordered:
         groups.setdefault(find(r.key), []).append(r)
-    seeds = sorted(groups.values(), key=lambda g: _sort_key(g[0]))
+    return sorted(groups.values(), key=lambda g: _sort_key(g[0])), never
 
-    clusters: list[list[Report]] = []
-    # Only a cluster with a member of the same status, within a day and in the same city (or the
-    # same place) can take a report (`compatible`): clusters are indexed by (status, day, city) so
-    # each report looks at a few of them instead of all (the result is the same; recomputation stays
-    # near-linear in the reports).
-    near: dict[tuple[str, dt.date, str], set[int]] = {}
-    for seed in seeds:
-        merged = len(seed) > 1
-        placed = False
-        if not merged and seed[0].date is not None and seed[0].place_id:
-            r = seed[0]
-            where = _area(r.place_id)
-            candidates = sorted(set().union(*(
-                near.get((r.status, r.date + dt.timedelta(days=k), where), ()) for k in (-1, 0, 1)
-            )))
-            fits = [
-                (_distance(r, clusters[n]), n) for n in candidates
-                if all(compatible(r, o) for o in clusters[n])
-                and not any(frozenset((r.key, o.key)) in never for o in clusters[n])
-            ]
-            if fits:
-                n = min(fits)[1]
-                clusters[n].append(r)  # the closest event: same day, same count first
-                near.setdefault((r.status, r.date, where), set()).add(n)
-                placed = True
-        if not placed:
-            clusters.append(list(seed))
-            for o in seed:
-                if o.date is not None and o.place_id:
-                    near.setdefault((o.status, o.date, _area(o.place_id)), set()).add(len(clusters) - 1)
-    # a split decision also holds between members that a merge put together: keep them apart
-    out = []
-    for c in clusters:
-        for part in _apply_splits(c, never):
-            out.append(_incident(part))
+
+def build_incidents(reports: Sequence[Report], decisions: Iterable[Decision] = ()) -> list[Incident]:
+    """Group reports into incidents; the same reports in any order give the same incidents."""
+    seeds, never = merge_groups(reports, decisions)
+    grouper = Grouper(never)
+    grouper.add(seeds)
+    out = [_incident(part) for c in grouper.clusters for part in _apply_splits(c.members, never)]
     out.sort(key=lambda i: (i.date or dt.date.min, i.id))
     return out
+
+
+def is_inert(seed: Sequence[Report]) -> bool:
+    """A report alone with no day or no place neither joins an incident nor is joined: its own incident."""
+    return len(seed) == 1 and (seed[0].date is None or not seed[0].place_id)
+
+
+def seed_day(seed: Sequence[Report]) -> dt.date | None:
+    """The day the clustering takes up this seed (its first report's; `dt.date.min` when that has no
+    date); None for an inert seed (`is_inert`), which the day-by-day clustering never sees."""
+    if is_inert(seed):
+        return None
+    return seed[0].date or dt.date.min
+
+
+@dataclass
+class Cluster:
+    """One cluster of the greedy clustering (before split decisions are applied); ``order`` is the
+    sort key of the report that started it: older clusters win ties."""
+
+    members: list[Report]
+    order: tuple
+    name: str | None = None  # as stored (`core.incidents.incremental`); None: a cluster made here
+
+    @property
+    def keys(self) -> frozenset:
+        return frozenset(r.key for r in self.members)
+
+
+class Grouper:
+    """The clustering of `build_incidents`, resumable: it can start from the clusters a stored
+    clustering had before some day (`core.incidents.incremental`) and take the seeds of the following
+    days, giving the same clusters as a run over everything from the start.
+
+    Each seed is taken in `_sort_key` order of its first report. A merged seed (several reports a
+    journalist merged) starts a cluster; a single report with a day and a place joins the closest
+    cluster all of whose reports it is `compatible` with and none of which it was split from, else
+    starts one. Only a cluster with a member of the same status, within a day and in the same city
+    (or the same place) can take a report (`compatible`): clusters are indexed by (status, day,
+    city), so each report looks at a few of them (near-linear in the reports)."""
+
+    def __init__(self, never: set[frozenset], clusters: Iterable[Cluster] = ()):
+        self.never = never
+        self.clusters: list[Cluster] = []
+        self._near: dict[tuple[str, dt.date, str], list[Cluster]] = {}
+        for c in clusters:
+            self._start(c)
+
+    def _start(self, c: Cluster) -> None:
+        self.clusters.append(c)
+        for o in c.members:
+            self._index(o, c)
+
+    def _index(self, o: Report, c: Cluster) -> None:
+        if o.date is not None and o.place_id:
+            near = self._near.setdefault((o.status, o.date, _area(o.place_id)), [])
+            if not any(x is c for x in near):
+                near.append(c)
+
+    def add(self, seeds: Iterable[Sequence[Report]]) -> None:
+        """Take seeds (lists of reports, as `merge_groups` gives them) in their order."""
+        for seed in seeds:
+            if len(seed) == 1 and seed[0].date is not None and seed[0].place_id:
+                r = seed[0]
+                where = _area(r.place_id)
+                seen: dict[int, Cluster] = {}
+                for k in (-1, 0, 1):
+                    for c in self._near.get((r.status, r.date + dt.timedelta(days=k), where), ()):
+                        seen[id(c)] = c
+                fits = [
+                    (_distance(r, c.members), c.order, c) for c in seen.values()
+                    if all(compatible(r, o) for o in c.members)
+                    and not any(frozenset((r.key, o.key)) in self.never for o in c.members)
+                ]
+                if fits:
+                    c = min(fits, key=lambda x: (x[0], x[1]))[2]
+                    c.members.append(r)  # the closest event: same day, same count first
+                    self._index(r, c)
+                    continue
+            self._start(Cluster(list(seed), _sort_key(seed[0])))
+
+
+def incidents_of(cluster: Cluster, never: set[frozenset]) -> list[list[Report]]:
+    """The incidents a cluster makes: a split decision also holds between members that a merge put
+    together, so they are kept apart."""
+    return _apply_splits(cluster.members, never)
 
 
 def _area(place_id: str) -> str:
@@ -347,8 +406,20 @@ def _apply_splits(cluster: list[Report], never: set[frozenset]) -> list[list[Rep
     return parts
 
 
-def _incident(reports: list[Report]) -> Incident:
-    ident = hashlib.sha1("|".join(sorted(f"{a}:{f}" for a, f in (r.key for r in reports))).encode()).hexdigest()[:16]
+def members_id(reports: Iterable[Report]) -> str:
+    """The id an incident is first given: a hash of its reports (`core.incidents.incremental` keeps it
+    while reports join)."""
+    return hashlib.sha1("|".join(sorted(f"{a}:{f}" for a, f in (r.key for r in reports))).encode()).hexdigest()[:16]
+
+
+def make_incident(reports: list[Report], ident: str | None = None) -> Incident:
+    """An incident of these reports (date, place, perpetrator and counts), with id `ident` (else
+    `members_id`)."""
+    return _incident(reports, ident)
+
+
+def _incident(reports: list[Report], ident: str | None = None) -> Incident:
+    ident = ident or members_id(reports)
     dates = sorted(r.date for r in reports if r.date and not r.date_inferred) or sorted(
         r.date for r in reports if r.date
     )

@@ -60,7 +60,7 @@ def _rows_for(row: Mapping[str, Any], action: str, reviewer: str, note: str | No
 def _record(store: Any, rows: list[dict[str, Any]], recompute: bool) -> list[str]:
     ids = queries.add_reviews(store, rows)
     if recompute:
-        aggregate.recompute(store)
+        aggregate.regroup(store)
     return ids
 
 

@@ -269,11 +269,16 @@ def _regroup(store: Store, added: bool) -> None:
         log.warning("incidents not checked: %s", err)
 
 
-def _recompute_incidents(store: Store) -> None:
-    """Regroup the figures into incidents after articles were added or re-extracted (once per batch:
-    it reads every figure). If it fails, the pages recompute when they next read the incidents."""
+def _recompute_incidents(store: Store, full: bool = False) -> None:
+    """Regroup the figures into incidents after articles were added or re-extracted (once per batch):
+    only the incidents the changed articles' reports can join or leave (`aggregate.regroup`), or all
+    of them (`full`, after re-extracting the whole database). If it fails, the pages regroup when
+    they next read the incidents."""
     try:
-        aggregate.recompute(store)
+        if full:
+            aggregate.recompute(store)
+        else:
+            aggregate.regroup(store)
     except StoreError as err:
         log.warning("incidents not recomputed: %s", err)
 
@@ -431,7 +436,7 @@ def reextract(store: Store, progress: callable | None = None) -> int:
         n += 1
         if progress:
             progress(n, None, art.filename)
-    _recompute_incidents(store)
+    _recompute_incidents(store, full=True)
     return n
 
 

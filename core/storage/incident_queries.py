@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from core.storage.filter_sql import NOT_STATED, _filter_sql
-from core.storage.store import Store, StoreError, _py
+from core.storage.store import Store, StoreError, _py, owe_regroup
 
 
 # ---- incidents (core.incidents.aggregate) ----
@@ -54,37 +54,13 @@ def add_incident_decision(
             raise StoreError(f"No figure {figure_id} in article {article_id}.")
         keys.append(rows[0])
     decision_id = uuid.uuid4().hex
-    with store._write_lock:
+    with store._write_lock, store.transaction() as cur:
         cur.execute(
             "INSERT INTO incident_decisions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [decision_id, a[0], a[1], *keys[0], b[0], b[1], *keys[1], action, who, note or None, dt.datetime.now()],
         ).fetchall()
+        owe_regroup(cur, [a[0], b[0]])
     return decision_id
-
-
-def replace_incidents(store: Store, incidents: list[Any]) -> None:
-    """Swap the derived incident tables for a new computation, in one transaction."""
-    inc = pd.DataFrame(
-        [(i.id, i.status, i.date, i.place_id, i.perpetrator, i.articles) for i in incidents],
-        columns=["id", "status", "date", "place_id", "perpetrator", "articles"],
-    )
-    counts = pd.DataFrame(
-        [(i.id, g, c.best, c.min, c.max, c.reports) for i in incidents for g, c in sorted(i.counts.items())],
-        columns=["incident_id", "group", "best", "min", "max", "reports"],
-    )
-    members = pd.DataFrame(
-        [(i.id, r.article_id, r.figure_id) for i in incidents for r in i.reports],
-        columns=["incident_id", "article_id", "figure_id"],
-    )
-    for c in ("best", "min", "max"):
-        counts[c] = counts[c].astype("Int64")
-    inc["date"] = pd.to_datetime(inc["date"]).dt.date
-    with store._write_lock, store.transaction() as cur:
-        for table in ("incident_reports", "incident_counts", "incidents"):
-            cur.execute(f"DELETE FROM {table}").fetchall()
-        for table, df in (("incidents", inc), ("incident_counts", counts), ("incident_reports", members)):
-            if not df.empty:
-                Store._append(cur, table, df.astype({c: object for c in df.columns if df[c].dtype == object}))
 
 
 def incident_counts_frame(store: Store, status: str = "killed") -> pd.DataFrame:
@@ -171,12 +147,6 @@ def incident_state(store: Store) -> str | None:
     return rows[0][0] if rows else None
 
 
-def set_incident_state(store: Store, version: str) -> None:
-    with store._write_lock, store.transaction() as cur:
-        cur.execute("DELETE FROM incident_state").fetchall()
-        cur.execute("INSERT INTO incident_state VALUES (?)", [version]).fetchall()
-
-
 def incident_list(store: Store, f: Any | None = None, limit: int = 2000) -> pd.DataFrame:
     """Incidents, latest first, for the Incidents page: id, status, date, place_id, place (as written),
     perpetrator, reports (articles), sources and, per victim group, best/min/max (``best_<group>`` ...).
@@ -227,3 +197,184 @@ def incident_of_report(store: Store, article_id: str, figure_id: str) -> str | N
         "SELECT incident_id FROM incident_reports WHERE article_id = ? AND figure_id = ?", [article_id, figure_id]
     ).fetchall()
     return rows[0][0] if rows else None
+
+
+# ---- the grouping's index (core.incidents.incremental) ----
+INDEX_COLUMNS = [
+    "article_id", "figure_id", "status", "group", "best", "min", "max", "kind", "day", "date_inferred",
+    "place_id", "perpetrator", "source", "published", "parts", "earlier", "seed", "seed_day", "cluster", "pos",
+    "incident_id",
+]
+_INDEX_SELECT = ", ".join(f'"{c}"' for c in INDEX_COLUMNS)
+
+
+def _dicts(cur: Any) -> list[dict[str, Any]]:
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, values, strict=True)) for values in cur.fetchall()]
+
+
+def figure_rows_of_articles(store: Store, article_ids: list[str]) -> list[dict[str, Any]]:
+    """`figure_rows_for_incidents` for some articles only."""
+    cur = store.cursor().execute(
+        "SELECT f.* EXCLUDE (event_date), a.published, a.published_source, a.outlet FROM figures f "
+        "JOIN articles a ON a.id = f.article_id WHERE list_contains(?, f.article_id) ORDER BY f.article_id, f.start",
+        [sorted(set(article_ids))],
+    )
+    rows = _dicts(cur)
+    for r in rows:
+        r["extra"] = json.loads(r["extra"]) if r.get("extra") else {}
+    return rows
+
+
+def figure_spans(store: Store, article_ids: list[str]) -> dict[tuple[str, int, int, str], str]:
+    """(article, start, end, number as written) → figure id, for the articles named by decisions."""
+    if not article_ids:
+        return {}
+    rows = store.cursor().execute(
+        'SELECT article_id, start, "end", number_text, id FROM figures WHERE list_contains(?, article_id)',
+        [sorted(set(article_ids))],
+    ).fetchall()
+    return {(a, s, e, t): i for a, s, e, t, i in rows}
+
+
+def owed_regroup(store: Store) -> tuple[list[str], int | None, str]:
+    """The articles a regrouping owes (`store.owe_regroup`), the last mark read and the data version
+    (`queries.data_version`, as text), read together in one snapshot."""
+    with store._write_lock, store.transaction() as cur:
+        rows = cur.execute("SELECT n, article_id FROM regroup_owed").fetchall()
+        version = cur.execute(
+            """SELECT (SELECT count(*) FROM articles), (SELECT max(added_at) FROM articles),
+                      (SELECT count(*) FROM figures), (SELECT max(extractor_version) FROM articles),
+                      (SELECT count(*) FROM reviews), (SELECT count(*) FROM incident_decisions)"""
+        ).fetchall()[0]
+    return sorted({a for _, a in rows}), max((n for n, _ in rows), default=None), repr(tuple(version))
+
+
+def index_complete(store: Store) -> bool:
+    """Does ``incident_index`` describe every report (a full regrouping wrote it)?"""
+    return bool(store.cursor().execute("SELECT count(*) FROM incident_index_state WHERE complete").fetchall()[0][0])
+
+
+def index_rows_of_articles(store: Store, article_ids: list[str]) -> list[dict[str, Any]]:
+    return _dicts(store.cursor().execute(
+        f"SELECT {_INDEX_SELECT} FROM incident_index WHERE list_contains(?, article_id)", [sorted(set(article_ids))]
+    ))
+
+
+def index_rows_of_seeds(store: Store, seeds: list[str]) -> list[dict[str, Any]]:
+    return _dicts(store.cursor().execute(
+        f"SELECT {_INDEX_SELECT} FROM incident_index WHERE list_contains(?, seed)", [sorted(set(seeds))]
+    ))
+
+
+def index_rows_of_clusters(store: Store, clusters: list[str]) -> list[dict[str, Any]]:
+    return _dicts(store.cursor().execute(
+        f"SELECT {_INDEX_SELECT} FROM incident_index WHERE list_contains(?, cluster) ORDER BY cluster, pos",
+        [sorted(set(clusters))],
+    ))
+
+
+def index_rows_taken_on(store: Store, day: dt.date) -> list[dict[str, Any]]:
+    """The reports the grouping took up on one day (`seed_day`)."""
+    return _dicts(store.cursor().execute(f"SELECT {_INDEX_SELECT} FROM incident_index WHERE seed_day = ?", [day]))
+
+
+def next_seed_day(store: Store, after: dt.date) -> dt.date | None:
+    return store.cursor().execute(
+        "SELECT min(seed_day) FROM incident_index WHERE seed_day > ?", [after]
+    ).fetchall()[0][0]
+
+
+def open_cluster_rows(store: Store, before: dt.date, from_day: dt.date) -> list[dict[str, Any]]:
+    """The clusters as they stood before the grouping took up day `before`: those a later report could
+    still join (a member on `from_day` or later), with their members taken up before that day."""
+    return _dicts(store.cursor().execute(
+        f"""SELECT {_INDEX_SELECT} FROM incident_index
+            WHERE seed_day < ? AND cluster IN (
+                SELECT DISTINCT cluster FROM incident_index WHERE seed_day < ? AND day >= ?)
+            ORDER BY cluster, pos""",
+        [before, before, from_day],
+    ))
+
+
+def clusters_taken_between(store: Store, first: dt.date, last: dt.date | None) -> list[str]:
+    """Clusters that took up a report between two days (inclusive; `last` None: to the end)."""
+    if last is None:
+        rows = store.cursor().execute("SELECT DISTINCT cluster FROM incident_index WHERE seed_day >= ?", [first])
+    else:
+        rows = store.cursor().execute(
+            "SELECT DISTINCT cluster FROM incident_index WHERE seed_day BETWEEN ? AND ?", [first, last]
+        )
+    return [r[0] for r in rows.fetchall()]
+
+
+def existing_incident_ids(store: Store, ids: list[str]) -> set[str]:
+    rows = store.cursor().execute("SELECT id FROM incidents WHERE list_contains(?, id)", [sorted(set(ids))])
+    return {r[0] for r in rows.fetchall()}
+
+
+def _incident_frames(incidents: list[Any]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    inc = pd.DataFrame(
+        [(i.id, i.status, i.date, i.place_id, i.perpetrator, i.articles) for i in incidents],
+        columns=["id", "status", "date", "place_id", "perpetrator", "articles"],
+    )
+    counts = pd.DataFrame(
+        [(i.id, g, c.best, c.min, c.max, c.reports) for i in incidents for g, c in sorted(i.counts.items())],
+        columns=["incident_id", "group", "best", "min", "max", "reports"],
+    )
+    members = pd.DataFrame(
+        [(i.id, r.article_id, r.figure_id) for i in incidents for r in i.reports],
+        columns=["incident_id", "article_id", "figure_id"],
+    )
+    for c in ("best", "min", "max"):
+        counts[c] = counts[c].astype("Int64")
+    inc["date"] = pd.to_datetime(inc["date"]).dt.date
+    return inc, counts, members
+
+
+def _index_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=INDEX_COLUMNS)
+    for c in ("best", "min", "max"):
+        df[c] = df[c].astype("Int64")
+    df["pos"] = df["pos"].astype("int32")
+    df["date_inferred"] = df["date_inferred"].astype(bool)
+    for c in ("day", "published", "seed_day"):
+        df[c] = pd.to_datetime(df[c]).dt.date
+    return df
+
+
+def _append_all(cur: Any, frames: list[tuple[str, pd.DataFrame]]) -> None:
+    for table, df in frames:
+        if not df.empty:
+            Store._append(cur, table, df.astype({c: object for c in df.columns if df[c].dtype == object}))
+
+
+def write_regrouping(
+    store: Store, incidents: list[Any], index_rows: list[dict[str, Any]], version: str, owed_upto: int | None,
+    *, clusters: list[str] | None = None, incident_ids: list[str] | None = None,
+) -> None:
+    """Store a regrouping in one transaction: the incidents, their counts and reports, the index rows,
+    the data version it was computed for, and the owed marks it worked through.
+
+    With `clusters` and `incident_ids` (an incremental regrouping) only those clusters' index rows and
+    those incidents are replaced; without (a full one) everything is."""
+    inc, counts, members = _incident_frames(incidents)
+    index = _index_frame(index_rows)
+    full = clusters is None
+    with store._write_lock, store.transaction() as cur:
+        if full:
+            for table in ("incident_reports", "incident_counts", "incidents", "incident_index", "incident_index_state"):
+                cur.execute(f"DELETE FROM {table}").fetchall()
+            cur.execute("INSERT INTO incident_index_state VALUES (TRUE)").fetchall()
+        else:
+            ids = sorted(set(incident_ids or ()))
+            cur.execute("DELETE FROM incident_index WHERE list_contains(?, cluster)", [sorted(set(clusters))]).fetchall()
+            cur.execute("DELETE FROM incident_reports WHERE list_contains(?, incident_id)", [ids]).fetchall()
+            cur.execute("DELETE FROM incident_counts WHERE list_contains(?, incident_id)", [ids]).fetchall()
+            cur.execute("DELETE FROM incidents WHERE list_contains(?, id)", [ids]).fetchall()
+        _append_all(cur, [("incidents", inc), ("incident_counts", counts), ("incident_reports", members),
+                          ("incident_index", index)])
+        if owed_upto is not None:
+            cur.execute("DELETE FROM regroup_owed WHERE n <= ?", [owed_upto]).fetchall()
+        cur.execute("DELETE FROM incident_state").fetchall()
+        cur.execute("INSERT INTO incident_state VALUES (?)", [version]).fetchall()

@@ -17,7 +17,7 @@ import pandas as pd
 
 from core.storage.filter_sql import NOT_STATED, _filter_sql, _in
 from core.storage.incident_queries import _incident_filter_sql, _incident_rows_sql, review_rows
-from core.storage.store import Store, StoreError, _figures_frame, _py, event_date
+from core.storage.store import Store, StoreError, _figures_frame, _py, event_date, owe_regroup
 
 # ---- queries for the pages ----
 # Read-only queries of the dashboard. `f` is a `core.views.filters.Filters`; the counting rule they apply
@@ -306,6 +306,7 @@ def add_reviews(store: Store, rows: list[dict[str, Any]]) -> list[str]:
     try:
         with store._write_lock, store.transaction() as cur:
             Store._append(cur, "reviews", df)
+            owe_regroup(cur, df["article_id"])
     except duckdb.Error as err:
         raise StoreError(f"Could not store the review: the database reported an error ({err}).") from err
     return [r["review_id"] for r in rows]

@@ -131,6 +131,41 @@ CREATE TABLE IF NOT EXISTS incident_state (     -- the data_version the incident
     version           VARCHAR
 );
 
+CREATE SEQUENCE IF NOT EXISTS regroup_seq;
+
+CREATE TABLE IF NOT EXISTS regroup_owed (       -- articles whose figures, reviews or decisions changed since
+    n                 BIGINT DEFAULT nextval('regroup_seq'),   -- the incidents were last regrouped
+    article_id        VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS incident_index (     -- derived: every report as the grouping saw it, and where it went
+    article_id        VARCHAR NOT NULL,         -- (core.incidents.incremental regroups from it)
+    figure_id         VARCHAR NOT NULL,
+    status            VARCHAR NOT NULL,
+    "group"           VARCHAR NOT NULL,
+    best              BIGINT,
+    min               BIGINT,
+    max               BIGINT,
+    kind              VARCHAR NOT NULL,
+    day               DATE,                     -- the report's event day
+    date_inferred     BOOLEAN NOT NULL,
+    place_id          VARCHAR,
+    perpetrator       VARCHAR,
+    source            VARCHAR,
+    published         DATE,
+    parts             VARCHAR,                  -- JSON: group -> [min, best, max]
+    earlier           VARCHAR,                  -- JSON: the article's own earlier counts
+    seed              VARCHAR NOT NULL,         -- the merged group it was taken up with (its first report)
+    seed_day          DATE,                     -- the day the grouping took it up (NULL: its own incident)
+    cluster           VARCHAR NOT NULL,         -- the cluster it joined (its first report), before splits
+    pos               INTEGER NOT NULL,         -- its place in that cluster
+    incident_id       VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS incident_index_state (   -- a row once incident_index describes every report
+    complete          BOOLEAN
+);
+
 CREATE TABLE IF NOT EXISTS places (
     id                VARCHAR PRIMARY KEY,
     name_ar           VARCHAR,

@@ -266,7 +266,7 @@ class Store:
                 figs.extend(figure_row(art["id"], f) for f in figures)
             if arts:
                 self._append(cur, "articles", _articles_frame(arts))
-                _owe_regroup(cur)
+                owe_regroup(cur, [a["id"] for a in arts])
             if figs:
                 self._append(cur, "figures", _figures_frame(figs))
         return [a["id"] for a in arts]
@@ -282,7 +282,7 @@ class Store:
                     cur.execute(
                         "UPDATE articles SET extractor_version = ? WHERE id = ?", [extractor_version, article_id]
                     )
-                    _owe_regroup(cur)
+                    owe_regroup(cur, [article_id])
                 return
             except duckdb.TransactionException:
                 time.sleep(0.02 * (attempt + 1))
@@ -438,8 +438,13 @@ def _figures_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     return df
 
 
-def _owe_regroup(cur: duckdb.DuckDBPyConnection) -> None:
-    """Mark the incident tables out of date, inside the transaction that changes the figures: if the
-    process dies before it regroups them, the next ingest or page run sees it (`incident_state` is
-    None) and regroups (`core.incidents.aggregate.ensure_current`)."""
+def owe_regroup(cur: duckdb.DuckDBPyConnection, article_ids: Iterable[str]) -> None:
+    """Mark the incident tables out of date, inside the transaction that changes the figures (or the
+    reviews or decisions) of these articles: they are listed in ``regroup_owed``, which the next
+    regrouping works through (`core.incidents.incremental`), and if the process dies before that,
+    the next ingest or page run sees it (`incident_state` is None) and regroups
+    (`core.incidents.aggregate.ensure_current`)."""
+    ids = sorted(set(article_ids))
+    if ids:
+        cur.execute("INSERT INTO regroup_owed (article_id) SELECT unnest(?)", [ids]).fetchall()
     cur.execute("DELETE FROM incident_state").fetchall()

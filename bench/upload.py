@@ -1,0 +1,152 @@
+"""One upload into a big archive: how long until it shows (issue 14).
+
+    python bench/upload.py [--quick] [--sizes 1000 10000 100000] [--per-article 3]
+
+For each size, a fresh DuckDB file is filled with generated articles (published across 2014–2019,
+placed across the gazetteer, several figures each with repeats, breakdowns, superseded counts and
+running tolls: `bench/dashboard.py`'s generator with gazetteer places), grouped once in full, then
+the script prints:
+
+- one sidebar upload: `core.intake.ingest.ingest_bytes` of one generated Arabic article (decode,
+  extract, store, regroup the incidents it can join) — goal: under 1 s, and at 100,000 articles
+  within 2x of the time at 1,000;
+- the trends page run after it (AppTest through ``dashboard.py``, query cache cleared);
+- a click on a bar (the figures behind one week: `core.incidents.reviewed.figures_behind`);
+- the peak memory of the process (each size runs in its own process).
+
+``--quick`` stops at 10,000 articles. Times are single runs (the upload changes the database).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import dashboard as bench_dashboard  # noqa: E402
+from core.extraction import gazetteer  # noqa: E402
+from core.incidents import aggregate, reviewed  # noqa: E402
+from core.intake import ingest  # noqa: E402
+from core.storage.store import Store  # noqa: E402
+from core.views import counting, filters  # noqa: E402
+
+UPLOAD = (
+    "title: قصف على الرقة\n"
+    "date: 2017-08-22\n\n"
+    "قتل {n} مدنيا بينهم {k} أطفال يوم الأحد في قصف لطيران التحالف الدولي على حارة البدو في مدينة الرقة، "
+    "وفق المرصد السوري لحقوق الإنسان (رقم {i}).\n"
+    "وتتواصل المعارك في أطراف المدينة وسط نزوح عشرات العائلات نحو الريف الشرقي.\n"
+)
+
+
+def generate(n_articles: int, per_article: int):
+    articles, figures = bench_dashboard.generate(n_articles * per_article, per_article)
+    rng = np.random.default_rng(11)
+    places = [p for p in gazetteer.all_places() if p.precision in ("district", "landmark", "village", "town", "city")]
+    pick = rng.integers(0, len(places), len(figures))
+    figures["place_id"] = np.array([places[i].id for i in pick], dtype=object)
+    figures["place"] = np.array([places[i].name_ar for i in pick], dtype=object)
+    figures["place_precision"] = np.array([places[i].precision for i in pick], dtype=object)
+    return articles, figures
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def one_size(n: int, per_article: int) -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="bench-upload-"))
+    path = tmp / "bench.duckdb"
+    t0 = time.perf_counter()
+    articles, figures = generate(n, per_article)
+    s = Store.open(path)
+    bench_dashboard.fill(s, articles, figures)
+    del articles, figures
+    t1 = time.perf_counter()
+    incidents = aggregate.recompute(s)
+    t2 = time.perf_counter()
+    text = UPLOAD.format(n=random.Random(n).randint(5, 40), k=3, i=n)
+    t3 = time.perf_counter()
+    res = ingest.ingest_bytes(s, text.encode("utf-8"), "upload.txt")
+    upload = time.perf_counter() - t3
+    assert res.status == "added", res.message
+    assert aggregate.is_current(s)
+    f = filters.Filters()
+    t4 = time.perf_counter()
+    weekly = counting.weekly_from_rows(counting.prepare_rows(reviewed.trend_rows(s)), f)
+    week = weekly["week"].iloc[len(weekly) // 2] if len(weekly) else None
+    t5 = time.perf_counter()
+    reviewed.figures_behind(s, f, week, "total")
+    click = time.perf_counter() - t5
+    s.close()
+    page = _page(path)
+    print(f"{n:>9,} articles {queries_fig(path):>9,} figures {incidents:>8,} incidents | "
+          f"fill {t1 - t0:6.1f} s, full regroup {t2 - t1:6.1f} s | upload {upload * 1000:7.0f} ms | "
+          f"trends page (AppTest, cold) {page:7.0f} ms | prepare rows {(t5 - t4) * 1000:6.0f} ms | "
+          f"bar click {click * 1000:6.0f} ms | peak {peak_mb():6.0f} MB", flush=True)
+
+
+def queries_fig(path: Path) -> int:
+    s = Store.open(path)
+    try:
+        return s.counts()["figures"]
+    finally:
+        s.close()
+
+
+def _page(path: Path) -> float:
+    import streamlit as st
+    import streamlit.testing.v1.app_test as app_test
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import AppTest
+
+    class _NavigationOnly(PagesManager):  # see tests/ui/apptest.py
+        def __init__(self, *a, **kw):
+            super().__init__(*a, **kw)
+            PagesManager.uses_pages_directory = False
+
+    app_test.PagesManager = _NavigationOnly
+    os.environ["CASUALTY_DB"] = str(path)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    t0 = time.perf_counter()
+    at.run()
+    if at.exception:
+        raise RuntimeError(at.exception[0].message)
+    return (time.perf_counter() - t0) * 1000
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true", help="stop at 10,000 articles")
+    ap.add_argument("--sizes", type=int, nargs="*", default=[1_000, 10_000, 100_000])
+    ap.add_argument("--per-article", type=int, default=3)
+    ap.add_argument("--one", type=int, help=argparse.SUPPRESS)  # one size, in this process
+    args = ap.parse_args(argv)
+    if args.one:
+        one_size(args.one, args.per_article)
+        return 0
+    sizes = [n for n in args.sizes if not (args.quick and n > 10_000)]
+    print(f"Load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; {dt.date.today()}")
+    for n in sizes:
+        subprocess.run([sys.executable, __file__, "--one", str(n), "--per-article", str(args.per_article)],
+                       check=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

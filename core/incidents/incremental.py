@@ -1,0 +1,363 @@
+"""Regrouping only what changed: an upload, a review, a merge/split decision or the re-extraction of
+some articles regroups the incidents their reports can join or leave, with the same result as
+grouping everything again (`rebuild`).
+
+**Why it is the same.** The grouping (`grouping.Grouper`) takes the reports up day by day (each
+merged group of reports on the day of its first report). A report can only join a cluster that
+has a member within a day of it, so what the grouping does from day *d* on depends only on the
+clusters that still have a member on day *d − 1* or later ("open" clusters) and on the reports of
+day *d* and after. A change whose earliest day is *d0* is regrouped by restoring the open clusters
+as they stood before *d0* (from ``incident_index``, which records for every report the day it was
+taken up, the cluster it joined and its place in it), taking up again the reports of *d0* and the
+following days, and stopping on the first day at or after the last changed one where the open
+clusters are the same as those stored: from there on everything goes on as before. Usually that is
+the day of the change or the next.
+
+**What changed** is what ``regroup_owed`` lists: the articles whose figures were stored or
+re-extracted, or which were reviewed, or named by a merge/split decision, in the same transaction
+as the change (`core.storage.store.owe_regroup`). Reports merged by a journalist with a changed one
+are taken up again with it.
+
+**Ids.** An incident keeps its id while reports join it or leave it; when it is split, the part
+with most of its reports keeps it; when two are merged, the merged incident gets a new one (a hash
+of its reports, as a new incident does).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from core.incidents import grouping, plausibility, reviews
+from core.incidents.grouping import Cluster, Decision, Grouper, Incident, Report
+from core.storage import incident_queries, queries
+from core.storage.store import Store
+
+log = logging.getLogger(__name__)
+
+_LOCK = threading.RLock()  # one regrouping at a time in this process
+Key = tuple[str, str]
+
+
+# ---- reports: from figures, to and from the index ------------------------------------------
+def reports_of_articles(store: Store, article_ids: Sequence[str]) -> list[Report]:
+    """The reports of some articles, from their reviewed figures (rejected ones left out)."""
+    if not article_ids:
+        return []
+    rows = incident_queries.figure_rows_of_articles(store, list(article_ids))
+    rows = plausibility.counted_rows(reviews.resolve(rows, queries.reviews_of(store, list(article_ids))))
+    reports, _ = grouping.reports_from_figures(rows)
+    return reports
+
+
+def decisions_of(store: Store) -> list[Decision]:
+    """Every stored merge/split decision, keyed by the current figure ids (as `aggregate.decisions`)."""
+    rows = incident_queries.incident_decision_rows(store)
+    spans = incident_queries.figure_spans(store, [d["article_a"] for d in rows] + [d["article_b"] for d in rows])
+    out = []
+    for d in rows:
+        a = spans.get((d["article_a"], d["start_a"], d["end_a"], d["text_a"]))
+        b = spans.get((d["article_b"], d["start_b"], d["end_b"], d["text_b"]))
+        if a and b:
+            out.append(Decision((d["article_a"], a), (d["article_b"], b), d["action"], d["created_at"], d["who"]))
+    return out
+
+
+def _report(row: Mapping[str, Any]) -> Report:
+    parts = {g: tuple(v) for g, v in json.loads(row["parts"] or "{}").items()}
+    return Report(
+        article_id=row["article_id"], figure_id=row["figure_id"], status=row["status"], group=row["group"],
+        best=_int(row["best"]), min=_int(row["min"]), max=_int(row["max"]), kind=row["kind"], date=_day(row["day"]),
+        date_inferred=bool(row["date_inferred"]), place_id=row["place_id"], perpetrator=row["perpetrator"],
+        source=row["source"], published=_day(row["published"]), parts=parts,
+        earlier=tuple(json.loads(row["earlier"] or "[]")),
+    )
+
+
+def _int(v: Any) -> int | None:
+    return None if v is None or v != v else int(v)
+
+
+def _day(v: Any) -> dt.date | None:
+    if v is None or v != v:
+        return None
+    return v.date() if isinstance(v, dt.datetime) else v
+
+
+def _key_text(k: Key) -> str:
+    return f"{k[0]}|{k[1]}"
+
+
+def _index_row(r: Report, seed: str, seed_day: dt.date | None, cluster: str, pos: int, incident_id: str) -> dict:
+    return {
+        "article_id": r.article_id, "figure_id": r.figure_id, "status": r.status, "group": r.group,
+        "best": r.best, "min": r.min, "max": r.max, "kind": r.kind, "day": r.date, "date_inferred": r.date_inferred,
+        "place_id": r.place_id, "perpetrator": r.perpetrator, "source": r.source, "published": r.published,
+        "parts": json.dumps({g: list(v) for g, v in sorted(r.parts.items())}), "earlier": json.dumps(list(r.earlier)),
+        "seed": seed, "seed_day": seed_day, "cluster": cluster, "pos": pos, "incident_id": incident_id,
+    }
+
+
+# ---- ids --------------------------------------------------------------------------------------
+def assign_ids(parts: Sequence[list[Report]], old_ids: Mapping[Key, str], taken: set[str] = frozenset()) -> list[str]:
+    """An id for each new incident (`parts`): the old incident whose reports it mostly holds keeps
+    its id (its heir: most of its reports, then the largest share of the part, then the first
+    report); a part that is the heir of two or more old incidents (a merge) or of none gets a hash
+    of its reports (`grouping.members_id`). `taken`: ids that must not be given again."""
+    best: dict[str, tuple[tuple, int]] = {}
+    for n, part in enumerate(parts):
+        counts: dict[str, int] = {}
+        for r in part:
+            if r.key in old_ids:
+                counts[old_ids[r.key]] = counts.get(old_ids[r.key], 0) + 1
+        first = min(r.key for r in part)
+        for x, c in counts.items():
+            rank = (c, c / len(part), tuple(-ord(ch) for ch in "".join(first)))
+            if x not in best or rank > best[x][0]:
+                best[x] = (rank, n)
+    heirs: dict[int, list[str]] = {}
+    for x, (_, n) in best.items():
+        heirs.setdefault(n, []).append(x)
+    out = []
+    used = set(taken)
+    for n, part in enumerate(parts):
+        ids = heirs.get(n, [])
+        ident = ids[0] if len(ids) == 1 else grouping.members_id(part)
+        salt = 0
+        while ident in used:
+            salt += 1
+            ident = grouping.members_id(part) + f"-{salt}"
+        used.add(ident)
+        out.append(ident)
+    return out
+
+
+def _finish(clusters: Sequence[Cluster], never: set[frozenset], old_ids: Mapping[Key, str],
+            seeds: Mapping[Key, tuple[str, dt.date | None]], taken: set[str] = frozenset()
+            ) -> tuple[list[Incident], list[dict]]:
+    """Incidents and index rows of clusters (split decisions applied, ids assigned)."""
+    parts: list[list[Report]] = []
+    owner: list[Cluster] = []
+    for c in clusters:
+        for part in grouping.incidents_of(c, never):
+            parts.append(part)
+            owner.append(c)
+    ids = assign_ids(parts, old_ids, taken)
+    incidents = [grouping.make_incident(p, i) for p, i in zip(parts, ids, strict=True)]
+    by_key = {r.key: i for p, i in zip(parts, ids, strict=True) for r in p}
+    rows = []
+    for c in clusters:
+        name = _key_text(c.members[0].key) if c.name is None else c.name
+        for pos, r in enumerate(c.members):
+            seed, day = seeds[r.key]
+            rows.append(_index_row(r, seed, day, name, pos, by_key[r.key]))
+    return incidents, rows
+
+
+def _with_rule(version: str) -> str:
+    """The stored state: the data version and the hold rule's version (`plausibility.signature`), as
+    `core.incidents.aggregate.is_current` reads it."""
+    return f"{version}|{plausibility.signature()}"
+
+
+# ---- a full regrouping ----------------------------------------------------------------------------
+def rebuild(store: Store) -> int:
+    """Regroup every report (the full rebuild: after re-extracting the whole database, or when the
+    index is missing); incidents keep their ids as `assign_ids` says. Returns how many there are."""
+    with _LOCK:
+        _, upto, version = incident_queries.owed_regroup(store)
+        version = _with_rule(version)
+        rows = incident_queries.figure_rows_for_incidents(store)
+        rows = plausibility.counted_rows(reviews.resolve(rows, incident_queries.review_rows(store)))
+        reports, _ = grouping.reports_from_figures(rows)
+        seeds, never = grouping.merge_groups(reports, decisions_of(store))
+        grouper = Grouper(never)
+        grouper.add(s for s in seeds if not grouping.is_inert(s))
+        clusters = grouper.clusters + [Cluster(list(s), grouping._sort_key(s[0])) for s in seeds if grouping.is_inert(s)]
+        seed_of = {r.key: (_key_text(s[0].key), grouping.seed_day(s)) for s in seeds for r in s}
+        old_ids = queries.incident_members(store)
+        incidents, index = _finish(clusters, never, old_ids, seed_of)
+        incident_queries.write_regrouping(store, incidents, index, version, upto)
+        return len(incidents)
+
+
+# ---- an incremental one -------------------------------------------------------------------------
+def update(store: Store) -> bool:
+    """Regroup what ``regroup_owed`` lists; False (nothing done) when the index is not complete (a
+    database from before it: `rebuild` then)."""
+    with _LOCK:
+        if not incident_queries.index_complete(store):
+            return False
+        owed, upto, version = incident_queries.owed_regroup(store)
+        version = _with_rule(version)
+        if not owed:
+            incident_queries.write_regrouping(store, [], [], version, upto, clusters=[], incident_ids=[])
+            return True
+        _Regrouping(store, owed).run(version, upto)
+        return True
+
+
+class _Regrouping:
+    def __init__(self, store: Store, owed: list[str]):
+        self.store = store
+        self.owed = set(owed)
+        self.old: dict[Key, dict] = {}  # stored index rows read so far
+
+    def _remember(self, rows: Iterable[dict]) -> list[dict]:
+        rows = list(rows)
+        for r in rows:
+            self.old[(r["article_id"], r["figure_id"])] = r
+        return rows
+
+    def run(self, version: str, upto: int | None) -> None:
+        store = self.store
+        fresh = {r.key: r for r in reports_of_articles(store, sorted(self.owed))}
+        decisions = decisions_of(store)
+        changed_old = self._remember(incident_queries.index_rows_of_articles(store, sorted(self.owed)))
+        # the reports known now: fresh ones, else as the index has them (unchanged)
+        dec_keys = {k for d in decisions for k in (d.a, d.b) if k[0] not in self.owed}
+        known_rows = {(r["article_id"], r["figure_id"]): r for r in incident_queries.index_rows_of_articles(
+            store, sorted({k[0] for k in dec_keys}))} if dec_keys else {}
+        self._remember(known_rows.values())
+
+        def current(k: Key) -> Report | None:
+            if k[0] in self.owed:
+                return fresh.get(k)
+            row = self.old.get(k)
+            return _report(row) if row is not None else None
+
+        # merged groups over the decisions' reports, with the changed reports (dirty) closed over them
+        merged_pool = {k: current(k) for d in decisions for k in (d.a, d.b)}
+        merged_pool = {k: r for k, r in merged_pool.items() if r is not None}
+        dirty: set[Key] = set(fresh) | {(r["article_id"], r["figure_id"]) for r in changed_old}
+        while True:
+            seeds_now, never = grouping.merge_groups(list(merged_pool.values()), decisions)
+            group_of = {r.key: s for s in seeds_now for r in s}
+            grown = set(dirty)
+            for k in list(dirty):
+                grown |= {r.key for r in group_of.get(k, ())}
+            old_seeds = {self.old[k]["seed"] for k in grown if k in self.old}
+            for row in self._remember(incident_queries.index_rows_of_seeds(store, sorted(old_seeds))):
+                grown.add((row["article_id"], row["figure_id"]))
+            for k in grown - dirty:
+                r = current(k)
+                if r is not None:
+                    merged_pool.setdefault(k, r)
+            if grown == dirty:
+                break
+            dirty = grown
+        # the dirty reports as they are now, in their seeds
+        now = {k: r for k in dirty if (r := current(k)) is not None}
+        new_seeds: list[list[Report]] = []
+        placed: set[Key] = set()
+        for k in sorted(now, key=lambda k: grouping._sort_key(now[k])):
+            if k in placed:
+                continue
+            seed = [r for r in group_of.get(k, [now[k]]) if r.key in now] or [now[k]]
+            new_seeds.append(seed)
+            placed |= {r.key for r in seed}
+        seed_of: dict[Key, tuple[str, dt.date | None]] = {
+            r.key: (_key_text(s[0].key), grouping.seed_day(s)) for s in new_seeds for r in s
+        }
+        days = {d for _, d in seed_of.values() if d is not None}
+        days |= {_day(self.old[k]["seed_day"]) for k in dirty if k in self.old and self.old[k]["seed_day"] is not None}
+        inert = [Cluster(list(s), grouping._sort_key(s[0])) for s in new_seeds if grouping.is_inert(s)]
+        touched: set[str] = {self.old[k]["cluster"] for k in dirty if k in self.old}
+        clusters: list[Cluster] = []
+        if days:
+            clusters, more = self._regroup_days(min(days), max(days), new_seeds, dirty, never, seed_of)
+            touched |= more
+        clusters += inert
+        old_rows = self._remember(incident_queries.index_rows_of_clusters(store, sorted(touched)))
+        old_ids = {(r["article_id"], r["figure_id"]): r["incident_id"] for r in old_rows}
+        for r in old_rows:
+            seed_of.setdefault((r["article_id"], r["figure_id"]), (r["seed"], _day(r["seed_day"])))
+        self._check(old_rows, dirty, now, clusters)
+        old_incidents = sorted({r["incident_id"] for r in old_rows})
+        incidents, index = _finish(clusters, never, old_ids, seed_of)
+        clash = incident_queries.existing_incident_ids(store, [i.id for i in incidents]) - set(old_incidents)
+        if clash:  # an id still used by an incident outside this regrouping: give a fresh one
+            incidents, index = _finish(clusters, never, old_ids, seed_of, taken=clash)
+        incident_queries.write_regrouping(store, incidents, index, version, upto,
+                                          clusters=sorted(touched), incident_ids=old_incidents)
+
+    def _regroup_days(self, d0: dt.date, last: dt.date, new_seeds: list[list[Report]], dirty: set[Key],
+                      never: set[frozenset], seed_of: dict) -> tuple[list[Cluster], set[str]]:
+        """Take the reports up again from day `d0` until the open clusters are those stored again
+        (at or after `last`, the last changed day). Returns the clusters made or changed and the
+        stored clusters they replace."""
+        store = self.store
+        before = d0 - dt.timedelta(days=1) if d0 > dt.date.min else d0
+        start = self._remember(incident_queries.open_cluster_rows(store, d0, before))
+        initial = _clusters(start)
+        touched = {c.name for c in initial}
+        grouper = Grouper(never, initial)
+        by_day: dict[dt.date, list[list[Report]]] = {}
+        for s in new_seeds:
+            d = seed_of[s[0].key][1]
+            if d is not None:
+                by_day.setdefault(d, []).append(s)
+        day: dt.date | None = d0
+        converged = None
+        while day is not None:
+            rows = [r for r in self._remember(incident_queries.index_rows_taken_on(store, day))
+                    if (r["article_id"], r["figure_id"]) not in dirty]
+            touched |= {r["cluster"] for r in rows}
+            old_seeds: dict[str, list[Report]] = {}
+            for r in rows:
+                old_seeds.setdefault(r["seed"], []).append(_report(r))
+            seeds = [sorted(s, key=grouping._sort_key) for s in old_seeds.values()] + by_day.get(day, [])
+            grouper.add(sorted(seeds, key=lambda s: grouping._sort_key(s[0])))
+            if day >= last:
+                stored = _clusters(self._remember(incident_queries.open_cluster_rows(
+                    store, day + dt.timedelta(days=1), day)))
+                if {c.keys for c in stored} == {c.keys for c in grouper.clusters if _open_on(c, day)}:
+                    converged = day
+                    break
+            later = [d for d in by_day if d > day]
+            nxt = incident_queries.next_seed_day(store, day)
+            candidates = [d for d in [*later, nxt] if d is not None]
+            day = min(candidates) if candidates else None
+        if converged is not None:
+            # the open clusters go on as stored: give them their members taken up later
+            stored = {c.keys: c.name for c in _clusters(self._remember(incident_queries.open_cluster_rows(
+                store, converged + dt.timedelta(days=1), converged)))}
+            rest = self._remember(incident_queries.index_rows_of_clusters(store, sorted(stored.values())))
+            later_members: dict[str, list[Report]] = {}
+            for r in rest:
+                if r["seed_day"] is not None and _day(r["seed_day"]) > converged:
+                    later_members.setdefault(r["cluster"], []).append(_report(r))
+            for c in grouper.clusters:
+                name = stored.get(c.keys) if _open_on(c, converged) else None
+                if name is not None:
+                    c.members.extend(later_members.get(name, []))
+                    touched.add(name)
+        return grouper.clusters, touched
+
+    def _check(self, old_rows: list[dict], dirty: set[Key], now: Mapping[Key, Report], clusters: list[Cluster]) -> None:
+        """The regrouped clusters hold exactly the reports of the clusters they replace, changed ones
+        as they are now: else the index was not what it should be."""
+        before = {(r["article_id"], r["figure_id"]) for r in old_rows} - dirty | set(now)
+        after = [r.key for c in clusters for r in c.members]
+        if set(after) != before or len(after) != len(set(after)):
+            raise IndexMismatch(f"regrouping covered {len(set(after))} reports, expected {len(before)}")
+
+
+class IndexMismatch(RuntimeError):
+    """The stored index does not describe the stored incidents (the caller rebuilds them)."""
+
+
+def _open_on(c: Cluster, day: dt.date) -> bool:
+    return any(m.date is not None and m.date >= day for m in c.members)
+
+
+def _clusters(rows: Iterable[dict]) -> list[Cluster]:
+    """Clusters from index rows (already in cluster, pos order), each ordered by its first report."""
+    by: dict[str, list[Report]] = {}
+    for r in rows:
+        by.setdefault(r["cluster"], []).append(_report(r))
+    return [Cluster(m, min(grouping._sort_key(x) for x in m), name) for name, m in by.items()]
