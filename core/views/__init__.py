@@ -3,7 +3,7 @@
 `filters` (the sidebar's filters and their URL form), `counting` (the counting rule of the trend
 chart), `trends` (labels, the chart, samples), `page_tables` (the tables pages show),
 `article_view` (an article with its figures marked), `held` (figures held back from totals
-until reviewed), `geo` (the map), `export` (CSV, Parquet,
+until reviewed), `geo` (the map's data), `map_layers` (how the map is drawn), `export` (CSV, Parquet,
 GeoJSON; ``python -m core.views.export``), `review_text` (a review in words), `upload_errors`
 (upload errors in the interface language).
 

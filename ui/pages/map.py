@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from core.incidents import reviewed
-from core.views import export, filters, geo, page_tables, trends
+from core.views import export, filters, geo, map_layers, page_tables, trends
 from ui import common, sidebar
 
 t, md = common.t, common.md
@@ -99,9 +99,9 @@ else:
     if totals.empty:
         st.info(t("map.no_week"))
     st.pydeck_chart(
-        geo.deck(totals, by, status=f.status, lang=lang, labels=labels, tiles=tiles, view=view,
+        map_layers.deck(totals, by, status=f.status, lang=lang, labels=labels, tiles=tiles, view=view,
                  scale_max=geo.scale_of(all_totals)),
-        key=MAP_KEY, on_select=_on_map_select, selection_mode="single-object", height=geo.MAP_HEIGHT_PX,
+        key=MAP_KEY, on_select=_on_map_select, selection_mode="single-object", height=map_layers.MAP_HEIGHT_PX,
         alt=t("map.alt"),
     )
     st.html(geo.legend_html(by, totals, lang))

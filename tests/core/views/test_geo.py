@@ -22,7 +22,7 @@ from core.extraction.gazetteer import Place
 from core.i18n import catalogue as i18n
 from core.storage import queries
 from core.storage import store as store_mod
-from core.views import counting, filters, geo, trends
+from core.views import counting, filters, geo, map_layers, trends
 from tests.ui import map_population as mp
 
 GAZ = {
@@ -180,18 +180,18 @@ def test_trend_total_of_a_week_and_up_to_a_week(db):
 
 
 def test_circle_area_is_proportional_to_killed():
-    assert geo.radius(40, 40) == geo.MAX_RADIUS_PX
-    assert geo.radius(10, 40) == pytest.approx(geo.MAX_RADIUS_PX / 2)
-    assert geo.radius(0, 40) == 0
-    assert geo.radius(1, 10_000) == geo.MIN_RADIUS_PX  # one death stays visible
+    assert map_layers.radius(40, 40) == geo.MAX_RADIUS_PX
+    assert map_layers.radius(10, 40) == pytest.approx(geo.MAX_RADIUS_PX / 2)
+    assert map_layers.radius(0, 40) == 0
+    assert map_layers.radius(1, 10_000) == geo.MIN_RADIUS_PX  # one death stays visible
 
 
 def test_nested_discs_each_ring_stands_for_its_group():
     rows = frame(row(9, "d"), row(7, "d", group="children", fid="f2"))
-    discs = geo.point_rings(geo.place_totals(rows, gaz=GAZ), "group", scale_max=16)
+    discs = map_layers.point_rings(geo.place_totals(rows, gaz=GAZ), "group", scale_max=16)
     assert [(d["category"], d["killed"], d["radius"]) for d in discs] == [
         ("civilians", 9, geo.MAX_RADIUS_PX),  # the whole place: 16 killed
-        ("children", 7, round(geo.radius(7, 16), 2)),  # drawn on top: the inner 7
+        ("children", 7, round(map_layers.radius(7, 16), 2)),  # drawn on top: the inner 7
     ]
     assert discs[0]["colour"][:3] == [0x4C, 0x78, 0xA8]
 
@@ -280,22 +280,22 @@ def test_every_reason_and_kind_has_a_message(lang):
 
 
 def test_base_layer_draws_each_place_once_and_only_with_a_coordinate():
-    base = {d["key"]: d for d in geo.base_points(GAZ, labels="en")}
+    base = {d["key"]: d for d in map_layers.base_points(GAZ, labels="en")}
     assert set(base) == {"c", "d", "t"}  # c2 repeats c; dx has no point; gv is too wide
     assert base["c"]["label"] == "Town" and base["d"]["name_ar"] == "الحي"
 
 
 def test_deck_has_no_basemap_unless_tiles_are_asked_for(db):
     totals = geo.place_totals(queries.map_figures(db, filters.Filters()))
-    offline = json.loads(geo.deck(totals).to_json())
+    offline = json.loads(map_layers.deck(totals).to_json())
     assert "cartocdn" not in json.dumps(offline) and offline["mapStyle"] == "__MAP_STYLE__"
-    online = json.loads(geo.deck(totals, tiles=True).to_json())
+    online = json.loads(map_layers.deck(totals, tiles=True).to_json())
     assert online["mapStyle"] == geo.TILES_URL
 
 
 def test_tooltips_carry_no_article_text(db):
     totals = geo.place_totals(queries.map_figures(db, filters.Filters()))
-    spec = json.loads(geo.deck(totals).to_json())
+    spec = json.loads(map_layers.deck(totals).to_json())
     text = json.dumps(spec, ensure_ascii=False)
     assert "<script>" not in text and "onerror" not in text and "<b>حي</b>" not in text
 
@@ -309,37 +309,37 @@ def _is_form(c: str) -> str | None:
 
 
 def test_arabic_label_is_joined_and_in_visual_order():
-    label = geo.visual_arabic("المشلب")
+    label = map_layers.visual_arabic("المشلب")
     # visual order: the last letter (ب, final form) first, the alef (isolated) last
     assert [_is_form(c) for c in label] == ["final", "medial", "medial", "medial", "initial", "isolated"]
     assert unicodedata.normalize("NFKC", label)[::-1] == "المشلب"
 
 
 def test_lam_alef_becomes_one_ligature():
-    assert geo.visual_arabic("لا") == "\ufefb"
-    assert geo.visual_arabic("الأندلس")[-2:] == "\ufef7\ufe8d"  # لأ as one glyph, then the isolated alef
+    assert map_layers.visual_arabic("لا") == "\ufefb"
+    assert map_layers.visual_arabic("الأندلس")[-2:] == "\ufef7\ufe8d"  # لأ as one glyph, then the isolated alef
 
 
 def test_right_joining_letters_break_the_word():
-    label = geo.visual_arabic("بدر")
+    label = map_layers.visual_arabic("بدر")
     assert [_is_form(c) for c in label] == ["isolated", "final", "initial"]  # د never joins the ر after it
 
 
 def test_digits_and_latin_keep_their_order_in_an_arabic_label():
-    label = geo.visual_arabic("شارع 23 شباط")
+    label = map_layers.visual_arabic("شارع 23 شباط")
     assert " 23 " in label
     assert unicodedata.normalize("NFKC", label) == "طابش 23 عراش"
-    assert geo.visual_arabic("حارة البدو al-Badu").startswith("al-Badu ")
+    assert map_layers.visual_arabic("حارة البدو al-Badu").startswith("al-Badu ")
 
 
 def test_diacritics_and_tatweel_are_dropped_from_labels():
-    assert geo.visual_arabic("الرَّقّـة") == geo.visual_arabic("الرقة")
+    assert map_layers.visual_arabic("الرَّقّـة") == map_layers.visual_arabic("الرقة")
 
 
 def test_english_label_is_unchanged():
-    assert geo.visual_arabic("al-Mashlab (landmark)") == "al-Mashlab (landmark)"
+    assert map_layers.visual_arabic("al-Mashlab (landmark)") == "al-Mashlab (landmark)"
 
 
 @given(st.text())
 def test_visual_arabic_never_raises(text):
-    assert isinstance(geo.visual_arabic(text), str)
+    assert isinstance(map_layers.visual_arabic(text), str)

@@ -29,7 +29,7 @@ import pytest
 
 from core.i18n import catalogue as i18n
 from core.storage.store import Store
-from core.views import geo
+from core.views import geo, map_layers
 from tests.ui import apptest
 from tests.ui import map_population as mp
 from tests.ui import population as pop
@@ -119,7 +119,7 @@ def test_figures_named_only_as_the_city_are_a_ring_not_spread_over_districts(map
     assert _layer(spec, geo.RING_LAYER)["pickable"] is True  # its centre dot: tooltip and click
     (label,) = _layer(spec, geo.RING_LABELS)["data"]
     # in the language of the place names (Arabic by default), never English over Arabic names
-    assert label["label"] == geo.visual_arabic(i18n.t("map.ring_label", "ar", name="الرقة", n=6))
+    assert label["label"] == map_layers.visual_arabic(i18n.t("map.ring_label", "ar", name="الرقة", n=6))
     assert "rq-city" not in {d["key"] for d in _layer(spec, geo.POINTS_LAYER)["data"]}
 
 
@@ -127,7 +127,7 @@ def test_gazetteer_places_are_grey_labelled_points_with_arabic_joined_for_deck_g
     spec = _deck(app(MAP))
     base = {d["key"]: d for d in _layer(spec, geo.BASE_LAYER)["data"]}
     assert "nb-basil" not in base and "sp-raqqa" not in base  # no coordinate; a duplicate of rq-city
-    assert base["nb-mashlab"]["label"] == geo.visual_arabic("المشلب")
+    assert base["nb-mashlab"]["label"] == map_layers.visual_arabic("المشلب")
     assert base["rq-city"]["label"] == ""  # the ring's label names the city
     labels = _layer(spec, geo.BASE_LABELS)
     assert labels["characterSet"] == "auto" and "Noto Sans Arabic" in labels["fontFamily"]
@@ -245,7 +245,7 @@ def test_arabic_interface_draws_the_ring_label_in_joined_arabic(map_db):
     assert not at.exception
     assert texts(at.title) == [i18n.t("map.title", "ar")]
     (label,) = _layer(_deck(at), geo.RING_LABELS)["data"]
-    assert label["label"] == geo.visual_arabic(i18n.t("map.ring_label", "ar", name="الرقة", n=RING))
+    assert label["label"] == map_layers.visual_arabic(i18n.t("map.ring_label", "ar", name="الرقة", n=RING))
 
 
 def test_chosen_week_outside_new_filters_does_not_break_the_page(map_db):
