@@ -186,16 +186,8 @@ def bench_pandas(s: Store, f: filters.Filters, runs: int) -> None:
 
 def bench_page(path: Path, runs: int) -> None:
     import streamlit as st
-    import streamlit.testing.v1.app_test as app_test
-    from streamlit.runtime.pages_manager import PagesManager
     from streamlit.testing.v1 import AppTest
 
-    class _NavigationOnly(PagesManager):  # see tests/ui/apptest.py
-        def __init__(self, *a, **kw):
-            super().__init__(*a, **kw)
-            PagesManager.uses_pages_directory = False
-
-    app_test.PagesManager = _NavigationOnly
     os.environ["CASUALTY_DB"] = str(path)
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
 
