@@ -585,3 +585,39 @@ def _civil_body_after(ctx: _Context, k: int, hi: int) -> bool:
         k = _next_word(ctx, k + 1, hi)
     v = ctx.m("victims", k) if k >= 0 else None
     return bool(v and v.i == k and v.attrs.get("body"))
+
+
+def name_unnamed_groups(ctx: _Context, cands: list[Cand]) -> None:
+    """Counts that name no victims of their own (قتيلا، آخران، 87 شهيدا) take the victims a later
+    word in their clause names: «87 شهيدا والعشرات من الجرحى من المدنيين», «عدد القتلى المدنيين فاق
+    100 شخص»; «وأصيب آخران» after «استشهد ثلاثة مدنيين» are of those victims too."""
+    for c in cands:
+        if c.group_from_noun and c.group != "people":
+            continue
+        lo, hi = ctx.sentence_span(c.sent)
+        named = _civilians_word(ctx, c.tj, min(hi, c.tj + 12))
+        if named is None and c.group_mention is not None and c.group_mention.attrs.get("status"):
+            named = _civilians_word(ctx, c.group_mention.j, min(hi, c.group_mention.j + 2))
+        if named is not None:
+            c.group = "civilians"
+            continue
+        if c.group_mention is not None and c.group_mention.key.startswith("others"):
+            before = [o for o in cands if o.sent == c.sent and o.tj <= c.ti and o.group_from_noun]
+            if before and before[-1].group == "civilians":
+                c.group = "civilians"  # «استشهد ثلاثة مدنيين وأصيب آخران»: other civilians
+
+
+def _civilians_word(ctx: _Context, k: int, hi: int) -> Mention | None:
+    """«من المدنيين» (or «المدنيين» right after a status noun) in tokens [k, hi), within the clause."""
+    while k < hi:
+        t = ctx.tokens[k]
+        if t.text in (".", "؟", "?", "!", ";", "؛"):
+            return None
+        v = ctx.m("victims", k)
+        if v is not None and v.i == k and v.attrs.get("group") == "civilians" and not v.attrs.get("status"):
+            prev = ctx.tokens[k - 1].text if k > 0 else ""
+            if prev in _fw("of") or k == 0 or ctx.m("victims", k - 1) is not None or t.text.startswith("ال"):
+                return v
+        k += 1
+    return None
+

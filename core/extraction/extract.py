@@ -47,7 +47,7 @@ from core.extraction.attributes import (
     _side,
     _source,
 )
-from core.extraction.candidates import _read_lone_nouns, _read_numbers
+from core.extraction.candidates import _read_lone_nouns, _read_numbers, name_unnamed_groups
 from core.extraction.confidence import calibrated
 from core.extraction.context import Cand, _Context
 from core.extraction.figure import Figure
@@ -156,6 +156,7 @@ def extract(text: str, published: dt.date | None = None, lang: str | None = None
         return []
     for n, c in enumerate(cands):
         c.n = n
+    name_unnamed_groups(ctx, cands)
     _link_parts(ctx, cands)
     _link_parts_to_next(ctx, cands)
     for c in cands:
