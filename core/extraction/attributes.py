@@ -354,6 +354,8 @@ def _agents(ctx: _Context, c: Cand, lo: int, hi: int) -> list[tuple[int, int, Me
     for a in ctx.mentions_in("actors", lo, hi):
         if c.group == "fighters" and _names_side(ctx, c, a):
             continue  # the victims' own side
+        if a.i > 0 and _is(ctx.tokens[a.i - 1], "media"):
+            continue  # «أكد إعلام قسد مقتل ...»: the side's media tell it, the side did not do it
         prev = [ctx.m("attack_terms", k) for k in range(max(lo, a.i - 6), a.i)]
         if any(p and p.attrs.get("role") == "control" for p in prev[-3:]):
             continue  # «تحت سيطرة تنظيم الدولة»، "against IS"

@@ -592,6 +592,15 @@ def name_unnamed_groups(ctx: _Context, cands: list[Cand]) -> None:
     word in their clause names: «87 شهيدا والعشرات من الجرحى من المدنيين», «عدد القتلى المدنيين فاق
     100 شخص»; «وأصيب آخران» after «استشهد ثلاثة مدنيين» are of those victims too."""
     for c in cands:
+        gm = c.group_mention
+        if gm is not None and gm.attrs.get("member"):
+            side = _actor_right_after(ctx, gm)
+            k = _next_word(ctx, gm.j, len(ctx.tokens))
+            if side is None and k >= 0 and ctx.tokens[k].text in _fw("side_link"):
+                side = ctx.m("actors", _next_word(ctx, k + 1, len(ctx.tokens)))
+            if side is not None:
+                c.group, c.side = "fighters", side.attrs.get("side")  # «عضو في قوى الأمن الداخلي»
+                continue
         if c.group_from_noun and c.group != "people":
             continue
         lo, hi = ctx.sentence_span(c.sent)
