@@ -12,6 +12,7 @@ from core.storage.store import Store
 from tests.ui import apptest
 from tests.ui.apptest import app, texts
 from tests.ui.population import populate
+from ui.common import widget_key
 
 PAGES = ["ui/pages/trends.py", "ui/pages/articles.py"]
 
@@ -48,16 +49,16 @@ def test_every_page_runs_with_the_sidebar(db, page):
 
 def test_filters_are_kept_when_switching_pages(db):
     at = app()
-    at.sidebar.multiselect(key="group").set_value(["fighters"]).run()
+    at.sidebar.multiselect(key=widget_key("group", "en")).set_value(["fighters"]).run()
     at.switch_page("ui/pages/articles.py").run()
     at.switch_page("ui/pages/trends.py").run()
     assert not at.exception
-    assert at.sidebar.multiselect(key="group").value == ["fighters"]
+    assert at.sidebar.multiselect(key=widget_key("group", "en")).value == ["fighters"]
 
 
 def test_hostile_place_name_is_offered_as_plain_text(db):
     at = app()
-    assert "<b>حي</b>" in at.sidebar.multiselect(key="place").options
+    assert "<b>حي</b>" in at.sidebar.multiselect(key=widget_key("place", "en")).options
     assert [h.proto.body for h in at.get("html") if not h.proto.body.lstrip().startswith("<style>")] == []  # only our CSS
 
 

@@ -309,6 +309,41 @@ def load_samples_button(key: str) -> None:
             st.rerun()
 
 
+# ---- widgets whose option labels are in the interface language ------------------------------------
+def widget_key(key: str, locale: str | None = None) -> str:
+    """The key of the widget that holds `key` in the interface locale (`language_widget`)."""
+    return f"{key}@{locale or lang()}"
+
+
+def _adopt(key: str, wkey: str) -> None:
+    st.session_state[key] = st.session_state[wkey]
+
+
+def language_widget(widget: Any, key: str, start: Any, *args: Any, **kwargs: Any) -> Any:
+    """Draw a keyed choice widget (``st.selectbox``, ``st.radio``, ``st.multiselect``…) whose
+    ``format_func`` gives labels in the interface language, holding its value across a language
+    switch.
+
+    Streamlit (1.67) sends such a widget's value between browser and server as the option's
+    label, and a keyed widget keeps its identity when its labels change: after a language switch
+    the browser still held the English label, so the select box went on showing it and a radio
+    lost its selection. Here the option itself (never its label) is kept in
+    ``st.session_state[key]`` (`start` until it is set; callbacks such as a chart click may write
+    it), and the widget's key, hence its identity, includes the locale (`widget_key`): each
+    language draws a new widget that starts from the kept value, in its own labels. Returns the
+    widget's value. Pass no ``default``/``index`` (``index=None`` for a select box that may stay
+    empty is fine)."""
+    ss = st.session_state
+    if key not in ss:
+        ss[key] = start
+    wkey = widget_key(key)
+    if wkey not in ss or ss[wkey] != ss[key]:
+        ss[wkey] = ss[key]
+    value = widget(*args, key=wkey, on_change=_adopt, args=(key, wkey), **kwargs)
+    ss[key] = value  # what Streamlit kept (it drops an option that is gone)
+    return value
+
+
 # ---- display functions for widgets (top-level, so session state can pickle them) ----------------
 def fmt_label(kind: str, lang: str, key: str) -> str:
     """A data key's display name; `filters.NOT_STATED` reads "not stated"."""

@@ -130,8 +130,10 @@ def _filters_panel() -> None:
     dates = tuple(d for d in (start.date_from, start.date_to) if d)
     st.header(t("filters.header"))
     st.date_input(t("filters.dates"), value=dates, key=K_DATES, format="YYYY-MM-DD")
-    st.multiselect(
-        t("filters.groups"), list(filters_mod.GROUP_SERIES), default=list(start.groups), key=K_GROUPS,
+    # Choices whose labels are in the interface language: the data keys are kept in
+    # st.session_state[K_…], drawn by a widget of the language (common.language_widget).
+    common.language_widget(
+        st.multiselect, K_GROUPS, list(start.groups), t("filters.groups"), list(filters_mod.GROUP_SERIES),
         format_func=partial(common.fmt_label, "group", lang), placeholder=t("filters.all"),
     )
     for label, key, values, options, kind in (
@@ -140,12 +142,12 @@ def _filters_panel() -> None:
         ("filters.sources", K_SOURCES, start.sources, opts["sources"], "source"),
     ):
         fmt = partial(common.fmt_label, kind, lang) if kind else partial(common.fmt_place, lang, opts["places"])
-        st.multiselect(
-            t(label), options, default=[v for v in values if v in options], key=key, format_func=fmt,
+        common.language_widget(
+            st.multiselect, key, [v for v in values if v in options], t(label), options, format_func=fmt,
             placeholder=t("filters.all"),
         )
-    st.radio(
-        t("filters.kinds"), list(filters_mod.KINDS), index=filters_mod.KINDS.index(start.kinds), key=K_KINDS,
+    common.language_widget(
+        st.radio, K_KINDS, start.kinds, t("filters.kinds"), list(filters_mod.KINDS),
         format_func=partial(common.fmt_message, "filters.kinds", lang), horizontal=True,
     )
     st.button(t("filters.reset"), key="filters_reset", on_click=_reset)

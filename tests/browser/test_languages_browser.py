@@ -144,3 +144,60 @@ def test_every_page_speaks_the_interface_language_with_the_right_plurals(app_ser
     english_left = sorted({x for x in arabic if set(re.findall(r"[A-Za-z]{2,}", x.split(": ", 1)[1])) - allowed})
     assert english_left == []
     assert [x for x in arabic if WRONG_PLURAL_AR.search(x)] == []
+
+
+def _choose(page: Page, box, label: str) -> None:
+    """Pick the option `label` in a select box or multiselect (typed, then clicked in its list)."""
+    box.get_by_role("combobox").click()
+    box.get_by_role("combobox").fill(label)
+    page.get_by_role("option").filter(has_text=re.compile(f"^{re.escape(label)}$")).click()
+
+
+def test_the_series_the_show_choice_and_the_groups_picked_stay_picked_and_speak_arabic_after_switching_the_language(
+        app_server, page):
+    en, ar = "en", "ar"
+    page.goto(app_server + "/?lang=en")
+    expect(page.locator("h1").first).to_be_visible()
+    _wait_idle(page)
+    load = page.get_by_role("button", name=i18n.t("empty.load_samples", en))
+    if load.count():
+        load.click()
+        expect(load).to_have_count(0)
+    expect(page.locator('[data-testid="stMetric"]').first).to_be_visible()
+    _wait_idle(page)
+    side = _sidebar(page)
+
+    def series_box(lang):
+        return page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').filter(
+            has_text=i18n.t("trends.pick_series", lang))
+
+    def show_radio(lang):
+        return side.locator('[data-testid="stRadio"]').filter(has_text=i18n.t("filters.kinds", lang))
+
+    def groups_box(lang):
+        return side.locator('[data-testid="stMultiSelect"]').filter(has_text=i18n.t("filters.groups", lang))
+
+    _choose(page, series_box(en), i18n.t("series.children", en))
+    _wait_idle(page)
+    show_radio(en).get_by_text(i18n.t("filters.kinds.incidents", en), exact=True).click()
+    _wait_idle(page)
+    _choose(page, groups_box(en), i18n.label("group", "civilians", en))
+    page.keyboard.press("Escape")
+    _wait_idle(page)
+    expect(series_box(en).get_by_role("combobox")).to_have_value(i18n.t("series.children", en))
+    expect(show_radio(en).get_by_role("radio", name=i18n.t("filters.kinds.incidents", en), exact=True)).to_be_checked()
+
+    _choose(page, side.locator('[data-testid="stSelectbox"]').first, i18n.t("language.ar", ar))
+    _wait_idle(page)
+    expect(page.get_by_role("heading", name=i18n.t("trends.title", ar))).to_be_visible()
+
+    def still_picked_in_arabic() -> None:
+        expect(series_box(ar).get_by_role("combobox")).to_have_value(i18n.t("series.children", ar))
+        expect(show_radio(ar).get_by_role("radio", name=i18n.t("filters.kinds.incidents", ar), exact=True)).to_be_checked()
+        expect(groups_box(ar)).to_contain_text(i18n.label("group", "civilians", ar))
+
+    still_picked_in_arabic()
+    # and on the next run (any other click), still the same choices
+    side.get_by_text(i18n.t("sidebar.digits", ar), exact=True).click()
+    _wait_idle(page)
+    still_picked_in_arabic()

@@ -88,12 +88,15 @@ st.subheader(t("trends.behind_title"))
 weeks = sorted({*map(dt.date.isoformat, weekly["week"]), *map(dt.date.isoformat, tolls["week"])}, reverse=True)
 series_options = [filters.TOTAL, *filters.GROUP_SERIES, *filters.OF_WHICH, filters.TOLL, "undated", "vague"]
 c1, c2 = st.columns(2)
-week = c1.selectbox(
-    t("trends.pick_week"), weeks, key=PICK_WEEK, index=None, placeholder=t("trends.pick_week_placeholder"),
-    format_func=partial(common.fmt_week, lang),
+# The week and series are kept as data keys in st.session_state[PICK_WEEK/PICK_SERIES] (the chart click
+# writes them), drawn by a widget of the interface language (common.language_widget).
+week = common.language_widget(
+    c1.selectbox, PICK_WEEK, None, t("trends.pick_week"), weeks, index=None,
+    placeholder=t("trends.pick_week_placeholder"), format_func=partial(common.fmt_week, lang),
 )
-series = c2.selectbox(
-    t("trends.pick_series"), series_options, key=PICK_SERIES, format_func=partial(common.fmt_message, "series", lang),
+series = common.language_widget(
+    c2.selectbox, PICK_SERIES, filters.TOTAL, t("trends.pick_series"), series_options,
+    format_func=partial(common.fmt_message, "series", lang),
 )
 if week is None and series not in ("undated", "vague"):
     st.caption(t("trends.behind_hint"))

@@ -35,6 +35,7 @@ from tests.ui import map_population as mp
 from tests.ui import population as pop
 from tests.ui.apptest import app, texts
 from tests.ui.map_population import populate_places
+from ui.common import widget_key
 
 MAP = "ui/pages/map.py"
 POINTS, RING, TOTAL = mp.POINTS, mp.RING, mp.TOTAL
@@ -171,6 +172,7 @@ def test_map_totals_plus_unplaced_table_equal_the_trends_total(map_db):
 )
 def test_reconciliation_holds_under_filters(map_db, widget, key, value, total):
     at = app(MAP)
+    key = key if widget == "date_input" else widget_key(key, "en")  # a choice widget of the language
     getattr(at.sidebar, widget)(key=key).set_value(value).run()
     assert not at.exception
     table = _unplaced(at)
@@ -224,7 +226,7 @@ def test_hostile_place_text_stays_plain_text(map_db):
 
 def test_map_uses_the_shared_sidebar_filters(map_db):
     at = app(MAP)
-    at.sidebar.multiselect(key="group").set_value(["fighters"]).run()
+    at.sidebar.multiselect(key=widget_key("group", "en")).set_value(["fighters"]).run()
     assert not at.exception
     assert {d["key"] for d in _layer(_deck(at), geo.POINTS_LAYER)["data"]} == {"sp-tabqa"}
     assert _metric(at, "map.metric_total") == pop.FIGHTERS + 9
@@ -232,8 +234,8 @@ def test_map_uses_the_shared_sidebar_filters(map_db):
 
 def test_filter_matching_nothing_says_so(map_db):
     at = app(MAP)
-    at.sidebar.multiselect(key="perpetrator").set_value(["regime"]).run()
-    at.sidebar.multiselect(key="source").set_value(["SOHR"]).run()
+    at.sidebar.multiselect(key=widget_key("perpetrator", "en")).set_value(["regime"]).run()
+    at.sidebar.multiselect(key=widget_key("source", "en")).set_value(["SOHR"]).run()
     assert not at.exception
     assert i18n.t("map.no_match") in texts(at.info)
     assert not at.get("deck_gl_json_chart")
@@ -252,7 +254,7 @@ def test_chosen_week_outside_new_filters_does_not_break_the_page(map_db):
     at = app(MAP)
     at.segmented_control(key="period").set_value("week").run()
     at.select_slider(key="week").set_value("2017-08-21").run()
-    at.sidebar.multiselect(key="group").set_value(["fighters"]).run()
+    at.sidebar.multiselect(key=widget_key("group", "en")).set_value(["fighters"]).run()
     assert not at.exception
     assert at.select_slider(key="week").value == "2017-08-14"  # the only week left
     assert {d["key"] for d in _layer(_deck(at), geo.POINTS_LAYER)["data"]} == {"sp-tabqa"}

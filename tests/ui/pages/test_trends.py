@@ -9,6 +9,7 @@ from __future__ import annotations
 from core.i18n import catalogue as i18n
 from tests.ui import population as pop
 from tests.ui.apptest import app, texts
+from ui.common import widget_key
 
 
 def _metric(at, label_key: str) -> str:
@@ -52,7 +53,7 @@ def test_injured_switch_shows_injured(populated_db):
 
 def test_group_filter_in_sidebar_narrows_the_chart_and_goes_into_the_url(populated_db):
     at = app()
-    at.sidebar.multiselect(key="group").set_value(["fighters"]).run()
+    at.sidebar.multiselect(key=widget_key("group", "en")).set_value(["fighters"]).run()
     assert not at.exception
     assert _metric(at, "trends.metric_total.killed") == f"{pop.FIGHTERS:,}"
     assert at.query_params.get("group") == "fighters"
@@ -69,27 +70,27 @@ def test_link_made_in_the_arabic_interface_opens_the_same_view_in_english(popula
     assert texts(at.title) == [i18n.t("trends.title", "ar")]
     english = app(query_params={k: v for k, v in at.query_params.items() if k != "lang"})
     assert not english.exception
-    assert english.sidebar.multiselect(key="group").value == ["fighters"]
+    assert english.sidebar.multiselect(key=widget_key("group", "en")).value == ["fighters"]
     assert _metric(english, "trends.metric_total.killed") == f"{pop.FIGHTERS:,}"
 
 
 def test_nonsense_in_a_link_is_ignored(populated_db):
     at = app(query_params={"group": ["fighters", "aliens"], "status": "dead", "from": "yesterday"})
     assert not at.exception
-    assert at.sidebar.multiselect(key="group").value == ["fighters"]
+    assert at.sidebar.multiselect(key=widget_key("group", "en")).value == ["fighters"]
     assert _metric(at, "trends.metric_total.killed") == f"{pop.FIGHTERS:,}"
 
 
 def test_shared_link_with_filters_opens_the_same_view(populated_db):
     at = app(query_params={"group": "fighters"})
     assert not at.exception
-    assert at.sidebar.multiselect(key="group").value == ["fighters"]
+    assert at.sidebar.multiselect(key=widget_key("group", "en")).value == ["fighters"]
     assert _metric(at, "trends.metric_total.killed") == f"{pop.FIGHTERS:,}"
 
 
 def test_tolls_only_shows_no_sum_but_the_toll_marker(populated_db):
     at = app()
-    at.sidebar.radio(key="kinds").set_value("tolls").run()
+    at.sidebar.radio(key=widget_key("kinds", "en")).set_value("tolls").run()
     assert not at.exception
     assert _metric(at, "trends.metric_total.killed") == "0"
     assert _metric(at, "trends.metric_tolls") == "1"
@@ -97,15 +98,15 @@ def test_tolls_only_shows_no_sum_but_the_toll_marker(populated_db):
 
 def test_filter_matching_nothing_says_so(populated_db):
     at = app()
-    at.sidebar.multiselect(key="perpetrator").set_value(["regime"]).run()
-    at.sidebar.multiselect(key="source").set_value(["SOHR"]).run()
+    at.sidebar.multiselect(key=widget_key("perpetrator", "en")).set_value(["regime"]).run()
+    at.sidebar.multiselect(key=widget_key("source", "en")).set_value(["SOHR"]).run()
     assert not at.exception
     assert i18n.t("trends.no_match") in texts(at.info)
 
 
 def test_choosing_a_week_lists_the_figures_behind_it(populated_db):
     at = app()
-    at.selectbox(key="pick_week").set_value("2017-08-14").run()
+    at.selectbox(key=widget_key("pick_week", "en")).set_value("2017-08-14").run()
     assert not at.exception
     table = at.dataframe[-1].value
     counts = sorted(table[i18n.t("col.count")])
@@ -116,8 +117,8 @@ def test_choosing_a_week_lists_the_figures_behind_it(populated_db):
 
 def test_of_which_children_lists_the_part_not_the_total(populated_db):
     at = app()
-    at.selectbox(key="pick_week").set_value("2017-08-07").run()
-    at.selectbox(key="pick_series").set_value("of_which_children").run()
+    at.selectbox(key=widget_key("pick_week", "en")).set_value("2017-08-07").run()
+    at.selectbox(key=widget_key("pick_series", "en")).set_value("of_which_children").run()
     table = at.dataframe[-1].value
     assert list(table[i18n.t("col.count")]) == ["4"]
     assert list(table[i18n.t("col.group")]) == ["children"]
@@ -125,7 +126,7 @@ def test_of_which_children_lists_the_part_not_the_total(populated_db):
 
 def test_date_unknown_figures_are_listed(populated_db):
     at = app()
-    at.selectbox(key="pick_series").set_value("undated").run()
+    at.selectbox(key=widget_key("pick_series", "en")).set_value("undated").run()
     table = at.dataframe[-1].value
     assert list(table[i18n.t("col.count")]) == ["3"]
     assert list(table[i18n.t("col.date")]) == [i18n.t("common.date_unknown")]
@@ -133,7 +134,7 @@ def test_date_unknown_figures_are_listed(populated_db):
 
 def test_hostile_article_text_stays_plain_text_in_the_table(populated_db):
     at = app()
-    at.selectbox(key="pick_week").set_value("2017-09-04").run()
+    at.selectbox(key=widget_key("pick_week", "en")).set_value("2017-09-04").run()
     table = at.dataframe[-1].value
     assert list(table[i18n.t("col.title")]) == [pop.HOSTILE_TITLE]
     assert [h.proto.body for h in at.get("html") if not h.proto.body.lstrip().startswith("<style>")] == []  # only our CSS
@@ -164,5 +165,17 @@ def test_two_articles_reporting_one_strike_show_its_latest_count_once(empty_db):
     assert not at.exception
     assert _metric(at, "trends.metric_total.killed") == "27"  # not 44
     assert _metric(at, "trends.metric_range") == "17–27"
-    at.sidebar.multiselect(key="source").set_value(["AFP"]).run()  # the incident has an AFP report
+    at.sidebar.multiselect(key=widget_key("source", "en")).set_value(["AFP"]).run()  # the incident has an AFP report
     assert _metric(at, "trends.metric_total.killed") == "27"
+
+
+def test_a_week_and_series_set_as_a_chart_click_sets_them_are_shown_picked_and_list_the_figures(populated_db):
+    at = app()
+    # what the chart's click callback (_on_chart_select) writes: data keys, not labels
+    at.session_state["pick_week"] = "2017-08-07"
+    at.session_state["pick_series"] = "civilians"
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key=widget_key("pick_week", "en")).value == "2017-08-07"
+    assert at.selectbox(key=widget_key("pick_series", "en")).value == "civilians"
+    assert i18n.t("col.sentence") in at.dataframe[-1].value.columns
