@@ -25,7 +25,7 @@ from core.extraction.context import (
 )
 from core.extraction.links import _root
 from core.extraction.normalize import normalize
-from core.extraction.tokens import Mention
+from core.extraction.tokens import Mention, Token
 
 log = logging.getLogger(__name__)
 
@@ -188,11 +188,14 @@ def _counted_span(ctx: _Context, lo: int, hi: int) -> str | None:
         u = ctx.m("non_casualty", q + 1)
         if count is None or not (u and u.key == "time"):
             continue
-        unit = ctx.tokens[q + 1].text
-        in_hours = "ساع" in unit or "hour" in unit or "دقي" in unit or "minute" in unit
-        if count > (24 if in_hours else 1):
+        if _longer_than_a_day(count, ctx.tokens[q + 1]):
             return ctx.text[ctx.tokens[k].start : ctx.tokens[q + 1].end]
     return None
+
+
+def _longer_than_a_day(count: int, unit: Token) -> bool:
+    """N hours (or minutes) over 24, or more than one day, week, month...: «الـ 48 ساعة»، «ستة أيام»."""
+    return count > (24 if _is(unit, "hour_units") else 1)
 
 
 def _next_is_short_time(ctx: _Context, k: int) -> bool:
@@ -207,10 +210,7 @@ def _next_is_short_time(ctx: _Context, k: int) -> bool:
     u = ctx.m("non_casualty", k)
     if not (u and u.key == "time" and _is(ctx.tokens[k], "short_time")):
         return False
-    if hours is None:
-        return True
-    in_hours = "ساع" in ctx.tokens[k].text or "hour" in ctx.tokens[k].text
-    return hours <= (24 if in_hours else 1)
+    return hours is None or not _longer_than_a_day(hours, ctx.tokens[k])
 
 
 def _dates_in(ctx: _Context, c: Cand, lo: int, hi: int) -> tuple[dates_mod.DateMatch | None, dates_mod.DateMatch | None]:
