@@ -288,13 +288,10 @@ def _link_back_references(ctx: _Context, cands: list[Cand]) -> None:
             or any(m.key == "toll_killed" for m in ctx.mentions_in("casualty_terms", lo, c.ti))
         ):
             continue  # nothing names the event again: «التفجير»، «هذه الغارات»، «ذات الانفجار»
-        for o in reversed(cands[max(0, c.n - _LOOKBACK) : c.n]):
-            if o.parent is not None or o.kind != "incident" or o.status != c.status:
-                continue
-            if o.sent != c.sent and o.best is not None and _compatible_groups(o.group, c.group) and _places_compatible(o, c) and _attackers_compatible(o, c):
-                c.same = _root(o)
-                c.extra["same_event_named_back"] = True
-            break
+        o = _event_told_before(cands, c)
+        if o is not None:
+            c.same = _root(o)
+            c.extra["same_event_named_back"] = True
 
 
 def _link_parts_to_next(ctx: _Context, cands: list[Cand]) -> None:
@@ -318,9 +315,7 @@ def _spread_superseded(ctx: _Context, cands: list[Cand]) -> None:
     for c in cands:
         if c.kind != "superseded" or c.parent is not None:
             continue
-        for o in cands[c.n + 1 : c.n + _LOOKBACK]:
-            if o.same is c and o.kind == "incident":
-                o.kind, o.kind_cue, o.newer = "superseded", c.kind_cue, c.newer
+        _supersede_repeats(cands, c, c.kind_cue)
         partner = cands[c.n + 1] if c.n + 1 < len(cands) else None
         if (
             partner is None or partner.parent is not None or partner.kind != "incident" or partner.sent != c.sent
@@ -335,9 +330,14 @@ def _spread_superseded(ctx: _Context, cands: list[Cand]) -> None:
         ]
         if newer:
             partner.kind, partner.kind_cue, partner.newer = "superseded", c.kind_cue, min(newer, key=lambda o: o.best)
-            for o in cands[partner.n + 1 : partner.n + _LOOKBACK]:
-                if o.same is partner and o.kind == "incident":
-                    o.kind, o.kind_cue, o.newer = "superseded", c.kind_cue, partner.newer
+            _supersede_repeats(cands, partner, c.kind_cue)
+
+
+def _supersede_repeats(cands: list[Cand], c: Cand, cue: str | None) -> None:
+    """The later mentions of a superseded count are superseded by the same newer count."""
+    for o in cands[c.n + 1 : c.n + _LOOKBACK]:
+        if o.same is c and o.kind == "incident":
+            o.kind, o.kind_cue, o.newer = "superseded", cue, c.newer
 
 
 def _link_other_accounts(ctx: _Context, cands: list[Cand]) -> None:
@@ -350,16 +350,25 @@ def _link_other_accounts(ctx: _Context, cands: list[Cand]) -> None:
         lo, hi = _window(ctx, cands, c, tight=True)
         if _has_own_event(ctx, c, lo, hi):
             continue
-        for o in reversed(cands[max(0, c.n - _LOOKBACK) : c.n]):
-            if o.parent is not None or o.kind != "incident" or o.status != c.status:
-                continue
-            if (
-                o.sent != c.sent and o.best is not None and o.best != c.best and _compatible_groups(o.group, c.group)
-                and _places_compatible(o, c) and _attackers_compatible(o, c) and o.source != c.source
-            ):
-                c.same = _root(o)
-                c.extra["same_event_other_account"] = True
-            break
+        o = _event_told_before(cands, c)
+        if o is not None and o.best != c.best and o.source != c.source:
+            c.same = _root(o)
+            c.extra["same_event_other_account"] = True
+
+
+def _event_told_before(cands: list[Cand], c: Cand) -> Cand | None:
+    """The nearest earlier count of one event with c's status, when it can be the event c counts
+    again (another sentence, compatible victims, place and attacker); else None."""
+    for o in reversed(cands[max(0, c.n - _LOOKBACK) : c.n]):
+        if o.parent is not None or o.kind != "incident" or o.status != c.status:
+            continue
+        if (
+            o.sent != c.sent and o.best is not None and _compatible_groups(o.group, c.group)
+            and _places_compatible(o, c) and _attackers_compatible(o, c)
+        ):
+            return o
+        return None
+    return None
 
 
 def _has_own_event(ctx: _Context, c: Cand, lo: int, hi: int) -> bool:
