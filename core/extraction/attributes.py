@@ -40,7 +40,8 @@ def _kind(ctx: _Context, cands: list[Cand], c: Cand) -> None:
     lo = max(lo, c.ti - 8)
     if _find(ctx, "kind_cues", lo, hi, roles=("event",)):
         return  # «ثاني أكبر مجزرة منذ ...»: a count of one massacre, whatever period is named beside it
-    for m in ctx.mentions_in("kind_cues", lo, hi):
+    opening = _opening_since(ctx, c, lo)
+    for m in opening + ctx.mentions_in("kind_cues", lo, hi):
         role = m.attrs.get("role")
         if role == "toll_word":
             c.kind, c.kind_cue = "toll", m.surface
@@ -50,14 +51,13 @@ def _kind(ctx: _Context, cands: list[Cand], c: Cand) -> None:
                 continue  # «خلال الـ 24 ساعة»، "over the past 24 hours": one day's events
             if normalize(m.surface).text.lower() in _fw("since"):
                 since = _date_at(ctx, m.j)
-                if since is not None:
-                    if _long_ago(ctx, since):
-                        c.kind, c.kind_cue = "toll", m.surface
-                        return
+                if since is not None and not _long_ago(ctx, since):
                     continue
                 nxt = ctx.m("kind_cues", m.j)
-                if nxt and nxt.attrs.get("role") == "short_since":
+                if since is None and nxt and nxt.attrs.get("role") == "short_since":
                     continue
+                # a sentence opening with «منذ» is background: it sets no period for what follows
+                c.extra["background"] = _opens_sentence(ctx, m)
             c.kind, c.kind_cue = "toll", m.surface
             return
     # «خلال الـ 48 ساعة الماضية»، «خلال ستة أيام»، "over 72 hours": a counted span longer than a day
@@ -76,6 +76,11 @@ def _kind(ctx: _Context, cands: list[Cand], c: Cand) -> None:
         if d.precision == "month" and a > 0 and _is(ctx.tokens[a - 1], "period_before_month"):
             c.kind, c.kind_cue = "toll", ctx.text[ctx.tokens[a - 1].start : d.end]
             return
+    # "between 27 and 30 August", «من 13 حتى 15 نيسان»: counts over a range of several days
+    span_days = _range_days(ctx, lo, hi)
+    if span_days is not None and span_days >= 1:
+        c.kind, c.kind_cue = "toll", ctx.dates[ctx.dates_in(lo, hi)[0]].text
+        return
     # «وبالإضافة إلى 16 مدنيا ...» after a toll in the same sentence continues its breakdown
     k = _prev_word(ctx, c.ti, ctx.sentence_span(c.sent)[0])
     also = ctx.m("connectives", k) if k >= 0 else None
@@ -89,8 +94,45 @@ def _kind(ctx: _Context, cands: list[Cand], c: Cand) -> None:
             return
 
 
+def _opening_since(ctx: _Context, c: Cand, lo: int) -> list[Mention]:
+    """"Since the truce in March 2016, 900 civilians have been killed": a sentence that opens with
+    «منذ»/since states the period of the count its main clause gives, however long the clause."""
+    s_lo = ctx.sentence_span(c.sent)[0]
+    if lo <= s_lo:
+        return []
+    k = s_lo + (ctx.tokens[s_lo].text in ("و", "and"))
+    m = ctx.m("kind_cues", k)
+    if m is None or not _opens_sentence(ctx, m) or m.attrs.get("role") != "toll_period":
+        return []
+    return [m] if normalize(m.surface).text.lower() in _fw("since") else []
+
+
+def _opens_sentence(ctx: _Context, m: Mention) -> bool:
+    k = ctx.sentence_span(ctx.sent_of[m.i])[0]
+    return m.i == k or (m.i == k + 1 and ctx.tokens[k].text in ("و", "and"))
+
+
+def _range_days(ctx: _Context, lo: int, hi: int) -> int | None:
+    """Days between the two ends of a date range in tokens [lo, hi), or None."""
+    r = ctx.dates_in(lo, hi)
+    for n in r:
+        d = ctx.dates[n]
+        if not d.range_start or n + 1 >= len(ctx.dates):
+            continue
+        end = ctx.dates[n + 1]
+        try:
+            return (dt.date.fromisoformat(end.date) - dt.date.fromisoformat(d.date)).days
+        except (TypeError, ValueError):
+            return None
+    return None
+
+
 def _date_at(ctx: _Context, k: int) -> dates_mod.DateMatch | None:
-    r = ctx.dates_in(k, k + 4)
+    """The first date in the clause that starts at token k («منذ توقيع الاتفاق في أيلول 2018،»)."""
+    end = k
+    while end < min(len(ctx.tokens), k + 12) and ctx.tokens[end].text not in _CLAUSE_PUNCT:
+        end += 1
+    r = ctx.dates_in(k, max(end, k + 4))
     return ctx.dates[r[0]] if r else None
 
 
@@ -123,7 +165,7 @@ def _continue_tolls(ctx: _Context, cands: list[Cand]) -> None:
         if c.kind == "toll":
             if period is not None and not _new_topic_between(ctx, period, c):
                 c.period = period  # the same report: a total without a place of its own is counted over the same area
-            period = c
+            period = None if c.extra.get("background") else c
             continue
         if period is None or c.same is not None:
             continue
@@ -269,9 +311,16 @@ def _date(ctx: _Context, cands: list[Cand], c: Cand) -> None:
 
 
 def _after_since_word(ctx: _Context, d: dates_mod.DateMatch) -> bool:
-    """The date closes a «منذ ...» / "since ..." phrase a few words before it."""
+    """The date closes a «منذ ...» / "since ..." phrase: a since word before it in its clause
+    ("Since Moscow and Ankara reached a deal in September 2018")."""
     a = bisect_left(ctx.starts, d.start)
-    return any(_is(ctx.tokens[k], "since") for k in range(max(0, a - 5), a))
+    for k in range(a - 1, max(-1, a - 13), -1):
+        t = ctx.tokens[k]
+        if t.text in _CLAUSE_PUNCT or _is(t, "until"):
+            return False
+        if _is(t, "since"):
+            return True
+    return False
 
 
 def _month_end(value: str, published: dt.date | None) -> str:

@@ -593,13 +593,15 @@ def name_unnamed_groups(ctx: _Context, cands: list[Cand]) -> None:
     100 شخص»; «وأصيب آخران» after «استشهد ثلاثة مدنيين» are of those victims too."""
     for c in cands:
         gm = c.group_mention
-        if gm is not None and gm.attrs.get("member"):
+        dead = gm is not None and gm.attrs.get("status") and c.group == "people"
+        if gm is not None and (gm.attrs.get("member") or dead):
             side = _actor_right_after(ctx, gm)
             k = _next_word(ctx, gm.j, len(ctx.tokens))
             if side is None and k >= 0 and ctx.tokens[k].text in _fw("side_link"):
                 side = ctx.m("actors", _next_word(ctx, k + 1, len(ctx.tokens)))
             if side is not None:
-                c.group, c.side = "fighters", side.attrs.get("side")  # «عضو في قوى الأمن الداخلي»
+                # «عضو في قوى الأمن الداخلي»؛ «عشرات القتلى من تنظيم الدولة»: the dead of a side
+                c.group, c.side = "fighters", side.attrs.get("side")
                 continue
         if c.group_from_noun and c.group != "people":
             continue
