@@ -352,7 +352,8 @@ def _read_numbers(ctx: _Context) -> list[Cand]:
                 part_follows = c is not None and c.attrs.get("role") == "part" and not c.attrs.get("of_them")
             else:
                 part_follows = nxt >= 0 and (c := ctx.m("connectives", nxt)) is not None and c.attrs.get("role") == "part"
-            of_them = part_follows and c.attrs.get("of_them") and out and out[-1].sent == sent  # «عشرة منهم»
+            # «عشرة منهم»: some of the count just before, in this sentence or the one before it
+            of_them = part_follows and c.attrs.get("of_them") and out and sent - out[-1].sent <= 1
             trigger_adjacent = _left_trigger(ctx, before, lo, limit=2) is not None
             if nm.vague and not (ctx.tokens[i].text.startswith("ال") or nxt < 0 or ctx.tokens[nxt].kind == "punct"):
                 continue  # «مئات» (indefinite) needs its noun; «العشرات» stands alone

@@ -75,7 +75,7 @@ def _only_conjunction_between(ctx: _Context, a: int, b: int) -> bool:
 
 def _latest_head_before(cands: list[Cand], c: Cand) -> Cand | None:
     for o in reversed(cands[max(0, c.n - _LOOKBACK) : c.n]):
-        if o.parent is None and o.status in (c.status, None) and o.best is not None and (c.best or 0) <= o.best:
+        if o.parent is None and (c.status is None or o.status in (c.status, None)) and o.best is not None and (c.best or 0) <= o.best:
             return o
     return None
 
@@ -225,7 +225,8 @@ def _mark_superseded(ctx: _Context, cands: list[Cand]) -> None:
         # «في وقت سابق» starts with the clause break «في وقت»: look a few words before the clause too
         lo = max(ctx.sentence_span(c.sent)[0], lo - 3)
         cue = _find(ctx, "kind_cues", lo, hi, roles=("superseded",))
-        if not cue:
+        surface = cue.surface if cue else _earlier_report(ctx, lo, c.ti)
+        if not surface:
             continue
         newer = [
             o for o in cands[max(0, c.n - _LOOKBACK) : c.n + _LOOKBACK]
@@ -236,7 +237,20 @@ def _mark_superseded(ctx: _Context, cands: list[Cand]) -> None:
         if newer:
             # the revised count of the same event: an incident before a toll, the closest count first
             o = min(newer, key=lambda o: (o.kind != "incident", o.best))
-            c.kind, c.kind_cue, c.newer = "superseded", cue.surface, o
+            c.kind, c.kind_cue, c.newer = "superseded", surface, o
+
+
+def _earlier_report(ctx: _Context, lo: int, hi: int) -> str | None:
+    """«وكان المرصد أفاد مساء الاثنين عن مقتل 148», "the monitor had reported": a pluperfect
+    «كان» with a reporting verb within three words tells what was reported before; its text."""
+    for k in range(lo, hi):
+        if not _is(ctx.tokens[k], "pluperfect"):
+            continue
+        for q in range(k + 1, min(hi, k + 4)):
+            m = ctx.m("connectives", q)
+            if m is not None and m.attrs.get("role") == "report":
+                return ctx.text[ctx.tokens[k].start : ctx.tokens[m.j - 1].end]
+    return None
 
 
 def _link_revisions(ctx: _Context, cands: list[Cand]) -> None:
