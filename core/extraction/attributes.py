@@ -397,12 +397,15 @@ def _place(ctx: _Context, cands: list[Cand], c: Cand) -> None:
         c.place_span = (ctx.places[n].start, ctx.places[last].end)
 
 
-def _agents(ctx: _Context, c: Cand, lo: int, hi: int) -> list[tuple[int, int, Mention, bool]]:
-    """Actors in tokens [lo, hi) that did the attacking: (strength, distance, mention, hedged)."""
+def _agents(
+    ctx: _Context, c: Cand, lo: int, hi: int, victim_sides: frozenset[int] = frozenset()
+) -> list[tuple[int, int, Mention, bool]]:
+    """Actors in tokens [lo, hi) that did the attacking: (strength, distance, mention, hedged).
+    ``victim_sides``: first tokens of actors that name the side of a count of fighters."""
     out = []
     for a in ctx.mentions_in("actors", lo, hi):
-        if c.group == "fighters" and _names_side(ctx, c, a):
-            continue  # the victims' own side
+        if (c.group == "fighters" and _names_side(ctx, c, a)) or a.i in victim_sides:
+            continue  # the victims' own side, or the side of other dead counted beside them
         if a.i > 0 and _is(ctx.tokens[a.i - 1], "media"):
             continue  # «أكد إعلام قسد مقتل ...»: the side's media tell it, the side did not do it
         prev = [ctx.m("attack_terms", k) for k in range(max(lo, a.i - 6), a.i)]
@@ -433,8 +436,13 @@ def _perpetrator(ctx: _Context, cands: list[Cand], c: Cand) -> None:
     battle = _find(ctx, "attack_terms", slo, shi, roles=("battle",))
     lo, hi = _window(ctx, cands, c)
     wlo, whi = _window(ctx, cands, c, tight=False)
+    # «قتل 3 مدنيين وعنصران من الأسايش»: the Asayish are dead here, not who killed the civilians
+    victim_sides = frozenset(
+        a.i for o in cands if o.sent == c.sent and o is not c and o.group == "fighters"
+        for a in ctx.mentions_in("actors", o.tj, min(shi, o.tj + 4)) if _names_side(ctx, o, a)
+    )
     for a, b in ((lo, hi), (wlo, whi)):
-        agents = [x for x in _agents(ctx, c, a, b) if x[0] >= 2]
+        agents = [x for x in _agents(ctx, c, a, b, victim_sides) if x[0] >= 2]
         if agents:
             _, _, m, hedge = agents[0]
             c.perp_mention = m
@@ -446,7 +454,7 @@ def _perpetrator(ctx: _Context, cands: list[Cand], c: Cand) -> None:
         if len(sides) >= 2:
             c.mixed_perpetrators = True  # «معارك بين القوات السورية وتنظيم داعش»
             return
-    weak = _agents(ctx, c, wlo, whi) if c.group != "fighters" else []
+    weak = _agents(ctx, c, wlo, whi, victim_sides) if c.group != "fighters" else []
     if weak:
         _, _, m, hedge = weak[0]
         c.perp_mention = m
