@@ -242,11 +242,12 @@ def _mark_superseded(ctx: _Context, cands: list[Cand]) -> None:
 
 def _earlier_report(ctx: _Context, lo: int, hi: int) -> str | None:
     """«وكان المرصد أفاد مساء الاثنين عن مقتل 148», "the monitor had reported": a pluperfect
-    «كان» with a reporting verb within three words tells what was reported before; its text."""
+    «كان» with a reporting verb within five words («وكانت حصيلة أولية للمرصد أفادت») tells what
+    was reported before; its text."""
     for k in range(lo, hi):
         if not _is(ctx.tokens[k], "pluperfect"):
             continue
-        for q in range(k + 1, min(hi, k + 4)):
+        for q in range(k + 1, min(hi, k + 6)):
             m = ctx.m("connectives", q)
             if m is not None and m.attrs.get("role") == "report":
                 return ctx.text[ctx.tokens[k].start : ctx.tokens[m.j - 1].end]
