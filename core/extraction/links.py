@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 
 from core.extraction import places
-from core.extraction.context import _LOOKBACK, _PLACE_RANK, Cand, _Context, _find, _is, _window
+from core.extraction.context import _LOOKBACK, _PLACE_RANK, Cand, _Context, _find, _fw, _is, _window
 from core.extraction.normalize import normalize
 
 log = logging.getLogger(__name__)
@@ -83,13 +83,18 @@ def _latest_head_before(cands: list[Cand], c: Cand) -> Cand | None:
 def _sum_breakdowns(cands: list[Cand]) -> None:
     """Later counts that add up exactly to an earlier count are its breakdown (40 + 10 of the 50)."""
     heads = [c for c in cands if c.parent is None and c.same is None and c.kind == "incident"]
-    for idx, h in enumerate(heads):
+    is_head = {id(c) for c in heads}
+    for h in heads:
         if h.best is None or h.vague or h.best < 2:
             continue
         run: list[Cand] = []
-        total = 0
-        for o in heads[idx + 1 : idx + 1 + _LOOKBACK]:
-            if o.status != h.status or o.parent is not None or o.same is not None:
+        total = linked = 0
+        for o in cands[h.n + 1 : h.n + 1 + 2 * _LOOKBACK]:
+            if o.parent is h and o.status == h.status and o.best is not None and not o.vague:
+                total += o.best  # «وقتل خمسة منهم ...، وقتل ثلاثة آخرون»: a part already known counts
+                linked += 1
+                continue
+            if id(o) not in is_head or o.status != h.status or o.parent is not None or o.same is not None:
                 continue
             if o.best is None or o.vague or o.sent == h.sent and not run and o.ti < h.ti:
                 break
@@ -99,7 +104,7 @@ def _sum_breakdowns(cands: list[Cand]) -> None:
             total += o.best
             if total >= h.best:
                 break
-        if len(run) >= 2 and total == h.best:
+        if run and len(run) + linked >= 2 and total == h.best:
             for o in run:
                 o.parent = h
                 o.extra["part_by_sum"] = True
@@ -225,7 +230,7 @@ def _mark_superseded(ctx: _Context, cands: list[Cand]) -> None:
         # «في وقت سابق» starts with the clause break «في وقت»: look a few words before the clause too
         lo = max(ctx.sentence_span(c.sent)[0], lo - 3)
         cue = _find(ctx, "kind_cues", lo, hi, roles=("superseded",))
-        surface = cue.surface if cue else _earlier_report(ctx, lo, c.ti)
+        surface = cue.surface if cue else _earlier_report(ctx, ctx.sentence_span(c.sent)[0], c.ti)
         if not surface:
             continue
         newer = [
@@ -244,8 +249,9 @@ def _earlier_report(ctx: _Context, lo: int, hi: int) -> str | None:
     """«وكان المرصد أفاد مساء الاثنين عن مقتل 148», "the monitor had reported": a pluperfect
     «كان» with a reporting verb within five words («وكانت حصيلة أولية للمرصد أفادت») tells what
     was reported before; its text."""
+    was = _fw("pluperfect")
     for k in range(lo, hi):
-        if not _is(ctx.tokens[k], "pluperfect"):
+        if not any(f in was for f in ctx.tokens[k].forms):  # «وكانت»: any bare form (not only the last)
             continue
         for q in range(k + 1, min(hi, k + 6)):
             m = ctx.m("connectives", q)
