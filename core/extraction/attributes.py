@@ -158,6 +158,12 @@ def _continue_tolls(ctx: _Context, cands: list[Cand]) -> None:
         if a.kind == "incident" and b.kind == "toll" and a.sent == b.sent and _joined_by_and(ctx, a, b):
             a.kind, a.kind_cue = "toll", b.kind_cue
             a.extra["toll_by_context"] = True
+        # "killed 122 militants and eight fighters": the second count of one verb shares the first's period
+        elif a.kind == "toll" and b.kind == "incident" and a.sent == b.sent and _joined_by_and(ctx, a, b) and (
+            not _names_a_day(ctx, b.ti, b.tj + 3)
+        ):
+            b.kind, b.kind_cue = "toll", a.kind_cue
+            b.extra["toll_by_context"] = True
     period: Cand | None = None
     for c in cands:
         if c.parent is not None or c.kind == "superseded":

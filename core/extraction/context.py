@@ -91,7 +91,7 @@ def _fw(role: str) -> frozenset[str]:
 def _is(tok: Token, role: str) -> bool:
     """Is the token (or, for Arabic, its bare form) one of the function words of a role?"""
     words = _fw(role)
-    return tok.text in words or (tok.kind == "ar" and tok.forms[-1] in words)
+    return tok.text in words or (tok.kind == "ar" and any(f in words for f in tok.forms[1:]))
 
 
 # ---- the working record ---------------------------------------------------------------------------

@@ -169,7 +169,7 @@ def extract(text: str, published: dt.date | None = None, lang: str | None = None
     _continue_tolls(ctx, cands)
     _same_kind_in_repeats(cands)
     _sum_breakdowns(cands)
-    _group_breakdowns(cands)
+    _group_breakdowns(ctx, cands)
     _mark_superseded(ctx, cands)
     _spread_superseded(ctx, cands)
     for c in cands:

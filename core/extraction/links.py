@@ -110,10 +110,19 @@ def _sum_breakdowns(cands: list[Cand]) -> None:
                 o.extra["part_by_sum"] = True
 
 
-def _group_breakdowns(cands: list[Cand]) -> None:
-    """Children or women counted after a count of civilians of the same event are part of it."""
+def _group_breakdowns(ctx: _Context, cands: list[Cand]) -> None:
+    """Children or women counted after a count of civilians of the same event are part of it; the
+    next item of their list ("44 children and 36 women") is part of the same count."""
     for idx, c in enumerate(cands):
         if c.parent is not None or c.group not in ("children", "women") or c.best is None:
+            continue
+        prev = cands[idx - 1] if idx else None
+        if (
+            prev is not None and prev.parent is not None and prev.extra.get("part_by_group") and prev.sent == c.sent
+            and prev.status == c.status and _only_conjunction_between(ctx, prev.tj, c.ti)
+        ):
+            c.parent, c.kind = prev.parent, prev.kind
+            c.extra["part_by_group"] = True
             continue
         for o in reversed(cands[max(0, idx - _LOOKBACK) : idx]):
             if (
