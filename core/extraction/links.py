@@ -239,7 +239,7 @@ def _mark_superseded(ctx: _Context, cands: list[Cand]) -> None:
         # «في وقت سابق» starts with the clause break «في وقت»: look a few words before the clause too
         lo = max(ctx.sentence_span(c.sent)[0], lo - 3)
         cue = _find(ctx, "kind_cues", lo, hi, roles=("superseded",))
-        surface = cue.surface if cue else _earlier_report(ctx, ctx.sentence_span(c.sent)[0], c.ti)
+        surface = cue.surface if cue else _earlier_report(ctx, c)
         if not surface:
             continue
         newer = [
@@ -254,10 +254,14 @@ def _mark_superseded(ctx: _Context, cands: list[Cand]) -> None:
             c.kind, c.kind_cue, c.newer = "superseded", surface, o
 
 
-def _earlier_report(ctx: _Context, lo: int, hi: int) -> str | None:
+def _earlier_report(ctx: _Context, c: Cand) -> str | None:
     """«وكان المرصد أفاد مساء الاثنين عن مقتل 148», "the monitor had reported": a pluperfect
     «كان» with a reporting verb within five words («وكانت حصيلة أولية للمرصد أفادت») tells what
     was reported before; its text."""
+    lo, hi = ctx.sentence_span(c.sent)[0], c.ti
+    # «وكان المرصد قال إن غارات السادس من الشهر قتلت 53»: a report of an event with its own day
+    if any(ctx.dates[n].precision == "day" for n in ctx.dates_in(lo, c.tj + 6)):
+        return None
     was = _fw("pluperfect")
     for k in range(lo, hi):
         if not any(f in was for f in ctx.tokens[k].forms):  # «وكانت»: any bare form (not only the last)
