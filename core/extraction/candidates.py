@@ -283,6 +283,10 @@ def _read_numbers(ctx: _Context) -> list[Cand]:
             continue  # part of a date: «22 آب 2017»
         if nm.script == "digits" and (nm.text[:1] in "0٠۰" or _clock_time(ctx, i, j)):
             continue  # «0914», «10:30»: a time or a code
+        if ctx.text[nm.end : nm.end + 1] in ("-", "\u2010", "\u2011") and ctx.text[nm.end + 1 : nm.end + 2].isascii() and (
+            ctx.text[nm.end + 1 : nm.end + 2].isalpha()
+        ):
+            continue  # "a 10-year-old boy", "the six-year conflict": a number inside a compound modifies a noun
         sent = ctx.sent_of[i]
         lo, hi = ctx.sentence_span(sent)
         after = j
