@@ -47,6 +47,12 @@ def _victim_after(ctx: _Context, k: int, hi: int, english: bool) -> Mention | No
     v = ctx.m("victims", k)
     if v and v.i == k:
         return v
+    them = ctx.m("connectives", k)
+    if them is not None and them.i == k and them.attrs.get("of_them"):
+        k2 = _next_word(ctx, them.j, hi)  # «ثمانيةٌ منهم أطفال», "four of them children"
+        v = ctx.m("victims", k2) if k2 >= 0 else None
+        if v and v.i == k2:
+            return v
     t = ctx.tokens[k]
     if t.text in _fw("of") and t.text != "the":
         k2 = k + 1
