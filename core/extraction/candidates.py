@@ -147,6 +147,23 @@ def _left_trigger(ctx: _Context, i: int, lo: int, limit: int = _MAX_LEFT_TRIGGER
     return None
 
 
+def _after_that(ctx: _Context, i: int, lo: int) -> bool:
+    """Token i opens a reported clause: right after «أنّ»/«إنّ» ('that')."""
+    k = _prev_word(ctx, i, lo)
+    c = ctx.m("connectives", k) if k >= 0 else None
+    return c is not None and c.j == i and c.attrs.get("role") == "that"
+
+
+def _after_name(ctx: _Context, j: int, hi: int) -> int:
+    """Past a name in brackets or quotes right after a noun: «الشاب (ممدوح علي)»، «الطفل "أحمد"»."""
+    if j < hi and ctx.tokens[j].text in ("(", '"', "«", "“"):
+        close = {"(": ")", '"': '"', "«": "»", "“": "”"}[ctx.tokens[j].text]
+        for q in range(j + 1, min(hi, j + 8)):
+            if ctx.tokens[q].text == close:
+                return q + 1
+    return j
+
+
 def _right_trigger(ctx: _Context, j: int, hi: int, limit: int = _MAX_RIGHT_TRIGGER) -> Mention | None:
     k = j
     steps = 0
@@ -510,6 +527,8 @@ def _read_lone_nouns(ctx: _Context, taken: set[int], counted: list[Cand]) -> lis
             status, rule = ends.get(join, ends.get(join - 1)).status, "lone-noun-list"
         elif article and number == "sg" and (r := _right_trigger(ctx, v.j, hi, limit=3)) is not None:
             status, rule = r.attrs["status"], "noun-then-verb"  # "another civilian was killed"
+        elif number == "sg" and _after_that(ctx, v.i, lo) and (r := _right_trigger(ctx, _after_name(ctx, v.j, hi), hi, limit=2)):
+            status, rule = r.attrs["status"], "noun-then-verb"  # «وأضاف أنّ السيدة قُتلت»، «أن الشاب توفي»
         elif number == "du" or _noun_joined_after(ctx, v, hi):
             # «ممرضان ... قتلا»، «امرأة وطفلا قتلا»: the verb after the nouns gives their status
             r = _right_trigger(ctx, v.j, hi, limit=8)
