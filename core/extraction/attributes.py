@@ -49,6 +49,8 @@ def _kind(ctx: _Context, cands: list[Cand], c: Cand) -> None:
         if role == "toll_period":
             if _next_is_short_time(ctx, m.j):
                 continue  # «خلال الـ 24 ساعة»، "over the past 24 hours": one day's events
+            if any(_is(ctx.tokens[k], "superlative") for k in range(max(0, m.i - 6), m.i)):
+                continue  # «أكبر نصر عسكري منذ عام 2016»: a comparison, not the count's period
             if normalize(m.surface).text.lower() in _fw("since"):
                 since = _date_at(ctx, m.j)
                 if since is not None and not _long_ago(ctx, since):
