@@ -365,6 +365,10 @@ def _read_numbers(ctx: _Context) -> list[Cand]:
             if wide is not None:
                 status, how = wide.attrs["status"], "total"
                 total_words = wide
+        elif noun is None and _to_before(ctx, before, lo):
+            wide = _left_trigger(ctx, before, lo, limit=40)
+            if wide is not None and wide.key == "toll_killed":
+                total_words = wide  # «ارتفع عدد قتلى تنظيم داعش إلى 23»: the status came nearer
         low, best, high = nm.bounds()
         value = nm.value if nm.value is not None else None
         if noun is None:
@@ -440,6 +444,8 @@ def _read_numbers(ctx: _Context) -> list[Cand]:
             group=group, group_mention=gm,
             rule=rule, confidence=conf if not nm.vague else min(conf, 0.6), lang="en" if english else "ar",
         )
+        if side_actor is not None:
+            c.side = side_actor.attrs.get("side")
         c.list_item = listed is not None and (listed.part_cue or listed.list_item)
         c.group_from_noun = gm is not None and not gm.attrs.get("status") and gm.attrs.get("group") != "inherit"
         if cue is not None:

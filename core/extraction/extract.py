@@ -63,6 +63,7 @@ from core.extraction.links import (
     _mark_superseded,
     _spread_superseded,
     _sum_breakdowns,
+    _sum_totals,
 )
 from core.extraction.tokens import Mention
 
@@ -169,6 +170,7 @@ def extract(text: str, published: dt.date | None = None, lang: str | None = None
     _continue_tolls(ctx, cands)
     _same_kind_in_repeats(cands)
     _sum_breakdowns(cands)
+    _sum_totals(ctx, cands)
     _group_breakdowns(ctx, cands)
     _mark_superseded(ctx, cands)
     _spread_superseded(ctx, cands)

@@ -110,6 +110,31 @@ def _sum_breakdowns(cands: list[Cand]) -> None:
                 o.extra["part_by_sum"] = True
 
 
+def _sum_totals(ctx: _Context, cands: list[Cand]) -> None:
+    """«وصل عدد شهداء البلدة اليوم إلى 15» after counts of 9 and 6: a count named as a total
+    («عدد الشهداء», 'the toll') that equals the sum of the counts told before it adds them up; it is
+    their total (a toll), not a new event."""
+    heads = [c for c in cands if c.parent is None and c.same is None and c.kind == "incident"]
+    for idx, h in enumerate(heads):
+        if h.best is None or h.vague or idx < 2:
+            continue
+        lo, _ = _window(ctx, cands, h)
+        lo = max(ctx.sentence_span(h.sent)[0], lo - 6)
+        if not any(m.key == "toll_killed" for m in ctx.mentions_in("casualty_terms", lo, h.ti)):
+            continue
+        total, n = 0, 0
+        for o in reversed(heads[max(0, idx - _LOOKBACK // 4) : idx]):
+            if o.status != h.status or o.best is None or o.vague or not _compatible_groups(o.group, h.group):
+                break
+            total += o.best
+            n += 1
+            if total >= h.best:
+                break
+        if n >= 2 and total == h.best:
+            h.kind, h.kind_cue = "toll", "sum"
+            h.extra["total_of_counts_before"] = True
+
+
 def _group_breakdowns(ctx: _Context, cands: list[Cand]) -> None:
     """Children or women counted after a count of civilians of the same event are part of it; the
     next item of their list ("44 children and 36 women") is part of the same count."""

@@ -152,6 +152,8 @@ class PhraseMatcher:
             for toks, cs, key, surface in self._index.get(form, ()):
                 if cs and tokens[i].raw != toks[0]:
                     continue
+                # «عدد الشهداء» also as «عدد شهداء البلدة»: the construct state drops the article
+                construct = self._attrs[key].get("construct", False)
                 n = len(toks)
                 if i + n > len(tokens):
                     continue
@@ -169,7 +171,9 @@ class PhraseMatcher:
                         if t.raw != want:
                             ok = False
                             break
-                    elif want not in t.forms and t.text != want:
+                    elif want not in t.forms and t.text != want and not (
+                        construct and want.startswith("ال") and want[2:] in t.forms
+                    ):
                         ok = False
                         break
                 if ok and (best is None or k + 1 - i > best.j - best.i):
