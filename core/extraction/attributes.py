@@ -459,6 +459,10 @@ def _perpetrator(ctx: _Context, cands: list[Cand], c: Cand) -> None:
             return
     if battle:
         sides = {m.attrs.get("perpetrator") for m in ctx.mentions_in("actors", slo, shi)}
+        if len(sides) == 2 and c.group == "fighters" and c.side in sides:
+            # «قتل 16 عنصرا من داعش في اشتباكات مع قسد»: the dead of one side, killed by the other
+            c.perpetrator = next(iter(sides - {c.side}))
+            return
         if len(sides) >= 2:
             c.mixed_perpetrators = True  # «معارك بين القوات السورية وتنظيم داعش»
             return
@@ -514,10 +518,11 @@ def _names_side(ctx: _Context, c: Cand, a: Mention) -> bool:
     if c.ti <= a.i < c.tj:
         return True
     k = c.tj
-    while k < a.i and k < c.tj + 3 and (
-        _is(ctx.tokens[k], "side_link") or ctx.tokens[k].kind == "punct" and ctx.tokens[k].text not in _CLAUSE_PUNCT
+    while k < a.i and k < c.tj + 5 and (
+        _is(ctx.tokens[k], "side_link") or _is(ctx.tokens[k], "list_filler") and ctx.tokens[k].text not in ("و", "and")
+        or ctx.tokens[k].kind == "punct" and ctx.tokens[k].text not in _CLAUSE_PUNCT
     ):
-        k += 1
+        k += 1  # «16 عنصراً على الأقل من تنظيم داعش»: past a qualifier too
     return k == a.i
 
 
@@ -526,7 +531,8 @@ def _side(ctx: _Context, c: Cand) -> None:
         return
     for a in ctx.mentions_in("actors", c.ti, c.tj + 6):
         if _names_side(ctx, c, a):
-            c.side = a.attrs.get("side")
+            if not _coordinated_other_actor(ctx, a):  # «64 عنصرا من القوات السورية وداعش»: both sides
+                c.side = a.attrs.get("side")
             return
     gm = c.group_mention
     if gm and gm.attrs.get("side"):

@@ -180,8 +180,8 @@ def extract(text: str, published: dt.date | None = None, lang: str | None = None
             c.place, c.place_span = None, None  # a toll's place is the one it is counted over
         if c.place is None and not (c.parent is not None and c.parent.kind == "toll"):
             _place(ctx, cands, c)
-        _perpetrator(ctx, cands, c)
         _side(ctx, c)
+        _perpetrator(ctx, cands, c)
         _source(ctx, cands, c)
     _dates_from_parts(cands)
     _link_other_sources(cands)
