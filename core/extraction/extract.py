@@ -68,7 +68,7 @@ from core.extraction.links import (
 from core.extraction.tokens import Mention
 
 log = logging.getLogger(__name__)
-EXTRACTOR_VERSION = "1.1.0"
+EXTRACTOR_VERSION = "1.2.0"
 def version() -> str:
     return f"{EXTRACTOR_VERSION}+lex{lexicon.version()}"
 
