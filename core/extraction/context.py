@@ -27,7 +27,8 @@ _PLACE_RANK = {
     "governorate": 2, "country": 1,
 }
 _DATE_RANK = {"absolute": 4, "relative": 3, "weekday": 3, "month": 2, "year": 1}
-_SENTENCE_END = {".", "!", "?", "؟", "\n"}
+# "Home › Syria › 11 killed": the separators of a web page's breadcrumb or title end a segment too
+_SENTENCE_END = {".", "!", "?", "؟", "\n", "›", "|", "•"}
 _CLAUSE_PUNCT = {",", "،", ";", "؛", ".", "!", "?", "؟", ":"}
 _MAX_LEFT_TRIGGER = 12
 _MAX_RIGHT_TRIGGER = 30

@@ -98,8 +98,8 @@ def _sum_breakdowns(cands: list[Cand]) -> None:
                 continue
             if o.best is None or o.vague or o.sent == h.sent and not run and o.ti < h.ti:
                 break
-            if o.best >= h.best:
-                break
+            if o.best >= h.best or not _places_compatible(o, h):
+                break  # a count in another village is not part of a count of this one
             run.append(o)
             total += o.best
             if total >= h.best:
