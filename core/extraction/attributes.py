@@ -40,6 +40,14 @@ def _kind(ctx: _Context, cands: list[Cand], c: Cand) -> None:
     lo = max(lo, c.ti - 8)
     if _find(ctx, "kind_cues", lo, hi, roles=("event",)):
         return  # «ثاني أكبر مجزرة منذ ...»: a count of one massacre, whatever period is named beside it
+    gm = c.group_mention
+    if gm is not None and gm.attrs.get("remains"):
+        slo, shi = ctx.sentence_span(c.sent)
+        grave = _find(ctx, "kind_cues", slo, shi, roles=("grave",))
+        if grave is not None:  # «تم إخراج 11 جثة من مقبرة البانوراما»: bodies of many days
+            c.kind, c.kind_cue = "toll", grave.surface
+            c.extra["background"] = True  # a grave's tally states no period for the counts after it
+            return
     opening = _opening_since(ctx, c, lo)
     for m in opening + ctx.mentions_in("kind_cues", lo, hi):
         role = m.attrs.get("role")
