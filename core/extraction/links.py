@@ -28,7 +28,7 @@ def _link_parts(ctx: _Context, cands: list[Cand]) -> None:
                 or (_after_and(ctx, c.ti) and c.ti - prev.tj <= 10 and not _heads_between(cands, prev, c))
             )
         )
-        if c.part_cue and head is not None and head is not c:
+        if c.part_cue and head is not None and head is not c and _may_be_part(c, head):
             c.parent = head
         elif continues_list:
             c.parent = prev.parent
@@ -73,9 +73,17 @@ def _only_conjunction_between(ctx: _Context, a: int, b: int) -> bool:
     return ctx.tokens[b].text.startswith("و") or (b > 0 and (_is(ctx.tokens[b - 1], "conjunction") or ctx.tokens[b - 1].text in (",", "،")))
 
 
+def _may_be_part(c: Cand, o: Cand) -> bool:
+    """Can count c be some of count o? The same status (or c has none of its own yet), and
+    fighters named as such are no part of civilians («الذين قتل منهم 28 عنصراً» after the wounded)."""
+    same_status = c.status is None or o.status in (c.status, None)
+    other_side = c.group == "fighters" and c.group_from_noun and o.group in ("civilians", "children", "women")
+    return same_status and not other_side
+
+
 def _latest_head_before(cands: list[Cand], c: Cand) -> Cand | None:
     for o in reversed(cands[max(0, c.n - _LOOKBACK) : c.n]):
-        if o.parent is None and (c.status is None or o.status in (c.status, None)) and o.best is not None and (c.best or 0) <= o.best:
+        if o.parent is None and _may_be_part(c, o) and o.best is not None and (c.best or 0) <= o.best:
             return o
     return None
 
