@@ -55,6 +55,8 @@ def _kind(ctx: _Context, cands: list[Cand], c: Cand) -> None:
             c.kind, c.kind_cue = "toll", m.surface
             return
         if role == "toll_period":
+            if _inside_a_day(ctx, m):
+                continue  # «في الخامس والعشرين من الشهر الماضي»: the month of a day, not a period
             if _next_is_short_time(ctx, m.j):
                 continue  # «خلال الـ 24 ساعة»، "over the past 24 hours": one day's events
             if any(_is(ctx.tokens[k], "superlative") for k in range(max(0, m.i - 6), m.i)):
@@ -102,6 +104,14 @@ def _kind(ctx: _Context, cands: list[Cand], c: Cand) -> None:
         if prev:
             c.kind, c.kind_cue, c.parent = "toll", also.surface, prev[0]
             return
+
+
+def _inside_a_day(ctx: _Context, m: Mention) -> bool:
+    for n in ctx.dates_in(max(0, m.i - 8), m.j):
+        a, b = ctx.date_toks[n]
+        if a <= m.i and m.j <= b and ctx.dates[n].precision == "day":
+            return True
+    return False
 
 
 def _opening_since(ctx: _Context, c: Cand, lo: int) -> list[Mention]:
