@@ -329,8 +329,12 @@ def _link_revisions(ctx: _Context, cands: list[Cand]) -> None:
                 and o.best is not None and not o.vague and o.best < c.best and _compatible_groups(o.group, c.group)
                 and _places_compatible(o, c) and _attackers_compatible(o, c)
             ):
-                c.same = o
-                c.extra["same_event_revised"] = True
+                if any(_is(ctx.tokens[k], "increment") for k in range(o.ti, min(len(ctx.tokens), o.tj + 2))):
+                    o.parent = c  # «انتشال 4 جثث جديدة ... ليرتفع عدد الشهداء إلى 19»: the 4 are among the 19
+                    o.extra["part_of_raised_toll"] = True
+                else:
+                    c.same = o
+                    c.extra["same_event_revised"] = True
                 break
 
 
