@@ -9,7 +9,7 @@ import pytest
 
 from core.i18n import catalogue as i18n
 from core.incidents import aggregate, reviewing
-from core.storage import access
+from core.storage import access, incident_queries
 from core.storage.store import Store
 from tests.ui import apptest
 from tests.ui.population import populate
@@ -101,3 +101,41 @@ def test_without_sign_in_the_sidebar_says_anyone_here_can_edit_and_offers_the_up
 def test_anyone_can_edit_is_said_in_arabic_too(empty_db):
     at = apptest.app(query_params={"lang": "ar"})
     assert i18n.t("access.anyone", "ar") in apptest.texts(at.sidebar.caption)
+
+
+# ---- sign-in configured (the editors' view), under AppTest's seeded st.user ----------------------------
+AUTH = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test only",
+                 "client_id": "tracker", "client_secret": "test only",
+                 "server_metadata_url": "http://localhost:1/.well-known/openid-configuration"}}
+
+
+def _editors_app(user: dict, page: str | None = None) -> apptest.AppTest:
+    at = apptest.AppTest.from_file(str(apptest.ENTRYPOINT), default_timeout=apptest.TIMEOUT)
+    at.secrets.update(AUTH)
+    at.user = user
+    at.run()
+    if page:
+        at.switch_page(page)
+        at.run()
+    return at
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_with_sign_in_a_visitor_not_signed_in_gets_a_sign_in_button_and_no_write_control(populated_db, page):
+    at = _editors_app({"is_logged_in": False}, page)
+    assert not at.exception, at.exception
+    assert [b.label for b in at.sidebar.button if b.label != i18n.t("filters.reset")] == [i18n.t("access.sign_in")]
+    assert [c for c in _write_controls(at) if c != f"button {i18n.t('access.sign_in')}"] == []
+
+
+def test_a_signed_in_editor_reviews_under_their_account_not_a_typed_name(populated_db):
+    at = _editors_app({"is_logged_in": True, "email": ALICE.account, "name": ALICE.name, "sub": "alice-1"},
+                      "ui/pages/review.py")
+    assert not at.exception, at.exception
+    assert at.get("file_uploader")  # the editor may add articles
+    assert not [t for t in at.text_input if t.label == i18n.t("review.name")]  # no name to type
+    at.button(key="rv_confirm").click().run()
+    assert not at.exception, at.exception
+    s = Store.open(populated_db)
+    rows = [r for r in incident_queries.review_rows(s) if r["action"] == "confirm"]
+    assert [(r["reviewer"], r["account"]) for r in rows] == [(ALICE.name, ALICE.account)]
