@@ -17,6 +17,7 @@ from streamlit.errors import StreamlitAPIException
 
 from core.i18n import catalogue as i18n
 from core.intake import uploads
+from core.storage import access
 from core.views import filters as filters_mod
 from core.views import page_tables
 from ui import common
@@ -77,7 +78,10 @@ def _upload_panel() -> None:
         if not files and not (pasted or "").strip():
             st.warning(t("upload.nothing"))
         else:
-            st.session_state[RESULTS_KEY] = _ingest(files or [], pasted, published, outlet, url)
+            try:
+                st.session_state[RESULTS_KEY] = _ingest(files or [], pasted, published, outlet, url)
+            except access.AccessError as err:  # signed out meanwhile, or a read-only database
+                st.error(str(err))
             common.refresh()
     _show_results(st.session_state.get(RESULTS_KEY) or [])
 
