@@ -4,6 +4,8 @@ One process opens the database file read-write and shares one DuckDB connection 
 threads; each thread works through its own cursor (`Store.cursor()`), as DuckDB requires. A
 second process cannot open the file at all while the first holds it (not even read-only): we
 turn that into `DatabaseLockedError`, one sentence that tells the user what to do.
+In public mode (``CASUALTY_MODE=public``, `core.storage.access`) the file is opened read-only and
+`Store.transaction`, the way into every write, refuses with `access.ReadOnlyError`.
 
 Writes of an article and its figures happen in one transaction: after a crash or an error either
 both are stored or neither is. Bulk writes go through DataFrame appends, never one INSERT per row.
