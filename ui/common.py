@@ -426,7 +426,7 @@ def fmt_language(key: str) -> str:
 def stop_if_empty(path: Any, message_key: str, samples_key: str) -> None:
     """A page's empty state: what to do, the sample-articles button, and nothing more."""
     if article_count(path) == 0:
-        st.info(t(message_key))
+        st.info(t(message_key) if may_edit() else t("empty.read_only"))
         load_samples_button(samples_key)
         st.stop()
 

@@ -76,6 +76,7 @@ def test_public_view_of_an_empty_database_offers_no_sample_button(tmp_path, monk
         at = apptest.app()
         assert not at.exception, at.exception
         assert _write_controls(at) == []
+        assert apptest.texts(at.main.info) == [i18n.t("empty.read_only")]  # not "add articles on the left"
     finally:
         close()
 
