@@ -22,6 +22,7 @@ from core.views.geo import (
     BASE_LABELS,
     BASE_LAYER,
     CITY_ID,
+    DISTRICTS_LAYER,
     EXTENT_LAYER,
     GEO_FILE,
     GOVERNORATES_LAYER,
@@ -166,8 +167,12 @@ def base_points(gaz: Mapping[str, gazetteer_mod.Place] | None = None, labels: st
 
 # ---- the base map: governorates, rivers, lakes, coast and borders (data/geo/) --------------------
 _LINE_STYLE = {  # kind → colour, width in pixels
+    "governorate": ([165, 150, 130, 255], 1.2),
     "river": ([91, 155, 213, 255], 2.5), "coast": ([120, 150, 175, 255], 1.2), "border": ([110, 110, 110, 255], 1.4),
 }
+
+
+_LINE_ORDER = {"governorate": 0, "border": 1, "coast": 2, "river": 3}  # drawn in this order
 
 
 @cache
@@ -207,25 +212,33 @@ def _centroid(ring: Sequence[Sequence[float]]) -> tuple[float, float]:
 
 def base_geography(lang: str = i18n.DEFAULT_LANG) -> dict[str, list[dict[str, Any]]]:
     """The offline base map as layer data: ``governorates`` (polygons, named on hover, with a
-    ``centre`` for their label), ``lakes`` (polygons) and ``lines`` (rivers, coast, borders)."""
-    out: dict[str, list[dict[str, Any]]] = {"governorates": [], "lakes": [], "lines": []}
+    ``centre`` for their label), ``districts`` (administrative districts: polygons named on hover,
+    outlined thinner than the governorates), ``lakes`` (polygons) and ``lines`` (rivers, coast,
+    borders, and the governorates' outlines, drawn over the districts' ones)."""
+    out: dict[str, list[dict[str, Any]]] = {"governorates": [], "districts": [], "lakes": [], "lines": []}
+    layer = {"governorate": "governorates", "district": "districts", "lake": "lakes"}
     for f in _geo_features():
         p, geom = f["properties"], f["geometry"]
         kind = p["kind"]
         tip = _tip(p.get("name_en") or "", p.get("name_ar") or "", i18n.t(f"map.geo.{kind}", lang))
-        if kind in ("governorate", "lake"):
+        if kind in layer:
             rings = _rings(geom)
             biggest = max(rings, key=len)
             for ring in rings:
-                out["governorates" if kind == "governorate" else "lakes"].append({
-                    "key": f"geo:{p.get('name_en')}", "polygon": ring, "centre": list(_centroid(biggest)), **tip,
+                out[layer[kind]].append({
+                    "key": f"geo:{kind}:{p.get('name_en')}" if kind == "district" else f"geo:{p.get('name_en')}",
+                    "polygon": ring, "centre": list(_centroid(biggest)), **tip,
                 })
+                if kind == "governorate":
+                    colour, width = _LINE_STYLE[kind]
+                    out["lines"].append({"key": f"geo:{kind}:{p.get('name_en')}", "path": ring, "colour": colour,
+                                         "width": width, "kind": kind, **tip})
         else:
             colour, width = _LINE_STYLE.get(kind, ([120, 120, 120, 255], 1.0))
             for path in _paths(geom):
                 out["lines"].append({"key": f"geo:{kind}:{p.get('name_en')}", "path": path, "colour": colour,
                                      "width": width, "kind": kind, **tip})
-    out["lines"].sort(key=lambda d: d["kind"] == "river")  # rivers drawn over borders
+    out["lines"].sort(key=lambda d: _LINE_ORDER.get(d["kind"], 1))  # rivers on top
     return out
 
 
@@ -424,6 +437,11 @@ def deck(
         pdk.Layer(
             "PolygonLayer", id=GOVERNORATES_LAYER, data=geo_data["governorates"], get_polygon="polygon",
             get_fill_color=[246, 242, 233, 255], get_line_color=[165, 150, 130, 255], line_width_min_pixels=1,
+            stroked=True, filled=True, pickable=True, auto_highlight=False,
+        ),
+        pdk.Layer(
+            "PolygonLayer", id=DISTRICTS_LAYER, data=geo_data["districts"], get_polygon="polygon",
+            get_fill_color=[0, 0, 0, 0], get_line_color=[200, 188, 170, 255], line_width_min_pixels=1,
             stroked=True, filled=True, pickable=True, auto_highlight=False,
         ),
         pdk.Layer(
