@@ -89,8 +89,9 @@ def test_map_draws_offline_and_adds_up_to_the_trends_total(app_server, page):
     page.wait_for_timeout(1500)
     deck.screenshot(path=ARTIFACTS / "map_05_all_places.png")
 
-    # The whole country: governorates, the Euphrates and Lake Assad, drawn from data/geo/ offline.
-    # A governorate is named on hover (the labels that would not fit are not drawn).
+    # The whole country: governorates and their districts, the Euphrates, the Khabur and Lake Assad,
+    # drawn from data/geo/ offline. A district is named on hover with its governorate (the labels
+    # that would not fit are not drawn).
     page.locator('[data-testid="stButtonGroup"]').get_by_text("Syria", exact=True).click()
     _wait_idle(page)
     deck.scroll_into_view_if_needed()
@@ -98,8 +99,9 @@ def test_map_draws_offline_and_adds_up_to_the_trends_total(app_server, page):
     deck.screenshot(path=ARTIFACTS / "map_08_syria.png")
     box = deck.locator("canvas").first.bounding_box()
     page.mouse.move(box["x"] + box["width"] * 0.45, box["y"] + box["height"] * 0.62)  # the desert of Homs
-    expect(tooltip).to_contain_text("governorate")
-    deck.screenshot(path=ARTIFACTS / "map_09_syria_governorate_hover.png")
+    expect(tooltip).to_contain_text("district (administrative)")
+    expect(tooltip).to_contain_text("Homs governorate")
+    deck.screenshot(path=ARTIFACTS / "map_09_syria_district_hover.png")
     page.mouse.move(box["x"] + 2, box["y"] + 2)
     page.set_viewport_size({"width": 1400, "height": 1000})
     deck.scroll_into_view_if_needed()

@@ -328,6 +328,13 @@ def test_base_map_file_stays_small():
     assert geo.GEO_FILE.stat().st_size < 200_000  # simplified for the country and city views
 
 
+def test_map_sent_to_the_browser_stays_small_with_the_districts(db):
+    totals = geo.place_totals(queries.map_figures(db, filters.Filters()))
+    sent = map_layers.deck(totals, view="syria").to_json()
+    assert len(sent.encode()) < 300_000  # compact JSON: pydeck's indentation tripled it
+    assert json.loads(sent)["layers"][0]["id"] == geo.DISTRICTS_LAYER
+
+
 def test_tooltips_carry_no_article_text(db):
     totals = geo.place_totals(queries.map_figures(db, filters.Filters()))
     spec = json.loads(map_layers.deck(totals).to_json())

@@ -98,7 +98,7 @@ def test_map_draws_places_sized_by_killed_without_a_basemap(map_db):
     assert not at.exception
     spec = _deck(at)
     assert [layer["id"] for layer in spec["layers"]] == [
-        geo.GOVERNORATES_LAYER, geo.DISTRICTS_LAYER, geo.WATER_LAYER, geo.LINES_LAYER, geo.EXTENT_LAYER, geo.BASE_LAYER, geo.POINTS_LAYER, geo.RING_OUTLINE, geo.RING_LAYER, geo.BASE_LABELS, geo.RING_LABELS,
+        geo.DISTRICTS_LAYER, geo.WATER_LAYER, geo.LINES_LAYER, geo.EXTENT_LAYER, geo.BASE_LAYER, geo.POINTS_LAYER, geo.RING_OUTLINE, geo.RING_LAYER, geo.BASE_LABELS, geo.RING_LABELS,
     ]
     assert "cartocdn" not in json.dumps(spec) and spec["mapStyle"] == "__MAP_STYLE__"
     discs = _layer(spec, geo.POINTS_LAYER)["data"]
