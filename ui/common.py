@@ -77,7 +77,9 @@ def number(n: Any) -> str:
 
 
 def number_range(low: Any, high: Any) -> str:
-    return f"{number(low)}–{number(high)}"
+    """"42–53"; in Arabic «42 إلى 53» (words, not a dash: between two numbers in right-to-left
+    text a dash is drawn with the numbers swapped, «53–42»)."""
+    return i18n.t("common.range", lang(), low=number(low), high=number(high))
 
 
 def date(d: Any, style: str | None = None) -> str:
