@@ -171,7 +171,8 @@ def articles_table(df: pd.DataFrame, lang: str = i18n.DEFAULT_LANG) -> pd.DataFr
         i18n.t("col.published", lang): [i18n.format_date(_as_date(d), lang) if _as_date(d) else "" for d in df["published"]],
         i18n.t("col.figures", lang): df["figures"].astype(int),
         i18n.t("col.link", lang): [article_link(a) for a in df["id"]],
-        i18n.t("col.web", lang): [article_url(o, u) for o, u in zip(df["outlet"], urls, strict=True)],
+        # "" for no address: an empty cell (None is drawn as a grey "None")
+        i18n.t("col.web", lang): [article_url(o, u) or "" for o, u in zip(df["outlet"], urls, strict=True)],
     })
     return out
 

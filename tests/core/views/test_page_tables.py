@@ -18,6 +18,12 @@ def test_an_outlet_given_as_a_long_encoded_address_reads_as_its_domain():
     assert page_tables.article_url(url) == url
 
 
+def test_an_article_without_a_web_address_has_an_empty_web_page_cell_not_none():
+    df = pd.DataFrame([{"id": "a1", "title": "t", "outlet": "Enab Baladi", "url": None,
+                        "published": dt.date(2017, 8, 22), "figures": 1}])
+    assert list(page_tables.articles_table(df)["Web page"]) == [""]
+
+
 def test_the_article_list_links_the_web_page_and_names_the_outlet():
     df = pd.DataFrame([{"id": "a1", "title": "t", "outlet": "https://www.example.org/x?y=1", "url": None,
                         "published": dt.date(2017, 8, 22), "figures": 2}])
