@@ -246,6 +246,15 @@ def incident_table(df: pd.DataFrame, lang: str = i18n.DEFAULT_LANG) -> pd.DataFr
     return pd.DataFrame(rows)
 
 
+def incident_widths(df: pd.DataFrame, lang: str = i18n.DEFAULT_LANG) -> dict[str, int]:
+    """Column widths in pixels for `incident_table`, so that every column, the sources last,
+    fits on the page in either language (the Arabic names of perpetrators and sources are long:
+    cut with an ellipsis, whole on hover)."""
+    counts = [i18n.label("group", g, lang).capitalize() for g in _incident_groups(df)] + [i18n.t("col.reports", lang)]
+    return {i18n.t("col.place_en", lang): 100, i18n.t("col.perpetrator", lang): 125,
+            **dict.fromkeys(counts, 60), i18n.t("col.sources", lang): 140}
+
+
 def report_table(df: pd.DataFrame, lang: str = i18n.DEFAULT_LANG) -> pd.DataFrame:
     """One incident's reports side by side: outlet, publication date, count, sentence, article link."""
     lab = i18n.label

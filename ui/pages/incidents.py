@@ -88,7 +88,10 @@ if listing.empty:
     st.info(t("incidents.no_match"))
 else:
     st.subheader(t("incidents.list_title", n=common.number(len(listing))))
-    st.dataframe(page_tables.incident_table(listing, lang), hide_index=True, key="incident_table")
+    st.dataframe(
+        page_tables.incident_table(listing, lang), hide_index=True, key="incident_table",
+        column_config={c: st.column_config.Column(width=w) for c, w in page_tables.incident_widths(listing, lang).items()},
+    )
 
     # ---- one incident's reports side by side -----------------------------------------------------
     ids = list(listing["id"])
