@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 
 from core.extraction.extract import extract
+from core.i18n import catalogue as i18n
 from core.views import article_view, page_tables
 
 
@@ -49,3 +50,13 @@ def test_highlights_agree_with_the_legend_toll_pink_and_vague_not_yellow():
     assert "fig-toll" in marks[toll.id]
     css = article_view.ARTICLE_CSS  # the toll's pink is declared after the grey, so it wins
     assert css.index("mark.fig-toll") > css.index("mark.fig-not-counted")
+
+
+def test_incident_column_widths_name_columns_of_the_incident_table_in_each_language():
+    df = pd.DataFrame([{"id": "i1", "date": dt.date(2017, 8, 13), "place_id": "nb-mashlab", "place": "حي المشلب",
+                        "perpetrator": "coalition", "best_civilians": 12, "min_civilians": 1, "max_civilians": 12,
+                        "reports": 2, "sources": "sohr"}])
+    for lang in ("en", "ar"):
+        widths = page_tables.incident_widths(df, lang)
+        columns = set(page_tables.incident_table(df, lang).columns)
+        assert set(widths) <= columns and i18n.t("col.sources", lang) in widths
