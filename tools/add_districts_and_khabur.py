@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 GEO = Path(__file__).resolve().parents[1] / "data" / "geo" / "syria.geojson"
-DISTRICT_TOLERANCE = 0.008  # degrees (under a kilometre): thin outlines, named on hover
+DISTRICT_TOLERANCE = 0.012  # degrees (about a kilometre, under a pixel at the Syria view): named on hover
 RIVER_TOLERANCE = 0.002
 # Natural Earth object id → names; checked by course: the Khabur passes al-Hasakah (40.75 E, 36.50 N)
 # and meets the Euphrates at al-Busayrah (40.43 E, 35.15 N); the Balikh passes Tal Abyad (38.95 E,
