@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -79,7 +80,9 @@ def number(n: Any) -> str:
 
 
 def number_range(low: Any, high: Any) -> str:
-    return f"{number(low)}–{number(high)}"
+    """"42–53"; in Arabic «42 إلى 53» (words, not a dash: between two numbers in right-to-left
+    text a dash is drawn with the numbers swapped, «53–42»)."""
+    return i18n.t("common.range", lang(), low=number(low), high=number(high))
 
 
 def date(d: Any, style: str | None = None) -> str:
@@ -397,6 +400,21 @@ def language_widget(widget: Any, key: str, start: Any, *args: Any, **kwargs: Any
     return value
 
 
+def url_choice(container: Any, key: str, options: list[str], default: str, label: str, prefix: str) -> str:
+    """A segmented control (``prefix.<option>`` labels) whose choice survives a language switch
+    (`language_widget`) and is kept in the URL as the option itself (``view=syria``), so a link
+    opens on the same choice in either language. Streamlit's ``bind="query-params"`` wrote the
+    label there (``view=Syria``), which the other language did not recognise."""
+    url = st.query_params.get(key)
+    start = url if url in options else default
+    value = language_widget(container.segmented_control, key, start, label, options, required=True,
+                            format_func=partial(fmt_message, prefix, lang()))
+    value = value if value in options else default
+    if st.query_params.get(key) != value:
+        st.query_params[key] = value
+    return value
+
+
 # ---- display functions for widgets (top-level, so session state can pickle them) ----------------
 def fmt_label(kind: str, lang: str, key: str) -> str:
     """A data key's display name; `filters.NOT_STATED` reads "not stated"."""
@@ -433,7 +451,6 @@ def stop_if_empty(path: Any, message_key: str, samples_key: str) -> None:
 
 def export_buttons(f: Any, formats: tuple[str, ...], key_prefix: str) -> None:
     """Download buttons for what the filters ``f`` select (core.views.export; columns in the README)."""
-    from functools import partial
 
     from core.views import export
 

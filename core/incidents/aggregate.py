@@ -22,6 +22,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+import babel
 import pandas as pd
 
 from core.incidents import grouping as inc_mod
@@ -178,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     n = recompute(store)
     if args.command == "recompute":
-        print(f"{n} incidents rebuilt from {store.counts()['figures']} figures.")
+        print(f"{_count(n, 'incident', 'incidents')} rebuilt from {_count(store.counts()['figures'], 'figure', 'figures')}.")
         return 0
     if args.command == "tolls":
         for c in toll_comparisons(store):
@@ -200,6 +201,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  {'total':<12}{int(table.incidents.sum()):>10}{int(table.best.sum()):>8}"
           f"{int(table['min'].sum()):>8}{int(table['max'].sum()):>8}")
     return 0
+
+
+def _count(n: int, one: str, other: str) -> str:
+    """"1 article", "2 articles": English's CLDR plural rule (Babel), for the command line."""
+    return f"{n} {one if babel.Locale('en').plural_form(n) == 'one' else other}"
 
 
 if __name__ == "__main__":

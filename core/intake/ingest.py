@@ -27,6 +27,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import babel
+
 from core.extraction import extract
 from core.extraction.dates import find_dates, parse_iso
 from core.extraction.figure import Figure
@@ -496,7 +498,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.reextract:
         n = reextract(store)
-        print(f"Re-extracted {n} article(s) with extractor {extract.EXTRACTOR_VERSION}; reviews kept.")
+        print(f"Re-extracted {_count(n, 'article', 'articles')} with extractor {extract.EXTRACTOR_VERSION}; reviews kept.")
         return 0
 
     paths = _iter_paths(args.paths)
@@ -521,12 +523,17 @@ def main(argv: list[str] | None = None) -> int:
             print(r.message)
     figures = sum(len(r.figures) for r in results)
     print(
-        f"Summary: {status['added']} added ({figures} figures), {status['duplicate']} already in the "
+        f"Summary: {status['added']} added ({_count(figures, 'figure', 'figures')}), {status['duplicate']} already in the "
         f"database, {status['error']} refused"
         + (" (" + ", ".join(f"{k}: {v}" for k, v in sorted(reasons.items())) + ")" if reasons else "")
         + f". Database: {store.path}"
     )
     return 1 if status["error"] and not (status["added"] or status["duplicate"]) else 0
+
+
+def _count(n: int, one: str, other: str) -> str:
+    """"1 article", "2 articles": English's CLDR plural rule (Babel), for the command line."""
+    return f"{n} {one if babel.Locale('en').plural_form(n) == 'one' else other}"
 
 
 if __name__ == "__main__":

@@ -45,6 +45,7 @@ from typing import Any
 import pandas as pd
 
 from core.extraction import gazetteer
+from core.i18n import catalogue as i18n
 from core.incidents import aggregate, plausibility, reviews
 from core.incidents import grouping as inc_mod
 from core.storage import incident_queries, queries
@@ -117,11 +118,14 @@ class Summary:
 
     def text(self) -> str:
         where = f" to {self.path}" if self.path else ""
-        out = (f"Wrote {self.incidents} incident(s) ({self.incident_rows} count row(s)) and {self.figures} "
-               f"figure(s){where} ({self.fmt}, schema {SCHEMA_VERSION}).")
+        def count(key: str, n: int) -> str:  # the catalogue's CLDR plural forms, in English
+            return i18n.t(key, "en", n=n)
+
+        out = (f"Wrote {count('count.incidents', self.incidents)} ({count('count.count_rows', self.incident_rows)}) "
+               f"and {count('count.figures', self.figures)}{where} ({self.fmt}, schema {SCHEMA_VERSION}).")
         if self.fmt == "geojson":
-            out += (f" Left out of the GeoJSON because they have no coordinates: {self.unplaced_incidents} "
-                    f"incident(s) and {self.unplaced_figures} figure(s).")
+            out += (f" Left out of the GeoJSON because they have no coordinates: "
+                    f"{count('count.incidents', self.unplaced_incidents)} and {count('count.figures', self.unplaced_figures)}.")
         return out
 
 

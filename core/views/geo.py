@@ -51,7 +51,8 @@ VIEWS = ("city", "all", "syria")
 NOT_STATED = filters.NOT_STATED
 
 # Layer ids (the page reads selections by them; tests check them).
-GOVERNORATES_LAYER, WATER_LAYER, LINES_LAYER, EXTENT_LAYER = "governorates", "lakes", "rivers-borders", "city-extent"
+WATER_LAYER, LINES_LAYER, EXTENT_LAYER = "lakes", "rivers-borders", "city-extent"
+DISTRICTS_LAYER = "districts"  # administrative districts (ADM2, mintaqa), not the city's districts (hayy)
 BASE_LAYER, BASE_LABELS = "gazetteer", "gazetteer-labels"
 POINTS_LAYER, RING_OUTLINE, RING_LAYER, RING_LABELS = (
     "killed", "city-not-stated-ring", "city-not-stated", "city-not-stated-label",

@@ -1,5 +1,5 @@
 """The map page's drawing: deck.gl layers for the casualty rings and points, the offline base map
-(governorates, rivers, lakes, coast, borders from ``data/geo/``), labels only where they fit, the
+(governorates, districts, rivers, lakes, coast, borders from ``data/geo/``), labels only where they fit, the
 view, and Arabic labels shaped for deck.gl's TextLayer (which neither joins Arabic letters nor
 orders right-to-left text: `visual_arabic` gives it the joined presentation forms in visual order).
 The data they draw comes from `core.views.geo`."""
@@ -22,9 +22,9 @@ from core.views.geo import (
     BASE_LABELS,
     BASE_LAYER,
     CITY_ID,
+    DISTRICTS_LAYER,
     EXTENT_LAYER,
     GEO_FILE,
-    GOVERNORATES_LAYER,
     LABEL_FONT,
     LABEL_LANGS,
     LINES_LAYER,
@@ -164,10 +164,14 @@ def base_points(gaz: Mapping[str, gazetteer_mod.Place] | None = None, labels: st
     return out
 
 
-# ---- the base map: governorates, rivers, lakes, coast and borders (data/geo/) --------------------
+# ---- the base map: governorates, districts, rivers, lakes, coast and borders (data/geo/) --------------------
 _LINE_STYLE = {  # kind → colour, width in pixels
+    "governorate": ([165, 150, 130, 255], 1.2),
     "river": ([91, 155, 213, 255], 2.5), "coast": ([120, 150, 175, 255], 1.2), "border": ([110, 110, 110, 255], 1.4),
 }
+
+
+_LINE_ORDER = {"governorate": 0, "border": 1, "coast": 2, "river": 3}  # drawn in this order
 
 
 @cache
@@ -206,26 +210,39 @@ def _centroid(ring: Sequence[Sequence[float]]) -> tuple[float, float]:
 
 
 def base_geography(lang: str = i18n.DEFAULT_LANG) -> dict[str, list[dict[str, Any]]]:
-    """The offline base map as layer data: ``governorates`` (polygons, named on hover, with a
-    ``centre`` for their label), ``lakes`` (polygons) and ``lines`` (rivers, coast, borders)."""
-    out: dict[str, list[dict[str, Any]]] = {"governorates": [], "lakes": [], "lines": []}
+    """The offline base map as layer data: ``governorates`` (polygons with a ``centre`` for
+    their label), ``districts`` (administrative districts: the land, filled and named on hover
+    with their governorate), ``lakes`` (polygons) and ``lines`` (the governorates' outlines,
+    drawn over the districts' lighter ones, then borders, coast and rivers)."""
+    out: dict[str, list[dict[str, Any]]] = {"governorates": [], "districts": [], "lakes": [], "lines": []}
+    layer = {"governorate": "governorates", "district": "districts", "lake": "lakes"}
+    governorate_names = {f["properties"]["name_en"]: f["properties"]["name_ar" if lang == "ar" else "name_en"]
+                         for f in _geo_features() if f["properties"]["kind"] == "governorate"}
     for f in _geo_features():
         p, geom = f["properties"], f["geometry"]
         kind = p["kind"]
         tip = _tip(p.get("name_en") or "", p.get("name_ar") or "", i18n.t(f"map.geo.{kind}", lang))
-        if kind in ("governorate", "lake"):
+        if kind == "district":
+            tip["line2"] = i18n.t("map.geo.in_governorate", lang, name=governorate_names.get(
+                p.get("governorate_en"), p.get("governorate_en") or ""))
+        if kind in layer:
             rings = _rings(geom)
             biggest = max(rings, key=len)
             for ring in rings:
-                out["governorates" if kind == "governorate" else "lakes"].append({
-                    "key": f"geo:{p.get('name_en')}", "polygon": ring, "centre": list(_centroid(biggest)), **tip,
+                out[layer[kind]].append({
+                    "key": f"geo:{kind}:{p.get('name_en')}" if kind == "district" else f"geo:{p.get('name_en')}",
+                    "polygon": ring, "centre": list(_centroid(biggest)), **tip,
                 })
+                if kind == "governorate":
+                    colour, width = _LINE_STYLE[kind]
+                    out["lines"].append({"key": f"geo:{kind}:{p.get('name_en')}", "path": ring, "colour": colour,
+                                         "width": width, "kind": kind, **tip})
         else:
             colour, width = _LINE_STYLE.get(kind, ([120, 120, 120, 255], 1.0))
             for path in _paths(geom):
                 out["lines"].append({"key": f"geo:{kind}:{p.get('name_en')}", "path": path, "colour": colour,
                                      "width": width, "kind": kind, **tip})
-    out["lines"].sort(key=lambda d: d["kind"] == "river")  # rivers drawn over borders
+    out["lines"].sort(key=lambda d: _LINE_ORDER.get(d["kind"], 1))  # rivers on top
     return out
 
 
@@ -422,8 +439,8 @@ def deck(
     )
     layers = [
         pdk.Layer(
-            "PolygonLayer", id=GOVERNORATES_LAYER, data=geo_data["governorates"], get_polygon="polygon",
-            get_fill_color=[246, 242, 233, 255], get_line_color=[165, 150, 130, 255], line_width_min_pixels=1,
+            "PolygonLayer", id=DISTRICTS_LAYER, data=geo_data["districts"], get_polygon="polygon",
+            get_fill_color=[246, 242, 233, 255], get_line_color=[205, 195, 178, 255], line_width_min_pixels=1,
             stroked=True, filled=True, pickable=True, auto_highlight=False,
         ),
         pdk.Layer(
@@ -472,13 +489,21 @@ def deck(
     # No basemap: pydeck writes mapStyle "__MAP_STYLE__" for map_provider=None, which Streamlit's
     # frontend reads as "none". A deck with no mapStyle at all would get CARTO's tiles from the web.
     basemap = {"map_provider": "carto", "map_style": TILES_URL} if tiles else {"map_provider": None}
-    return pdk.Deck(
+    return _compact(pdk.Deck(
         layers=layers,
         initial_view_state=pdk.ViewState(**vs),
         **basemap,
         tooltip={"html": TOOLTIP_HTML, "style": {"backgroundColor": "#fff", "color": "#222", "fontSize": "13px",
                                                  "border": "1px solid #ccc"}},
-    )
+    ))
+
+
+def _compact(d: Any) -> Any:
+    """The deck, sent to the browser without pydeck's indentation (``indent=2`` puts every
+    coordinate of the base map on its own line: 600 KB instead of 250 KB per map)."""
+    indented = d.to_json
+    d.to_json = lambda: json.dumps(json.loads(indented()), separators=(",", ":"), ensure_ascii=False)
+    return d
 
 
 # ---- Arabic labels for deck.gl's TextLayer ---------------------------------------------------

@@ -171,7 +171,8 @@ def articles_table(df: pd.DataFrame, lang: str = i18n.DEFAULT_LANG) -> pd.DataFr
         i18n.t("col.published", lang): [i18n.format_date(_as_date(d), lang) if _as_date(d) else "" for d in df["published"]],
         i18n.t("col.figures", lang): df["figures"].astype(int),
         i18n.t("col.link", lang): [article_link(a) for a in df["id"]],
-        i18n.t("col.web", lang): [article_url(o, u) for o, u in zip(df["outlet"], urls, strict=True)],
+        # "" for no address: an empty cell (None is drawn as a grey "None")
+        i18n.t("col.web", lang): [article_url(o, u) or "" for o, u in zip(df["outlet"], urls, strict=True)],
     })
     return out
 
@@ -243,6 +244,15 @@ def incident_table(df: pd.DataFrame, lang: str = i18n.DEFAULT_LANG) -> pd.DataFr
         )
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def incident_widths(df: pd.DataFrame, lang: str = i18n.DEFAULT_LANG) -> dict[str, int]:
+    """Column widths in pixels for `incident_table`, so that every column, the sources last,
+    fits on the page in either language (the Arabic names of perpetrators and sources are long:
+    cut with an ellipsis, whole on hover)."""
+    counts = [i18n.label("group", g, lang).capitalize() for g in _incident_groups(df)] + [i18n.t("col.reports", lang)]
+    return {i18n.t("col.place_en", lang): 100, i18n.t("col.perpetrator", lang): 125,
+            **dict.fromkeys(counts, 60), i18n.t("col.sources", lang): 140}
 
 
 def report_table(df: pd.DataFrame, lang: str = i18n.DEFAULT_LANG) -> pd.DataFrame:

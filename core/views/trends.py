@@ -380,8 +380,11 @@ def headline_summary(incidents: pd.DataFrame, weekly: pd.DataFrame, status: str 
         items = []
         for r, n in top:
             pid, written = r.get("place_id"), r.get("place")
+            # a place outside the gazetteer is quoted as the article wrote it, isolated so that its
+            # script (Arabic in an English sentence) does not reorder the sentence around it
             place = i18n.place_name(pid, lang) if isinstance(pid, str) and pid else (
-                written if isinstance(written, str) and written else i18n.t("common.not_stated", lang))
+                i18n.t("trends.summary.as_written", lang, place=written) if isinstance(written, str) and written
+                else i18n.t("common.not_stated", lang))
             items.append(i18n.t("trends.summary.incident", lang, n=i18n.format_number(n, lang), place=place,
                                 date=short_date(r.get("date"), lang)))
         parts.append(i18n.t("trends.summary.largest", lang, items=i18n.t("trends.notes.group_sep", lang).join(items)))

@@ -12,6 +12,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from core.i18n import catalogue as i18n
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_browser import _shot, _upload, _wait_idle
 
@@ -89,8 +90,9 @@ def test_map_draws_offline_and_adds_up_to_the_trends_total(app_server, page):
     page.wait_for_timeout(1500)
     deck.screenshot(path=ARTIFACTS / "map_05_all_places.png")
 
-    # The whole country: governorates, the Euphrates and Lake Assad, drawn from data/geo/ offline.
-    # A governorate is named on hover (the labels that would not fit are not drawn).
+    # The whole country: governorates and their districts, the Euphrates, the Khabur and Lake Assad,
+    # drawn from data/geo/ offline. A district is named on hover with its governorate (the labels
+    # that would not fit are not drawn).
     page.locator('[data-testid="stButtonGroup"]').get_by_text("Syria", exact=True).click()
     _wait_idle(page)
     deck.scroll_into_view_if_needed()
@@ -98,8 +100,9 @@ def test_map_draws_offline_and_adds_up_to_the_trends_total(app_server, page):
     deck.screenshot(path=ARTIFACTS / "map_08_syria.png")
     box = deck.locator("canvas").first.bounding_box()
     page.mouse.move(box["x"] + box["width"] * 0.45, box["y"] + box["height"] * 0.62)  # the desert of Homs
-    expect(tooltip).to_contain_text("governorate")
-    deck.screenshot(path=ARTIFACTS / "map_09_syria_governorate_hover.png")
+    expect(tooltip).to_contain_text("district (administrative)")
+    expect(tooltip).to_contain_text("Homs governorate")
+    deck.screenshot(path=ARTIFACTS / "map_09_syria_district_hover.png")
     page.mouse.move(box["x"] + 2, box["y"] + 2)
     page.set_viewport_size({"width": 1400, "height": 1000})
     deck.scroll_into_view_if_needed()
@@ -128,3 +131,39 @@ def test_map_draws_offline_and_adds_up_to_the_trends_total(app_server, page):
     assert gaps not in ("normal", "0px")  # the legend's entries stay apart
 
     assert leaving == [], f"requests left localhost: {leaving}"
+
+
+def _pressed(page: Page, label: str):
+    group = page.locator('[data-testid="stMain"] [data-testid="stButtonGroup"]')
+    return group.locator('button[role="radio"][aria-checked="true"]').filter(has_text=re.compile(f"^{re.escape(label)}$"))
+
+
+def test_map_choices_stay_picked_after_switching_the_language(app_server, page):
+    page.goto(app_server + "/map?lang=en")
+    _wait_idle(page)
+    for name, text in MAP_ARTICLES[:2]:  # (already there when the test above ran first: kept once)
+        _upload(page, name, text.encode())
+    page.goto(app_server + "/map?lang=en")
+    _wait_idle(page)
+    expect(page.get_by_role("heading", name="Where people were killed")).to_be_visible()
+    main = page.locator('[data-testid="stMain"]')
+    for label in ("Perpetrator", "English", "Syria", "One week"):
+        main.locator('[data-testid="stButtonGroup"]').get_by_text(label, exact=True).click()
+        _wait_idle(page)
+    for label in ("Perpetrator", "English", "Syria", "One week"):
+        expect(_pressed(page, label)).to_have_count(1)
+    assert {"colour=perpetrator", "labels=en", "view=syria", "period=week"} <= set(page.url.split("?")[1].split("&"))
+
+    side = page.locator('[data-testid="stSidebar"]')
+    side.locator('[data-testid="stSelectbox"]').first.click()
+    page.get_by_role("option", name=i18n.t("language.ar", "ar")).click()
+    _wait_idle(page)
+    expect(page.get_by_role("heading", name=i18n.t("map.title", "ar"))).to_be_visible()
+    for key in ("map.colour_by.perpetrator", "map.labels.en", "map.view.syria", "map.period.week"):
+        expect(_pressed(page, i18n.t(key, "ar"))).to_have_count(1)
+    _shot(page, "map_12_arabic_after_switch.png")
+    # and on the next run, still the same choices
+    side.get_by_text(i18n.t("sidebar.digits", "ar"), exact=True).click()
+    _wait_idle(page)
+    for key in ("map.colour_by.perpetrator", "map.labels.en", "map.view.syria", "map.period.week"):
+        expect(_pressed(page, i18n.t(key, "ar"))).to_have_count(1)

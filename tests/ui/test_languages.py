@@ -164,7 +164,7 @@ def test_digit_and_month_settings_show_only_in_arabic_and_go_into_the_url(popula
     assert at.query_params.get("digits") == "arab" and at.query_params.get("months") == "msa"
     assert _metric(at, "trends.metric_total.killed", AR) == i18n.format_number(pop.TOTAL_KILLED, EASTERN_MSA)
     low, high = pop.TOTAL_RANGE
-    assert _metric(at, "trends.metric_range", AR) == f"{i18n.format_number(low, EASTERN_MSA)}–{i18n.format_number(high, EASTERN_MSA)}"
+    assert _metric(at, "trends.metric_range", AR) == f"{i18n.format_number(low, EASTERN_MSA)} إلى {i18n.format_number(high, EASTERN_MSA)}"
     week = i18n.t("trends.week_of", EASTERN_MSA, date=i18n.format_date("2017-08-07", EASTERN_MSA))
     assert week in at.selectbox(key=widget_key("pick_week", EASTERN_MSA)).options and "أغسطس" in week
 

@@ -91,15 +91,19 @@ if listing.empty:
     st.info(t("incidents.no_match"))
 else:
     st.subheader(t("incidents.list_title", n=common.number(len(listing))))
-    st.dataframe(page_tables.incident_table(listing, lang), hide_index=True, key="incident_table")
+    st.dataframe(
+        page_tables.incident_table(listing, lang), hide_index=True, key="incident_table",
+        column_config={c: st.column_config.Column(width=w) for c, w in page_tables.incident_widths(listing, lang).items()},
+    )
 
     # ---- one incident's reports side by side -----------------------------------------------------
     ids = list(listing["id"])
     labels = {r["id"]: page_tables.incident_label(r, lang) for r in listing.to_dict("records")}
     if st.session_state.get(PICK) not in ids:
         st.session_state.pop(PICK, None)
-    picked = st.selectbox(
-        t("incidents.pick"), ids, key=PICK, index=None, placeholder=t("incidents.pick_placeholder"),
+    # language_widget: the pickers keep their choice, in the new language's labels, after a switch
+    picked = common.language_widget(
+        st.selectbox, PICK, None, t("incidents.pick"), ids, index=None, placeholder=t("incidents.pick_placeholder"),
         format_func=labels.get,
     )
     if picked:
@@ -144,7 +148,10 @@ else:
         else:
             names = {f"{a}/{b}": page_tables.report_label(r, lang) for (a, b), r in zip(keys, reports.to_dict("records"),
                                                                                       strict=True)}
-            chosen = st.selectbox(t("incidents.split_pick"), list(names), key=SPLIT, format_func=names.get)
+            if st.session_state.get(SPLIT) not in names:
+                st.session_state[SPLIT] = next(iter(names))
+            chosen = common.language_widget(st.selectbox, SPLIT, next(iter(names)), t("incidents.split_pick"),
+                                            list(names), format_func=names.get)
             one = tuple(chosen.split("/", 1))
             st.button(
                 t("incidents.split_button"), key="inc_split_button", disabled=not who, on_click=_decide,
@@ -155,8 +162,8 @@ else:
         st.markdown(f"**{t('incidents.merge_title')}**")
         if st.session_state.get(MERGE):
             st.session_state[MERGE] = [i for i in st.session_state[MERGE] if i in ids]
-        pair = st.multiselect(t("incidents.merge_pick"), ids, key=MERGE, max_selections=2, format_func=labels.get,
-                              placeholder=t("incidents.merge_placeholder"))
+        pair = common.language_widget(st.multiselect, MERGE, [], t("incidents.merge_pick"), ids, max_selections=2,
+                                      format_func=labels.get, placeholder=t("incidents.merge_placeholder"))
         if len(pair) == 2:
             a_keys = tuple(map(tuple, _reports(path, version, pair[0])[["article_id", "figure_id"]].to_numpy().tolist()))
             b_keys = tuple(map(tuple, _reports(path, version, pair[1])[["article_id", "figure_id"]].to_numpy().tolist()))

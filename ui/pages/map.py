@@ -21,7 +21,6 @@ t, md = common.t, common.md
 lang = common.lang()
 MAP_KEY, PICK_PLACE, CLICKED = "place_map", "pick_place", "map_clicked"
 K_COLOUR, K_LABELS, K_VIEW, K_TILES, K_PERIOD, K_WEEK = "colour", "labels", "view", "tiles", "period", "week"
-_BOUND = {"bind": "query-params"}
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -53,32 +52,21 @@ notes = common.notes(path, f)
 weekly = common.weekly(path, f)  # what the trends page adds up: the map must reach the same total
 
 c1, c2 = st.columns(2, vertical_alignment="bottom")
-by = c1.segmented_control(
-    t("map.colour_by"), list(geo.COLOUR_BY), key=K_COLOUR, default="group", required=True,
-    format_func=partial(common.fmt_message, "map.colour_by", lang), **_BOUND,
-)
-labels = c2.segmented_control(
-    t("map.labels"), list(geo.LABEL_LANGS), key=K_LABELS, default="ar", required=True,
-    format_func=partial(common.fmt_message, "map.labels", lang), **_BOUND,
-)
+by = common.url_choice(c1, K_COLOUR, list(geo.COLOUR_BY), "group", t("map.colour_by"), "map.colour_by")
+labels = common.url_choice(c2, K_LABELS, list(geo.LABEL_LANGS), "ar", t("map.labels"), "map.labels")
 c3, c4 = st.columns(2, vertical_alignment="bottom")
-view = c3.segmented_control(
-    t("map.view"), list(geo.VIEWS), key=K_VIEW, default="city", required=True,
-    format_func=partial(common.fmt_message, "map.view", lang), **_BOUND,
-)
+view = common.url_choice(c3, K_VIEW, list(geo.VIEWS), "city", t("map.view"), "map.view")
 tiles = c4.toggle(t("map.tiles"), key=K_TILES, value=False, help=t("map.tiles_help"))
 
 weeks = [w.isoformat() for w in geo.weeks(rows)]
 c1, c2 = st.columns([3, 4], vertical_alignment="bottom")
-period = c1.segmented_control(
-    t("map.period"), list(geo.PERIODS), key=K_PERIOD, default="all", required=True,
-    format_func=partial(common.fmt_message, "map.period", lang), **_BOUND,
-)
+period = common.url_choice(c1, K_PERIOD, list(geo.PERIODS), "all", t("map.period"), "map.period")
 week = None
 if period != "all" and weeks:
-    week = c2.select_slider(
-        t("map.week"), options=weeks, key=K_WEEK, value=weeks[0], format_func=partial(common.fmt_week, lang),
-    )
+    if st.session_state.get(K_WEEK) not in weeks:
+        st.session_state[K_WEEK] = weeks[0]
+    week = common.language_widget(c2.select_slider, K_WEEK, weeks[0], t("map.week"), options=weeks,
+                                  format_func=partial(common.fmt_week, lang))
 
 picked_week = dt.date.fromisoformat(week) if week else None
 all_totals = _totals(path, version, f, by, "all", None)

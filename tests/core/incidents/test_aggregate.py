@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -71,6 +72,18 @@ def test_weekly_command_prints_civilian_totals_by_incident(db, tmp_path):
     )
     assert res.returncode == 0, res.stderr
     assert "2017-08-14" in res.stdout and "36" in res.stdout
+
+
+def test_recompute_command_says_incidents_and_figures_in_proper_plurals(db):
+    path = db.path
+    db.close()
+    res = subprocess.run(
+        [sys.executable, "-m", "core.incidents.aggregate", "recompute", "--db", str(path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert res.returncode == 0, res.stderr
+    assert re.fullmatch(r"(1 incident|\d+ incidents) rebuilt from (1 figure|\d+ figures)\.\n", res.stdout)
+    assert not re.search(r"\b1 (incidents|figures)\b", res.stdout) and "(s)" not in res.stdout
 
 
 @pytest.mark.skipif(not DEV.exists(), reason=f"dev corpus not found at {DEV}")

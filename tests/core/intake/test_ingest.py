@@ -156,3 +156,7 @@ def test_command_line_rejects_a_malformed_date(tmp_path):
     )
     assert res.returncode == 2
     assert "--published must be a date like 2017-08-22" in res.stderr
+
+
+def test_command_line_counts_read_one_article_two_articles_never_article_s():
+    assert [ingest._count(n, "article", "articles") for n in (0, 1, 2)] == ["0 articles", "1 article", "2 articles"]

@@ -154,10 +154,15 @@ def test_geojson_is_points_in_lon_lat_order_with_flat_properties(db):
     assert ("a1", "f1") in ids and ("a3", "f2") in ids
 
 
+def test_export_summary_says_one_incident_and_two_figures_not_incident_s():
+    text = export.Summary(fmt="csv", incidents=1, incident_rows=2, figures=2).text()
+    assert text.startswith("Wrote 1 incident (2 count rows) and 2 figures (csv")
+
+
 def test_geojson_summary_counts_what_has_no_coordinates(db, tmp_path):
     summary = export.write(db, "geojson", tmp_path / "out.geojson")
     assert (summary.unplaced_incidents, summary.unplaced_figures) == (1, 1)
-    assert "1 incident(s) and 1 figure(s)" in summary.text()
+    assert "1 incident and 1 figure" in summary.text() and "(s)" not in summary.text()
     data = json.loads((tmp_path / "out.geojson").read_text(encoding="utf-8"))
     csv = _csv(db)
     assert len(data["features"]) == len(csv) - len(csv[csv["lat"] == ""])
@@ -191,7 +196,7 @@ def test_command_line_writes_the_file_and_reports_what_geojson_leaves_out(tmp_pa
         cwd=ROOT, capture_output=True, text=True, timeout=120,
     )
     assert res.returncode == 0, res.stderr
-    assert "Left out of the GeoJSON because they have no coordinates: 1 incident(s) and 1 figure(s)" in res.stdout
+    assert "Left out of the GeoJSON because they have no coordinates: 1 incident and 1 figure." in res.stdout
     assert json.loads(out.read_text(encoding="utf-8"))["features"]
     res = subprocess.run(
         [sys.executable, "-m", "core.views.export", "--format", "csv", "--out", str(tmp_path / "x.csv"), "--db", str(path),

@@ -293,6 +293,48 @@ def test_deck_has_no_basemap_unless_tiles_are_asked_for(db):
     assert online["mapStyle"] == geo.TILES_URL
 
 
+def _near(path, lon, lat, km):
+    return min(math.hypot((x - lon) * 90.0, (y - lat) * 111.0) for x, y in path) < km
+
+
+def test_base_map_has_the_districts_with_raqqa_and_its_arabic_name():
+    districts = map_layers.base_geography("en")["districts"]
+    names = {(d["name_en"], d["name_ar"]) for d in districts}
+    assert len({n for n, _ in names}) == 61  # OCHA's 61 districts (mintaqa)
+    assert {("Ar-Raqqa", "مركز الرقة"), ("Ath-Thawrah", "الثورة"), ("Tell Abiad", "تل أبيض")} <= names
+    raqqa = next(d for d in districts if d["name_en"] == "Ar-Raqqa")
+    assert raqqa["line1"] == "district (administrative)"
+    xs, ys = [x for x, _ in raqqa["polygon"]], [y for _, y in raqqa["polygon"]]
+    assert min(xs) < 39.01 < max(xs) and min(ys) < 35.95 < max(ys)  # the city lies in its district
+
+
+def test_khabur_runs_from_hasakah_to_the_euphrates_and_the_balikh_reaches_raqqa():
+    rivers = {d["name_en"]: d for d in map_layers.base_geography("ar")["lines"] if d["kind"] == "river"}
+    khabur, balikh = rivers["Khabur"], rivers["Balikh"]
+    assert khabur["name_ar"] == "الخابور" and khabur["line1"] == "نهر"
+    assert _near(khabur["path"], 40.75, 36.50, 3) and _near(khabur["path"], 40.43, 35.15, 3)  # al-Hasakah, al-Busayrah
+    assert _near(balikh["path"], 38.95, 36.70, 6) and _near(balikh["path"], 39.01, 35.95, 10)  # Tal Abyad, Raqqa
+    assert {"Euphrates", "Khabur", "Balikh"} <= set(rivers)
+
+
+def test_governorate_outlines_are_drawn_over_the_districts_and_rivers_over_all():
+    lines = map_layers.base_geography("en")["lines"]
+    kinds = [d["kind"] for d in lines]
+    assert kinds.index("river") > max(i for i, k in enumerate(kinds) if k == "governorate")
+    assert kinds.count("governorate") >= 14
+
+
+def test_base_map_file_stays_small():
+    assert geo.GEO_FILE.stat().st_size < 200_000  # simplified for the country and city views
+
+
+def test_map_sent_to_the_browser_stays_small_with_the_districts(db):
+    totals = geo.place_totals(queries.map_figures(db, filters.Filters()))
+    sent = map_layers.deck(totals, view="syria").to_json()
+    assert len(sent.encode()) < 300_000  # compact JSON: pydeck's indentation tripled it
+    assert json.loads(sent)["layers"][0]["id"] == geo.DISTRICTS_LAYER
+
+
 def test_tooltips_carry_no_article_text(db):
     totals = geo.place_totals(queries.map_figures(db, filters.Filters()))
     spec = json.loads(map_layers.deck(totals).to_json())

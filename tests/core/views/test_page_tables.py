@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 
 from core.extraction.extract import extract
+from core.i18n import catalogue as i18n
 from core.views import article_view, page_tables
 
 
@@ -16,6 +17,12 @@ def test_an_outlet_given_as_a_long_encoded_address_reads_as_its_domain():
     assert page_tables.outlet_name(None, url) == "enabbaladi.net"
     assert page_tables.outlet_name("Enab Baladi", url) == "Enab Baladi"
     assert page_tables.article_url(url) == url
+
+
+def test_an_article_without_a_web_address_has_an_empty_web_page_cell_not_none():
+    df = pd.DataFrame([{"id": "a1", "title": "t", "outlet": "Enab Baladi", "url": None,
+                        "published": dt.date(2017, 8, 22), "figures": 1}])
+    assert list(page_tables.articles_table(df)["Web page"]) == [""]
 
 
 def test_the_article_list_links_the_web_page_and_names_the_outlet():
@@ -43,3 +50,13 @@ def test_highlights_agree_with_the_legend_toll_pink_and_vague_not_yellow():
     assert "fig-toll" in marks[toll.id]
     css = article_view.ARTICLE_CSS  # the toll's pink is declared after the grey, so it wins
     assert css.index("mark.fig-toll") > css.index("mark.fig-not-counted")
+
+
+def test_incident_column_widths_name_columns_of_the_incident_table_in_each_language():
+    df = pd.DataFrame([{"id": "i1", "date": dt.date(2017, 8, 13), "place_id": "nb-mashlab", "place": "حي المشلب",
+                        "perpetrator": "coalition", "best_civilians": 12, "min_civilians": 1, "max_civilians": 12,
+                        "reports": 2, "sources": "sohr"}])
+    for lang in ("en", "ar"):
+        widths = page_tables.incident_widths(df, lang)
+        columns = set(page_tables.incident_table(df, lang).columns)
+        assert set(widths) <= columns and i18n.t("col.sources", lang) in widths

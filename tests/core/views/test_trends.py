@@ -373,3 +373,14 @@ def test_headline_summary_says_total_incidents_largest_and_named_perpetrators():
     text = trends.headline_summary(incidents, weekly, "killed")
     assert text.startswith("27 killed from 14 Aug 2017 to 20 Aug 2017, in 1 dated incident.")
     assert "Largest: 27 in Harat al-Badu on 20 Aug 2017." in text and "100% of them" in text
+
+
+def test_headline_summary_quotes_a_place_outside_the_gazetteer_as_written_and_isolated():
+    weekly = pd.DataFrame([{"week": D(2017, 8, 14), "series": "civilians", "best": 5, "low": 5, "high": 5,
+                            "figures": 1}])
+    incidents = pd.DataFrame([{"id": "i1", "status": "killed", "date": D(2017, 8, 20), "place_id": None,
+                               "place": "مزرعة الجسر", "perpetrator": None, "best_civilians": 5}])
+    text = trends.headline_summary(incidents, weekly, "killed")
+    assert "Largest: 5 in “\u2068مزرعة الجسر\u2069” (as written) on 20 Aug 2017." in text
+    arabic = trends.headline_summary(incidents, weekly, "killed", lang="ar")
+    assert "«\u2068مزرعة الجسر\u2069»" in arabic

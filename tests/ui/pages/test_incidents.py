@@ -7,6 +7,8 @@ now add 17 + 27), then merges them back (27 again). The decisions are kept with 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from core.i18n import catalogue as i18n
@@ -15,6 +17,7 @@ from core.storage import incident_queries
 from core.storage.store import Store
 from tests.ui import population as pop
 from tests.ui.apptest import app, texts
+from ui.common import widget_key
 
 PAGE = "ui/pages/incidents.py"
 S1 = "قتل 17 مدنيا في غارة على حي المشلب."
@@ -78,7 +81,7 @@ def test_one_strike_reported_twice_is_one_incident_with_both_reports_side_by_sid
     assert row[i18n.t("col.place_ar")] == "المشلب" or "المشلب" in row[i18n.t("col.place_ar")]
     assert row[i18n.label("group", "civilians").capitalize()] == "27 (17–27)"
     assert row[i18n.t("col.reports")] == 2
-    at.selectbox(key="inc_pick").set_value(_ids(strike_db)[0]).run()
+    at.selectbox(key=widget_key("inc_pick", "en")).set_value(_ids(strike_db)[0]).run()
     reports = _table(at, "report_table")
     assert list(reports[i18n.t("col.outlet")]) == ["AFP", "SOHR"]
     assert "Counted once on the charts as 27 (range 17–27), from 2 reports." in texts(at.caption)
@@ -96,7 +99,7 @@ def test_toll_is_compared_with_the_incidents_of_its_week(strike_db):
 
 def test_decisions_need_a_name(strike_db):
     at = app(PAGE)
-    at.selectbox(key="inc_pick").set_value(_ids(strike_db)[0]).run()
+    at.selectbox(key=widget_key("inc_pick", "en")).set_value(_ids(strike_db)[0]).run()
     assert at.button(key="inc_split_button").disabled
     at.button(key="inc_name_submit").click().run()  # no name typed
     assert i18n.t("incidents.error_name") in texts(at.error)
@@ -106,8 +109,8 @@ def test_split_then_merge_back(strike_db):
     at = app(PAGE)
     _name(at)
     assert not at.exception
-    at.selectbox(key="inc_pick").set_value(_ids(strike_db)[0]).run()
-    at.selectbox(key="inc_split").set_value("s2/f1").run()
+    at.selectbox(key=widget_key("inc_pick", "en")).set_value(_ids(strike_db)[0]).run()
+    at.selectbox(key=widget_key("inc_split", "en")).set_value("s2/f1").run()
     at.button(key="inc_split_button").click().run()
     assert not at.exception
     assert i18n.t("incidents.done_split") in texts(at.success)
@@ -116,7 +119,7 @@ def test_split_then_merge_back(strike_db):
 
     ids = _ids(strike_db)
     assert len(ids) == 2
-    at.multiselect(key="inc_merge").set_value(ids).run()
+    at.multiselect(key=widget_key("inc_merge", "en")).set_value(ids).run()
     at.button(key="inc_merge_button").click().run()
     assert not at.exception
     assert i18n.t("incidents.done_merge") in texts(at.success)
@@ -127,3 +130,17 @@ def test_split_then_merge_back(strike_db):
     decisions = incident_queries.incident_decision_rows(s)
     assert {d["action"] for d in decisions} == {"split", "merge"}
     assert {d["who"] for d in decisions} == {"Lina"}
+
+
+def test_merge_and_pick_lists_keep_their_choice_and_speak_arabic_after_a_language_switch(strike_db):
+    at = app(PAGE)
+    ids = _ids(strike_db)
+    at.selectbox(key=widget_key("inc_pick", "en")).set_value(ids[0]).run()
+    at.multiselect(key=widget_key("inc_merge", "en")).set_value(ids[:1]).run()
+    at.sidebar.selectbox(key="lang").set_value("ar").run()
+    assert not at.exception
+    pick = at.selectbox(key=widget_key("inc_pick", "ar"))
+    merge = at.multiselect(key=widget_key("inc_merge", "ar"))
+    assert pick.value == ids[0] and merge.value == ids[:1]
+    assert all("المشلب" in o or "الرقة" in o for o in merge.options)
+    assert not [o for o in merge.options + pick.options if re.search("[A-Za-z]", o)]

@@ -98,7 +98,7 @@ def test_map_draws_places_sized_by_killed_without_a_basemap(map_db):
     assert not at.exception
     spec = _deck(at)
     assert [layer["id"] for layer in spec["layers"]] == [
-        geo.GOVERNORATES_LAYER, geo.WATER_LAYER, geo.LINES_LAYER, geo.EXTENT_LAYER, geo.BASE_LAYER, geo.POINTS_LAYER, geo.RING_OUTLINE, geo.RING_LAYER, geo.BASE_LABELS, geo.RING_LABELS,
+        geo.DISTRICTS_LAYER, geo.WATER_LAYER, geo.LINES_LAYER, geo.EXTENT_LAYER, geo.BASE_LAYER, geo.POINTS_LAYER, geo.RING_OUTLINE, geo.RING_LAYER, geo.BASE_LABELS, geo.RING_LABELS,
     ]
     assert "cartocdn" not in json.dumps(spec) and spec["mapStyle"] == "__MAP_STYLE__"
     discs = _layer(spec, geo.POINTS_LAYER)["data"]
@@ -136,7 +136,7 @@ def test_gazetteer_places_are_grey_labelled_points_with_arabic_joined_for_deck_g
 
 def test_english_labels_switch(map_db):
     at = app(MAP)
-    at.segmented_control(key="labels").set_value("en").run()
+    at.segmented_control(key=widget_key("labels", "en")).set_value("en").run()
     base = {d["key"]: d for d in _layer(_deck(at), geo.BASE_LAYER)["data"]}
     assert base["nb-mashlab"]["label"] == "al-Mashlab"
 
@@ -144,7 +144,7 @@ def test_english_labels_switch(map_db):
 def test_points_coloured_by_perpetrator_switch(map_db):
     at = app(MAP)
     by_group = {d["key"]: d["colour"] for d in _layer(_deck(at), geo.POINTS_LAYER)["data"]}
-    at.segmented_control(key="colour").set_value("perpetrator").run()
+    at.segmented_control(key=widget_key("colour", "en")).set_value("perpetrator").run()
     assert not at.exception
     discs = _layer(_deck(at), geo.POINTS_LAYER)["data"]
     assert {d["key"]: d["category"] for d in discs} == {"nb-mashlab": "coalition", "nb-badu": "regime", "sp-tabqa": "sdf"}
@@ -194,13 +194,13 @@ def test_unplaced_table_says_why_each_place_is_not_drawn(map_db):
 def test_week_replay_shows_one_week_with_the_same_circle_scale(map_db):
     at = app(MAP)
     all_weeks = _layer(_deck(at), geo.POINTS_LAYER)["data"]
-    at.segmented_control(key="period").set_value("week").run()
-    at.select_slider(key="week").set_value("2017-08-14").run()
+    at.segmented_control(key=widget_key("period", "en")).set_value("week").run()
+    at.select_slider(key=widget_key("week", "en")).set_value("2017-08-14").run()
     assert not at.exception
     discs = _layer(_deck(at), geo.POINTS_LAYER)["data"]
     assert {d["key"] for d in discs} == {"sp-tabqa"}
     assert discs[0]["radius"] == next(d["radius"] for d in all_weeks if d["key"] == "sp-tabqa")
-    at.segmented_control(key="period").set_value("to_week").run()
+    at.segmented_control(key=widget_key("period", "en")).set_value("to_week").run()
     assert {d["key"] for d in _layer(_deck(at), geo.POINTS_LAYER)["data"]} == {"sp-tabqa", "nb-mashlab", "nb-badu"}
 
 
@@ -252,11 +252,11 @@ def test_arabic_interface_draws_the_ring_label_in_joined_arabic(map_db):
 
 def test_chosen_week_outside_new_filters_does_not_break_the_page(map_db):
     at = app(MAP)
-    at.segmented_control(key="period").set_value("week").run()
-    at.select_slider(key="week").set_value("2017-08-21").run()
+    at.segmented_control(key=widget_key("period", "en")).set_value("week").run()
+    at.select_slider(key=widget_key("week", "en")).set_value("2017-08-21").run()
     at.sidebar.multiselect(key=widget_key("group", "en")).set_value(["fighters"]).run()
     assert not at.exception
-    assert at.select_slider(key="week").value == "2017-08-14"  # the only week left
+    assert at.select_slider(key=widget_key("week", "en")).value == "2017-08-14"  # the only week left
     assert {d["key"] for d in _layer(_deck(at), geo.POINTS_LAYER)["data"]} == {"sp-tabqa"}
 
 
@@ -266,3 +266,17 @@ def test_injured_switch_maps_the_injured(map_db):
     assert not at.exception
     assert _metric(at, "map.metric_total") == pop.TOTAL_INJURED == _metric(at, "map.metric_unplaced")
     assert _trends_total(at, "injured") == pop.TOTAL_INJURED
+
+
+def test_map_choices_go_into_the_url_as_options_and_open_the_same_in_arabic(map_db):
+    at = app(MAP)
+    at.segmented_control(key=widget_key("colour", "en")).set_value("perpetrator").run()
+    at.segmented_control(key=widget_key("view", "en")).set_value("syria").run()
+    assert not at.exception
+    assert (at.query_params.get("colour"), at.query_params.get("view")) == ("perpetrator", "syria")
+    arabic = app(MAP, query_params={"lang": "ar", "colour": "perpetrator", "view": "syria"})
+    assert not arabic.exception
+    assert arabic.segmented_control(key=widget_key("colour", "ar")).value == "perpetrator"
+    assert arabic.segmented_control(key=widget_key("view", "ar")).value == "syria"
+    old_link = app(MAP, query_params={"view": "Syria"})  # a label, as links used to carry: the default
+    assert old_link.segmented_control(key=widget_key("view", "en")).value == "city"

@@ -35,6 +35,14 @@ def test_chart_adds_each_killed_figure_once(populated_db):
     assert _metric(at, "trends.metric_tolls") == "1"
 
 
+def test_arabic_range_reads_low_to_high_in_words_not_a_dash_that_bidi_swaps(populated_db):
+    at = app(query_params={"lang": "ar"})
+    value = next(m.value for m in at.metric if m.label == i18n.t("trends.metric_range", "ar"))
+    low, high = pop.TOTAL_RANGE
+    assert value == f"{i18n.format_number(low, 'ar')} إلى {i18n.format_number(high, 'ar')}"
+    assert "–" not in value and "-" not in value
+
+
 def test_undated_and_vague_figures_are_reported_not_dropped(populated_db):
     at = app()
     (note,) = [c for c in texts(at.caption) if c.startswith("Not on the chart")]
