@@ -43,6 +43,9 @@ def _upload(page: Page, name: str, data: bytes) -> None:
     side.locator('input[type="file"]').set_input_files(files=[{"name": name, "mimeType": "text/plain", "buffer": data}])
     expect(side.get_by_text(name, exact=True)).to_be_visible()
     side.get_by_role("button", name="Add to the database").click()
+    # the run that stores the file ends with its result (added, already in, or an error) naming it:
+    # waiting for that, not for a pause, keeps a loaded machine from reading the page too early
+    expect(side.locator('[data-testid="stAlertContainer"]').filter(has_text=name).first).to_be_visible(timeout=120_000)
     _wait_idle(page)
 
 
