@@ -54,12 +54,16 @@ def add_incident_decision(
             raise StoreError(f"No figure {figure_id} in article {article_id}.")
         keys.append(rows[0])
     decision_id = uuid.uuid4().hex
-    with store._write_lock, store.transaction() as cur:
+    created = dt.datetime.now()
+
+    def work(cur: Any) -> None:
         cur.execute(
             "INSERT INTO incident_decisions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [decision_id, a[0], a[1], *keys[0], b[0], b[1], *keys[1], action, who, note or None, dt.datetime.now()],
+            [decision_id, a[0], a[1], *keys[0], b[0], b[1], *keys[1], action, who, note or None, created],
         ).fetchall()
         owe_regroup(cur, [a[0], b[0]])
+
+    store.write(work, what="store the decision")
     return decision_id
 
 
@@ -361,7 +365,8 @@ def write_regrouping(
     inc, counts, members = _incident_frames(incidents)
     index = _index_frame(index_rows)
     full = clusters is None
-    with store._write_lock, store.transaction() as cur:
+
+    def work(cur: Any) -> None:
         if full:
             for table in ("incident_reports", "incident_counts", "incidents", "incident_index", "incident_index_state"):
                 cur.execute(f"DELETE FROM {table}").fetchall()
@@ -378,3 +383,5 @@ def write_regrouping(
             cur.execute("DELETE FROM regroup_owed WHERE n <= ?", [owed_upto]).fetchall()
         cur.execute("DELETE FROM incident_state").fetchall()
         cur.execute("INSERT INTO incident_state VALUES (?)", [version]).fetchall()
+
+    store.write(work, what="store the regrouped incidents")
