@@ -61,6 +61,10 @@ def decisions(store: Store, rows: Sequence[dict] | None = None) -> list[Decision
     return out
 
 
+# How often a regrouping on a lake starts again when another process wrote while it ran
+_STALE_RETRIES = 20
+
+
 def build(store: Store) -> tuple[list[Incident], list[dict]]:
     rows = _rows(store)
     reports, tolls = inc_mod.reports_from_figures(rows)
@@ -72,6 +76,11 @@ def recompute(store: Store) -> int:
     ``python -m core.incidents.aggregate recompute``); returns how many there are. Records the data
     version they were computed for (`is_current`). Incidents keep their ids where their reports
     allow (`incremental.assign_ids`)."""
+    for _ in range(_STALE_RETRIES):
+        try:
+            return incremental.rebuild(store)
+        except incident_queries.StaleRegrouping:
+            continue  # on a lake another process wrote meanwhile: group again from what is there now
     return incremental.rebuild(store)
 
 
@@ -79,11 +88,16 @@ def regroup(store: Store) -> None:
     """Regroup only what changed since the incidents were last stored (`core.incidents.incremental`):
     after an upload, a review, a decision or the re-extraction of some articles. Falls back to the
     full `recompute` for a database whose grouping index is missing or does not match."""
-    try:
-        if incremental.update(store):
-            return
-    except incremental.IndexMismatch as err:
-        log.warning("incidents rebuilt in full: %s", err)
+    for _ in range(_STALE_RETRIES):
+        try:
+            if incremental.update(store):
+                return
+            break
+        except incremental.IndexMismatch as err:
+            log.warning("incidents rebuilt in full: %s", err)
+            break
+        except incident_queries.StaleRegrouping:
+            continue  # on a lake another process wrote meanwhile: group again from what is there now
     recompute(store)
 
 

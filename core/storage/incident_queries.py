@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from core.storage.filter_sql import NOT_STATED, _filter_sql
-from core.storage.store import Store, StoreError, _py, owe_regroup
+from core.storage.store import Store, StoreError, _py, _turn, owe_regroup
 
 
 # ---- incidents (core.incidents.aggregate) ----
@@ -241,10 +241,18 @@ def figure_spans(store: Store, article_ids: list[str]) -> dict[tuple[str, int, i
     return {(a, s, e, t): i for a, s, e, t, i in rows}
 
 
+class StaleRegrouping(StoreError):
+    """On a lake, another process wrote between the start of a regrouping and its write: the regrouping
+    was computed from data that is no longer current and was not stored; compute it again."""
+
+
 def owed_regroup(store: Store) -> tuple[list[str], int | None, str]:
     """The articles a regrouping owes (`store.owe_regroup`), the last mark read and the data version
-    (`queries.data_version`, as text), read together in one snapshot."""
+    (`queries.data_version`, as text), read together in one snapshot. This starts a regrouping: on a
+    lake, `write_regrouping` stores it only if no other write came in between (`StaleRegrouping`)."""
     with store._write_lock, store.transaction() as cur:
+        if store.lake is not None:
+            store._local.regroup_turn = cur.execute("SELECT max(n) FROM write_turn").fetchall()[0][0]
         rows = cur.execute("SELECT n, article_id FROM regroup_owed").fetchall()
         version = cur.execute(
             """SELECT (SELECT count(*) FROM articles), (SELECT max(added_at) FROM articles),
@@ -365,8 +373,11 @@ def write_regrouping(
     inc, counts, members = _incident_frames(incidents)
     index = _index_frame(index_rows)
     full = clusters is None
+    started = getattr(store._local, "regroup_turn", None)
 
     def work(cur: Any) -> None:
+        if store.lake is not None and started is not None and _turn.n != started + 1:
+            raise StaleRegrouping("another process wrote while the incidents were regrouped")
         if full:
             for table in ("incident_reports", "incident_counts", "incidents", "incident_index", "incident_index_state"):
                 cur.execute(f"DELETE FROM {table}").fetchall()

@@ -150,7 +150,8 @@ class StoredArticle:
 # waits a little longer, at most _RETRY_PAUSE_MAX seconds): conflicts are never shown to the user.
 LAKE_RETRY_SECONDS = 120.0
 _RETRY_PAUSE_MAX = 0.5
-_CONFLICT_WORDS = ("conflict", "database is locked", "busy", "could not serialize")
+_CONFLICT_WORDS = ("conflict", "database is locked", "busy", "could not serialize", "duplicate key",
+                   "already exists", "unique constraint")
 
 
 def _is_conflict(err: BaseException) -> bool:
