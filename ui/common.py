@@ -188,6 +188,24 @@ def get_store() -> store_mod.Store:
     raise AssertionError("unreachable")
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _store_as_of(path: str, snapshot: int) -> store_mod.Store:
+    return store_mod.Store.open_as_of(path, snapshot=snapshot)
+
+
+def store_as_of(snapshot: str) -> store_mod.Store:
+    """This dashboard's lake as it was at a snapshot (read-only), for ``?snapshot=N`` links; on a
+    DuckDB file, or a snapshot the lake does not have, the page says why and stops."""
+    path = str(store_mod.resolve_path())
+    try:
+        return _store_as_of(path, int(snapshot))
+    except (ValueError, store_mod.StoreError) as err:
+        reason = err if isinstance(err, store_mod.StoreError) else t("common.not_stated")
+        st.error(md("article.as_of_unavailable", snapshot=snapshot, reason=reason))
+        st.stop()
+    raise AssertionError("unreachable")
+
+
 def refresh() -> None:
     """Forget cached query results (after an upload)."""
     st.cache_data.clear()

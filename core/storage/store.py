@@ -255,6 +255,21 @@ class Store:
                 Store._open.pop(self.path, None)
         self._con.close()
 
+    @contextmanager
+    def pinned(self) -> Iterator[Store]:
+        """This database held still for a series of reads: on a lake, a read-only store at the snapshot
+        current now (every query then reads that one snapshot, whatever other processes write
+        meanwhile; its ``snapshot`` says which); a DuckDB file, or a store already at a snapshot, is
+        returned as it is."""
+        if self.lake is None or self.snapshot is not None:
+            yield self
+            return
+        held = Store.open_as_of(self.lake, snapshot=self.current_snapshot())
+        try:
+            yield held
+        finally:
+            held.close()
+
     def current_snapshot(self) -> int | None:
         """The lake snapshot a read now sees (None for a DuckDB file)."""
         if self.lake is None:
