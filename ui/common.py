@@ -13,6 +13,7 @@ in Arabic.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pandas as pd
@@ -176,8 +177,9 @@ def get_store() -> store_mod.Store:
     """The database of this process ($CASUALTY_DB or data/casualties.duckdb).
 
     If another program holds the file, the page says so in one sentence and stops."""
-    path = str(store_mod.resolve_path())
+    path = os.environ.get(store_mod.ENV_VAR) or str(store_mod.DEFAULT_DB)
     try:
+        path = str(store_mod.resolve_path())
         return _open_store(path)
     except store_mod.DatabaseLockedError as err:
         st.error(locked_message(path, err.holder))

@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import random
 import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -180,6 +182,26 @@ def connect_lake(target: LakeTarget, *, snapshot: int | None = None, at_time: st
         con.close()
         raise
     return con
+
+
+# How long a lake writer keeps retrying a write that conflicts with another process's (each retry
+# waits a little longer, at most _RETRY_PAUSE_MAX seconds): conflicts are never shown to the user.
+LAKE_RETRY_SECONDS = 120.0
+_RETRY_PAUSE_MAX = 0.5
+_CONFLICT_WORDS = ("conflict", "database is locked", "busy", "could not serialize", "duplicate key",
+                   "already exists", "unique constraint")
+
+
+def is_conflict(err: BaseException) -> bool:
+    """Is this error one writer losing to another (retry it), rather than a real failure?"""
+    text = str(err).lower()
+    return isinstance(err, (duckdb.TransactionException, duckdb.ConstraintException)) or any(
+        w in text for w in _CONFLICT_WORDS)
+
+
+def pause_before_retry(attempt: int) -> None:
+    """Wait before retrying a conflicting write: longer each time, with jitter so writers spread out."""
+    time.sleep(random.uniform(0.5, 1.0) * min(_RETRY_PAUSE_MAX, 0.01 * 2 ** min(attempt, 8)))
 
 
 def _quote(s: str) -> str:

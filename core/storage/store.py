@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import random
 import re
 import threading
 import time
@@ -34,7 +33,7 @@ import pandas as pd
 from core.extraction import gazetteer
 from core.extraction.figure import Figure
 from core.storage import backend
-from core.storage.backend import LakeError, LakeTarget
+from core.storage.backend import LAKE_RETRY_SECONDS, LakeError, LakeTarget, is_conflict, pause_before_retry
 from core.storage.schema import FIGURE_COLUMNS, SCHEMA, lake_schema
 
 DEFAULT_DB = Path(__file__).resolve().parents[2] / "data" / "casualties.duckdb"
@@ -146,20 +145,6 @@ class StoredArticle:
     added_at: dt.datetime
 
 
-# How long a lake writer keeps retrying a write that conflicts with another process's (each retry
-# waits a little longer, at most _RETRY_PAUSE_MAX seconds): conflicts are never shown to the user.
-LAKE_RETRY_SECONDS = 120.0
-_RETRY_PAUSE_MAX = 0.5
-_CONFLICT_WORDS = ("conflict", "database is locked", "busy", "could not serialize", "duplicate key",
-                   "already exists", "unique constraint")
-
-
-def _is_conflict(err: BaseException) -> bool:
-    text = str(err).lower()
-    return isinstance(err, (duckdb.TransactionException, duckdb.ConstraintException)) or any(
-        w in text for w in _CONFLICT_WORDS)
-
-
 class Store:
     """One database opened by this process (a DuckDB file or a lake); share it between threads.
 
@@ -216,10 +201,10 @@ class Store:
                 raise StoreError(str(err)) from err
             except duckdb.Error as err:
                 # two processes creating the same new catalog at once: the second one retries
-                if not _is_conflict(err) or time.monotonic() > deadline:
+                if not is_conflict(err) or time.monotonic() > deadline:
                     raise StoreError(f"Could not open the lake {target}: {err}") from err
                 attempt += 1
-                _pause(attempt)
+                pause_before_retry(attempt)
         store = cls(target, con, lake=target)
         # no turn yet (the first run creates ``write_turn``): two processes creating the tables at once
         # conflict on the tables themselves, and the later one retries and finds them
@@ -360,12 +345,12 @@ class Store:
                     finally:
                         _turn.n = None
             except duckdb.Error as err:
-                if not _is_conflict(err):
+                if not is_conflict(err):
                     raise StoreError(f"Could not {what}: the database reported an error ({err}).") from err
                 if time.monotonic() > deadline:
                     raise StoreError(f"Could not {what}: the database stayed busy ({err}).") from err
                 attempt += 1
-                _pause(attempt)
+                pause_before_retry(attempt)
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -597,8 +582,3 @@ class _Turn(threading.local):
 
 
 _turn = _Turn()  # the lake turn this thread's write transaction holds (`Store.write`)
-
-
-def _pause(attempt: int) -> None:
-    """Wait before retrying a conflicting write: longer each time, with jitter so writers spread out."""
-    time.sleep(random.uniform(0.5, 1.0) * min(_RETRY_PAUSE_MAX, 0.01 * 2 ** min(attempt, 8)))
