@@ -288,3 +288,20 @@ def test_the_default_database_is_still_the_file_without_configuration(monkeypatc
 
     assert store_mod.resolve_path() == ROOT / "data" / "casualties.duckdb"
     assert os.fspath(store_mod.resolve_path()).endswith("casualties.duckdb")
+
+
+def test_a_lake_has_the_same_tables_and_columns_as_the_file(tmp_path, lake, opened):
+    def columns(store: Store) -> set[tuple[str, str, str]]:
+        rows = store.cursor().execute(
+            "SELECT table_name, column_name, data_type FROM information_schema.columns "
+            "WHERE table_catalog = current_database() AND table_schema = 'main'").fetchall()
+        return {tuple(r) for r in rows}
+
+    file_store = Store.open(tmp_path / "plain.duckdb")
+    try:
+        in_file = columns(file_store)
+    finally:
+        file_store.close()
+    in_lake = columns(opened())
+    assert {c for c in in_lake if c[0] != "write_turn"} == in_file
+    assert ("write_turn", "n", "BIGINT") in in_lake
