@@ -180,7 +180,7 @@ def toll_comparisons(store: Store) -> list[inc_mod.TollComparison]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m core.incidents.aggregate", description="Incidents and weekly totals.")
     ap.add_argument("command", choices=["weekly", "recompute", "tolls"])
-    ap.add_argument("--db", help="database file (default: $CASUALTY_DB or data/casualties.duckdb)")
+    ap.add_argument("--db", help="database file or lake (ducklake:sqlite:PATH, ducklake:postgres:CONNINFO; default: $CASUALTY_DB or data/casualties.duckdb)")
     ap.add_argument("--status", default="killed", choices=["killed", "injured", "killed_or_injured"])
     ap.add_argument("--group", default="civilians", choices=["civilians", "children", "women", "fighters", "people"])
     args = ap.parse_args(argv)

@@ -378,7 +378,7 @@ class Store:
         try:
             return self.write(lambda cur: self._add_articles_once(cur, batch), what=f"store {len(batch)} article(s)")
         except StoreError as err:
-            raise StoreError(f"{err} Nothing from this upload was stored; please try again.") from err.__cause__
+            raise StoreError(f"{err} Nothing from this upload was stored.") from err.__cause__
 
     def _add_articles_once(self, cur: duckdb.DuckDBPyConnection,
                            batch: list[tuple[dict[str, Any], list[Figure]]]) -> list[str]:

@@ -457,7 +457,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m core.views.export", description=__doc__.split("\n\n")[0])
     ap.add_argument("--format", required=True, choices=FORMATS)
     ap.add_argument("--out", required=True, help="file to write")
-    ap.add_argument("--db", help="database file (default: $CASUALTY_DB or data/casualties.duckdb)")
+    ap.add_argument("--db", help="database file or lake (ducklake:sqlite:PATH, ducklake:postgres:CONNINFO; default: $CASUALTY_DB or data/casualties.duckdb)")
     ap.add_argument("--as-of", dest="as_of", metavar="SNAPSHOT|TIMESTAMP",
                     help="a lake only: export the lake as it was at this snapshot (a number, as an earlier "
                          "export recorded it) or at this time (YYYY-MM-DD[ HH:MM[:SS]])")
