@@ -203,8 +203,8 @@ def test_dashboard_tabs_and_the_command_line_import_write_at_the_same_time(tmp_p
 
 def test_a_writer_killed_mid_ingest_leaves_no_partial_article_and_the_retry_stores_the_rest(
         tmp_path, lake, opened):
-    paths = write_articles(tmp_path / "many", "kill", range(0, 400))
-    victim = Writer(tmp_path, "victim", lake, "batches", "40", *map(str, paths))
+    paths = write_articles(tmp_path / "many", "kill", range(0, 160))
+    victim = Writer(tmp_path, "victim", lake, "batches", "20", *map(str, paths))
     victim.wait_for("ready")
     victim.go.touch()
     victim.wait_for("batch 0")  # at least one batch committed: the kill lands mid-ingest
@@ -216,14 +216,14 @@ def test_a_writer_killed_mid_ingest_leaves_no_partial_article_and_the_retry_stor
     store = opened()
     stored = {r[0] for r in store.cursor().execute("SELECT id FROM articles").fetchall()}
     assert reported <= stored, "an article reported added is missing"
-    assert len(stored) % 40 == 0 and len(stored) < 400, "a batch was stored in part"
+    assert len(stored) % 20 == 0 and len(stored) < 160, "a batch was stored in part"
     assert articles_without_all_figures(store) == 0
-    retry = Writer(tmp_path, "retry", lake, "batches", "40", *map(str, paths))
+    retry = Writer(tmp_path, "retry", lake, "batches", "20", *map(str, paths))
     retry.wait_for("ready")
     r = results(retry.wait())
     assert sum(s == "duplicate" for s, _, _ in r) == len(stored)
-    assert sum(s == "added" for s, _, _ in r) == 400 - len(stored)
-    assert store.counts()["articles"] == 400 and articles_without_all_figures(store) == 0
+    assert sum(s == "added" for s, _, _ in r) == 160 - len(stored)
+    assert store.counts()["articles"] == 160 and articles_without_all_figures(store) == 0
     assert aggregate.is_current(store)
 
 
