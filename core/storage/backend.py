@@ -163,20 +163,22 @@ def attach_sql(target: LakeTarget, alias: str = LAKE_ALIAS, *, snapshot: int | N
     return f"ATTACH '{_quote(target.attach_uri)}' AS {alias}{opts}"
 
 
-def connect_lake(target: LakeTarget, *, snapshot: int | None = None, at_time: str | None = None
-                 ) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection with the lake attached (as ``lake``) and in use."""
+def connect_lake(target: LakeTarget, *, snapshot: int | None = None, at_time: str | None = None,
+                 read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection with the lake attached (as ``lake``) and in use (``read_only``, or
+    at a snapshot or time: read-only, and the lake must exist)."""
     con = duckdb.connect()
     try:
         load_extensions(con, target.catalog)
+        fixed = read_only or snapshot is not None or at_time is not None
         if target.catalog == "sqlite":
-            if snapshot is None and at_time is None:
+            if not fixed:
                 prepare_sqlite_catalog(target.location)
             elif not Path(target.location).exists():
                 raise LakeError(f"There is no lake catalog at {target.location}.")
-        if target.data_path and "://" not in target.data_path:
+        if target.data_path and "://" not in target.data_path and not fixed:
             Path(target.data_path).mkdir(parents=True, exist_ok=True)
-        con.execute(attach_sql(target, snapshot=snapshot, at_time=at_time)).fetchall()
+        con.execute(attach_sql(target, snapshot=snapshot, at_time=at_time, read_only=read_only)).fetchall()
         con.execute(f"USE {LAKE_ALIAS}").fetchall()
     except BaseException:
         con.close()

@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from core.storage import access
 from core.storage.filter_sql import NOT_STATED, _filter_sql
 from core.storage.store import Store, StoreError, _py, _turn, owe_regroup
 
@@ -43,7 +44,11 @@ def incident_decision_rows(store: Store) -> list[dict[str, Any]]:
 def add_incident_decision(
     store: Store, a: tuple[str, str], b: tuple[str, str], action: str, who: str, note: str = ""
 ) -> str:
-    """Append a merge/split decision about two figures (known by article, span and number)."""
+    """Append a merge/split decision about two figures (known by article, span and number), with the
+    signed-in editor (`access.author`: their name as ``who``, and their account)."""
+    editor = access.author()
+    if editor is not None:
+        who = editor.name
     cur = store.cursor()
     keys = []
     for article_id, figure_id in (a, b):
@@ -58,8 +63,11 @@ def add_incident_decision(
 
     def work(cur: Any) -> None:
         cur.execute(
-            "INSERT INTO incident_decisions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [decision_id, a[0], a[1], *keys[0], b[0], b[1], *keys[1], action, who, note or None, created],
+            "INSERT INTO incident_decisions (decision_id, article_a, figure_a, start_a, end_a, text_a, article_b, "
+            "figure_b, start_b, end_b, text_b, action, who, note, created_at, account) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [decision_id, a[0], a[1], *keys[0], b[0], b[1], *keys[1], action, who, note or None, created,
+             editor.account if editor else None],
         ).fetchall()
         owe_regroup(cur, [a[0], b[0]])
 

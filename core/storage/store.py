@@ -4,6 +4,8 @@ One process opens the database file read-write and shares one DuckDB connection 
 threads; each thread works through its own cursor (`Store.cursor()`), as DuckDB requires. A
 second process cannot open the file at all while the first holds it (not even read-only): we
 turn that into `DatabaseLockedError`, one sentence that tells the user what to do.
+In public mode (``CASUALTY_MODE=public``, `core.storage.access`) the file is opened read-only and
+`Store.transaction`, the way into every write, refuses with `access.ReadOnlyError`.
 
 Writes of an article and its figures happen in one transaction: after a crash or an error either
 both are stored or neither is. Bulk writes go through DataFrame appends, never one INSERT per row.
@@ -32,7 +34,7 @@ import pandas as pd
 
 from core.extraction import gazetteer
 from core.extraction.figure import Figure
-from core.storage import backend
+from core.storage import access, backend
 from core.storage.backend import LAKE_RETRY_SECONDS, LakeError, LakeTarget, is_conflict, pause_before_retry
 from core.storage.schema import FIGURE_COLUMNS, SCHEMA, lake_schema
 
@@ -155,47 +157,64 @@ class Store:
     _open: dict[Path | LakeTarget, Store] = {}
     _open_lock = threading.Lock()
 
-    def __init__(self, path: Path | LakeTarget, con: duckdb.DuckDBPyConnection,
+    def __init__(self, path: Path | LakeTarget, con: duckdb.DuckDBPyConnection, read_only: bool = False,
                  lake: LakeTarget | None = None, snapshot: int | None = None):
         self.path = path
         self.lake = lake
         self.snapshot = snapshot
         self._con = con
+        self.read_only = read_only  # public mode: every write raises `access.ReadOnlyError`
         self._local = threading.local()
         self._write_lock = threading.RLock()
 
     # ---- opening -------------------------------------------------------------------------
     @classmethod
-    def open(cls, path: str | os.PathLike[str] | LakeTarget | None = None) -> Store:
-        """Open (or create) the database; the same object is returned for the same file or lake."""
+    def open(cls, path: str | os.PathLike[str] | LakeTarget | None = None, read_only: bool | None = None) -> Store:
+        """Open (or create) the database; the same object is returned for the same file or lake.
+
+        ``read_only`` (default: `access.public_mode`, ``CASUALTY_MODE=public``) opens an existing file
+        (or lake) read-only and refuses every write; a missing file is then a `StoreError` that says so (a
+        read-only view cannot create it), and so is a file another process holds read-write."""
         p = resolve_path(path)
+        read_only = access.public_mode() if read_only is None else read_only
         with cls._open_lock:
             if p in cls._open:
+                if cls._open[p].read_only != read_only:
+                    raise StoreError(f"The database {p} is already open {'read-write' if read_only else 'read-only'} "
+                                     "in this process.")
                 return cls._open[p]
             if isinstance(p, LakeTarget):
-                store = cls._open_lake(p)
+                store = cls._open_lake(p, read_only)
                 cls._open[p] = store
                 return store
-            p.parent.mkdir(parents=True, exist_ok=True)
+            if read_only and not p.exists():
+                raise StoreError(
+                    f"There is no database at {p} to show: the public read-only view does not create one. "
+                    "Fill it from the editors' dashboard or `python -m core.intake.ingest` first, "
+                    "or set CASUALTY_DB to the file to publish."
+                )
+            if not read_only:
+                p.parent.mkdir(parents=True, exist_ok=True)
             try:
-                con = duckdb.connect(str(p))
+                con = duckdb.connect(str(p), read_only=read_only)
             except duckdb.IOException as err:
                 if "lock" in str(err).lower():
                     holder = lock_holder(str(err))
                     raise DatabaseLockedError(locked_message(p, holder), holder) from err
                 raise StoreError(f"Could not open the database {p}: {err}") from err
-            store = cls(p, con)
-            store._init_schema()
+            store = cls(p, con, read_only)
+            if not read_only:
+                store._init_schema()
             cls._open[p] = store
             return store
 
     @classmethod
-    def _open_lake(cls, target: LakeTarget) -> Store:
+    def _open_lake(cls, target: LakeTarget, read_only: bool = False) -> Store:
         deadline = time.monotonic() + LAKE_RETRY_SECONDS
         attempt = 0
         while True:
             try:
-                con = backend.connect_lake(target)
+                con = backend.connect_lake(target, read_only=read_only)
                 break
             except LakeError as err:
                 raise StoreError(str(err)) from err
@@ -205,7 +224,9 @@ class Store:
                     raise StoreError(f"Could not open the lake {target}: {err}") from err
                 attempt += 1
                 pause_before_retry(attempt)
-        store = cls(target, con, lake=target)
+        store = cls(target, con, read_only, lake=target)
+        if read_only:
+            return store
         # no turn yet (the first run creates ``write_turn``): two processes creating the tables at once
         # conflict on the tables themselves, and the later one retries and finds them
         store.write(lambda cur: store._init_lake_schema(cur), what="create the lake's tables", take_turn=False)
@@ -230,7 +251,7 @@ class Store:
             raise StoreError(str(err)) from err
         except duckdb.Error as err:
             raise StoreError(f"The lake {p} has no snapshot {snapshot if snapshot is not None else when}: {err}") from err
-        store = cls(p, con, lake=p)
+        store = cls(p, con, True, lake=p)
         store.snapshot = store.current_snapshot()
         return store
 
@@ -354,6 +375,9 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A write transaction; in public mode (`read_only`) it is refused here, for every writer."""
+        if self.read_only:
+            raise access.ReadOnlyError(access.READ_ONLY_MESSAGE.format(path=self.path))
         cur = self.cursor()
         cur.execute("BEGIN TRANSACTION").fetchall()
         try:
@@ -374,7 +398,11 @@ class Store:
         Articles whose id is already stored (or repeated in the batch) are skipped. Writers take turns
         (`write`), so the check for stored ids and the insert cannot interleave with another writer's,
         in this process or (on a lake) another; a conflict is retried. If the database stays busy or
-        fails (disk full, ...) the caller gets a `StoreError`, never a DuckDB exception."""
+        fails (disk full, ...) the caller gets a `StoreError`, never a DuckDB exception. The signed-in
+        editor (`access.author`) is recorded with each article as ``added_by``."""
+        editor = access.author()
+        if editor is not None:
+            batch = [({**a, "added_by": editor.name, "added_by_account": editor.account}, f) for a, f in batch]
         try:
             return self.write(lambda cur: self._add_articles_once(cur, batch), what=f"store {len(batch)} article(s)")
         except StoreError as err:
@@ -533,7 +561,7 @@ def _py(v: Any) -> Any:
 
 _ARTICLE_COLUMNS = [
     "id", "title", "outlet", "url", "published", "published_source", "lang", "text", "filename",
-    "format", "encoding", "content_sha256", "added_at", "extractor_version",
+    "format", "encoding", "content_sha256", "added_at", "extractor_version", "added_by", "added_by_account",
 ]
 
 
@@ -542,7 +570,7 @@ def _articles_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     df["published"] = pd.to_datetime(df["published"], errors="coerce").dt.date
     df["added_at"] = pd.to_datetime(df["added_at"])
     for c in ("id", "title", "outlet", "url", "published_source", "lang", "text", "filename", "format",
-              "encoding", "content_sha256", "extractor_version"):
+              "encoding", "content_sha256", "extractor_version", "added_by", "added_by_account"):
         df[c] = df[c].astype(object)
     return df
 
