@@ -369,7 +369,7 @@ class Store:
                 if not is_conflict(err):
                     raise StoreError(f"Could not {what}: the database reported an error ({err}).") from err
                 if time.monotonic() > deadline:
-                    raise StoreError(f"Could not {what}: the database stayed busy ({err}).") from err
+                    raise StoreError(f"Could not {what}: the database stayed busy ({err}); please try again.") from err
                 attempt += 1
                 pause_before_retry(attempt)
 
