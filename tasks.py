@@ -6,9 +6,10 @@
 
 Both create a virtual environment in ``.venv`` and install the pinned requirements into it (again
 only when a requirements file changed), saying what each step is and how long it takes. ``test``
-also installs Debian's ``chromium`` for the real-browser tests when it is missing and the command
-runs as root (as CI does); Playwright drives that browser through its executable path and never
-downloads one.
+also installs Debian's ``chromium`` for the real-browser tests, and Debian's ``postgresql`` for the
+tests of a lake with a PostgreSQL catalog, when they are missing and the command runs as root (as CI
+does); Playwright drives that browser through its executable path and never downloads one, and the
+tests start their own PostgreSQL server in a temporary folder.
 
 ``dashboard`` prints the dashboard's address once it answers; Ctrl-C (or SIGTERM to this command)
 stops the server it started.
@@ -146,6 +147,24 @@ def ensure_chromium() -> None:
         )
 
 
+def ensure_postgresql() -> None:
+    """Debian's PostgreSQL server binaries, for the lake tests with a PostgreSQL catalog."""
+    if list(Path("/usr/lib/postgresql").glob("*/bin/initdb")):
+        return
+    apt = shutil.which("apt-get")
+    if apt and os.geteuid() == 0:
+        step("Installing Debian's postgresql for the lake tests (a minute, once per machine)…")
+        _quiet([apt, "update", "-qq"], stdout=subprocess.DEVNULL)
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        _quiet([apt, "install", "-y", "-qq", "postgresql"], env=env, stdout=subprocess.DEVNULL)
+    if not list(Path("/usr/lib/postgresql").glob("*/bin/initdb")):
+        print(
+            "Debian's postgresql is not installed, so the tests of a lake with a PostgreSQL catalog will "
+            "be skipped (install it with: sudo apt-get install postgresql).",
+            flush=True,
+        )
+
+
 # ---- the dashboard -------------------------------------------------------------------------------
 
 def _option(args: list[str], name: str) -> str | None:
@@ -259,6 +278,7 @@ def dashboard(args: list[str]) -> int:
 def test(args: list[str]) -> int:
     ensure_venv(DEV_REQUIREMENTS)
     ensure_chromium()
+    ensure_postgresql()
     step("Checking the code with ruff (a few seconds)…")
     if run([str(PY), "-m", "ruff", "check", "."]) != 0:
         print("ruff found problems (above).", flush=True)

@@ -232,7 +232,7 @@ def test_every_readme_command_runs_the_project_interpreter_on_files_of_a_fresh_c
         else:
             assert (ROOT / words[1]).exists(), command
         for word in words[2:]:
-            if "/" in word and not word.startswith(("../shared/", "--", "/")) and not word.endswith((".csv", ".geojson", ".duckdb")):
+            if "/" in word and not word.startswith(("../shared/", "--", "/", "ducklake:")) and not word.endswith((".csv", ".geojson", ".duckdb")):
                 assert (ROOT / word).exists(), f"{word} is not in a fresh clone: {command}"
 
 

@@ -13,6 +13,7 @@ in Arabic.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
@@ -181,14 +182,33 @@ def get_store() -> store_mod.Store:
     """The database of this process ($CASUALTY_DB or data/casualties.duckdb).
 
     If another program holds the file, the page says so in one sentence and stops."""
-    path = str(store_mod.resolve_path())
+    path = os.environ.get(store_mod.ENV_VAR) or str(store_mod.DEFAULT_DB)
     try:
+        path = str(store_mod.resolve_path())
         return _open_store(path)
     except store_mod.DatabaseLockedError as err:
         st.error(locked_message(path, err.holder))
         st.stop()
     except (store_mod.StoreError, access.AccessError) as err:
         st.error(md("error.db_open", path=path, reason=err))
+        st.stop()
+    raise AssertionError("unreachable")
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _store_as_of(path: str, snapshot: int) -> store_mod.Store:
+    return store_mod.Store.open_as_of(path, snapshot=snapshot)
+
+
+def store_as_of(snapshot: str) -> store_mod.Store:
+    """This dashboard's lake as it was at a snapshot (read-only), for ``?snapshot=N`` links; on a
+    DuckDB file, or a snapshot the lake does not have, the page says why and stops."""
+    path = str(store_mod.resolve_path())
+    try:
+        return _store_as_of(path, int(snapshot))
+    except (ValueError, store_mod.StoreError) as err:
+        reason = err if isinstance(err, store_mod.StoreError) else t("common.not_stated")
+        st.error(md("article.as_of_unavailable", snapshot=snapshot, reason=reason))
         st.stop()
     raise AssertionError("unreachable")
 

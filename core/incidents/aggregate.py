@@ -62,6 +62,10 @@ def decisions(store: Store, rows: Sequence[dict] | None = None) -> list[Decision
     return out
 
 
+# How often a regrouping on a lake starts again when another process wrote while it ran
+_STALE_RETRIES = 20
+
+
 def build(store: Store) -> tuple[list[Incident], list[dict]]:
     rows = _rows(store)
     reports, tolls = inc_mod.reports_from_figures(rows)
@@ -73,6 +77,11 @@ def recompute(store: Store) -> int:
     ``python -m core.incidents.aggregate recompute``); returns how many there are. Records the data
     version they were computed for (`is_current`). Incidents keep their ids where their reports
     allow (`incremental.assign_ids`)."""
+    for _ in range(_STALE_RETRIES):
+        try:
+            return incremental.rebuild(store)
+        except incident_queries.StaleRegrouping:
+            continue  # on a lake another process wrote meanwhile: group again from what is there now
     return incremental.rebuild(store)
 
 
@@ -80,11 +89,16 @@ def regroup(store: Store) -> None:
     """Regroup only what changed since the incidents were last stored (`core.incidents.incremental`):
     after an upload, a review, a decision or the re-extraction of some articles. Falls back to the
     full `recompute` for a database whose grouping index is missing or does not match."""
-    try:
-        if incremental.update(store):
-            return
-    except incremental.IndexMismatch as err:
-        log.warning("incidents rebuilt in full: %s", err)
+    for _ in range(_STALE_RETRIES):
+        try:
+            if incremental.update(store):
+                return
+            break
+        except incremental.IndexMismatch as err:
+            log.warning("incidents rebuilt in full: %s", err)
+            break
+        except incident_queries.StaleRegrouping:
+            continue  # on a lake another process wrote meanwhile: group again from what is there now
     recompute(store)
 
 
@@ -168,7 +182,7 @@ def toll_comparisons(store: Store) -> list[inc_mod.TollComparison]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m core.incidents.aggregate", description="Incidents and weekly totals.")
     ap.add_argument("command", choices=["weekly", "recompute", "tolls"])
-    ap.add_argument("--db", help="database file (default: $CASUALTY_DB or data/casualties.duckdb)")
+    ap.add_argument("--db", help="database file or lake (ducklake:sqlite:PATH, ducklake:postgres:CONNINFO; default: $CASUALTY_DB or data/casualties.duckdb)")
     ap.add_argument("--status", default="killed", choices=["killed", "injured", "killed_or_injured"])
     ap.add_argument("--group", default="civilians", choices=["civilians", "children", "women", "fighters", "people"])
     args = ap.parse_args(argv)

@@ -472,7 +472,7 @@ class _Bar:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m core.intake.ingest", description="Add articles to the database.")
     ap.add_argument("paths", nargs="*", help="files or folders (.txt .html .htm .docx .pdf)")
-    ap.add_argument("--db", help="database file (default: $CASUALTY_DB or data/casualties.duckdb)")
+    ap.add_argument("--db", help="database file or lake (ducklake:sqlite:PATH, ducklake:postgres:CONNINFO; default: $CASUALTY_DB or data/casualties.duckdb)")
     ap.add_argument("--published", help="publication date YYYY-MM-DD for all the files")
     ap.add_argument("--outlet")
     ap.add_argument("--url")

@@ -13,7 +13,7 @@ import pandas as pd
 
 from core.storage import access
 from core.storage.filter_sql import NOT_STATED, _filter_sql
-from core.storage.store import Store, StoreError, _py, owe_regroup
+from core.storage.store import Store, StoreError, _py, _turn, owe_regroup
 
 
 # ---- incidents (core.incidents.aggregate) ----
@@ -59,15 +59,19 @@ def add_incident_decision(
             raise StoreError(f"No figure {figure_id} in article {article_id}.")
         keys.append(rows[0])
     decision_id = uuid.uuid4().hex
-    with store._write_lock, store.transaction() as cur:
+    created = dt.datetime.now()
+
+    def work(cur: Any) -> None:
         cur.execute(
             "INSERT INTO incident_decisions (decision_id, article_a, figure_a, start_a, end_a, text_a, article_b, "
             "figure_b, start_b, end_b, text_b, action, who, note, created_at, account) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [decision_id, a[0], a[1], *keys[0], b[0], b[1], *keys[1], action, who, note or None, dt.datetime.now(),
+            [decision_id, a[0], a[1], *keys[0], b[0], b[1], *keys[1], action, who, note or None, created,
              editor.account if editor else None],
         ).fetchall()
         owe_regroup(cur, [a[0], b[0]])
+
+    store.write(work, what="store the decision")
     return decision_id
 
 
@@ -245,10 +249,18 @@ def figure_spans(store: Store, article_ids: list[str]) -> dict[tuple[str, int, i
     return {(a, s, e, t): i for a, s, e, t, i in rows}
 
 
+class StaleRegrouping(StoreError):
+    """On a lake, another process wrote between the start of a regrouping and its write: the regrouping
+    was computed from data that is no longer current and was not stored; compute it again."""
+
+
 def owed_regroup(store: Store) -> tuple[list[str], int | None, str]:
     """The articles a regrouping owes (`store.owe_regroup`), the last mark read and the data version
-    (`queries.data_version`, as text), read together in one snapshot."""
+    (`queries.data_version`, as text), read together in one snapshot. This starts a regrouping: on a
+    lake, `write_regrouping` stores it only if no other write came in between (`StaleRegrouping`)."""
     with store._write_lock, store.transaction() as cur:
+        if store.lake is not None:
+            store._local.regroup_turn = cur.execute("SELECT max(n) FROM write_turn").fetchall()[0][0]
         rows = cur.execute("SELECT n, article_id FROM regroup_owed").fetchall()
         version = cur.execute(
             """SELECT (SELECT count(*) FROM articles), (SELECT max(added_at) FROM articles),
@@ -369,7 +381,11 @@ def write_regrouping(
     inc, counts, members = _incident_frames(incidents)
     index = _index_frame(index_rows)
     full = clusters is None
-    with store._write_lock, store.transaction() as cur:
+    started = getattr(store._local, "regroup_turn", None)
+
+    def work(cur: Any) -> None:
+        if store.lake is not None and started is not None and _turn.n != started + 1:
+            raise StaleRegrouping("another process wrote while the incidents were regrouped")
         if full:
             for table in ("incident_reports", "incident_counts", "incidents", "incident_index", "incident_index_state"):
                 cur.execute(f"DELETE FROM {table}").fetchall()
@@ -386,3 +402,5 @@ def write_regrouping(
             cur.execute("DELETE FROM regroup_owed WHERE n <= ?", [owed_upto]).fetchall()
         cur.execute("DELETE FROM incident_state").fetchall()
         cur.execute("INSERT INTO incident_state VALUES (?)", [version]).fetchall()
+
+    store.write(work, what="store the regrouped incidents")

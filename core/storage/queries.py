@@ -18,7 +18,7 @@ import pandas as pd
 from core.storage import access
 from core.storage.filter_sql import NOT_STATED, _filter_sql, _in
 from core.storage.incident_queries import _incident_filter_sql, _incident_rows_sql, review_rows
-from core.storage.store import Store, StoreError, _figures_frame, _py, event_date, owe_regroup
+from core.storage.store import Store, _figures_frame, _py, event_date, owe_regroup
 
 # ---- queries for the pages ----
 # Read-only queries of the dashboard. `f` is a `core.views.filters.Filters`; the counting rule they apply
@@ -309,12 +309,12 @@ def add_reviews(store: Store, rows: list[dict[str, Any]]) -> list[str]:
     for c in REVIEW_COLUMNS:
         if c not in ("figure_start", "figure_end", "created_at"):
             df[c] = df[c].astype(object)
-    try:
-        with store._write_lock, store.transaction() as cur:
-            Store._append(cur, "reviews", df)
-            owe_regroup(cur, df["article_id"])
-    except duckdb.Error as err:
-        raise StoreError(f"Could not store the review: the database reported an error ({err}).") from err
+
+    def work(cur: duckdb.DuckDBPyConnection) -> None:
+        Store._append(cur, "reviews", df)
+        owe_regroup(cur, df["article_id"])
+
+    store.write(work, what="store the review")
     return [r["review_id"] for r in rows]
 
 
@@ -397,7 +397,7 @@ def reviewed(store: Store, apply_reviews: Callable[[list[dict], list[dict]], lis
         yield store
         return
     ids = sorted({r["article_id"] for r in reviews})
-    cur = store._con.cursor()
+    cur = store.new_cursor()
     try:
         raw = cur.execute("SELECT * FROM figures WHERE list_contains(?, article_id)", [ids]).df()
         rows = [{k: _py(v) for k, v in r.items() if k != "event_date"} for r in raw.to_dict("records")]

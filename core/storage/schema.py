@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import re
+
 from core.extraction.figure import figure_field_names
 
 SCHEMA = """
@@ -185,5 +187,17 @@ CREATE TABLE IF NOT EXISTS places (
     source            VARCHAR
 );
 """
+
+def lake_schema() -> str:
+    """`SCHEMA` as a DuckLake lake takes it: the same tables and columns, without what DuckLake has not
+    (primary keys, indexes, sequences: ``regroup_owed.n`` is set by the writer, see `core.storage.store.owe_regroup`),
+    plus ``write_turn``, the one row every write transaction bumps so that writers take turns."""
+    sql = re.sub(r",\s*PRIMARY KEY \([^)]*\)", "", SCHEMA)
+    sql = re.sub(r"\s+PRIMARY KEY", "", sql)
+    sql = re.sub(r"CREATE SEQUENCE IF NOT EXISTS \w+;", "", sql)
+    sql = re.sub(r"CREATE (UNIQUE )?INDEX [^;]*;", "", sql)  # a lake has no indexes
+    sql = re.sub(r"\s+DEFAULT nextval\('\w+'\)", "", sql)
+    return sql + "\nCREATE TABLE IF NOT EXISTS write_turn (n BIGINT NOT NULL);\n"
+
 
 FIGURE_COLUMNS = ["article_id", *[n for n in figure_field_names() if n != "article_id"], "event_date"]

@@ -34,8 +34,9 @@ import pandas as pd
 
 from core.extraction import gazetteer
 from core.extraction.figure import Figure
-from core.storage import access
-from core.storage.schema import FIGURE_COLUMNS, SCHEMA
+from core.storage import access, backend
+from core.storage.backend import LAKE_RETRY_SECONDS, LakeError, LakeTarget, is_conflict, pause_before_retry
+from core.storage.schema import FIGURE_COLUMNS, SCHEMA, lake_schema
 
 DEFAULT_DB = Path(__file__).resolve().parents[2] / "data" / "casualties.duckdb"
 ENV_VAR = "CASUALTY_DB"
@@ -53,14 +54,21 @@ class DatabaseLockedError(StoreError):
         self.holder = holder or LockHolder("unknown")
 
 
-def resolve_path(path: str | os.PathLike[str] | None = None) -> Path:
-    """The database file: the argument, else $CASUALTY_DB, else ``data/casualties.duckdb``."""
-    if path:
-        return Path(path).expanduser().resolve()
-    env = os.environ.get(ENV_VAR)
-    if env:
-        return Path(env).expanduser().resolve()
-    return DEFAULT_DB
+def resolve_path(path: str | os.PathLike[str] | LakeTarget | None = None) -> Path | LakeTarget:
+    """The database: the argument, else $CASUALTY_DB, else ``data/casualties.duckdb``. A name
+    ``ducklake:sqlite:PATH`` or ``ducklake:postgres:CONNINFO`` is a lake (`core.storage.backend`);
+    anything else is a DuckDB file."""
+    name = path or os.environ.get(ENV_VAR)
+    if isinstance(name, LakeTarget):
+        return name
+    if not name:
+        return DEFAULT_DB
+    if backend.is_lake(str(name)):
+        try:
+            return backend.parse_lake(str(name))
+        except LakeError as err:
+            raise StoreError(str(err)) from err
+    return Path(name).expanduser().resolve()
 
 
 @dataclass(frozen=True)
@@ -140,13 +148,20 @@ class StoredArticle:
 
 
 class Store:
-    """One DuckDB database file opened by this process; share it between threads."""
+    """One database opened by this process (a DuckDB file or a lake); share it between threads.
 
-    _open: dict[Path, Store] = {}
+    ``path`` is the file's `Path`, or the lake's `LakeTarget` (``str()`` gives its name);
+    ``lake`` is that target, or None for a file. ``snapshot`` is the lake snapshot a read-only store
+    opened with `open_as_of` reads (None: the latest)."""
+
+    _open: dict[Path | LakeTarget, Store] = {}
     _open_lock = threading.Lock()
 
-    def __init__(self, path: Path, con: duckdb.DuckDBPyConnection, read_only: bool = False):
+    def __init__(self, path: Path | LakeTarget, con: duckdb.DuckDBPyConnection, read_only: bool = False,
+                 lake: LakeTarget | None = None, snapshot: int | None = None):
         self.path = path
+        self.lake = lake
+        self.snapshot = snapshot
         self._con = con
         self.read_only = read_only  # public mode: every write raises `access.ReadOnlyError`
         self._local = threading.local()
@@ -154,11 +169,11 @@ class Store:
 
     # ---- opening -------------------------------------------------------------------------
     @classmethod
-    def open(cls, path: str | os.PathLike[str] | None = None, read_only: bool | None = None) -> Store:
-        """Open (or create) the database; the same object is returned for the same file.
+    def open(cls, path: str | os.PathLike[str] | LakeTarget | None = None, read_only: bool | None = None) -> Store:
+        """Open (or create) the database; the same object is returned for the same file or lake.
 
         ``read_only`` (default: `access.public_mode`, ``CASUALTY_MODE=public``) opens an existing file
-        read-only and refuses every write; a missing file is then a `StoreError` that says so (a
+        (or lake) read-only and refuses every write; a missing file is then a `StoreError` that says so (a
         read-only view cannot create it), and so is a file another process holds read-write."""
         p = resolve_path(path)
         read_only = access.public_mode() if read_only is None else read_only
@@ -168,6 +183,10 @@ class Store:
                     raise StoreError(f"The database {p} is already open {'read-write' if read_only else 'read-only'} "
                                      "in this process.")
                 return cls._open[p]
+            if isinstance(p, LakeTarget):
+                store = cls._open_lake(p, read_only)
+                cls._open[p] = store
+                return store
             if read_only and not p.exists():
                 raise StoreError(
                     f"There is no database at {p} to show: the public read-only view does not create one. "
@@ -189,10 +208,100 @@ class Store:
             cls._open[p] = store
             return store
 
+    @classmethod
+    def _open_lake(cls, target: LakeTarget, read_only: bool = False) -> Store:
+        deadline = time.monotonic() + LAKE_RETRY_SECONDS
+        attempt = 0
+        while True:
+            try:
+                con = backend.connect_lake(target, read_only=read_only)
+                break
+            except LakeError as err:
+                raise StoreError(str(err)) from err
+            except duckdb.Error as err:
+                # two processes creating the same new catalog at once: the second one retries
+                if not is_conflict(err) or time.monotonic() > deadline:
+                    raise StoreError(f"Could not open the lake {target}: {err}") from err
+                attempt += 1
+                pause_before_retry(attempt)
+        store = cls(target, con, read_only, lake=target)
+        if read_only:
+            return store
+        # no turn yet (the first run creates ``write_turn``): two processes creating the tables at once
+        # conflict on the tables themselves, and the later one retries and finds them
+        store.write(lambda cur: store._init_lake_schema(cur), what="create the lake's tables", take_turn=False)
+        return store
+
+    @classmethod
+    def open_as_of(cls, path: str | os.PathLike[str] | LakeTarget | None, snapshot: int | None = None,
+                   at_time: str | dt.datetime | None = None) -> Store:
+        """A read-only view of a lake as it was at a snapshot (its number) or at a time (the snapshot
+        current then). Not cached: close it when done. A DuckDB file has no snapshots: `StoreError`."""
+        p = resolve_path(path)
+        if not isinstance(p, LakeTarget):
+            raise StoreError(
+                f"The database {p} is a DuckDB file, which keeps no snapshots: --as-of needs a lake "
+                "(ducklake:sqlite:PATH or ducklake:postgres:CONNINFO; see the README, "
+                "\"When one machine is not enough\")."
+            )
+        when = at_time.isoformat(sep=" ") if isinstance(at_time, dt.datetime) else at_time
+        try:
+            con = backend.connect_lake(p, snapshot=snapshot, at_time=when)
+        except LakeError as err:
+            raise StoreError(str(err)) from err
+        except duckdb.Error as err:
+            raise StoreError(f"The lake {p} has no snapshot {snapshot if snapshot is not None else when}: {err}") from err
+        store = cls(p, con, True, lake=p)
+        store.snapshot = store.current_snapshot()
+        return store
+
     def close(self) -> None:
         with Store._open_lock:
-            Store._open.pop(self.path, None)
+            if Store._open.get(self.path) is self:
+                Store._open.pop(self.path, None)
         self._con.close()
+
+    @contextmanager
+    def pinned(self) -> Iterator[Store]:
+        """This database held still for a series of reads: on a lake, a read-only store at the snapshot
+        current now (every query then reads that one snapshot, whatever other processes write
+        meanwhile; its ``snapshot`` says which); a DuckDB file, or a store already at a snapshot, is
+        returned as it is."""
+        if self.lake is None or self.snapshot is not None:
+            yield self
+            return
+        held = Store.open_as_of(self.lake, snapshot=self.current_snapshot())
+        try:
+            yield held
+        finally:
+            held.close()
+
+    def current_snapshot(self) -> int | None:
+        """The lake snapshot a read now sees (None for a DuckDB file)."""
+        if self.lake is None:
+            return None
+        if self.snapshot is not None:
+            return self.snapshot
+        rows = self.cursor().execute(
+            f"SELECT id FROM ducklake_current_snapshot('{backend.LAKE_ALIAS}')").fetchall()
+        return int(rows[0][0]) if rows else None
+
+    def snapshot_time(self, snapshot: int) -> dt.datetime | None:
+        """When a lake snapshot was committed."""
+        if self.lake is None:
+            return None
+        rows = self.cursor().execute(
+            f"SELECT snapshot_time FROM ducklake_snapshots('{backend.LAKE_ALIAS}') WHERE snapshot_id = ?",
+            [snapshot]).fetchall()
+        return rows[0][0] if rows else None
+
+    def _init_lake_schema(self, cur: duckdb.DuckDBPyConnection) -> None:
+        for statement in lake_schema().split(";"):
+            if statement.strip():
+                cur.execute(statement).fetchall()
+        cur.execute("INSERT INTO write_turn SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM write_turn)").fetchall()
+        if cur.execute("SELECT count(*) FROM places").fetchall()[0][0] == 0:
+            self._load_places(cur)
 
     def _init_schema(self) -> None:
         for statement in SCHEMA.split(";"):
@@ -200,9 +309,9 @@ class Store:
                 self._con.execute(statement).fetchall()
         n = self._con.execute("SELECT count(*) FROM places").fetchall()[0][0]
         if n == 0:
-            self._load_places()
+            self._load_places(self._con)
 
-    def _load_places(self) -> None:
+    def _load_places(self, con: duckdb.DuckDBPyConnection) -> None:
         rows = [
             {
                 "id": p.id, "name_ar": p.name_ar, "name_en": p.name_en, "lat": p.lat, "lon": p.lon,
@@ -213,20 +322,56 @@ class Store:
         ]
         if rows:
             df = pd.DataFrame(rows)
-            self._con.register("places_df", df)
-            self._con.execute(
+            con.register("places_df", df)
+            con.execute(
                 "INSERT INTO places SELECT id, name_ar, name_en, lat, lon, precision, coord_precision, parent, source "
                 "FROM places_df"
             ).fetchall()
-            self._con.unregister("places_df")
+            con.unregister("places_df")
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """This thread's cursor (DuckDB: one connection per process, a cursor per thread)."""
         cur = getattr(self._local, "cursor", None)
         if cur is None:
-            cur = self._con.cursor()
+            cur = self.new_cursor()
             self._local.cursor = cur
         return cur
+
+    def new_cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor of its own (close it after use), reading the same database as `cursor`."""
+        cur = self._con.cursor()
+        if self.lake is not None:
+            cur.execute(f"USE {backend.LAKE_ALIAS}").fetchall()
+        return cur
+
+    def write(self, work: Any, what: str = "write to the database", *, take_turn: bool = True) -> Any:
+        """Run ``work(cursor)`` in one write transaction and return its result.
+
+        The threads of this process write one at a time. On a lake, other processes write too: each
+        write transaction first takes the lake's turn (it bumps the one row of ``write_turn``), so two
+        writers that overlap conflict at commit, and the later one is rolled back and run again from
+        the start, on the data the first one committed — the lake behaves as if writes took turns, and
+        ``work`` must only depend on what it reads through the cursor. A conflict is retried (for up
+        to `LAKE_RETRY_SECONDS`), never shown; another database error becomes a `StoreError`."""
+        deadline = time.monotonic() + (LAKE_RETRY_SECONDS if self.lake is not None else 2.0)
+        attempt = 0
+        while True:
+            try:
+                with self._write_lock, self.transaction() as cur:
+                    if self.lake is not None and take_turn:
+                        cur.execute("UPDATE write_turn SET n = n + 1").fetchall()
+                        _turn.n = cur.execute("SELECT max(n) FROM write_turn").fetchall()[0][0]
+                    try:
+                        return work(cur)
+                    finally:
+                        _turn.n = None
+            except duckdb.Error as err:
+                if not is_conflict(err):
+                    raise StoreError(f"Could not {what}: the database reported an error ({err}).") from err
+                if time.monotonic() > deadline:
+                    raise StoreError(f"Could not {what}: the database stayed busy ({err}); please try again.") from err
+                attempt += 1
+                pause_before_retry(attempt)
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -250,70 +395,51 @@ class Store:
     def add_articles(self, batch: list[tuple[dict[str, Any], list[Figure]]]) -> list[str]:
         """Store articles with their figures in one transaction; return the ids actually added.
 
-        Articles whose id is already stored (or repeated in the batch) are skipped. The threads of
-        this process write one at a time (``_write_lock``), so the check for stored ids and the insert
-        cannot interleave; a conflict that still happens is retried. If the database stays busy or
+        Articles whose id is already stored (or repeated in the batch) are skipped. Writers take turns
+        (`write`), so the check for stored ids and the insert cannot interleave with another writer's,
+        in this process or (on a lake) another; a conflict is retried. If the database stays busy or
         fails (disk full, ...) the caller gets a `StoreError`, never a DuckDB exception. The signed-in
         editor (`access.author`) is recorded with each article as ``added_by``."""
         editor = access.author()
         if editor is not None:
             batch = [({**a, "added_by": editor.name, "added_by_account": editor.account}, f) for a, f in batch]
-        last: duckdb.Error | None = None
-        for attempt in range(8):
-            try:
-                with self._write_lock:
-                    return self._add_articles_once(batch)
-            except (duckdb.TransactionException, duckdb.ConstraintException) as err:
-                last = err  # another writer stored one of these articles between our check and insert
-                time.sleep(0.02 * (attempt + 1))
-            except duckdb.Error as err:
-                raise StoreError(
-                    f"Could not store {len(batch)} article(s): the database reported an error ({err}). "
-                    "Nothing from this upload was stored."
-                ) from err
-        raise StoreError(
-            f"Could not store {len(batch)} article(s): the database stayed busy ({last}). "
-            "Nothing from this upload was stored; please try again."
-        ) from last
+        try:
+            return self.write(lambda cur: self._add_articles_once(cur, batch), what=f"store {len(batch)} article(s)")
+        except StoreError as err:
+            raise StoreError(f"{err} Nothing from this upload was stored.") from err.__cause__
 
-    def _add_articles_once(self, batch: list[tuple[dict[str, Any], list[Figure]]]) -> list[str]:
+    def _add_articles_once(self, cur: duckdb.DuckDBPyConnection,
+                           batch: list[tuple[dict[str, Any], list[Figure]]]) -> list[str]:
         if not batch:
             return []
-        with self.transaction() as cur:
-            ids = [a["id"] for a, _ in batch]
-            existing = self._existing_ids(cur, ids)
-            seen: set[str] = set()
-            arts: list[dict[str, Any]] = []
-            figs: list[dict[str, Any]] = []
-            for art, figures in batch:
-                if art["id"] in existing or art["id"] in seen:
-                    continue
-                seen.add(art["id"])
-                arts.append(art)
-                figs.extend(figure_row(art["id"], f) for f in figures)
-            if arts:
-                self._append(cur, "articles", _articles_frame(arts))
-                owe_regroup(cur, [a["id"] for a in arts])
-            if figs:
-                self._append(cur, "figures", _figures_frame(figs))
+        ids = [a["id"] for a, _ in batch]
+        existing = self._existing_ids(cur, ids)
+        seen: set[str] = set()
+        arts: list[dict[str, Any]] = []
+        figs: list[dict[str, Any]] = []
+        for art, figures in batch:
+            if art["id"] in existing or art["id"] in seen:
+                continue
+            seen.add(art["id"])
+            arts.append(art)
+            figs.extend(figure_row(art["id"], f) for f in figures)
+        if arts:
+            self._append(cur, "articles", _articles_frame(arts))
+            owe_regroup(cur, [a["id"] for a in arts])
+        if figs:
+            self._append(cur, "figures", _figures_frame(figs))
         return [a["id"] for a in arts]
 
     def replace_figures(self, article_id: str, figures: list[Figure], extractor_version: str) -> None:
         """Swap an article's extracted figures for a new extraction (reviews are untouched)."""
-        for attempt in range(8):
-            try:
-                with self._write_lock, self.transaction() as cur:
-                    cur.execute("DELETE FROM figures WHERE article_id = ?", [article_id])
-                    if figures:
-                        self._append(cur, "figures", _figures_frame([figure_row(article_id, f) for f in figures]))
-                    cur.execute(
-                        "UPDATE articles SET extractor_version = ? WHERE id = ?", [extractor_version, article_id]
-                    )
-                    owe_regroup(cur, [article_id])
-                return
-            except duckdb.TransactionException:
-                time.sleep(0.02 * (attempt + 1))
-        raise StoreError(f"Could not update the figures of article {article_id}: the database stayed busy.")
+        def work(cur: duckdb.DuckDBPyConnection) -> None:
+            cur.execute("DELETE FROM figures WHERE article_id = ?", [article_id])
+            if figures:
+                self._append(cur, "figures", _figures_frame([figure_row(article_id, f) for f in figures]))
+            cur.execute("UPDATE articles SET extractor_version = ? WHERE id = ?", [extractor_version, article_id])
+            owe_regroup(cur, [article_id])
+
+        self.write(work, what=f"update the figures of article {article_id}")
 
     @staticmethod
     def _existing_ids(cur: duckdb.DuckDBPyConnection, ids: list[str]) -> set[str]:
@@ -472,6 +598,15 @@ def owe_regroup(cur: duckdb.DuckDBPyConnection, article_ids: Iterable[str]) -> N
     the next ingest or page run sees it (`incident_state` is None) and regroups
     (`core.incidents.aggregate.ensure_current`)."""
     ids = sorted(set(article_ids))
-    if ids:
+    if ids and _turn.n is not None:  # a lake (no sequences): the mark is the write's turn, in commit order
+        cur.execute("INSERT INTO regroup_owed (n, article_id) SELECT ?, unnest(?)", [_turn.n, ids]).fetchall()
+    elif ids:
         cur.execute("INSERT INTO regroup_owed (article_id) SELECT unnest(?)", [ids]).fetchall()
     cur.execute("DELETE FROM incident_state").fetchall()
+
+
+class _Turn(threading.local):
+    n: int | None = None
+
+
+_turn = _Turn()  # the lake turn this thread's write transaction holds (`Store.write`)

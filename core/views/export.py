@@ -22,9 +22,14 @@ Reviewed values are used throughout (`core.incidents.reviews`); rejected figures
 FeatureCollection of points (``[lon, lat]``) with the other columns as flat properties; rows
 without coordinates are left out of it and counted in the `Summary`.
 
+On a lake (`core.storage.backend`) every export reads one snapshot and says which: the column
+``snapshot`` (empty for a DuckDB file), and the Parquet metadata key and GeoJSON member
+``snapshot``; ``--as-of SNAPSHOT|TIMESTAMP`` exports the lake as it was then, reproducing an earlier
+export exactly.
+
 Command line::
 
-    python -m core.views.export --format csv|parquet|geojson --out FILE [--db FILE]
+    python -m core.views.export --format csv|parquet|geojson --out FILE [--db FILE] [--as-of SNAPSHOT|TIMESTAMP]
         [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--status killed|injured|all] [--kind both|incidents|tolls]
         [--group G]... [--perpetrator P]... [--place PLACE]... [--source S]...
 """
@@ -64,9 +69,9 @@ COLUMNS = [
     "best", "min", "max", "adds_up", "reports", "articles", "kind", "part_of", "same_as", "date",
     "date_precision", "date_from", "place", "place_id", "place_name_en", "place_name_ar", "place_precision",
     "lat", "lon", "coord_precision", "perpetrator", "side", "source", "outlet", "url", "published", "title",
-    "quote", "number_text", "confidence", "review_status", "extractor_version", "url_text",
+    "quote", "number_text", "confidence", "review_status", "extractor_version", "url_text", "snapshot",
 ]
-_INTS = ("best", "min", "max", "reports", "articles")
+_INTS = ("best", "min", "max", "reports", "articles", "snapshot")
 _FLOATS = ("lat", "lon", "confidence")
 # A spreadsheet reads a cell starting with one of these as a formula (OWASP, "CSV Injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -115,6 +120,7 @@ class Summary:
     unplaced_incidents: int = 0
     unplaced_figures: int = 0
     path: str | None = None
+    snapshot: int | None = None
 
     def text(self) -> str:
         where = f" to {self.path}" if self.path else ""
@@ -123,6 +129,8 @@ class Summary:
 
         out = (f"Wrote {count('count.incidents', self.incidents)} ({count('count.count_rows', self.incident_rows)}) "
                f"and {count('count.figures', self.figures)}{where} ({self.fmt}, schema {SCHEMA_VERSION}).")
+        if self.snapshot is not None:
+            out += f" Read from lake snapshot {self.snapshot} (--as-of {self.snapshot} exports it again)."
         if self.fmt == "geojson":
             out += (f" Left out of the GeoJSON because they have no coordinates: "
                     f"{count('count.incidents', self.unplaced_incidents)} and {count('count.figures', self.unplaced_figures)}.")
@@ -267,7 +275,21 @@ def build(store: Store) -> tuple[list[inc_mod.Incident], list[tuple[dict[str, An
 
 
 def frame(store: Store, filters: filters.Filters | Selection | None = None) -> pd.DataFrame:
-    """The export table (`COLUMNS`): incident count rows first, then figure rows."""
+    """The export table (`COLUMNS`): incident count rows first, then figure rows. On a lake every row
+    is read from one snapshot, named in the ``snapshot`` column."""
+    with store.pinned() as held:
+        df = _frame(held, filters)
+        df["snapshot"] = pd.array([held.snapshot] * len(df), dtype="Int64")
+    return df
+
+
+def snapshot_of(df: pd.DataFrame) -> int | None:
+    """The lake snapshot an export table was read from (None: a DuckDB file, or no rows)."""
+    values = df["snapshot"].dropna().unique() if "snapshot" in df else []
+    return int(values[0]) if len(values) else None
+
+
+def _frame(store: Store, filters: filters.Filters | Selection | None = None) -> pd.DataFrame:
     s = Selection.of(filters)
     incidents, resolved = build(store)
     rows = [r for r, _ in resolved]
@@ -319,6 +341,9 @@ def to_bytes(df: pd.DataFrame, fmt: str, summary: Summary | None = None) -> byte
         table = pa.Table.from_pandas(df, preserve_index=False)
         meta = dict(table.schema.metadata or {})
         meta[b"schema_version"] = SCHEMA_VERSION.encode()
+        snap = snapshot_of(df)
+        if snap is not None:
+            meta[b"snapshot"] = str(snap).encode()
         buf = io.BytesIO()
         pq.write_table(table.replace_schema_metadata(meta), buf)
         return buf.getvalue()
@@ -368,13 +393,18 @@ def geojson(df: pd.DataFrame, summary: Summary | None = None) -> dict[str, Any]:
         unplaced = df[df["lat"].isna() | df["lon"].isna()]
         summary.unplaced_incidents = int(unplaced.loc[unplaced["record"] == "incident", "incident_id"].nunique())
         summary.unplaced_figures = int((unplaced["record"] == "figure").sum())
-    return {"type": "FeatureCollection", "schema_version": SCHEMA_VERSION, "features": features}
+    out: dict[str, Any] = {"type": "FeatureCollection", "schema_version": SCHEMA_VERSION}
+    snap = snapshot_of(df)
+    if snap is not None:
+        out["snapshot"] = snap
+    out["features"] = features
+    return out
 
 
 def summarise(df: pd.DataFrame, fmt: str) -> Summary:
     inc = df[df["record"] == "incident"]
     return Summary(fmt, incidents=int(inc["incident_id"].nunique()), incident_rows=len(inc),
-                   figures=int((df["record"] == "figure").sum()))
+                   figures=int((df["record"] == "figure").sum()), snapshot=snapshot_of(df))
 
 
 def export_bytes(store: Store, fmt: str, filters: filters.Filters | Selection | None = None) -> bytes:
@@ -414,11 +444,27 @@ def _day(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from err
 
 
+def _as_of(text: str) -> tuple[int | None, dt.datetime | None]:
+    """``--as-of``: a snapshot number, or a date or time (the snapshot current then)."""
+    text = text.strip()
+    if text.isdigit():
+        return int(text), None
+    try:
+        return None, dt.datetime.fromisoformat(text)
+    except ValueError as err:
+        raise ExportError(
+            f"--as-of {text!r} is neither a snapshot number (as an export's snapshot column gives it) nor a "
+            "time (YYYY-MM-DD or YYYY-MM-DD HH:MM:SS).") from err
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m core.views.export", description=__doc__.split("\n\n")[0])
     ap.add_argument("--format", required=True, choices=FORMATS)
     ap.add_argument("--out", required=True, help="file to write")
-    ap.add_argument("--db", help="database file (default: $CASUALTY_DB or data/casualties.duckdb)")
+    ap.add_argument("--db", help="database file or lake (ducklake:sqlite:PATH, ducklake:postgres:CONNINFO; default: $CASUALTY_DB or data/casualties.duckdb)")
+    ap.add_argument("--as-of", dest="as_of", metavar="SNAPSHOT|TIMESTAMP",
+                    help="a lake only: export the lake as it was at this snapshot (a number, as an earlier "
+                         "export recorded it) or at this time (YYYY-MM-DD[ HH:MM[:SS]])")
     ap.add_argument("--from", dest="date_from", type=_day, help="first event date (YYYY-MM-DD)")
     ap.add_argument("--to", dest="date_to", type=_day, help="last event date (YYYY-MM-DD)")
     ap.add_argument("--status", default="all", choices=["all", *filters.STATUSES])
@@ -435,7 +481,11 @@ def main(argv: list[str] | None = None) -> int:
         tuple(args.group), tuple(args.perpetrator), tuple(args.place), tuple(args.source),
     )
     try:
-        store = Store.open(args.db)
+        if args.as_of:
+            snapshot, at_time = _as_of(args.as_of)
+            store = Store.open_as_of(args.db, snapshot=snapshot, at_time=at_time)
+        else:
+            store = Store.open(args.db)
         summary = write(store, args.format, args.out, selection)
     except (StoreError, ExportError) as err:
         print(err, file=sys.stderr)

@@ -1,6 +1,7 @@
 """Articles: the evidence. A searchable list, and each article with its figures marked in place.
 
-Deep link: ``articles?article=<id>&figure=<figure id>`` opens an article scrolled to a figure.
+Deep link: ``articles?article=<id>&figure=<figure id>`` opens an article scrolled to a figure;
+``&snapshot=<n>`` (a lake only) shows it with its figures as they were stored at that snapshot.
 The article text is untrusted: `core.views.article_view.article_html` escapes every character of it.
 """
 
@@ -33,13 +34,17 @@ def _mark_selected_figure(key: str, figure_ids: list[str]) -> None:
         st.query_params["figure"] = figure_ids[rows[0]]
 
 
-def show_article(article_id: str, selected: str | None) -> None:
-    art = common.get_store().get_article(article_id)
+def show_article(article_id: str, selected: str | None, snapshot: str | None = None) -> None:
+    store = common.store_as_of(snapshot) if snapshot else common.get_store()
+    art = store.get_article(article_id)
     st.page_link("ui/pages/articles.py", label=t("article.back"), icon=":material/arrow_back:", query_params={})
+    if snapshot:
+        st.info(md("article.as_of", snapshot=store.snapshot, time=trends.short_date(
+            store.snapshot_time(store.snapshot), lang)))
     if art is None:
         st.error(t("article.not_found"))
         return
-    reviewed = reviewing.article_figures(common.get_store(), article_id)  # reviewed values, rejections marked
+    reviewed = reviewing.article_figures(store, article_id)  # reviewed values, rejections marked
     figures = [f for f, _ in reviewed]
     rejected = [f.id for f, state in reviewed if state.rejected]
     if selected and selected not in {f.id for f in figures}:
@@ -87,7 +92,7 @@ common.stop_if_empty(path, "empty.articles", "samples_articles")
 
 article_id = st.query_params.get("article")
 if article_id:
-    show_article(article_id, st.query_params.get("figure"))
+    show_article(article_id, st.query_params.get("figure"), st.query_params.get("snapshot"))
     st.stop()
 
 search = st.text_input(t("articles.search"), key=SEARCH_KEY, placeholder=t("articles.search_placeholder"),

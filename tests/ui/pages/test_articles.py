@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from core.i18n import catalogue as i18n
+from core.storage.store import Store
+from tests.ui import apptest
 from tests.ui import population as pop
 from tests.ui.apptest import app, texts
 
@@ -90,3 +92,33 @@ def test_markup_in_an_article_is_shown_as_text(populated_db):
     assert "&lt;img src=x onerror=" in body
     assert "\\<script\\>" in at.header[0].value
     assert not any("<script" in h.proto.body for h in at.html)
+
+
+def test_article_link_with_a_snapshot_shows_the_figures_stored_then_on_a_lake(tmp_path, monkeypatch):
+    from core.intake import ingest
+
+    lake = f"ducklake:sqlite:{tmp_path / 'catalog.sqlite'}"
+    monkeypatch.setenv("CASUALTY_DATA", str(tmp_path / "lake-data"))
+    close = apptest.use_database(monkeypatch, tmp_path / "unused.duckdb")
+    monkeypatch.setenv("CASUALTY_DB", lake)
+    store = Store.open(lake)
+    try:
+        (added,) = ingest.ingest_many(store, [("date: 2016-05-02\n\nقتل 17 مدنيا في غارة على حي المشلب يوم الأحد، "
+                                                "بحسب ناشطين.\n".encode(), "r.txt")])
+        then = store.current_snapshot()
+        store.replace_figures(added.article_id, [], "a later extractor")
+        at = app(PAGE, {"article": added.article_id, "snapshot": str(then)})
+        assert not at.exception
+        assert any(f"snapshot {then} " in x for x in texts(at.info))
+        assert list(at.dataframe[0].value[i18n.t("col.number")]) == ["17"]
+        now = app(PAGE, {"article": added.article_id})
+        assert i18n.t("article.no_figures") in texts(now.info)
+    finally:
+        close()
+        store.close()
+
+
+def test_article_link_with_a_snapshot_on_a_database_file_says_snapshots_need_a_lake(populated_db):
+    at = app(PAGE, {"article": "a1", "snapshot": "3"})
+    assert not at.exception
+    assert any("keeps no snapshots" in x for x in texts(at.error))
