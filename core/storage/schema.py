@@ -166,6 +166,15 @@ CREATE TABLE IF NOT EXISTS incident_index_state (   -- a row once incident_index
     complete          BOOLEAN
 );
 
+CREATE TABLE IF NOT EXISTS held_figures (      -- derived: the figures held back until a reviewer confirms them
+    article_id        VARCHAR NOT NULL,         -- (core.incidents.plausibility), as of the last regrouping
+    figure_id         VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS held_figures_state ( -- a row once held_figures describes every figure
+    complete          BOOLEAN
+);
+
 CREATE TABLE IF NOT EXISTS places (
     id                VARCHAR PRIMARY KEY,
     name_ar           VARCHAR,
