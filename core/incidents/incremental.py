@@ -40,6 +40,10 @@ from core.storage.store import Store
 log = logging.getLogger(__name__)
 
 _LOCK = threading.RLock()  # one regrouping at a time in this process
+# Owed more articles than this, and more than half of them all, a regrouping is a full one: on 10,000
+# generated articles all owed, the full pass took a third of the CPU time (4.6 s, not 14 s) and
+# three quarters of the extra memory (190 MB, not 250 MB).
+REBUILD_OVER = 1000
 Key = tuple[str, str]
 
 
@@ -203,6 +207,9 @@ def update(store: Store) -> bool:
         version = _with_rule(version)
         if not owed:
             incident_queries.write_regrouping(store, [], [], version, upto, clusters=[], incident_ids=[])
+            return True
+        if len(owed) > REBUILD_OVER and 2 * len(owed) > queries.article_count(store):
+            rebuild(store)  # most of the database changed (a large import): one pass costs less
             return True
         _Regrouping(store, owed).run(version, upto)
         return True

@@ -300,3 +300,17 @@ def test_grouping_resumed_from_stored_clusters_equals_grouping_from_the_start():
     resumed.add(s for s in seeds if s[0].date >= DAY0 + dt.timedelta(days=2))
     assert {c.keys for c in resumed.clusters} == full
     assert inc.assign_ids([[reports[0]]], {}) == [grouping.members_id([reports[0]])]
+
+
+def test_an_import_that_changes_most_of_the_database_is_grouped_in_one_full_pass(empty, monkeypatch):
+    _reset(empty)
+    ingest.ingest_text(empty, SOHR, published=dt.date(2017, 8, 21))
+    monkeypatch.setattr(inc, "REBUILD_OVER", 1)
+    full = []
+    real = inc.rebuild
+    monkeypatch.setattr(inc, "rebuild", lambda store: full.append(1) or real(store))
+    files = [(t.encode("utf-8"), f"{n}.txt") for n, t in enumerate((AFP, OTHER))]
+    assert all(r.status == "added" for r in ingest.ingest_many(empty, files, published=dt.date(2017, 8, 22)))
+    assert full == [1] and aggregate.is_current(empty)
+    assert _stored(empty) == _rebuilt(empty)
+    assert len(_stored(empty)) == 2  # the two reports of the strike on Hay al-Badu are one incident
