@@ -14,7 +14,8 @@ the script prints:
 - a click on a bar (the figures behind one week: `core.incidents.reviewed.figures_behind`);
 - the peak memory of the process (each size runs in its own process).
 
-``--quick`` stops at 10,000 articles. Times are single runs (the upload changes the database).
+``--quick`` stops at 10,000 articles. ``--ingest 100000`` instead measures the command-line import of
+100,000 generated article files: its time and peak memory (goal ≤ 1 GB). Times are single runs (the upload changes the database).
 """
 
 from __future__ import annotations
@@ -24,21 +25,19 @@ import datetime as dt
 import os
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import dashboard as bench_dashboard  # noqa: E402
-from core.extraction import gazetteer  # noqa: E402
-from core.incidents import aggregate, reviewed  # noqa: E402
+from core.incidents import aggregate, reviewed, reviewing  # noqa: E402
 from core.intake import ingest  # noqa: E402
 from core.storage.store import Store  # noqa: E402
 from core.views import counting, filters  # noqa: E402
@@ -53,14 +52,8 @@ UPLOAD = (
 
 
 def generate(n_articles: int, per_article: int):
-    articles, figures = bench_dashboard.generate(n_articles * per_article, per_article)
-    rng = np.random.default_rng(11)
-    places = [p for p in gazetteer.all_places() if p.precision in ("district", "landmark", "village", "town", "city")]
-    pick = rng.integers(0, len(places), len(figures))
-    figures["place_id"] = np.array([places[i].id for i in pick], dtype=object)
-    figures["place"] = np.array([places[i].name_ar for i in pick], dtype=object)
-    figures["place_precision"] = np.array([places[i].precision for i in pick], dtype=object)
-    return articles, figures
+    """`bench/dashboard.py`'s generator (gazetteer places, repeats, breakdowns, tolls)."""
+    return bench_dashboard.generate(n_articles * per_article, per_article)
 
 
 def peak_mb() -> float:
@@ -91,12 +84,19 @@ def one_size(n: int, per_article: int) -> None:
     t5 = time.perf_counter()
     reviewed.figures_behind(s, f, week, "total")
     click = time.perf_counter() - t5
+    t6 = time.perf_counter()
+    reviewing.load_held(s, f.status)
+    held = time.perf_counter() - t6
+    t7 = time.perf_counter()
+    reviewed.map_figures(s, f)
+    map_rows = time.perf_counter() - t7
     s.close()
     page = _page(path)
     print(f"{n:>9,} articles {queries_fig(path):>9,} figures {incidents:>8,} incidents | "
           f"fill {t1 - t0:6.1f} s, full regroup {t2 - t1:6.1f} s | upload {upload * 1000:7.0f} ms | "
           f"trends page (AppTest, cold) {page:7.0f} ms | prepare rows {(t5 - t4) * 1000:6.0f} ms | "
-          f"bar click {click * 1000:6.0f} ms | peak {peak_mb():6.0f} MB", flush=True)
+          f"bar click {click * 1000:6.0f} ms | held {held * 1000:6.0f} ms | map rows {map_rows * 1000:6.0f} ms | "
+          f"peak {peak_mb():6.0f} MB | load {os.getloadavg()[0]:.1f}", flush=True)
 
 
 def queries_fig(path: Path) -> int:
@@ -122,13 +122,48 @@ def _page(path: Path) -> float:
     return (time.perf_counter() - t0) * 1000
 
 
+def ingest_memory(n: int) -> None:
+    """`python -m core.intake.ingest` over `n` generated article files (`bench/ingest.py`'s articles
+    with a date header across 2014–2019), in its own process: its time and peak memory (goal: 100,000
+    articles in ≤ 1 GB; the worker processes that extract are measured apart, they hold no results)."""
+    import ingest as bench_ingest
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
+    folder = tmp / "articles"
+    folder.mkdir()
+    rng = random.Random(7)
+    for i in range(n):
+        day = dt.date(2014, 1, 1) + dt.timedelta(days=rng.randrange(6 * 365))
+        (folder / f"a{i:06d}.txt").write_text(f"title: {i}\ndate: {day}\n\n" + bench_ingest.article(i, rng),
+                                              encoding="utf-8")
+    code = ("import resource, sys; from core.intake import ingest; ingest.main([sys.argv[1], '--db', sys.argv[2]]); "
+            "print('PEAK', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, file=sys.stderr)")
+    t0 = time.perf_counter()
+    res = subprocess.run([sys.executable, "-c", code, str(folder), str(tmp / "ingest.duckdb")], cwd=ROOT,
+                         capture_output=True, text=True)
+    if res.returncode:
+        raise SystemExit(res.stderr[-2000:])
+    took = time.perf_counter() - t0
+    peak = next(int(line.split()[1]) for line in res.stderr.splitlines() if line.startswith("PEAK"))
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
+    summary = res.stdout.strip().splitlines()[-1]
+    shutil.rmtree(tmp, ignore_errors=True)
+    print(f"ingest of {n:,} generated articles: {took:6.0f} s, peak {peak:,} MB (the ingest process; "
+          f"largest process {workers:,} MB) | load {os.getloadavg()[0]:.1f}\n  {summary}", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="stop at 10,000 articles")
     ap.add_argument("--sizes", type=int, nargs="*", default=[1_000, 10_000, 100_000])
     ap.add_argument("--per-article", type=int, default=3)
+    ap.add_argument("--ingest", type=int, metavar="N",
+                    help="only measure `python -m core.intake.ingest` over N generated article files (time, peak memory)")
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)  # one size, in this process
     args = ap.parse_args(argv)
+    if args.ingest:
+        ingest_memory(args.ingest)
+        return 0
     if args.one:
         one_size(args.one, args.per_article)
         return 0

@@ -169,4 +169,10 @@ def load_held(store: Any, status: str | None = None) -> list[plausibility.Held]:
     """The figures held back from every total until a reviewer confirms them (`core.incidents.plausibility`),
     largest first, optionally of one status (killed, injured)."""
 
+    if incident_queries.index_complete(store) and aggregate.is_current(store):
+        # only the articles the last regrouping found held figures in (``held_figures``)
+        ids = incident_queries.held_article_ids(store)
+        if not ids:
+            return []
+        return plausibility.held(resolve(queries.article_figure_rows(store, ids), queries.reviews_of(store, ids)), status)
     return plausibility.held(resolve(queries.article_figure_rows(store), incident_queries.review_rows(store)), status)

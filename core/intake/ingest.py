@@ -23,7 +23,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -389,39 +389,60 @@ def ingest_many(
     progress: callable | None = None,
     workers: int = 1,
 ) -> list[IngestResult]:
-    """Ingest many files; database writes go in batches of ``batch_size`` articles.
+    """Ingest many files; database writes go in batches of ``batch_size`` articles. Returns one
+    result per file: for a few uploads (the sidebar); a large run uses `ingest_stream`.
 
     ``workers`` > 1 decodes and extracts in that many processes (the command line does; the
     dashboard does not). ``progress(done, total_or_None, filename)`` is called after each file."""
-    results: list[IngestResult | None] = []
-    pending: list[tuple[int, Prepared]] = []
+    return list(ingest_stream(store, files, published, outlet, url, max_bytes, batch_size, progress, workers))
 
-    def flush() -> None:
-        if not pending:
-            return
-        try:
-            stored = _store_prepared(store, [p for _, p in pending])
-        except StoreError as err:
-            stored = [_error(p.filename, err, "store") for _, p in pending]
-        for (i, _), r in zip(pending, stored, strict=True):
-            results[i] = r
-        pending.clear()
+
+def ingest_stream(
+    store: Store,
+    files: Iterable[tuple[bytes, str]],
+    published: dt.date | None = None,
+    outlet: str | None = None,
+    url: str | None = None,
+    max_bytes: int = uploads.MAX_BYTES_DEFAULT,
+    batch_size: int = 500,
+    progress: callable | None = None,
+    workers: int = 1,
+) -> Iterator[IngestResult]:
+    """`ingest_many` one result at a time, in the order of `files`, each as soon as its batch is
+    stored: nothing here keeps a result once it is handed on, so memory stays that of one batch
+    however many files there are. The incidents are regrouped once all results were taken."""
+    window: list[IngestResult | None] = []  # results of the files read since the last write
+    pending: list[tuple[int, Prepared]] = []
+    any_added = False
+
+    def flush() -> Iterator[IngestResult]:
+        nonlocal any_added
+        if pending:
+            try:
+                stored = _store_prepared(store, [p for _, p in pending])
+            except StoreError as err:
+                stored = [_error(p.filename, err, "store") for _, p in pending]
+            for (i, _), r in zip(pending, stored, strict=True):
+                window[i] = r
+                any_added |= r.status == "added"
+            pending.clear()
+        out = [r for r in window if r is not None]
+        window.clear()
+        yield from out
 
     opts = (published, outlet, url, max_bytes)
     for n, (filename, item) in enumerate(_prepared_stream(files, opts, workers), 1):
         if isinstance(item, IngestResult):
-            results.append(item)
+            window.append(item)
         else:
-            results.append(None)
-            pending.append((len(results) - 1, item))
-        if len(pending) >= batch_size:
-            flush()
+            window.append(None)
+            pending.append((len(window) - 1, item))
+        if len(window) >= batch_size:
+            yield from flush()
         if progress:
             progress(n, None, filename)
-    flush()
-    out = [r for r in results if r is not None]
-    _regroup(store, any(r.status == "added" for r in out))
-    return out
+    yield from flush()
+    _regroup(store, any_added)
 
 
 def reextract(store: Store, progress: callable | None = None) -> int:
@@ -513,15 +534,19 @@ def main(argv: list[str] | None = None) -> int:
                 yield b"", f"{p.name} (unreadable: {err.strerror})"
 
     workers = min(2, os.cpu_count() or 1) if len(paths) > 50 else 1
-    results = ingest_many(
-        store, files(), published, args.outlet, args.url, max_bytes, progress=bar, workers=workers
-    )
-    status = Counter(r.status for r in results)
-    reasons = Counter(r.reason for r in results if r.status == "error")
-    for r in results:
-        if r.status == "error" or len(results) <= 20:
-            print(r.message)
-    figures = sum(len(r.figures) for r in results)
+    status: Counter[str] = Counter()
+    reasons: Counter[str] = Counter()
+    shown: list[str] = []  # the failures (every message when there are only a few files)
+    figures = 0
+    for r in ingest_stream(store, files(), published, args.outlet, args.url, max_bytes, progress=bar, workers=workers):
+        status[r.status] += 1
+        figures += len(r.figures)
+        if r.status == "error":
+            reasons[r.reason] += 1
+        if r.status == "error" or len(paths) <= 20:
+            shown.append(r.message)
+    for message in shown:
+        print(message)
     print(
         f"Summary: {status['added']} added ({_count(figures, 'figure', 'figures')}), {status['duplicate']} already in the "
         f"database, {status['error']} refused"

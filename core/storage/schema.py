@@ -168,6 +168,15 @@ CREATE TABLE IF NOT EXISTS incident_index_state (   -- a row once incident_index
     complete          BOOLEAN
 );
 
+CREATE TABLE IF NOT EXISTS held_figures (      -- derived: the figures held back until a reviewer confirms them
+    article_id        VARCHAR NOT NULL,         -- (core.incidents.plausibility), as of the last regrouping
+    figure_id         VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS held_figures_state ( -- a row once held_figures describes every figure
+    complete          BOOLEAN
+);
+
 -- Who did what (issue 20): the signed-in editor recorded with each article, review and decision
 -- (NULL where nobody was signed in: a dashboard without sign-in, the command line, older rows).
 ALTER TABLE articles ADD COLUMN IF NOT EXISTS added_by VARCHAR;           -- the editor's name

@@ -177,12 +177,8 @@ def chart(weekly: pd.DataFrame, tolls: pd.DataFrame, status: str = "killed", lan
         # A running toll covers a period: a red segment from its first to its last day (16–22 Aug
         # is drawn over those days, not in the next week's column), a diamond on its last day. Its
         # label is on hover and in the table under the chart: labels on the chart pile up.
-        for r in drawn.to_dict("records"):
-            end = pd.Timestamp(r["_end"]) + pd.Timedelta(hours=12)
-            start = pd.Timestamp(r["_start"]) if r["_start"] is not None else end
-            fig.add_shape(type="line", x0=start, x1=end, y0=r["best"], y1=r["best"], xref="x", yref="y2",
-                          line={"color": "#C0392B", "width": 3}, layer="above")
-        labels = [esc(toll_label(r, lang)) for r in drawn.to_dict("records")]
+        records = drawn.to_dict("records")
+        labels = [esc(toll_label(r, lang)) for r in records]
         fig.add_scatter(
             x=[pd.Timestamp(e) + pd.Timedelta(hours=12) for e in drawn["_end"]], y=drawn["best"],
             name=esc(i18n.t("series.toll", lang)), mode="markers", yaxis="y2", text=labels,
@@ -190,6 +186,17 @@ def chart(weekly: pd.DataFrame, tolls: pd.DataFrame, status: str = "killed", lan
             customdata=[[w.isoformat(), TOLL] for w in drawn["week"]],
             hovertemplate="%{text}<extra></extra>", cliponaxis=False,
         )
+        # The segments: one line trace broken by gaps, not one layout shape each (plotly checks
+        # every shape again on each one added: 1,800 toll markers took minutes).
+        xs: list = []
+        ys: list = []
+        for r in records:
+            end = pd.Timestamp(r["_end"]) + pd.Timedelta(hours=12)
+            start = pd.Timestamp(r["_start"]) if r["_start"] is not None else end
+            xs += [start, end, None]
+            ys += [r["best"], r["best"], None]
+        fig.add_scatter(x=xs, y=ys, mode="lines", yaxis="y2", line={"color": "#C0392B", "width": 3},
+                        hoverinfo="skip", showlegend=False, connectgaps=False, name=TOLL_SEGMENTS)
     fig.update_layout(
         barmode="stack",
         height=480,
@@ -211,6 +218,7 @@ def chart(weekly: pd.DataFrame, tolls: pd.DataFrame, status: str = "killed", lan
     return fig
 
 
+TOLL_SEGMENTS = "toll_periods"  # the trace of the tolls' period segments (not in the legend)
 TOLL_MAX_DAYS = 35  # a toll over a longer period (a month's, a year's, the whole war's) is listed, not drawn
 
 

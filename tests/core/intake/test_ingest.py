@@ -160,3 +160,32 @@ def test_command_line_rejects_a_malformed_date(tmp_path):
 
 def test_command_line_counts_read_one_article_two_articles_never_article_s():
     assert [ingest._count(n, "article", "articles") for n in (0, 1, 2)] == ["0 articles", "1 article", "2 articles"]
+
+
+def test_a_long_import_hands_each_result_on_before_reading_the_rest_of_the_folder(store):
+    read: list[int] = []
+
+    def files():
+        for i in range(12):
+            read.append(i)
+            yield f"قتل {i + 2} مدنيين في قصف على مدينة الرقة (رقم {i}).\n".encode(), f"{i}.txt"
+
+    seen_when: list[int] = []
+    results = ingest.ingest_stream(store, files(), published=dt.date(2017, 8, 22), batch_size=3)
+    for r in results:
+        assert r.status == "added", r.message
+        seen_when.append(len(read))
+    assert seen_when[0] <= 4  # the first batch was stored and handed on before the fifth file was read
+    assert len(seen_when) == 12 and store.counts()["articles"] == 12
+
+
+def test_a_long_import_of_refused_files_hands_them_on_a_batch_at_a_time(store):
+    read: list[int] = []
+
+    def files():
+        for i in range(9):
+            read.append(i)
+            yield b"MZ\x00\x00", f"{i}.exe"
+
+    first = next(iter(ingest.ingest_stream(store, files(), batch_size=3)))
+    assert first.status == "error" and len(read) <= 4

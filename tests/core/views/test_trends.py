@@ -330,8 +330,9 @@ def test_a_weeks_toll_is_drawn_over_its_own_days_with_round_right_axis_ticks():
                           "date_precision": "day", "extra": '{"kind_cue": "خلال أسبوع"}'}])
     tolls = trends.fill_toll_periods(tolls, cues)
     fig = trends.chart(pd.DataFrame(columns=filters.WEEKLY_COLUMNS), tolls)
-    (segment,) = fig.layout.shapes
-    assert str(segment.x0)[:10] == "2017-08-16" and str(segment.x1)[:10] == "2017-08-22"
+    (segment,) = [d for d in fig.data if d.name == trends.TOLL_SEGMENTS]
+    assert [str(x)[:10] for x in segment.x] == ["2017-08-16", "2017-08-22", "None"]
+    assert list(segment.y) == [125, 125, None] and segment.yaxis == "y2"
     assert fig.data[0].text[0] == "SOHR: 125 in the week to 22 Aug 2017"  # on hover, not drawn on the chart
     assert fig.data[0].mode == "markers"
     assert all(float(v).is_integer() and v % 10 == 0 for v in fig.layout.yaxis2.tickvals)
@@ -384,3 +385,15 @@ def test_headline_summary_quotes_a_place_outside_the_gazetteer_as_written_and_is
     assert "Largest: 5 in “\u2068مزرعة الجسر\u2069” (as written) on 20 Aug 2017." in text
     arabic = trends.headline_summary(incidents, weekly, "killed", lang="ar")
     assert "«\u2068مزرعة الجسر\u2069»" in arabic
+
+
+def test_a_chart_with_two_thousand_toll_markers_draws_each_period_once():
+    weeks = [D(2014, 1, 6) + dt.timedelta(weeks=i) for i in range(400)]
+    tolls = pd.DataFrame([{"week": w, "event_date": w + dt.timedelta(days=2), "source": s, "best": 100 + i, "min": 100,
+                           "max": 100, "date": (w + dt.timedelta(days=2)).isoformat(), "date_from": w.isoformat(),
+                           "article_id": f"a{i}", "id": "f1", "tolls": 1}
+                          for i, (w, s) in enumerate((w, s) for w in weeks for s in ("SOHR", "RBSS", "SANA", "SNHR", "X"))])
+    fig = trends.chart(pd.DataFrame(columns=filters.WEEKLY_COLUMNS), tolls)
+    (segments,) = [d for d in fig.data if d.name == trends.TOLL_SEGMENTS]
+    assert len(segments.x) == 3 * 2000 and not fig.layout.shapes
+    assert len(fig.data[0].x) == 2000  # one diamond per toll marker
