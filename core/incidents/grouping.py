@@ -42,6 +42,7 @@ from typing import Any
 
 from core.extraction import gazetteer
 from core.extraction.dates import as_date as _as_date
+from core.incidents import settings
 
 COMPATIBLE_GROUPS = {("civilians", "people"), ("people", "civilians")}
 _PRECISE = ("district", "landmark", "village", "town")
@@ -84,6 +85,16 @@ class Report:
     @property
     def key(self) -> tuple[str, str]:
         return (self.article_id, self.figure_id)
+
+    @property
+    def undated(self) -> bool:
+        """The report gives no event day: it tells of its publication day or the days before."""
+        return self.date is None and self.published is not None
+
+    @property
+    def day(self) -> dt.date | None:
+        """The day the grouping files the report under: its event day, else its publication day."""
+        return self.date if self.date is not None else self.published
 
 
 @dataclass
@@ -224,22 +235,52 @@ def _places_match(a: str | None, b: str | None) -> bool:
     precise_a, precise_b = pa.precision in _PRECISE, pb.precision in _PRECISE
     if precise_a and precise_b:
         return False  # two different districts or towns
+    if a in _above(b) or b in _above(a):
+        return True  # a street in its city, a town in its governorate
     # one report at city level, the other inside that city
     return _city_of(a) is not None and _city_of(a) == _city_of(b)
 
 
+def _above(place_id: str | None) -> tuple[str, ...]:
+    """The places that contain this one (its city, governorate…), the country left out: a whole
+    country is no place to join reports on."""
+    out: list[str] = []
+    p = gazetteer.get_place(place_id) if place_id else None
+    while p is not None and p.parent and p.parent not in out:
+        parent = gazetteer.get_place(p.parent)
+        if parent is None or parent.precision == "country":
+            break
+        out.append(parent.id)
+        p = parent
+    return tuple(out)
+
+
 def compatible(a: Report, b: Report) -> bool:
-    """Could reports a and b be two accounts of the same event?"""
+    """Could reports a and b be two accounts of the same event?
+
+    A report with no event day is taken to tell of its publication day or the few days before
+    (``data/corroboration.json``); a report with no place may be anywhere. Such a vague report
+    joins only a report that has what it lacks, and only when their counts agree (18 and 21)."""
     if a.article_id == b.article_id or a.status != b.status:
         return False
     if not (a.group == b.group or (a.group, b.group) in COMPATIBLE_GROUPS):
         return False
-    if a.date is None or b.date is None:
+    if a.day is None or b.day is None or (a.undated and b.undated):
         return False
-    gap = abs((a.date - b.date).days)
-    if gap > (1 if (a.date_inferred or b.date_inferred) else 0):
+    if (not a.place_id) and (not b.place_id):
         return False
-    if not _places_match(a.place_id, b.place_id):
+    vague = a.undated or b.undated or not a.place_id or not b.place_id
+    if vague and not settings.counts_agree(a.best, b.best):
+        return False
+    if a.undated or b.undated:
+        told, dated = (a, b) if a.undated else (b, a)
+        if not 0 <= (told.published - dated.date).days <= settings.get().undated_days:
+            return False
+    else:
+        gap = abs((a.date - b.date).days)
+        if gap > (1 if (a.date_inferred or b.date_inferred) else 0):
+            return False
+    if a.place_id and b.place_id and not _places_match(a.place_id, b.place_id):
         return False
     pa, pb = a.perpetrator or "unknown", b.perpetrator or "unknown"
     return pa == pb or "unknown" in (pa, pb)
@@ -247,7 +288,7 @@ def compatible(a: Report, b: Report) -> bool:
 
 # ---- clustering -------------------------------------------------------------------------------------
 def _sort_key(r: Report) -> tuple:
-    return (r.date or dt.date.min, r.place_id or "", r.status, r.published or dt.date.min, r.article_id, r.figure_id)
+    return (r.day or dt.date.min, r.place_id or "", r.status, r.published or dt.date.min, r.article_id, r.figure_id)
 
 
 def _latest_decisions(decisions: Iterable[Decision]) -> dict[frozenset, str]:
@@ -298,16 +339,20 @@ def build_incidents(reports: Sequence[Report], decisions: Iterable[Decision] = (
 
 
 def is_inert(seed: Sequence[Report]) -> bool:
-    """A report alone with no day or no place neither joins an incident nor is joined: its own incident."""
-    return len(seed) == 1 and (seed[0].date is None or not seed[0].place_id)
+    """A report alone with no day at all (no event date, no publication date), or with neither a
+    place nor a count, neither joins an incident nor is joined: its own incident."""
+    if len(seed) != 1:
+        return False
+    r = seed[0]
+    return r.day is None or (not r.place_id and r.best is None)
 
 
 def seed_day(seed: Sequence[Report]) -> dt.date | None:
-    """The day the clustering takes up this seed (its first report's; `dt.date.min` when that has no
-    date); None for an inert seed (`is_inert`), which the day-by-day clustering never sees."""
+    """The day the clustering takes up this seed (its first report's `Report.day`; `dt.date.min`
+    when that has none); None for an inert seed (`is_inert`), which the day-by-day clustering never sees."""
     if is_inert(seed):
         return None
-    return seed[0].date or dt.date.min
+    return seed[0].day or dt.date.min
 
 
 @dataclass
@@ -332,14 +377,17 @@ class Grouper:
     Each seed is taken in `_sort_key` order of its first report. A merged seed (several reports a
     journalist merged) starts a cluster; a single report with a day and a place joins the closest
     cluster all of whose reports it is `compatible` with and none of which it was split from, else
-    starts one. Only a cluster with a member of the same status, within a day and in the same city
-    (or the same place) can take a report (`compatible`): clusters are indexed by (status, day,
-    city), so each report looks at a few of them (near-linear in the reports)."""
+    starts one. Only a cluster with a member of the same status, within a few days
+    (`settings.lookback_days`) and in a place that can match (`_places_match`), or with no place,
+    can take a report (`compatible`): clusters are indexed by (status, day, place) under each
+    member's place and the places containing it, so each report looks at a few of them; a report
+    with no place looks at every cluster of its status on the days around it."""
 
     def __init__(self, never: set[frozenset], clusters: Iterable[Cluster] = ()):
         self.never = never
         self.clusters: list[Cluster] = []
         self._near: dict[tuple[str, dt.date, str], list[Cluster]] = {}
+        self._days = settings.lookback_days()
         for c in clusters:
             self._start(c)
 
@@ -349,21 +397,37 @@ class Grouper:
             self._index(o, c)
 
     def _index(self, o: Report, c: Cluster) -> None:
-        if o.date is not None and o.place_id:
-            near = self._near.setdefault((o.status, o.date, _area(o.place_id)), [])
-            if not any(x is c for x in near):
+        if o.day is None:
+            return
+        # "" every cluster of the day; "@" clusters with an unplaced member; "=p" a member at p;
+        # "<p" a member inside p
+        keys = ["", "=" + o.place_id, *("<" + a for a in _above(o.place_id))] if o.place_id else ["", "@"]
+        for k in keys:
+            near = self._near.setdefault((o.status, o.day, k), [])
+            if not near or near[-1] is not c and not any(x is c for x in near):
                 near.append(c)
+
+    def _candidates(self, r: Report) -> dict[int, Cluster]:
+        if r.place_id:
+            keys = ["@", "=" + r.place_id, "<" + r.place_id, *("=" + a for a in _above(r.place_id))]
+            if _city_of(r.place_id):  # two places under one city (`_places_match`)
+                keys.append("<" + _city_of(r.place_id))
+        else:
+            keys = [""]
+        seen: dict[int, Cluster] = {}
+        for k in range(-self._days, self._days + 1):
+            day = r.day + dt.timedelta(days=k)
+            for key in keys:
+                for c in self._near.get((r.status, day, key), ()):
+                    seen[id(c)] = c
+        return seen
 
     def add(self, seeds: Iterable[Sequence[Report]]) -> None:
         """Take seeds (lists of reports, as `merge_groups` gives them) in their order."""
         for seed in seeds:
-            if len(seed) == 1 and seed[0].date is not None and seed[0].place_id:
+            if len(seed) == 1 and not is_inert(seed):
                 r = seed[0]
-                where = _area(r.place_id)
-                seen: dict[int, Cluster] = {}
-                for k in (-1, 0, 1):
-                    for c in self._near.get((r.status, r.date + dt.timedelta(days=k), where), ()):
-                        seen[id(c)] = c
+                seen = self._candidates(r)
                 fits = [
                     (_distance(r, c.members), c.order, c) for c in seen.values()
                     if all(compatible(r, o) for o in c.members)
@@ -383,15 +447,11 @@ def incidents_of(cluster: Cluster, never: set[frozenset]) -> list[list[Report]]:
     return _apply_splits(cluster.members, never)
 
 
-def _area(place_id: str) -> str:
-    """Reports whose places can match (`_places_match`) share this key: their city, else the place."""
-    return _city_of(place_id) or place_id
-
-
-def _distance(r: Report, cluster: list[Report]) -> tuple[int, int]:
-    gap = min(abs((r.date - o.date).days) for o in cluster if r.date and o.date)
+def _distance(r: Report, cluster: list[Report]) -> tuple[int, int, int]:
+    gap = min((abs((r.day - o.day).days) for o in cluster if r.day and o.day), default=0)
     same_count = any(o.best is not None and o.best == r.best for o in cluster)
-    return (gap, 0 if same_count else 1)
+    off = min((abs(o.best - r.best) for o in cluster if o.best is not None and r.best is not None), default=0)
+    return (gap, 0 if same_count else 1, off)
 
 
 def _apply_splits(cluster: list[Report], never: set[frozenset]) -> list[list[Report]]:

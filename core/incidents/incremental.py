@@ -32,7 +32,7 @@ import threading
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from core.incidents import grouping, plausibility, reviews
+from core.incidents import grouping, plausibility, reviews, settings
 from core.incidents.grouping import Cluster, Decision, Grouper, Incident, Report
 from core.storage import incident_queries, queries
 from core.storage.store import Store
@@ -291,7 +291,8 @@ class _Regrouping:
         (at or after `last`, the last changed day). Returns the clusters made or changed and the
         stored clusters they replace."""
         store = self.store
-        before = d0 - dt.timedelta(days=1) if d0 > dt.date.min else d0
+        back = dt.timedelta(days=settings.lookback_days())
+        before = d0 - back if d0 > dt.date.min + back else d0
         start = self._remember(incident_queries.open_cluster_rows(store, d0, before))
         initial = _clusters(start)
         touched = {c.name for c in initial}
@@ -314,7 +315,7 @@ class _Regrouping:
             grouper.add(sorted(seeds, key=lambda s: grouping._sort_key(s[0])))
             if day >= last:
                 stored = _clusters(self._remember(incident_queries.open_cluster_rows(
-                    store, day + dt.timedelta(days=1), day)))
+                    store, day + dt.timedelta(days=1), _open_from(day))))
                 if {c.keys for c in stored} == {c.keys for c in grouper.clusters if _open_on(c, day)}:
                     converged = day
                     break
@@ -325,7 +326,7 @@ class _Regrouping:
         if converged is not None:
             # the open clusters go on as stored: give them their members taken up later
             stored = {c.keys: c.name for c in _clusters(self._remember(incident_queries.open_cluster_rows(
-                store, converged + dt.timedelta(days=1), converged)))}
+                store, converged + dt.timedelta(days=1), _open_from(converged))))}
             rest = self._remember(incident_queries.index_rows_of_clusters(store, sorted(stored.values())))
             later_members: dict[str, list[Report]] = {}
             for r in rest:
@@ -351,8 +352,16 @@ class IndexMismatch(RuntimeError):
     """The stored index does not describe the stored incidents (the caller rebuilds them)."""
 
 
+def _open_from(day: dt.date) -> dt.date:
+    """The earliest member day of a cluster that a report taken up after `day` can still join."""
+    back = settings.lookback_days() - 1
+    return day - dt.timedelta(days=back) if day > dt.date.min + dt.timedelta(days=back) else day
+
+
 def _open_on(c: Cluster, day: dt.date) -> bool:
-    return any(m.date is not None and m.date >= day for m in c.members)
+    """Can a report taken up after `day` still join the cluster (a member within the look-back)?"""
+    start = _open_from(day)
+    return any(m.day is not None and m.day >= start for m in c.members)
 
 
 def _clusters(rows: Iterable[dict]) -> list[Cluster]:

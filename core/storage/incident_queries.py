@@ -287,11 +287,12 @@ def next_seed_day(store: Store, after: dt.date) -> dt.date | None:
 
 def open_cluster_rows(store: Store, before: dt.date, from_day: dt.date) -> list[dict[str, Any]]:
     """The clusters as they stood before the grouping took up day `before`: those a later report could
-    still join (a member on `from_day` or later), with their members taken up before that day."""
+    still join (a member on `from_day` or later: its event day, else its publication day), with
+    their members taken up before that day."""
     return _dicts(store.cursor().execute(
         f"""SELECT {_INDEX_SELECT} FROM incident_index
             WHERE seed_day < ? AND cluster IN (
-                SELECT DISTINCT cluster FROM incident_index WHERE seed_day < ? AND day >= ?)
+                SELECT DISTINCT cluster FROM incident_index WHERE seed_day < ? AND coalesce(day, published) >= ?)
             ORDER BY cluster, pos""",
         [before, before, from_day],
     ))
