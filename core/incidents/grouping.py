@@ -42,7 +42,7 @@ from typing import Any
 
 from core.extraction import gazetteer
 from core.extraction.dates import as_date as _as_date
-from core.incidents import settings
+from core.incidents import corroboration, settings
 
 COMPATIBLE_GROUPS = {("civilians", "people"), ("people", "civilians")}
 _PRECISE = ("district", "landmark", "village", "town")
@@ -106,6 +106,7 @@ class Incident:
     perpetrator: str | None
     reports: list[Report]
     counts: dict[str, Count]
+    check: corroboration.Check | None = None  # origins and status (`core.incidents.corroboration`)
 
     @property
     def articles(self) -> int:
@@ -330,10 +331,12 @@ def merge_groups(reports: Sequence[Report], decisions: Iterable[Decision] = ()) 
 
 def build_incidents(reports: Sequence[Report], decisions: Iterable[Decision] = ()) -> list[Incident]:
     """Group reports into incidents; the same reports in any order give the same incidents."""
+    decisions = list(decisions)
     seeds, never = merge_groups(reports, decisions)
     grouper = Grouper(never)
     grouper.add(seeds)
-    out = [_incident(part) for c in grouper.clusters for part in _apply_splits(c.members, never)]
+    verdicts = corroboration.verdicts_from_decisions(decisions)
+    out = [_incident(part, None, verdicts) for c in grouper.clusters for part in _apply_splits(c.members, never)]
     out.sort(key=lambda i: (i.date or dt.date.min, i.id))
     return out
 
@@ -472,13 +475,14 @@ def members_id(reports: Iterable[Report]) -> str:
     return hashlib.sha1("|".join(sorted(f"{a}:{f}" for a, f in (r.key for r in reports))).encode()).hexdigest()[:16]
 
 
-def make_incident(reports: list[Report], ident: str | None = None) -> Incident:
-    """An incident of these reports (date, place, perpetrator and counts), with id `ident` (else
-    `members_id`)."""
-    return _incident(reports, ident)
+def make_incident(reports: list[Report], ident: str | None = None,
+                  verdicts: Sequence[corroboration.Verdict] = ()) -> Incident:
+    """An incident of these reports (date, place, perpetrator, counts and corroboration), with id
+    `ident` (else `members_id`); `verdicts`: reviewers' status decisions."""
+    return _incident(reports, ident, verdicts)
 
 
-def _incident(reports: list[Report], ident: str | None = None) -> Incident:
+def _incident(reports: list[Report], ident: str | None = None, verdicts: Sequence[corroboration.Verdict] = ()) -> Incident:
     ident = ident or members_id(reports)
     dates = sorted(r.date for r in reports if r.date and not r.date_inferred) or sorted(
         r.date for r in reports if r.date
@@ -491,7 +495,7 @@ def _incident(reports: list[Report], ident: str | None = None) -> Incident:
         id=ident, status=reports[0].status, date=dates[0] if dates else None, place_id=place,
         perpetrator=perps[0] if len(perps) == 1 else ("unknown" if not perps else None),
         reports=sorted(reports, key=lambda r: (r.published or dt.date.min, r.article_id, r.figure_id)),
-        counts=counts,
+        counts=counts, check=corroboration.check(reports, verdicts),
     )
 
 

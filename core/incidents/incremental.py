@@ -32,7 +32,7 @@ import threading
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from core.incidents import grouping, plausibility, reviews, settings
+from core.incidents import corroboration, grouping, plausibility, reviews, settings
 from core.incidents.grouping import Cluster, Decision, Grouper, Incident, Report
 from core.storage import incident_queries, queries
 from core.storage.store import Store
@@ -137,8 +137,8 @@ def assign_ids(parts: Sequence[list[Report]], old_ids: Mapping[Key, str], taken:
 
 
 def _finish(clusters: Sequence[Cluster], never: set[frozenset], old_ids: Mapping[Key, str],
-            seeds: Mapping[Key, tuple[str, dt.date | None]], taken: set[str] = frozenset()
-            ) -> tuple[list[Incident], list[dict]]:
+            seeds: Mapping[Key, tuple[str, dt.date | None]], taken: set[str] = frozenset(),
+            verdicts: Sequence[corroboration.Verdict] = ()) -> tuple[list[Incident], list[dict]]:
     """Incidents and index rows of clusters (split decisions applied, ids assigned)."""
     parts: list[list[Report]] = []
     owner: list[Cluster] = []
@@ -147,7 +147,7 @@ def _finish(clusters: Sequence[Cluster], never: set[frozenset], old_ids: Mapping
             parts.append(part)
             owner.append(c)
     ids = assign_ids(parts, old_ids, taken)
-    incidents = [grouping.make_incident(p, i) for p, i in zip(parts, ids, strict=True)]
+    incidents = [grouping.make_incident(p, i, verdicts) for p, i in zip(parts, ids, strict=True)]
     by_key = {r.key: i for p, i in zip(parts, ids, strict=True) for r in p}
     rows = []
     for c in clusters:
@@ -161,7 +161,13 @@ def _finish(clusters: Sequence[Cluster], never: set[frozenset], old_ids: Mapping
 def _with_rule(version: str) -> str:
     """The stored state: the data version and the hold rule's version (`plausibility.signature`), as
     `core.incidents.aggregate.is_current` reads it."""
-    return f"{version}|{plausibility.signature()}"
+    return f"{version}|{rule_signature()}"
+
+
+def rule_signature() -> str:
+    """The hold rule's and the corroboration rule's versions: stored incidents made under other
+    rules are recomputed in full (`core.incidents.aggregate.ensure_current`)."""
+    return f"{plausibility.signature()}+{corroboration.signature()}"
 
 
 # ---- a full regrouping ----------------------------------------------------------------------------
@@ -174,13 +180,15 @@ def rebuild(store: Store) -> int:
         rows = incident_queries.figure_rows_for_incidents(store)
         rows = plausibility.counted_rows(reviews.resolve(rows, incident_queries.review_rows(store)))
         reports, _ = grouping.reports_from_figures(rows)
-        seeds, never = grouping.merge_groups(reports, decisions_of(store))
+        decisions = decisions_of(store)
+        seeds, never = grouping.merge_groups(reports, decisions)
         grouper = Grouper(never)
         grouper.add(s for s in seeds if not grouping.is_inert(s))
         clusters = grouper.clusters + [Cluster(list(s), grouping._sort_key(s[0])) for s in seeds if grouping.is_inert(s)]
         seed_of = {r.key: (_key_text(s[0].key), grouping.seed_day(s)) for s in seeds for r in s}
         old_ids = queries.incident_members(store)
-        incidents, index = _finish(clusters, never, old_ids, seed_of)
+        incidents, index = _finish(clusters, never, old_ids, seed_of,
+                                   verdicts=corroboration.verdicts_from_decisions(decisions))
         incident_queries.write_regrouping(store, incidents, index, version, upto)
         return len(incidents)
 
@@ -278,10 +286,11 @@ class _Regrouping:
             seed_of.setdefault((r["article_id"], r["figure_id"]), (r["seed"], _day(r["seed_day"])))
         self._check(old_rows, dirty, now, clusters)
         old_incidents = sorted({r["incident_id"] for r in old_rows})
-        incidents, index = _finish(clusters, never, old_ids, seed_of)
+        verdicts = corroboration.verdicts_from_decisions(decisions)
+        incidents, index = _finish(clusters, never, old_ids, seed_of, verdicts=verdicts)
         clash = incident_queries.existing_incident_ids(store, [i.id for i in incidents]) - set(old_incidents)
         if clash:  # an id still used by an incident outside this regrouping: give a fresh one
-            incidents, index = _finish(clusters, never, old_ids, seed_of, taken=clash)
+            incidents, index = _finish(clusters, never, old_ids, seed_of, taken=clash, verdicts=verdicts)
         incident_queries.write_regrouping(store, incidents, index, version, upto,
                                           clusters=sorted(touched), incident_ids=old_incidents)
 

@@ -199,6 +199,26 @@ def incident_of_report(store: Store, article_id: str, figure_id: str) -> str | N
     return rows[0][0] if rows else None
 
 
+def corroboration_of(store: Store, incident_id: str | None) -> dict[str, Any] | None:
+    """An incident's stored corroboration row (status, computed, verdict, passes, origins JSON)."""
+    df = store.cursor().execute("SELECT * FROM incident_corroboration WHERE incident_id = ?", [incident_id]).df()
+    return {k: _py(v) for k, v in df.to_dict("records")[0].items()} if len(df) else None
+
+
+def status_decisions_of(store: Store, incident_id: str | None, actions: list[str]) -> list[dict[str, Any]]:
+    """Reviewers' status decisions about any report of an incident, oldest first (append-only)."""
+    df = store.cursor().execute(
+        """SELECT d.action, d.who, d.note, d.created_at FROM incident_decisions d
+           JOIN figures f ON f.article_id = d.article_a AND f.start = d.start_a AND f."end" = d.end_a
+                AND f.number_text = d.text_a
+           JOIN incident_reports r ON r.article_id = f.article_id AND r.figure_id = f.id
+           WHERE r.incident_id = ? AND list_contains(?, d.action)
+           ORDER BY d.created_at, d.decision_id""",
+        [incident_id, actions],
+    ).df()
+    return [{k: _py(v) for k, v in r.items()} for r in df.to_dict("records")]
+
+
 # ---- the grouping's index (core.incidents.incremental) ----
 INDEX_COLUMNS = [
     "article_id", "figure_id", "status", "group", "best", "min", "max", "kind", "day", "date_inferred",
@@ -333,6 +353,18 @@ def _incident_frames(incidents: list[Any]) -> tuple[pd.DataFrame, pd.DataFrame, 
     return inc, counts, members
 
 
+def _check_frame(incidents: list[Any]) -> pd.DataFrame:
+    """One row per incident: its corroboration (`core.incidents.corroboration.Check`)."""
+    df = pd.DataFrame(
+        [(i.id, c.status, c.computed, c.verdict, c.passes, c.origins_json(), c.unattributed)
+         for i in incidents if (c := i.check) is not None],
+        columns=["incident_id", "corroboration", "computed", "verdict", "passes", "origins", "unattributed"],
+    )
+    df["passes"] = df["passes"].astype(bool)
+    df["unattributed"] = df["unattributed"].astype("int32")
+    return df
+
+
 def _index_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=INDEX_COLUMNS)
     for c in ("best", "min", "max"):
@@ -360,11 +392,13 @@ def write_regrouping(
     With `clusters` and `incident_ids` (an incremental regrouping) only those clusters' index rows and
     those incidents are replaced; without (a full one) everything is."""
     inc, counts, members = _incident_frames(incidents)
+    checks = _check_frame(incidents)
     index = _index_frame(index_rows)
     full = clusters is None
     with store._write_lock, store.transaction() as cur:
         if full:
-            for table in ("incident_reports", "incident_counts", "incidents", "incident_index", "incident_index_state"):
+            for table in ("incident_reports", "incident_counts", "incident_corroboration", "incidents", "incident_index",
+                          "incident_index_state"):
                 cur.execute(f"DELETE FROM {table}").fetchall()
             cur.execute("INSERT INTO incident_index_state VALUES (TRUE)").fetchall()
         else:
@@ -372,9 +406,10 @@ def write_regrouping(
             cur.execute("DELETE FROM incident_index WHERE list_contains(?, cluster)", [sorted(set(clusters))]).fetchall()
             cur.execute("DELETE FROM incident_reports WHERE list_contains(?, incident_id)", [ids]).fetchall()
             cur.execute("DELETE FROM incident_counts WHERE list_contains(?, incident_id)", [ids]).fetchall()
+            cur.execute("DELETE FROM incident_corroboration WHERE list_contains(?, incident_id)", [ids]).fetchall()
             cur.execute("DELETE FROM incidents WHERE list_contains(?, id)", [ids]).fetchall()
         _append_all(cur, [("incidents", inc), ("incident_counts", counts), ("incident_reports", members),
-                          ("incident_index", index)])
+                          ("incident_corroboration", checks), ("incident_index", index)])
         if owed_upto is not None:
             cur.execute("DELETE FROM regroup_owed WHERE n <= ?", [owed_upto]).fetchall()
         cur.execute("DELETE FROM incident_state").fetchall()
