@@ -22,6 +22,7 @@ class Settings:
     ratio: float
     undated_days: int
     passes: tuple[str, ...]
+    large_single_source: int = 20
 
 
 @lru_cache(maxsize=1)
@@ -32,7 +33,7 @@ def get() -> Settings:
         tol = raw["count_tolerance"]
         s = Settings(int(tol["absolute"]), float(tol["ratio"]),
                      int(raw["undated_days_before_publication"]["value"]),
-                     tuple(raw["publication_rule"]["passes"]))
+                     tuple(raw["publication_rule"]["passes"]), int(raw["large_single_source"]["value"]))
     except (OSError, KeyError, TypeError, ValueError) as err:
         raise SettingsError(f"{SETTINGS_FILE.name}: {err}") from err
     bad = [p for p in s.passes if p not in STATUSES]

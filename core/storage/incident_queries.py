@@ -110,8 +110,10 @@ _INCIDENT_ROWS = f"""
                    AS perpetrator, i.place_id, x.place_text AS place, x.sources AS source,
                c.best, coalesce(c.min, c.best) AS low, coalesce(c.max, c.best) AS high,
                coalesce(i.date, x.first_date) AS event_date, i.id AS incident_id, x.article_id, x.figure_id,
-               i.articles
+               i.articles, coalesce(k.corroboration, 'single_source') AS corroboration,
+               coalesce(k.passes, FALSE) AS passes
         FROM incident_counts c JOIN incidents i ON i.id = c.incident_id JOIN _inc x ON x.incident_id = c.incident_id
+        LEFT JOIN incident_corroboration k ON k.incident_id = c.incident_id
         WHERE list_contains(x.heads, c."group") OR c."group" IN ('children', 'women')
     )
 """
@@ -131,6 +133,11 @@ def _incident_filter_sql(f: Any, params: list[Any], dates: bool = True) -> str:
     if sources:
         cond += f" AND list_has_any(string_split(x.source, '{SOURCE_SEP}'), ?)"
         params.append(list(sources))
+    if getattr(f, "corroboration", ()):  # single_source | corroborated | disputed
+        cond += " AND list_contains(?, x.corroboration)"
+        params.append(list(f.corroboration))
+    if getattr(f, "passing", False):  # only incidents that pass the publication check
+        cond += " AND x.passes"
     return cond
 
 
@@ -150,7 +157,9 @@ def incident_state(store: Store) -> str | None:
 def incident_list(store: Store, f: Any | None = None, limit: int = 2000) -> pd.DataFrame:
     """Incidents, latest first, for the Incidents page: id, status, date, place_id, place (as written),
     perpetrator, reports (articles), sources and, per victim group, best/min/max (``best_<group>`` ...).
-    With filters `f` (a `core.views.filters.Filters`), only incidents with a counted row matching them."""
+    With filters `f` (a `core.views.filters.Filters`), only incidents with a counted row matching them.
+    Also its corroboration (``single_source``/``corroborated``/``disputed``), a reviewer's ``verdict``,
+    whether it ``passes`` the publication check and its ``origins`` (JSON, `core.incidents.corroboration`)."""
     params: list[Any] = []
     where = "TRUE"
     if f is not None:
@@ -160,13 +169,17 @@ def incident_list(store: Store, f: Any | None = None, limit: int = 2000) -> pd.D
         SELECT i.id, i.status, i.date, i.place_id, x.place_text AS place,
                CASE WHEN i.perpetrator = 'unknown' AND NOT x.said_unknown THEN NULL ELSE i.perpetrator END
                    AS perpetrator, i.articles AS reports,
-               replace(x.sources, '{SOURCE_SEP}', ', ') AS sources, c."group", c.best, c.min, c.max
+               replace(x.sources, '{SOURCE_SEP}', ', ') AS sources, c."group", c.best, c.min, c.max,
+               coalesce(k.corroboration, 'single_source') AS corroboration, k.computed, k.verdict,
+               coalesce(k.passes, FALSE) AS passes, coalesce(k.origins, '[]') AS origins
         FROM incidents i JOIN _inc x ON x.incident_id = i.id JOIN incident_counts c ON c.incident_id = i.id
+        LEFT JOIN incident_corroboration k ON k.incident_id = i.id
         WHERE i.id IN (SELECT incident_id FROM _hit)
         ORDER BY i.date DESC NULLS LAST, i.id, c."group"
     """)
     df = store.cursor().execute(sql, params).df()
-    cols = ["id", "status", "date", "place_id", "place", "perpetrator", "reports", "sources"]
+    cols = ["id", "status", "date", "place_id", "place", "perpetrator", "reports", "sources", "corroboration",
+            "computed", "verdict", "passes", "origins"]
     if df.empty:
         return pd.DataFrame(columns=cols)
     wide = df.pivot_table(index="id", columns="group", values=["best", "min", "max"], aggfunc="first")
@@ -203,6 +216,14 @@ def corroboration_of(store: Store, incident_id: str | None) -> dict[str, Any] | 
     """An incident's stored corroboration row (status, computed, verdict, passes, origins JSON)."""
     df = store.cursor().execute("SELECT * FROM incident_corroboration WHERE incident_id = ?", [incident_id]).df()
     return {k: _py(v) for k, v in df.to_dict("records")[0].items()} if len(df) else None
+
+
+def report_corroboration(store: Store) -> dict[tuple[str, str], str]:
+    """(article_id, figure_id) of each incident report → its incident's corroboration status."""
+    rows = store.cursor().execute(
+        "SELECT r.article_id, r.figure_id, k.corroboration FROM incident_reports r "
+        "JOIN incident_corroboration k ON k.incident_id = r.incident_id").fetchall()
+    return {(a, f): c for a, f, c in rows}
 
 
 def status_decisions_of(store: Store, incident_id: str | None, actions: list[str]) -> list[dict[str, Any]]:
