@@ -77,7 +77,7 @@ class Verdict:
 def signature() -> str:
     """Changes when the status rule or its settings change (stored incidents are then recomputed)."""
     s = settings.get()
-    roles = sorted(k for k, e in lexicon.load("sources").items() if e.get("role") == "relay")
+    roles = sorted(_relay_sources())
     raw = f"{VERSION}|{s.absolute}|{s.ratio}|{s.undated_days}|{','.join(s.passes)}|{','.join(roles)}"
     return hashlib.sha1(raw.encode()).hexdigest()[:8]
 
@@ -85,7 +85,10 @@ def signature() -> str:
 # ---- origins ------------------------------------------------------------------------------------
 @lru_cache(maxsize=1)
 def _relay_sources() -> frozenset[str]:
-    return frozenset(k for k, e in lexicon.load("sources").items() if e.get("role") == "relay")
+    """Source keys that name no counter: sources marked ``role: relay``, and the relays themselves
+    (a figure whose source is "AFP" was carried by AFP; who counted is not said)."""
+    return frozenset(k for k, e in lexicon.load("sources").items() if e.get("role") == "relay") | set(
+        lexicon.load("relays"))
 
 
 def origin_of(source: str | None) -> str | None:
@@ -197,16 +200,18 @@ def _domains() -> dict[str, str]:
 _HOST = re.compile(r"^(?:[a-z][a-z0-9+.-]*://)?(?:www\.)?([^/:?#\s]+)", re.IGNORECASE)
 
 
-def relays_of(sentence: str, outlet: str | None = None, url: str | None = None) -> list[str]:
+def relays_of(sentence: str, outlet: str | None = None, url: str | None = None, origin: str | None = None
+              ) -> list[str]:
     """The relays of one figure: outlets and agencies named in its sentence, then the article's own
-    outlet (a relay key when its web address or name is known, else the outlet as given)."""
+    outlet (a relay key when its web address or name is known, else the outlet as given); the
+    origin publishing its own count (SOHR's site) is not its relay."""
     found = [m.key for m in tokens.matcher("relays").find_all(tokens.tokenize(normalize(sentence or "")))]
     own = _outlet_relay(outlet) or _outlet_relay(url)
     if own is None and outlet and not _HOST.match(outlet.strip()).group(1).count("."):
         own = outlet.strip() or None  # a plain outlet name from the header
     out: list[str] = []
     for k in [*found, *([own] if own else [])]:
-        if k not in out:
+        if k not in out and k != origin:
             out.append(k)
     return out
 

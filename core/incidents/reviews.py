@@ -394,9 +394,9 @@ def queue(rows: Sequence[Mapping[str, Any]], reviews: Sequence[Mapping[str, Any]
     held back from totals first (`core.incidents.plausibility`), then most reasons first, then
     lowest confidence, then in text order. `members`: each incident report's incident
     (`core.storage.queries.incident_members`), to flag reports that disagree. `sureness`: each
-    incident report's corroboration status: among figures that need a look, reports of disputed
-    incidents come first, then large single-source counts (`settings.get().large_single_source` or
-    more), largest first."""
+    incident report's corroboration status: after held figures, reports of disputed incidents come
+    first, then large single-source counts (`settings.get().large_single_source` or more), largest
+    first."""
     resolved = resolve(rows, reviews)
     clash = conflicts((r for r, state in resolved if not state.rejected), members or {})
     items = []
@@ -414,7 +414,7 @@ def _rank(item: Item) -> tuple:
     best = int(r.get("best") or 0)
     large = item.corroboration == "single_source" and best >= settings.get().large_single_source
     sure = 0 if item.corroboration == "disputed" else 1 if large else 2
-    return (done, not held, not item.reasons, sure, -best if sure < 2 else 0, -len(item.reasons), float(r.get("confidence") or 0),
+    return (done, not held, sure, -best if sure < 2 else 0, not item.reasons, -len(item.reasons), float(r.get("confidence") or 0),
             str(r.get("article_id")), int(r.get("start") or 0), str(r.get("id")))
 
 

@@ -22,7 +22,7 @@ class Settings:
     ratio: float
     undated_days: int
     passes: tuple[str, ...]
-    large_single_source: int = 20
+    large_single_source: int = 50
 
 
 @lru_cache(maxsize=1)

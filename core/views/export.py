@@ -226,7 +226,8 @@ def _sureness(inc: inc_mod.Incident | None) -> dict[str, Any]:
     c = inc.check if inc is not None else None
     if c is None:
         return {}
-    relays = list(dict.fromkeys(x for r in inc.reports for x in corroboration.relays_of(r.sentence, r.outlet)))
+    relays = list(dict.fromkeys(x for r in inc.reports for x in corroboration.relays_of(
+        r.sentence, r.outlet, None, corroboration.origin_of(r.source))))
     return {"corroboration": c.status, "passes_check": c.passes, "relays": "; ".join(relays) or None,
             "origins": "; ".join(o.key if o.best is None else f"{o.key}={o.best}" for o in c.origins) or None}
 
@@ -244,7 +245,8 @@ def _figure_row(r: Mapping[str, Any], state: reviews.State, incident_id: str | N
         "published": _iso(r.get("published")), "title": r.get("title"), "quote": r.get("sentence"),
         "number_text": r.get("number_text"), "confidence": r.get("confidence"), "review_status": state.status,
         "extractor_version": r.get("extractor_version"), "origins": corroboration.origin_of(r.get("source")),
-        "relays": "; ".join(corroboration.relays_of(r.get("sentence") or "", r.get("outlet"), r.get("url"))) or None,
+        "relays": "; ".join(corroboration.relays_of(r.get("sentence") or "", r.get("outlet"), r.get("url"),
+                                                    corroboration.origin_of(r.get("source")))) or None,
     }
 
 

@@ -49,9 +49,9 @@ def report_origin(source: str | None, lang: str = i18n.DEFAULT_LANG) -> str:
     return i18n.label("source", origin, lang) if origin else i18n.t("common.not_stated", lang)
 
 
-def report_relays(sentence: str | None, outlet: str | None, url: str | None) -> str:
+def report_relays(sentence: str | None, outlet: str | None, url: str | None, source: str | None = None) -> str:
     """"AFP, Al-Masry Al-Youm": who carried a report's count (named in its sentence, the outlet)."""
-    return ", ".join(corroboration.relays_of(sentence or "", outlet, url))
+    return ", ".join(corroboration.relays_of(sentence or "", outlet, url, corroboration.origin_of(source)))
 
 
 @dataclass(frozen=True)
