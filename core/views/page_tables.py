@@ -79,6 +79,11 @@ def behind_table(df: pd.DataFrame, lang: str = i18n.DEFAULT_LANG) -> pd.DataFram
             i18n.t("col.outlet", lang): outlet_name(r.get("outlet"), r.get("url")),
             i18n.t("col.sentence", lang): r.get("sentence"),
             i18n.t("col.title", lang): _na(r.get("title")) or "",
+            # how sure (issue 17): the incident's status, who counted, who carried it
+            i18n.t("col.corroboration", lang): sureness.status_label(c, lang) if (c := _na(r.get("corroboration"))) else "",
+            i18n.t("col.origin", lang): sureness.report_origin(_na(r.get("source")), lang),
+            i18n.t("col.relays", lang): sureness.report_relays(r.get("sentence"), _na(r.get("outlet")), _na(r.get("url")),
+                                                           _na(r.get("source"))),
         })
     return pd.DataFrame(rows)
 

@@ -84,3 +84,29 @@ def test_the_review_queue_offers_disputed_incidents_then_large_single_source_cou
     order = [(i.row["best"], i.corroboration) for i in reviewing.load_queue(db)]
     assert order[:3] == [(60, "disputed"), (30, "disputed"), (75, "single_source")]
     assert order.index((9, "single_source")) > 2
+
+
+def test_the_figures_behind_a_chart_point_say_how_sure_who_counted_and_who_carried(db):
+    from core.incidents import reviewed
+    from core.views import page_tables
+
+    rows = reviewed.figures_behind(db, filters.Filters(), dt.date(2017, 8, 14), "total")
+    table = page_tables.behind_table(rows).set_index("Count")
+    assert table.loc["21", "How sure"] == "Corroborated" and table.loc["21", "Counted by"] == "SOHR"
+    assert table.loc["21", "Carried by"] == "AFP"
+    assert table.loc["60", "How sure"] == "Disputed"
+
+
+def test_weekly_sums_by_status_are_the_same_in_sql_pandas_and_the_fast_path(db):
+    from core.storage import queries
+    from core.views import counting
+
+    rows = queries.trend_rows(db)
+    fast = counting.prepare_rows(rows)
+    for f in (filters.Filters(corroboration=("disputed",)), filters.Filters(passing=True),
+              filters.Filters(corroboration=("single_source",))):
+        sql = queries.weekly_totals(db, f).reset_index(drop=True)
+        assert counting.weekly_from_rows(fast, f).equals(sql)
+        assert counting.weekly_from_frame(rows, f).equals(sql)
+    assert counting.totals(counting.weekly_from_rows(fast, filters.Filters(passing=True)))["best"] == 21
+    assert counting.totals(counting.weekly_from_rows(fast, filters.Filters(corroboration=("disputed",))))["best"] == 60
