@@ -36,8 +36,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from core.extraction import gazetteer
@@ -242,6 +244,22 @@ def _places_match(a: str | None, b: str | None) -> bool:
     return _city_of(a) is not None and _city_of(a) == _city_of(b)
 
 
+def _bucket(n: int | None) -> str | None:
+    """Counts that agree (`settings.counts_agree`) fall in the same or neighbouring buckets: a
+    geometric scale of ratio 1 + tolerance, shifted so that the absolute tolerance is one step."""
+    if n is None:
+        return None
+    s = settings.get()
+    q = 1 / (1 - max(s.ratio, 0.05))  # b <= a / (1 - ratio): one step at most
+    return str(int(math.log(n + max(s.absolute, 1) / (q - 1)) / math.log(q)))
+
+
+def _near_buckets(n: int | None) -> list[str]:
+    b = _bucket(n)
+    return [] if b is None else [str(int(b) + k) for k in (-1, 0, 1)]
+
+
+@lru_cache(maxsize=4096)
 def _above(place_id: str | None) -> tuple[str, ...]:
     """The places that contain this one (its city, governorate…), the country left out: a whole
     country is no place to join reports on."""
@@ -402,25 +420,36 @@ class Grouper:
     def _index(self, o: Report, c: Cluster) -> None:
         if o.day is None:
             return
-        # "" every cluster of the day; "@" clusters with an unplaced member; "=p" a member at p;
-        # "<p" a member inside p
-        keys = ["", "=" + o.place_id, *("<" + a for a in _above(o.place_id))] if o.place_id else ["", "@"]
+        # "#b" clusters with a count in bucket b (`_bucket`); "@#b" clusters with an unplaced member
+        # of that count; "=p" a member at p; "<p" a member inside p
+        b = _bucket(o.best)
+        keys = ["=" + o.place_id, *("<" + a for a in _above(o.place_id))] if o.place_id else []
+        if b is not None:
+            keys += ["#" + b] if o.place_id else ["#" + b, "@#" + b]
+        if o.undated:  # also under "u…": what a dated report up to `lookback_days` earlier looks at
+            keys += ["u" + k for k in keys]
         for k in keys:
             near = self._near.setdefault((o.status, o.day, k), [])
             if not near or near[-1] is not c and not any(x is c for x in near):
                 near.append(c)
 
     def _candidates(self, r: Report) -> dict[int, Cluster]:
+        near = _near_buckets(r.best)  # a vague report joins only where its count agrees
         if r.place_id:
-            keys = ["@", "=" + r.place_id, "<" + r.place_id, *("=" + a for a in _above(r.place_id))]
+            keys = ["=" + r.place_id, "<" + r.place_id, *("=" + a for a in _above(r.place_id))]
+            keys += ["@#" + b for b in near]
             if _city_of(r.place_id):  # two places under one city (`_places_match`)
                 keys.append("<" + _city_of(r.place_id))
         else:
-            keys = [""]
+            keys = ["#" + b for b in near]
         seen: dict[int, Cluster] = {}
-        for k in range(-self._days, self._days + 1):
+        if r.undated:  # its event: the publication day or the days before
+            spans = [(k, keys) for k in range(-self._days, 1)]
+        else:  # a day apart at most, or an undated report published in the days after
+            spans = [(k, keys) for k in (-1, 0, 1)] + [(k, ["u" + x for x in keys]) for k in range(2, self._days + 1)]
+        for k, ks in spans:
             day = r.day + dt.timedelta(days=k)
-            for key in keys:
+            for key in ks:
                 for c in self._near.get((r.status, day, key), ()):
                     seen[id(c)] = c
         return seen
