@@ -13,6 +13,8 @@ in Arabic.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pandas as pd
@@ -21,7 +23,7 @@ import streamlit as st
 from core.i18n import catalogue as i18n
 from core.i18n import charts
 from core.incidents import reviewed, reviewing
-from core.storage import queries
+from core.storage import access, queries
 from core.storage import store as store_mod
 from core.views import counting, filters, trends, upload_errors
 
@@ -182,7 +184,7 @@ def get_store() -> store_mod.Store:
     except store_mod.DatabaseLockedError as err:
         st.error(locked_message(path, err.holder))
         st.stop()
-    except store_mod.StoreError as err:
+    except (store_mod.StoreError, access.AccessError) as err:
         st.error(md("error.db_open", path=path, reason=err))
         st.stop()
     raise AssertionError("unreachable")
@@ -293,9 +295,12 @@ def db_path() -> str:
 
 
 def load_samples_button(key: str) -> None:
-    """The empty state's way in: a button that loads the project's own sample articles."""
+    """The empty state's way in: a button that loads the project's own sample articles (for those
+    who may edit, `may_edit`)."""
+    if not may_edit():
+        return
     if st.button(t("empty.load_samples"), key=key, type="primary"):
-        with st.spinner(t("empty.loading_samples")):
+        with st.spinner(t("empty.loading_samples")), writing():
             from core.intake import ingest
 
             results = ingest.ingest_many(get_store(), trends.sample_articles())
@@ -307,6 +312,54 @@ def load_samples_button(key: str) -> None:
             st.error(md("upload.refused", name=r.filename or "", reason=upload_reason(r.message)))
         if not failed:
             st.rerun()
+
+
+# ---- who may edit (issue 20) -----------------------------------------------------------------------------
+def public() -> bool:
+    """The public read-only view (``CASUALTY_MODE=public``): no write control is drawn."""
+    try:
+        return access.public_mode()
+    except access.AccessError as err:  # a mistyped mode: say so, and write nothing
+        st.error(str(err))
+        st.stop()
+    raise AssertionError("unreachable")
+
+
+def sign_in_configured() -> bool:
+    """Is sign-in set up (an ``[auth]`` table in ``.streamlit/secrets.toml``)? Without it, anyone
+    who reaches the dashboard can edit, as on a single laptop."""
+    return st.secrets.load_if_toml_exists() and "auth" in st.secrets
+
+
+def sign_in_provider() -> str | None:
+    """The provider `st.login` uses: the one named ``[auth.NAME]`` table, else the ``[auth]`` table's own."""
+    named = [k for k, v in st.secrets["auth"].items() if hasattr(v, "keys")]
+    return named[0] if len(named) == 1 else None
+
+
+def editor() -> access.Editor | None:
+    """The signed-in editor (from ``st.user``: email or sub, and name); None when nobody is signed in
+    or sign-in is not configured."""
+    if not sign_in_configured() or not st.user.is_logged_in:
+        return None
+    return access.Editor.from_claims(st.user.to_dict())
+
+
+def may_edit() -> bool:
+    """May this browser add, review, split or merge? Never in the public view; with sign-in
+    configured, only when signed in; without it, anyone."""
+    if public():
+        return False
+    return not sign_in_configured() or editor() is not None
+
+
+@contextmanager
+def writing() -> Iterator[None]:
+    """Around every write of a page (callbacks too, which run before the page's script): the
+    storage records the signed-in editor with it, and refuses it when sign-in is configured and
+    nobody is signed in (`core.storage.access`)."""
+    with access.acting_as(editor(), required=sign_in_configured()):
+        yield
 
 
 # ---- widgets whose option labels are in the interface language ------------------------------------
@@ -373,7 +426,7 @@ def fmt_language(key: str) -> str:
 def stop_if_empty(path: Any, message_key: str, samples_key: str) -> None:
     """A page's empty state: what to do, the sample-articles button, and nothing more."""
     if article_count(path) == 0:
-        st.info(t(message_key))
+        st.info(t(message_key) if may_edit() else t("empty.read_only"))
         load_samples_button(samples_key)
         st.stop()
 

@@ -17,6 +17,7 @@ from streamlit.errors import StreamlitAPIException
 
 from core.i18n import catalogue as i18n
 from core.intake import uploads
+from core.storage import access
 from core.views import filters as filters_mod
 from core.views import page_tables
 from ui import common
@@ -32,11 +33,30 @@ URL_KEY = "_url_filters"  # the filters the session's first URL asked for
 
 
 def show() -> None:
-    """Draw the sidebar: upload panel and filters (the language picker comes first, see
-    `language_picker`)."""
+    """Draw the sidebar: who may edit, the upload panel (for those who may) and filters (the
+    language picker comes first, see `language_picker`)."""
     with st.sidebar:
-        _upload_panel()
+        _access_panel()
+        if common.may_edit():
+            _upload_panel()
         _filters_panel()
+
+
+# ---- who may edit (issue 20) ------------------------------------------------------------------------
+def _access_panel() -> None:
+    """Public view, signed in as…, sign in to edit, or "anyone here can edit"."""
+    t = common.t
+    if common.public():
+        st.info(t("access.public"), icon=":material/visibility:")
+    elif not common.sign_in_configured():
+        st.caption(t("access.anyone"))
+    elif (who := common.editor()) is not None:
+        st.caption(common.md("access.signed_in", name=who.name, account=who.account))
+        st.button(t("access.sign_out"), key="sign_out", on_click=st.logout, icon=":material/logout:")
+    else:
+        st.caption(t("access.sign_in_hint"))
+        st.button(t("access.sign_in"), key="sign_in", type="primary", on_click=st.login,
+                  args=(common.sign_in_provider(),), icon=":material/login:")
 
 
 # ---- upload ---------------------------------------------------------------------------------------
@@ -59,7 +79,10 @@ def _upload_panel() -> None:
         if not files and not (pasted or "").strip():
             st.warning(t("upload.nothing"))
         else:
-            st.session_state[RESULTS_KEY] = _ingest(files or [], pasted, published, outlet, url)
+            try:
+                st.session_state[RESULTS_KEY] = _ingest(files or [], pasted, published, outlet, url)
+            except access.AccessError as err:  # signed out meanwhile, or a read-only database
+                st.error(str(err))
             common.refresh()
     _show_results(st.session_state.get(RESULTS_KEY) or [])
 
@@ -75,13 +98,14 @@ def _ingest(files: list, pasted: str | None, published: dt.date | None, outlet: 
     def progress(done: int, _total: int | None, name: str | None) -> None:
         bar.progress(min(done / total, 1.0), text=common.t("upload.progress", done=done, total=total))
 
-    results = ingest.ingest_many(
-        db, ((f.getvalue(), ingest.browser_file_name(f.name)) for f in files), published, outlet.strip() or None, url.strip() or None,
-        progress=progress,
-    )
-    if (pasted or "").strip():
-        results.append(ingest.ingest_text(db, pasted, published, outlet.strip() or None, url.strip() or None))
-        progress(total, total, None)
+    with common.writing():
+        results = ingest.ingest_many(
+            db, ((f.getvalue(), ingest.browser_file_name(f.name)) for f in files), published, outlet.strip() or None,
+            url.strip() or None, progress=progress,
+        )
+        if (pasted or "").strip():
+            results.append(ingest.ingest_text(db, pasted, published, outlet.strip() or None, url.strip() or None))
+            progress(total, total, None)
     bar.empty()
     return [
         {

@@ -40,24 +40,36 @@ def _kind(ctx: _Context, cands: list[Cand], c: Cand) -> None:
     lo = max(lo, c.ti - 8)
     if _find(ctx, "kind_cues", lo, hi, roles=("event",)):
         return  # «ثاني أكبر مجزرة منذ ...»: a count of one massacre, whatever period is named beside it
-    for m in ctx.mentions_in("kind_cues", lo, hi):
+    gm = c.group_mention
+    if gm is not None and gm.attrs.get("remains"):
+        slo, shi = ctx.sentence_span(c.sent)
+        grave = _find(ctx, "kind_cues", slo, shi, roles=("grave",))
+        if grave is not None:  # «تم إخراج 11 جثة من مقبرة البانوراما»: bodies of many days
+            c.kind, c.kind_cue = "toll", grave.surface
+            c.extra["background"] = True  # a grave's tally states no period for the counts after it
+            return
+    opening = _opening_since(ctx, c, lo)
+    for m in opening + ctx.mentions_in("kind_cues", lo, hi):
         role = m.attrs.get("role")
         if role == "toll_word":
             c.kind, c.kind_cue = "toll", m.surface
             return
         if role == "toll_period":
+            if _inside_a_day(ctx, m):
+                continue  # «في الخامس والعشرين من الشهر الماضي»: the month of a day, not a period
             if _next_is_short_time(ctx, m.j):
                 continue  # «خلال الـ 24 ساعة»، "over the past 24 hours": one day's events
+            if any(_is(ctx.tokens[k], "superlative") for k in range(max(0, m.i - 6), m.i)):
+                continue  # «أكبر نصر عسكري منذ عام 2016»: a comparison, not the count's period
             if normalize(m.surface).text.lower() in _fw("since"):
                 since = _date_at(ctx, m.j)
-                if since is not None:
-                    if _long_ago(ctx, since):
-                        c.kind, c.kind_cue = "toll", m.surface
-                        return
+                if since is not None and not _long_ago(ctx, since):
                     continue
                 nxt = ctx.m("kind_cues", m.j)
-                if nxt and nxt.attrs.get("role") == "short_since":
+                if since is None and nxt and nxt.attrs.get("role") == "short_since":
                     continue
+                # a sentence opening with «منذ» is background: it sets no period for what follows
+                c.extra["background"] = _opens_sentence(ctx, m)
             c.kind, c.kind_cue = "toll", m.surface
             return
     # «خلال الـ 48 ساعة الماضية»، «خلال ستة أيام»، "over 72 hours": a counted span longer than a day
@@ -76,6 +88,11 @@ def _kind(ctx: _Context, cands: list[Cand], c: Cand) -> None:
         if d.precision == "month" and a > 0 and _is(ctx.tokens[a - 1], "period_before_month"):
             c.kind, c.kind_cue = "toll", ctx.text[ctx.tokens[a - 1].start : d.end]
             return
+    # "between 27 and 30 August", «من 13 حتى 15 نيسان»: counts over a range of several days
+    span_days = _range_days(ctx, lo, hi)
+    if span_days is not None and span_days >= 1:
+        c.kind, c.kind_cue = "toll", ctx.dates[ctx.dates_in(lo, hi)[0]].text
+        return
     # «وبالإضافة إلى 16 مدنيا ...» after a toll in the same sentence continues its breakdown
     k = _prev_word(ctx, c.ti, ctx.sentence_span(c.sent)[0])
     also = ctx.m("connectives", k) if k >= 0 else None
@@ -89,8 +106,53 @@ def _kind(ctx: _Context, cands: list[Cand], c: Cand) -> None:
             return
 
 
+def _inside_a_day(ctx: _Context, m: Mention) -> bool:
+    for n in ctx.dates_in(max(0, m.i - 8), m.j):
+        a, b = ctx.date_toks[n]
+        if a <= m.i and m.j <= b and ctx.dates[n].precision == "day":
+            return True
+    return False
+
+
+def _opening_since(ctx: _Context, c: Cand, lo: int) -> list[Mention]:
+    """"Since the truce in March 2016, 900 civilians have been killed": a sentence that opens with
+    «منذ»/since states the period of the count its main clause gives, however long the clause."""
+    s_lo = ctx.sentence_span(c.sent)[0]
+    if lo <= s_lo:
+        return []
+    k = s_lo + (ctx.tokens[s_lo].text in ("و", "and"))
+    m = ctx.m("kind_cues", k)
+    if m is None or not _opens_sentence(ctx, m) or m.attrs.get("role") != "toll_period":
+        return []
+    return [m] if normalize(m.surface).text.lower() in _fw("since") else []
+
+
+def _opens_sentence(ctx: _Context, m: Mention) -> bool:
+    k = ctx.sentence_span(ctx.sent_of[m.i])[0]
+    return m.i == k or (m.i == k + 1 and ctx.tokens[k].text in ("و", "and"))
+
+
+def _range_days(ctx: _Context, lo: int, hi: int) -> int | None:
+    """Days between the two ends of a date range in tokens [lo, hi), or None."""
+    r = ctx.dates_in(lo, hi)
+    for n in r:
+        d = ctx.dates[n]
+        if not d.range_start or n + 1 >= len(ctx.dates):
+            continue
+        end = ctx.dates[n + 1]
+        try:
+            return (dt.date.fromisoformat(end.date) - dt.date.fromisoformat(d.date)).days
+        except (TypeError, ValueError):
+            return None
+    return None
+
+
 def _date_at(ctx: _Context, k: int) -> dates_mod.DateMatch | None:
-    r = ctx.dates_in(k, k + 4)
+    """The first date in the clause that starts at token k («منذ توقيع الاتفاق في أيلول 2018،»)."""
+    end = k
+    while end < min(len(ctx.tokens), k + 12) and ctx.tokens[end].text not in _CLAUSE_PUNCT:
+        end += 1
+    r = ctx.dates_in(k, max(end, k + 4))
     return ctx.dates[r[0]] if r else None
 
 
@@ -116,6 +178,12 @@ def _continue_tolls(ctx: _Context, cands: list[Cand]) -> None:
         if a.kind == "incident" and b.kind == "toll" and a.sent == b.sent and _joined_by_and(ctx, a, b):
             a.kind, a.kind_cue = "toll", b.kind_cue
             a.extra["toll_by_context"] = True
+        # "killed 122 militants and eight fighters": the second count of one verb shares the first's period
+        elif a.kind == "toll" and b.kind == "incident" and a.sent == b.sent and _joined_by_and(ctx, a, b) and (
+            not _names_a_day(ctx, b.ti, b.tj + 3)
+        ):
+            b.kind, b.kind_cue = "toll", a.kind_cue
+            b.extra["toll_by_context"] = True
     period: Cand | None = None
     for c in cands:
         if c.parent is not None or c.kind == "superseded":
@@ -123,7 +191,7 @@ def _continue_tolls(ctx: _Context, cands: list[Cand]) -> None:
         if c.kind == "toll":
             if period is not None and not _new_topic_between(ctx, period, c):
                 c.period = period  # the same report: a total without a place of its own is counted over the same area
-            period = c
+            period = None if c.extra.get("background") else c
             continue
         if period is None or c.same is not None:
             continue
@@ -269,9 +337,16 @@ def _date(ctx: _Context, cands: list[Cand], c: Cand) -> None:
 
 
 def _after_since_word(ctx: _Context, d: dates_mod.DateMatch) -> bool:
-    """The date closes a «منذ ...» / "since ..." phrase a few words before it."""
+    """The date closes a «منذ ...» / "since ..." phrase: a since word before it in its clause
+    ("Since Moscow and Ankara reached a deal in September 2018")."""
     a = bisect_left(ctx.starts, d.start)
-    return any(_is(ctx.tokens[k], "since") for k in range(max(0, a - 5), a))
+    for k in range(a - 1, max(-1, a - 13), -1):
+        t = ctx.tokens[k]
+        if t.text in _CLAUSE_PUNCT or _is(t, "until"):
+            return False
+        if _is(t, "since"):
+            return True
+    return False
 
 
 def _month_end(value: str, published: dt.date | None) -> str:
@@ -348,12 +423,15 @@ def _place(ctx: _Context, cands: list[Cand], c: Cand) -> None:
         c.place_span = (ctx.places[n].start, ctx.places[last].end)
 
 
-def _agents(ctx: _Context, c: Cand, lo: int, hi: int) -> list[tuple[int, int, Mention, bool]]:
-    """Actors in tokens [lo, hi) that did the attacking: (strength, distance, mention, hedged)."""
+def _agents(
+    ctx: _Context, c: Cand, lo: int, hi: int, victim_sides: frozenset[int] = frozenset()
+) -> list[tuple[int, int, Mention, bool]]:
+    """Actors in tokens [lo, hi) that did the attacking: (strength, distance, mention, hedged).
+    ``victim_sides``: first tokens of actors that name the side of a count of fighters."""
     out = []
     for a in ctx.mentions_in("actors", lo, hi):
-        if c.group == "fighters" and _names_side(ctx, c, a):
-            continue  # the victims' own side
+        if (c.group == "fighters" and _names_side(ctx, c, a)) or a.i in victim_sides:
+            continue  # the victims' own side, or the side of other dead counted beside them
         if a.i > 0 and _is(ctx.tokens[a.i - 1], "media"):
             continue  # «أكد إعلام قسد مقتل ...»: the side's media tell it, the side did not do it
         prev = [ctx.m("attack_terms", k) for k in range(max(lo, a.i - 6), a.i)]
@@ -384,8 +462,13 @@ def _perpetrator(ctx: _Context, cands: list[Cand], c: Cand) -> None:
     battle = _find(ctx, "attack_terms", slo, shi, roles=("battle",))
     lo, hi = _window(ctx, cands, c)
     wlo, whi = _window(ctx, cands, c, tight=False)
+    # «قتل 3 مدنيين وعنصران من الأسايش»: the Asayish are dead here, not who killed the civilians
+    victim_sides = frozenset(
+        a.i for o in cands if o.sent == c.sent and o is not c and o.group == "fighters"
+        for a in ctx.mentions_in("actors", o.tj, min(shi, o.tj + 4)) if _names_side(ctx, o, a)
+    )
     for a, b in ((lo, hi), (wlo, whi)):
-        agents = [x for x in _agents(ctx, c, a, b) if x[0] >= 2]
+        agents = [x for x in _agents(ctx, c, a, b, victim_sides) if x[0] >= 2]
         if agents:
             _, _, m, hedge = agents[0]
             c.perp_mention = m
@@ -394,10 +477,14 @@ def _perpetrator(ctx: _Context, cands: list[Cand], c: Cand) -> None:
             return
     if battle:
         sides = {m.attrs.get("perpetrator") for m in ctx.mentions_in("actors", slo, shi)}
+        if len(sides) == 2 and c.group == "fighters" and c.side in sides:
+            # «قتل 16 عنصرا من داعش في اشتباكات مع قسد»: the dead of one side, killed by the other
+            c.perpetrator = next(iter(sides - {c.side}))
+            return
         if len(sides) >= 2:
             c.mixed_perpetrators = True  # «معارك بين القوات السورية وتنظيم داعش»
             return
-    weak = _agents(ctx, c, wlo, whi) if c.group != "fighters" else []
+    weak = _agents(ctx, c, wlo, whi, victim_sides) if c.group != "fighters" else []
     if weak:
         _, _, m, hedge = weak[0]
         c.perp_mention = m
@@ -449,10 +536,11 @@ def _names_side(ctx: _Context, c: Cand, a: Mention) -> bool:
     if c.ti <= a.i < c.tj:
         return True
     k = c.tj
-    while k < a.i and k < c.tj + 3 and (
-        _is(ctx.tokens[k], "side_link") or ctx.tokens[k].kind == "punct" and ctx.tokens[k].text not in _CLAUSE_PUNCT
+    while k < a.i and k < c.tj + 5 and (
+        _is(ctx.tokens[k], "side_link") or _is(ctx.tokens[k], "list_filler") and ctx.tokens[k].text not in ("و", "and")
+        or ctx.tokens[k].kind == "punct" and ctx.tokens[k].text not in _CLAUSE_PUNCT
     ):
-        k += 1
+        k += 1  # «16 عنصراً على الأقل من تنظيم داعش»: past a qualifier too
     return k == a.i
 
 
@@ -461,7 +549,8 @@ def _side(ctx: _Context, c: Cand) -> None:
         return
     for a in ctx.mentions_in("actors", c.ti, c.tj + 6):
         if _names_side(ctx, c, a):
-            c.side = a.attrs.get("side")
+            if not _coordinated_other_actor(ctx, a):  # «64 عنصرا من القوات السورية وداعش»: both sides
+                c.side = a.attrs.get("side")
             return
     gm = c.group_mention
     if gm and gm.attrs.get("side"):

@@ -47,6 +47,12 @@ def _victim_after(ctx: _Context, k: int, hi: int, english: bool) -> Mention | No
     v = ctx.m("victims", k)
     if v and v.i == k:
         return v
+    them = ctx.m("connectives", k)
+    if them is not None and them.i == k and them.attrs.get("of_them"):
+        k2 = _next_word(ctx, them.j, hi)  # «ثمانيةٌ منهم أطفال», "four of them children"
+        v = ctx.m("victims", k2) if k2 >= 0 else None
+        if v and v.i == k2:
+            return v
     t = ctx.tokens[k]
     if t.text in _fw("of") and t.text != "the":
         k2 = k + 1
@@ -139,6 +145,23 @@ def _left_trigger(ctx: _Context, i: int, lo: int, limit: int = _MAX_LEFT_TRIGGER
         k -= 1
         steps += 1
     return None
+
+
+def _after_that(ctx: _Context, i: int, lo: int) -> bool:
+    """Token i opens a reported clause: right after «أنّ»/«إنّ» ('that')."""
+    k = _prev_word(ctx, i, lo)
+    c = ctx.m("connectives", k) if k >= 0 else None
+    return c is not None and c.j == i and c.attrs.get("role") == "that"
+
+
+def _after_name(ctx: _Context, j: int, hi: int) -> int:
+    """Past a name in brackets or quotes right after a noun: «الشاب (ممدوح علي)»، «الطفل "أحمد"»."""
+    if j < hi and ctx.tokens[j].text in ("(", '"', "«", "“"):
+        close = {"(": ")", '"': '"', "«": "»", "“": "”"}[ctx.tokens[j].text]
+        for q in range(j + 1, min(hi, j + 8)):
+            if ctx.tokens[q].text == close:
+                return q + 1
+    return j
 
 
 def _right_trigger(ctx: _Context, j: int, hi: int, limit: int = _MAX_RIGHT_TRIGGER) -> Mention | None:
@@ -283,6 +306,10 @@ def _read_numbers(ctx: _Context) -> list[Cand]:
             continue  # part of a date: «22 آب 2017»
         if nm.script == "digits" and (nm.text[:1] in "0٠۰" or _clock_time(ctx, i, j)):
             continue  # «0914», «10:30»: a time or a code
+        if ctx.text[nm.end : nm.end + 1] in ("-", "\u2010", "\u2011") and ctx.text[nm.end + 1 : nm.end + 2].isascii() and (
+            ctx.text[nm.end + 1 : nm.end + 2].isalpha()
+        ):
+            continue  # "a 10-year-old boy", "the six-year conflict": a number inside a compound modifies a noun
         sent = ctx.sent_of[i]
         lo, hi = ctx.sentence_span(sent)
         after = j
@@ -338,6 +365,10 @@ def _read_numbers(ctx: _Context) -> list[Cand]:
             if wide is not None:
                 status, how = wide.attrs["status"], "total"
                 total_words = wide
+        elif noun is None and _to_before(ctx, before, lo):
+            wide = _left_trigger(ctx, before, lo, limit=40)
+            if wide is not None and wide.key == "toll_killed":
+                total_words = wide  # «ارتفع عدد قتلى تنظيم داعش إلى 23»: the status came nearer
         low, best, high = nm.bounds()
         value = nm.value if nm.value is not None else None
         if noun is None:
@@ -352,7 +383,8 @@ def _read_numbers(ctx: _Context) -> list[Cand]:
                 part_follows = c is not None and c.attrs.get("role") == "part" and not c.attrs.get("of_them")
             else:
                 part_follows = nxt >= 0 and (c := ctx.m("connectives", nxt)) is not None and c.attrs.get("role") == "part"
-            of_them = part_follows and c.attrs.get("of_them") and out and out[-1].sent == sent  # «عشرة منهم»
+            # «عشرة منهم»: some of the count just before, in this sentence or the one before it
+            of_them = part_follows and c.attrs.get("of_them") and out and sent - out[-1].sent <= 1
             trigger_adjacent = _left_trigger(ctx, before, lo, limit=2) is not None
             if nm.vague and not (ctx.tokens[i].text.startswith("ال") or nxt < 0 or ctx.tokens[nxt].kind == "punct"):
                 continue  # «مئات» (indefinite) needs its noun; «العشرات» stands alone
@@ -412,6 +444,8 @@ def _read_numbers(ctx: _Context) -> list[Cand]:
             group=group, group_mention=gm,
             rule=rule, confidence=conf if not nm.vague else min(conf, 0.6), lang="en" if english else "ar",
         )
+        if side_actor is not None:
+            c.side = side_actor.attrs.get("side")
         c.list_item = listed is not None and (listed.part_cue or listed.list_item)
         c.group_from_noun = gm is not None and not gm.attrs.get("status") and gm.attrs.get("group") != "inherit"
         if cue is not None:
@@ -499,6 +533,8 @@ def _read_lone_nouns(ctx: _Context, taken: set[int], counted: list[Cand]) -> lis
             status, rule = ends.get(join, ends.get(join - 1)).status, "lone-noun-list"
         elif article and number == "sg" and (r := _right_trigger(ctx, v.j, hi, limit=3)) is not None:
             status, rule = r.attrs["status"], "noun-then-verb"  # "another civilian was killed"
+        elif number == "sg" and _after_that(ctx, v.i, lo) and (r := _right_trigger(ctx, _after_name(ctx, v.j, hi), hi, limit=2)):
+            status, rule = r.attrs["status"], "noun-then-verb"  # «وأضاف أنّ السيدة قُتلت»، «أن الشاب توفي»
         elif number == "du" or _noun_joined_after(ctx, v, hi):
             # «ممرضان ... قتلا»، «امرأة وطفلا قتلا»: the verb after the nouns gives their status
             r = _right_trigger(ctx, v.j, hi, limit=8)
@@ -593,13 +629,15 @@ def name_unnamed_groups(ctx: _Context, cands: list[Cand]) -> None:
     100 شخص»; «وأصيب آخران» after «استشهد ثلاثة مدنيين» are of those victims too."""
     for c in cands:
         gm = c.group_mention
-        if gm is not None and gm.attrs.get("member"):
+        dead = gm is not None and gm.attrs.get("status") and c.group == "people"
+        if gm is not None and (gm.attrs.get("member") or dead):
             side = _actor_right_after(ctx, gm)
             k = _next_word(ctx, gm.j, len(ctx.tokens))
             if side is None and k >= 0 and ctx.tokens[k].text in _fw("side_link"):
                 side = ctx.m("actors", _next_word(ctx, k + 1, len(ctx.tokens)))
             if side is not None:
-                c.group, c.side = "fighters", side.attrs.get("side")  # «عضو في قوى الأمن الداخلي»
+                # «عضو في قوى الأمن الداخلي»؛ «عشرات القتلى من تنظيم الدولة»: the dead of a side
+                c.group, c.side = "fighters", side.attrs.get("side")
                 continue
         if c.group_from_noun and c.group != "people":
             continue

@@ -27,7 +27,8 @@ _PLACE_RANK = {
     "governorate": 2, "country": 1,
 }
 _DATE_RANK = {"absolute": 4, "relative": 3, "weekday": 3, "month": 2, "year": 1}
-_SENTENCE_END = {".", "!", "?", "؟", "\n"}
+# "Home › Syria › 11 killed": the separators of a web page's breadcrumb or title end a segment too
+_SENTENCE_END = {".", "!", "?", "؟", "\n", "›", "|", "•"}
 _CLAUSE_PUNCT = {",", "،", ";", "؛", ".", "!", "?", "؟", ":"}
 _MAX_LEFT_TRIGGER = 12
 _MAX_RIGHT_TRIGGER = 30
@@ -91,7 +92,7 @@ def _fw(role: str) -> frozenset[str]:
 def _is(tok: Token, role: str) -> bool:
     """Is the token (or, for Arabic, its bare form) one of the function words of a role?"""
     words = _fw(role)
-    return tok.text in words or (tok.kind == "ar" and tok.forms[-1] in words)
+    return tok.text in words or (tok.kind == "ar" and any(f in words for f in tok.forms[1:]))
 
 
 # ---- the working record ---------------------------------------------------------------------------

@@ -476,6 +476,31 @@ class _Parser:
                 date, precision = f"{self.pub.year + a.value:04d}", "year"
         return _Hit(s, end, "relative", date, precision, w.lang, k)
 
+    def day_of_relative_month(self, i: int) -> _Hit | None:
+        """«الخامس والعشرين من الشهر الماضي», «العاشر من الشهر الجاري», "the 5th of last month":
+        a day of the month a relative word names."""
+        a = self.a[i]
+        if not self.is_day(i) or i + 1 >= self.n or self.a[i + 1].kind != "R":
+            return None
+        r = self.a[i + 1]
+        if r.word is None or r.word.entry.get("unit") != "month":
+            return None
+        if not self.g.day_month_gap.fullmatch(self.gap(a.e, i + 1)):
+            return None
+        date = None
+        if self.pub is not None:
+            mi = self.pub.year * 12 + self.pub.month - 1 + r.value
+            y, m = mi // 12, mi % 12 + 1
+            if a.value > calendar.monthrange(y, m)[1]:
+                return None
+            date = dt.date(y, m, a.value).isoformat()
+        s = a.s
+        p = self.before(self.g.the_before, s)
+        if p >= 0:
+            s = p
+        lang = r.word.lang
+        return _Hit(s, r.e, "relative", date, "day" if date else None, lang, i + 2)
+
     def part_of_month(self, i: int) -> _Hit | None:
         """«الأسبوع الأول من حزيران»: the month, with the phrase before it in the span."""
         a = self.a[i]
@@ -539,7 +564,7 @@ class _Parser:
                 if a.s < self.floor:
                     h = None
                 elif a.kind in ("D", "N", "O"):
-                    h = self.absolute(i)
+                    h = self.absolute(i) or self.day_of_relative_month(i)
                     if h is None and a.kind == "O":
                         h = self.part_of_month(i)
                     if h is None and a.kind == "N":

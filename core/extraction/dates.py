@@ -28,6 +28,7 @@ What is read (each form has a test in ``tests/core/extraction/test_dates.py``):
   joined as «بين X و Y», «من X إلى Y», "between X and Y", "from X to Y" (a bare day borrows the month
   of the second: "between 27 and 30 August", «يومي 12 و13 آب»; a first month without a year takes the
   year written on the second). «قبل يومين», "two days ago" count back from publication.
+- **A day of a relative month** «الخامس والعشرين من الشهر الماضي», "the 5th of last month": YYYY-MM-DD.
 
 Not read (known limits): Hijri dates; weeks («الأسبوع الماضي»); «منذ ثلاثة أيام» (period or 'ago');
 named events («ثورة 25 يناير» resolves like any 25 January); without a publication date a year

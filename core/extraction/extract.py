@@ -63,11 +63,12 @@ from core.extraction.links import (
     _mark_superseded,
     _spread_superseded,
     _sum_breakdowns,
+    _sum_totals,
 )
 from core.extraction.tokens import Mention
 
 log = logging.getLogger(__name__)
-EXTRACTOR_VERSION = "1.1.0"
+EXTRACTOR_VERSION = "1.2.0"
 def version() -> str:
     return f"{EXTRACTOR_VERSION}+lex{lexicon.version()}"
 
@@ -169,7 +170,8 @@ def extract(text: str, published: dt.date | None = None, lang: str | None = None
     _continue_tolls(ctx, cands)
     _same_kind_in_repeats(cands)
     _sum_breakdowns(cands)
-    _group_breakdowns(cands)
+    _sum_totals(ctx, cands)
+    _group_breakdowns(ctx, cands)
     _mark_superseded(ctx, cands)
     _spread_superseded(ctx, cands)
     for c in cands:
@@ -178,8 +180,8 @@ def extract(text: str, published: dt.date | None = None, lang: str | None = None
             c.place, c.place_span = None, None  # a toll's place is the one it is counted over
         if c.place is None and not (c.parent is not None and c.parent.kind == "toll"):
             _place(ctx, cands, c)
-        _perpetrator(ctx, cands, c)
         _side(ctx, c)
+        _perpetrator(ctx, cands, c)
         _source(ctx, cands, c)
     _dates_from_parts(cands)
     _link_other_sources(cands)

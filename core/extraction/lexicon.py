@@ -100,6 +100,14 @@ def _inflect_noun(word: str, suffixes: list[str], plural: bool) -> list[str]:
     return [_noun_stem(word) + suf for suf in suffixes]
 
 
+def _sound_plural_stem_forms(word: str, suffixes: list[str]) -> list[str]:
+    """Forms on the singular stem of a sound masculine plural: مسعفين -> مسعف، مسعفا، مسعفان.
+    Broken plurals (أطفال، عمال) have no regular stem and give nothing."""
+    if " " in word or not "\u0621" <= word[:1] <= "\u064a" or not word.endswith(("ين", "ون")) or len(word) < 5:
+        return []
+    return [pattern.replace("~", word[:-2]) for pattern in suffixes]
+
+
 def _inflect_verb(stem: str, patterns: list[str]) -> list[str]:
     """Past and present forms of a verb from its past stem (قتل، أعدم، استشهد، لقي، قضى); in a
     phrase the first word is the verb («أودى بحياة» -> «أوديا بحياة»)."""
@@ -139,6 +147,8 @@ def _with_inflections(entries: dict[str, dict[str, Any]]) -> dict[str, dict[str,
             applies = rule["applies"]
             if how == "verb" and applies == "verb":
                 forms = [f for stem in entry.get("stems", []) for f in _inflect_verb(stem, rule["surfaces"])]
+            elif how == "noun" and applies == "noun_pl_stem" and entry.get("number") == "pl":
+                forms = [f for w in entry["surfaces"] for f in _sound_plural_stem_forms(w, rule["surfaces"])]
             elif how == "noun" and applies == ("noun_pl" if entry.get("number") == "pl" else "noun_sg"):
                 forms = [f for w in entry["surfaces"] for f in _inflect_noun(w, rule["surfaces"], applies == "noun_pl")]
             else:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 
 from core.extraction import places
-from core.extraction.context import _LOOKBACK, _PLACE_RANK, Cand, _Context, _find, _is, _window
+from core.extraction.context import _LOOKBACK, _PLACE_RANK, Cand, _Context, _find, _fw, _is, _window
 from core.extraction.normalize import normalize
 
 log = logging.getLogger(__name__)
@@ -28,7 +28,7 @@ def _link_parts(ctx: _Context, cands: list[Cand]) -> None:
                 or (_after_and(ctx, c.ti) and c.ti - prev.tj <= 10 and not _heads_between(cands, prev, c))
             )
         )
-        if c.part_cue and head is not None and head is not c:
+        if c.part_cue and head is not None and head is not c and _may_be_part(c, head):
             c.parent = head
         elif continues_list:
             c.parent = prev.parent
@@ -73,9 +73,17 @@ def _only_conjunction_between(ctx: _Context, a: int, b: int) -> bool:
     return ctx.tokens[b].text.startswith("و") or (b > 0 and (_is(ctx.tokens[b - 1], "conjunction") or ctx.tokens[b - 1].text in (",", "،")))
 
 
+def _may_be_part(c: Cand, o: Cand) -> bool:
+    """Can count c be some of count o? The same status (or c has none of its own yet), and
+    fighters named as such are no part of civilians («الذين قتل منهم 28 عنصراً» after the wounded)."""
+    same_status = c.status is None or o.status in (c.status, None)
+    other_side = c.group == "fighters" and c.group_from_noun and o.group in ("civilians", "children", "women")
+    return same_status and not other_side
+
+
 def _latest_head_before(cands: list[Cand], c: Cand) -> Cand | None:
     for o in reversed(cands[max(0, c.n - _LOOKBACK) : c.n]):
-        if o.parent is None and o.status in (c.status, None) and o.best is not None and (c.best or 0) <= o.best:
+        if o.parent is None and _may_be_part(c, o) and o.best is not None and (c.best or 0) <= o.best:
             return o
     return None
 
@@ -83,32 +91,71 @@ def _latest_head_before(cands: list[Cand], c: Cand) -> Cand | None:
 def _sum_breakdowns(cands: list[Cand]) -> None:
     """Later counts that add up exactly to an earlier count are its breakdown (40 + 10 of the 50)."""
     heads = [c for c in cands if c.parent is None and c.same is None and c.kind == "incident"]
-    for idx, h in enumerate(heads):
+    is_head = {id(c) for c in heads}
+    for h in heads:
         if h.best is None or h.vague or h.best < 2:
             continue
         run: list[Cand] = []
-        total = 0
-        for o in heads[idx + 1 : idx + 1 + _LOOKBACK]:
-            if o.status != h.status or o.parent is not None or o.same is not None:
+        total = linked = 0
+        for o in cands[h.n + 1 : h.n + 1 + 2 * _LOOKBACK]:
+            if o.parent is h and o.status == h.status and o.best is not None and not o.vague:
+                total += o.best  # «وقتل خمسة منهم ...، وقتل ثلاثة آخرون»: a part already known counts
+                linked += 1
+                continue
+            if id(o) not in is_head or o.status != h.status or o.parent is not None or o.same is not None:
                 continue
             if o.best is None or o.vague or o.sent == h.sent and not run and o.ti < h.ti:
                 break
-            if o.best >= h.best:
-                break
+            if o.best >= h.best or not _places_compatible(o, h):
+                break  # a count in another village is not part of a count of this one
             run.append(o)
             total += o.best
             if total >= h.best:
                 break
-        if len(run) >= 2 and total == h.best:
+        if run and len(run) + linked >= 2 and total == h.best:
             for o in run:
                 o.parent = h
                 o.extra["part_by_sum"] = True
 
 
-def _group_breakdowns(cands: list[Cand]) -> None:
-    """Children or women counted after a count of civilians of the same event are part of it."""
+def _sum_totals(ctx: _Context, cands: list[Cand]) -> None:
+    """«وصل عدد شهداء البلدة اليوم إلى 15» after counts of 9 and 6: a count named as a total
+    («عدد الشهداء», 'the toll') that equals the sum of the counts told before it adds them up; it is
+    their total (a toll), not a new event."""
+    heads = [c for c in cands if c.parent is None and c.same is None and c.kind == "incident"]
+    for idx, h in enumerate(heads):
+        if h.best is None or h.vague or idx < 2:
+            continue
+        lo, _ = _window(ctx, cands, h)
+        lo = max(ctx.sentence_span(h.sent)[0], lo - 6)
+        if not any(m.key == "toll_killed" for m in ctx.mentions_in("casualty_terms", lo, h.ti)):
+            continue
+        total, n = 0, 0
+        for o in reversed(heads[max(0, idx - _LOOKBACK // 4) : idx]):
+            if o.status != h.status or o.best is None or o.vague or not _compatible_groups(o.group, h.group):
+                break
+            total += o.best
+            n += 1
+            if total >= h.best:
+                break
+        if n >= 2 and total == h.best:
+            h.kind, h.kind_cue = "toll", "sum"
+            h.extra["total_of_counts_before"] = True
+
+
+def _group_breakdowns(ctx: _Context, cands: list[Cand]) -> None:
+    """Children or women counted after a count of civilians of the same event are part of it; the
+    next item of their list ("44 children and 36 women") is part of the same count."""
     for idx, c in enumerate(cands):
         if c.parent is not None or c.group not in ("children", "women") or c.best is None:
+            continue
+        prev = cands[idx - 1] if idx else None
+        if (
+            prev is not None and prev.parent is not None and prev.extra.get("part_by_group") and prev.sent == c.sent
+            and prev.status == c.status and _only_conjunction_between(ctx, prev.tj, c.ti)
+        ):
+            c.parent, c.kind = prev.parent, prev.kind
+            c.extra["part_by_group"] = True
             continue
         for o in reversed(cands[max(0, idx - _LOOKBACK) : idx]):
             if (
@@ -225,7 +272,8 @@ def _mark_superseded(ctx: _Context, cands: list[Cand]) -> None:
         # «في وقت سابق» starts with the clause break «في وقت»: look a few words before the clause too
         lo = max(ctx.sentence_span(c.sent)[0], lo - 3)
         cue = _find(ctx, "kind_cues", lo, hi, roles=("superseded",))
-        if not cue:
+        surface = cue.surface if cue else _earlier_report(ctx, c)
+        if not surface:
             continue
         newer = [
             o for o in cands[max(0, c.n - _LOOKBACK) : c.n + _LOOKBACK]
@@ -236,7 +284,26 @@ def _mark_superseded(ctx: _Context, cands: list[Cand]) -> None:
         if newer:
             # the revised count of the same event: an incident before a toll, the closest count first
             o = min(newer, key=lambda o: (o.kind != "incident", o.best))
-            c.kind, c.kind_cue, c.newer = "superseded", cue.surface, o
+            c.kind, c.kind_cue, c.newer = "superseded", surface, o
+
+
+def _earlier_report(ctx: _Context, c: Cand) -> str | None:
+    """«وكان المرصد أفاد مساء الاثنين عن مقتل 148», "the monitor had reported": a pluperfect
+    «كان» with a reporting verb within five words («وكانت حصيلة أولية للمرصد أفادت») tells what
+    was reported before; its text."""
+    lo, hi = ctx.sentence_span(c.sent)[0], c.ti
+    # «وكان المرصد قال إن غارات السادس من الشهر قتلت 53»: a report of an event with its own day
+    if any(ctx.dates[n].precision == "day" for n in ctx.dates_in(lo, c.tj + 6)):
+        return None
+    was = _fw("pluperfect")
+    for k in range(lo, hi):
+        if not any(f in was for f in ctx.tokens[k].forms):  # «وكانت»: any bare form (not only the last)
+            continue
+        for q in range(k + 1, min(hi, k + 6)):
+            m = ctx.m("connectives", q)
+            if m is not None and m.attrs.get("role") == "report":
+                return ctx.text[ctx.tokens[k].start : ctx.tokens[m.j - 1].end]
+    return None
 
 
 def _link_revisions(ctx: _Context, cands: list[Cand]) -> None:
@@ -262,8 +329,12 @@ def _link_revisions(ctx: _Context, cands: list[Cand]) -> None:
                 and o.best is not None and not o.vague and o.best < c.best and _compatible_groups(o.group, c.group)
                 and _places_compatible(o, c) and _attackers_compatible(o, c)
             ):
-                c.same = o
-                c.extra["same_event_revised"] = True
+                if any(_is(ctx.tokens[k], "increment") for k in range(o.ti, min(len(ctx.tokens), o.tj + 2))):
+                    o.parent = c  # «انتشال 4 جثث جديدة ... ليرتفع عدد الشهداء إلى 19»: the 4 are among the 19
+                    o.extra["part_of_raised_toll"] = True
+                else:
+                    c.same = o
+                    c.extra["same_event_revised"] = True
                 break
 
 

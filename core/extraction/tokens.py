@@ -98,6 +98,10 @@ def tokenize(n: Normalized) -> list[Token]:
     return out
 
 
+# Quotation marks a writer puts around part of a name («تنظيم “الدولة الإسلامية”», 'the "Islamic State"')
+QUOTES = frozenset('"\'“”„«»‘’‹›')
+
+
 class Mention(NamedTuple):
     """A lexicon surface found in the text."""
 
@@ -148,22 +152,32 @@ class PhraseMatcher:
             for toks, cs, key, surface in self._index.get(form, ()):
                 if cs and tokens[i].raw != toks[0]:
                     continue
+                # «عدد الشهداء» also as «عدد شهداء البلدة»: the construct state drops the article
+                construct = self._attrs[key].get("construct", False)
                 n = len(toks)
                 if i + n > len(tokens):
                     continue
                 ok = True
-                for k in range(1, n):
-                    t = tokens[i + k]
-                    want = toks[k]
+                k = i  # «تنظيم “الدولة الإسلامية”»: quotation marks inside a name do not break it
+                for want in toks[1:]:
+                    k += 1
+                    while k < len(tokens) - 1 and tokens[k].kind == "punct" and tokens[k].text in QUOTES:
+                        k += 1
+                    t = tokens[k] if k < len(tokens) else None
+                    if t is None:
+                        ok = False
+                        break
                     if cs:
                         if t.raw != want:
                             ok = False
                             break
-                    elif want not in t.forms and t.text != want:
+                    elif want not in t.forms and t.text != want and not (
+                        construct and want.startswith("ال") and want[2:] in t.forms
+                    ):
                         ok = False
                         break
-                if ok and (best is None or n > best.j - best.i):
-                    best = Mention(self.name, key, self._attrs[key], i, i + n, tok.start, tokens[i + n - 1].end, surface)
+                if ok and (best is None or k + 1 - i > best.j - best.i):
+                    best = Mention(self.name, key, self._attrs[key], i, k + 1, tok.start, tokens[k].end, surface)
                     break  # lists are longest-first
         return best
 

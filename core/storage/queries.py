@@ -15,6 +15,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from core.storage import access
 from core.storage.filter_sql import NOT_STATED, _filter_sql, _in
 from core.storage.incident_queries import _incident_filter_sql, _incident_rows_sql, review_rows
 from core.storage.store import Store, StoreError, _figures_frame, _py, event_date, owe_regroup
@@ -292,14 +293,19 @@ def map_place_figures(
 
 REVIEW_COLUMNS = [
     "review_id", "article_id", "figure_id", "figure_start", "figure_end", "number_text", "action", "field",
-    "old_value", "new_value", "note", "reviewer", "created_at",
+    "old_value", "new_value", "note", "reviewer", "created_at", "account",
 ]
 
 
 def add_reviews(store: Store, rows: list[dict[str, Any]]) -> list[str]:
-    """Append review rows (`REVIEW_COLUMNS`) in one transaction; returns their ids. Never updates."""
+    """Append review rows (`REVIEW_COLUMNS`) in one transaction; returns their ids. Never updates.
+    The signed-in editor (`access.author`) is recorded with them: their account, and their name as
+    the reviewer (not a typed one)."""
     if not rows:
         return []
+    editor = access.author()
+    if editor is not None:
+        rows = [{**r, "reviewer": editor.name, "account": editor.account} for r in rows]
     df = pd.DataFrame([{c: r.get(c) for c in REVIEW_COLUMNS} for r in rows], columns=REVIEW_COLUMNS)
     for c in ("figure_start", "figure_end"):
         df[c] = df[c].astype("Int64")
@@ -325,6 +331,14 @@ def reviews_of(store: Store, article_ids: Iterable[str] | None = None) -> list[d
         [list(article_ids)],
     ).df()
     return [{k: _py(v) for k, v in r.items()} for r in df.to_dict("records")]
+
+
+def added_by(store: Store, article_id: str) -> tuple[str | None, str | None]:
+    """Who added an article: (name, account) of the signed-in editor, (None, None) when not recorded."""
+    row = store.cursor().execute("SELECT * FROM articles WHERE id = ?", [article_id]).df().to_dict("records")
+    if not row:
+        return None, None
+    return _py(row[0].get("added_by")), _py(row[0].get("added_by_account"))
 
 
 def review_count(store: Store) -> int:

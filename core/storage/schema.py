@@ -176,6 +176,13 @@ CREATE TABLE IF NOT EXISTS incident_index_state (   -- a row once incident_index
     complete          BOOLEAN
 );
 
+-- Who did what (issue 20): the signed-in editor recorded with each article, review and decision
+-- (NULL where nobody was signed in: a dashboard without sign-in, the command line, older rows).
+ALTER TABLE articles ADD COLUMN IF NOT EXISTS added_by VARCHAR;           -- the editor's name
+ALTER TABLE articles ADD COLUMN IF NOT EXISTS added_by_account VARCHAR;   -- e-mail or OpenID subject
+ALTER TABLE reviews ADD COLUMN IF NOT EXISTS account VARCHAR;             -- the reviewer's account
+ALTER TABLE incident_decisions ADD COLUMN IF NOT EXISTS account VARCHAR;  -- the decider's account
+
 CREATE TABLE IF NOT EXISTS places (
     id                VARCHAR PRIMARY KEY,
     name_ar           VARCHAR,

@@ -4,6 +4,8 @@ One process opens the database file read-write and shares one DuckDB connection 
 threads; each thread works through its own cursor (`Store.cursor()`), as DuckDB requires. A
 second process cannot open the file at all while the first holds it (not even read-only): we
 turn that into `DatabaseLockedError`, one sentence that tells the user what to do.
+In public mode (``CASUALTY_MODE=public``, `core.storage.access`) the file is opened read-only and
+`Store.transaction`, the way into every write, refuses with `access.ReadOnlyError`.
 
 Writes of an article and its figures happen in one transaction: after a crash or an error either
 both are stored or neither is. Bulk writes go through DataFrame appends, never one INSERT per row.
@@ -32,6 +34,7 @@ import pandas as pd
 
 from core.extraction import gazetteer
 from core.extraction.figure import Figure
+from core.storage import access
 from core.storage.schema import FIGURE_COLUMNS, SCHEMA
 
 DEFAULT_DB = Path(__file__).resolve().parents[2] / "data" / "casualties.duckdb"
@@ -142,30 +145,47 @@ class Store:
     _open: dict[Path, Store] = {}
     _open_lock = threading.Lock()
 
-    def __init__(self, path: Path, con: duckdb.DuckDBPyConnection):
+    def __init__(self, path: Path, con: duckdb.DuckDBPyConnection, read_only: bool = False):
         self.path = path
         self._con = con
+        self.read_only = read_only  # public mode: every write raises `access.ReadOnlyError`
         self._local = threading.local()
         self._write_lock = threading.RLock()
 
     # ---- opening -------------------------------------------------------------------------
     @classmethod
-    def open(cls, path: str | os.PathLike[str] | None = None) -> Store:
-        """Open (or create) the database; the same object is returned for the same file."""
+    def open(cls, path: str | os.PathLike[str] | None = None, read_only: bool | None = None) -> Store:
+        """Open (or create) the database; the same object is returned for the same file.
+
+        ``read_only`` (default: `access.public_mode`, ``CASUALTY_MODE=public``) opens an existing file
+        read-only and refuses every write; a missing file is then a `StoreError` that says so (a
+        read-only view cannot create it), and so is a file another process holds read-write."""
         p = resolve_path(path)
+        read_only = access.public_mode() if read_only is None else read_only
         with cls._open_lock:
             if p in cls._open:
+                if cls._open[p].read_only != read_only:
+                    raise StoreError(f"The database {p} is already open {'read-write' if read_only else 'read-only'} "
+                                     "in this process.")
                 return cls._open[p]
-            p.parent.mkdir(parents=True, exist_ok=True)
+            if read_only and not p.exists():
+                raise StoreError(
+                    f"There is no database at {p} to show: the public read-only view does not create one. "
+                    "Fill it from the editors' dashboard or `python -m core.intake.ingest` first, "
+                    "or set CASUALTY_DB to the file to publish."
+                )
+            if not read_only:
+                p.parent.mkdir(parents=True, exist_ok=True)
             try:
-                con = duckdb.connect(str(p))
+                con = duckdb.connect(str(p), read_only=read_only)
             except duckdb.IOException as err:
                 if "lock" in str(err).lower():
                     holder = lock_holder(str(err))
                     raise DatabaseLockedError(locked_message(p, holder), holder) from err
                 raise StoreError(f"Could not open the database {p}: {err}") from err
-            store = cls(p, con)
-            store._init_schema()
+            store = cls(p, con, read_only)
+            if not read_only:
+                store._init_schema()
             cls._open[p] = store
             return store
 
@@ -210,6 +230,9 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A write transaction; in public mode (`read_only`) it is refused here, for every writer."""
+        if self.read_only:
+            raise access.ReadOnlyError(access.READ_ONLY_MESSAGE.format(path=self.path))
         cur = self.cursor()
         cur.execute("BEGIN TRANSACTION").fetchall()
         try:
@@ -230,7 +253,11 @@ class Store:
         Articles whose id is already stored (or repeated in the batch) are skipped. The threads of
         this process write one at a time (``_write_lock``), so the check for stored ids and the insert
         cannot interleave; a conflict that still happens is retried. If the database stays busy or
-        fails (disk full, ...) the caller gets a `StoreError`, never a DuckDB exception."""
+        fails (disk full, ...) the caller gets a `StoreError`, never a DuckDB exception. The signed-in
+        editor (`access.author`) is recorded with each article as ``added_by``."""
+        editor = access.author()
+        if editor is not None:
+            batch = [({**a, "added_by": editor.name, "added_by_account": editor.account}, f) for a, f in batch]
         last: duckdb.Error | None = None
         for attempt in range(8):
             try:
@@ -408,7 +435,7 @@ def _py(v: Any) -> Any:
 
 _ARTICLE_COLUMNS = [
     "id", "title", "outlet", "url", "published", "published_source", "lang", "text", "filename",
-    "format", "encoding", "content_sha256", "added_at", "extractor_version",
+    "format", "encoding", "content_sha256", "added_at", "extractor_version", "added_by", "added_by_account",
 ]
 
 
@@ -417,7 +444,7 @@ def _articles_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     df["published"] = pd.to_datetime(df["published"], errors="coerce").dt.date
     df["added_at"] = pd.to_datetime(df["added_at"])
     for c in ("id", "title", "outlet", "url", "published_source", "lang", "text", "filename", "format",
-              "encoding", "content_sha256", "extractor_version"):
+              "encoding", "content_sha256", "extractor_version", "added_by", "added_by_account"):
         df[c] = df[c].astype(object)
     return df
 

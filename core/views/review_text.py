@@ -99,7 +99,10 @@ def _history_line(batch: Sequence[Attached], lang: str) -> str:
     a = batch[0]
     r = a.review
     action = r.get("action")
-    common = {"who": r.get("reviewer") or "?", "date": trends.short_date(_as_date(r.get("created_at")), lang)}
+    who = r.get("reviewer") or "?"
+    if r.get("account"):  # signed in (issue 20): the provider's account, not a typed name
+        who = i18n.t("review.history.who_signed_in", lang, name=who, account=r["account"])
+    common = {"who": who, "date": trends.short_date(_as_date(r.get("created_at")), lang)}
     if action == "correct":
         changes = []
         for b in batch:
@@ -213,3 +216,19 @@ def context_html(text: str, row: Mapping[str, Any], lang: str | None = "ar", aro
     if row.get("sentence"):
         marks.append(article_view.Mark(s0 + shift, s1 + shift, str(row["id"]), "", True, True))
     return article_view.article_html(excerpt, marks, lang)
+
+
+def figure_changes(figures: Sequence[tuple[Any, Any]], lang: str = i18n.DEFAULT_LANG) -> list[tuple[str, list[str]]]:
+    """Who changed each figure of an article (issue 20): for every reviewed figure, its label
+    ("25 civilians killed") and its history without the extraction line, from the stored reviews.
+    `figures` are (`Figure`, `State`) pairs as `core.incidents.reviewing.article_figures` gives them."""
+    out = []
+    for figure, state in figures:
+        if not state.reviews:
+            continue
+        row = figure.to_dict()
+        n = count_text(row)
+        label = i18n.t("review.figure_title", lang, n=n, group=i18n.label("group", row.get("group"), lang, count=n),
+                       status=i18n.label("status", row.get("status"), lang, count=n))
+        out.append((label, history(row, state.reviews, lang)[1:]))
+    return out

@@ -64,12 +64,12 @@ def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = SERVER_STAR
 
 
 @contextlib.contextmanager
-def serve_dashboard(db_path: Path, tmp: Path):
-    """Run the dashboard on `db_path` (a free port on 127.0.0.1); yields its base URL and prints the
-    server's log when it stops."""
-    port = _free_port()
+def serve_dashboard(db_path: Path, tmp: Path, port: int | None = None, env: dict[str, str] | None = None):
+    """Run the dashboard on `db_path` (`port`, default a free one, on 127.0.0.1; `env` added to the
+    server's environment); yields its base URL and prints the server's log when it stops."""
+    port = port or _free_port()
     log_path = tmp / "streamlit.log"
-    env = {**os.environ, "CASUALTY_DB": str(db_path), "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "CASUALTY_DB": str(db_path), "PYTHONUNBUFFERED": "1", **(env or {})}
     cmd = [
         sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
         "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",

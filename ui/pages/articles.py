@@ -10,7 +10,8 @@ import streamlit as st
 
 from core.i18n import catalogue as i18n
 from core.incidents import reviewing
-from core.views import article_view, held, page_tables, trends
+from core.storage import queries
+from core.views import article_view, held, page_tables, review_text, trends
 from ui import common
 
 t, md = common.t, common.md
@@ -50,6 +51,10 @@ def show_article(article_id: str, selected: str | None) -> None:
         "article.meta", outlet=art.outlet or t("common.not_stated"), published=published,
         filename=art.filename or "—", n=len(figures),
     ))
+    name, account = queries.added_by(common.get_store(), article_id)
+    added = trends.short_date(art.added_at, lang) if art.added_at else t("common.date_unknown")
+    st.caption(md("article.added_by", date=added, name=name, account=account or name) if name
+               else md("article.added_by_unknown", date=added))
     if art.url and art.url.lower().startswith(("http://", "https://")):
         st.link_button(t("article.open_source"), art.url, icon=":material/open_in_new:")
     if not figures:
@@ -69,6 +74,12 @@ def show_article(article_id: str, selected: str | None) -> None:
             page_tables.figure_table(figures, lang, rejected, holds), hide_index=True, key=key, on_select=lambda: _mark_selected_figure(
                 key, [f.id for f in figures]), selection_mode="single-row",
         )
+    st.subheader(t("article.changes_title"))
+    changes = review_text.figure_changes(reviewed, lang)
+    if not changes:
+        st.caption(t("article.changes_none"))
+    for label, lines in changes:
+        st.markdown(f"**{i18n.md_escape(label)}**\n" + "\n".join(f"1. {i18n.md_escape(line)}" for line in lines))
 
 
 st.title(t("articles.title"))

@@ -59,8 +59,11 @@ def _verdict(report: tuple) -> None:
     """A button: the reviewer marks the incident corroborated or disputed (or withdraws the mark)."""
     ss = st.session_state
     db = common.get_store()
+    signed = common.editor()
+    who = signed.name if signed else ss.get(NAME) or ""
     try:
-        aggregate.decide_status(db, report, ss.get(VERDICT) or "", ss.get(NAME) or "", ss.get(VERDICT_NOTE) or "")
+        with common.writing():
+            aggregate.decide_status(db, report, ss.get(VERDICT) or "", who, ss.get(VERDICT_NOTE) or "")
     except ValueError as err:
         ss[FLASH] = ("error", t("incidents.error_other", reason=err))
         return
@@ -75,13 +78,16 @@ def _decide(action: str, keys: tuple, others: tuple) -> None:
     keep showing the incident the journalist was looking at."""
     ss = st.session_state
     db, who = common.get_store(), ss.get(NAME) or ""
+    signed = common.editor()
+    who = signed.name if signed else who
     try:
-        if action == "split":
-            aggregate.split_out(db, keys[0], others, who)
-            follow = others[0]
-        else:
-            aggregate.merge(db, keys, others, who)
-            follow = keys[0]
+        with common.writing():
+            if action == "split":
+                aggregate.split_out(db, keys[0], others, who)
+                follow = others[0]
+            else:
+                aggregate.merge(db, keys, others, who)
+                follow = keys[0]
     except ValueError as err:  # StoreError and our checks are ValueErrors
         ss[FLASH] = ("error", t("incidents.error_other", reason=err))
         return
@@ -136,9 +142,15 @@ else:
             },
         )
 
-    # ---- decisions: split a report out, merge two incidents ----------------------------------------
-    who = st.session_state.get(NAME)
-    if not who:
+    # ---- decisions: split a report out, merge two incidents (for those who may edit) ---------------
+    signed_in = common.editor()
+    who = signed_in.name if signed_in else st.session_state.get(NAME)
+    editing = common.may_edit()
+    if not editing:
+        st.caption(t("access.decisions_read_only"))
+    elif signed_in:
+        st.caption(md("incidents.deciding_signed_in", name=signed_in.name, account=signed_in.account))
+    elif not who:
         c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
         c1.text_input(t("incidents.name"), key=NAME_INPUT, max_chars=reviews.MAX_NAME)
         c2.button(t("incidents.name_submit"), key="inc_name_submit", on_click=_set_name)
@@ -146,23 +158,25 @@ else:
         c1, c2 = st.columns([3, 1], vertical_alignment="center")
         c1.caption(md("incidents.deciding_as", name=who))
         c2.button(t("incidents.change_name"), key="inc_change_name", on_click=_change_name)
-    st.caption(t("incidents.history"))
+    if editing:
+        st.caption(t("incidents.history"))
 
     if picked:  # ---- how sure: a reviewer's decision, kept in the history ----------------------------
         st.markdown(f"**{t('incidents.verdict_title')}**")
         st.caption(sureness.rule_text(lang))
-        c1, c2 = st.columns([1, 2], vertical_alignment="bottom")
-        common.language_widget(c1.selectbox, VERDICT, "corroborated", t("incidents.verdict_pick"),
-                               list(sureness.VERDICTS), format_func=partial(common.fmt_message, "verdict", lang))
-        c2.text_input(t("incidents.verdict_note"), key=VERDICT_NOTE, max_chars=500)
-        head = (reports.iloc[0]["article_id"], reports.iloc[0]["figure_id"])
-        st.button(t("incidents.verdict_button"), key="inc_verdict_button", disabled=not who, on_click=_verdict,
-                  args=(head,))
+        if editing:
+            c1, c2 = st.columns([1, 2], vertical_alignment="bottom")
+            common.language_widget(c1.selectbox, VERDICT, "corroborated", t("incidents.verdict_pick"),
+                                   list(sureness.VERDICTS), format_func=partial(common.fmt_message, "verdict", lang))
+            c2.text_input(t("incidents.verdict_note"), key=VERDICT_NOTE, max_chars=500)
+            head = (reports.iloc[0]["article_id"], reports.iloc[0]["figure_id"])
+            st.button(t("incidents.verdict_button"), key="inc_verdict_button", disabled=not who, on_click=_verdict,
+                      args=(head,))
         history = sureness.history_lines(aggregate.status_history(common.get_store(), picked), lang)
         for line in history or [t("incidents.no_verdicts")]:
             st.markdown("- " + i18n.md_escape(line))
 
-    if picked:
+    if picked and editing:
         st.markdown(f"**{t('incidents.split_title')}**")
         keys = [(r["article_id"], r["figure_id"]) for r in reports.to_dict("records")]
         if len(keys) < 2:
@@ -177,18 +191,19 @@ else:
                 args=("split", (one,), tuple(k for k in keys if k != one)),
             )
 
-    st.markdown(f"**{t('incidents.merge_title')}**")
-    if st.session_state.get(MERGE):
-        st.session_state[MERGE] = [i for i in st.session_state[MERGE] if i in ids]
-    pair = st.multiselect(t("incidents.merge_pick"), ids, key=MERGE, max_selections=2, format_func=labels.get,
-                          placeholder=t("incidents.merge_placeholder"))
-    if len(pair) == 2:
-        a_keys = tuple(map(tuple, _reports(path, version, pair[0])[["article_id", "figure_id"]].to_numpy().tolist()))
-        b_keys = tuple(map(tuple, _reports(path, version, pair[1])[["article_id", "figure_id"]].to_numpy().tolist()))
-        st.button(t("incidents.merge_button"), key="inc_merge_button", disabled=not who, on_click=_decide,
-                  args=("merge", a_keys, b_keys))
-    else:
-        st.caption(t("incidents.merge_need_two"))
+    if editing:
+        st.markdown(f"**{t('incidents.merge_title')}**")
+        if st.session_state.get(MERGE):
+            st.session_state[MERGE] = [i for i in st.session_state[MERGE] if i in ids]
+        pair = st.multiselect(t("incidents.merge_pick"), ids, key=MERGE, max_selections=2, format_func=labels.get,
+                              placeholder=t("incidents.merge_placeholder"))
+        if len(pair) == 2:
+            a_keys = tuple(map(tuple, _reports(path, version, pair[0])[["article_id", "figure_id"]].to_numpy().tolist()))
+            b_keys = tuple(map(tuple, _reports(path, version, pair[1])[["article_id", "figure_id"]].to_numpy().tolist()))
+            st.button(t("incidents.merge_button"), key="inc_merge_button", disabled=not who, on_click=_decide,
+                      args=("merge", a_keys, b_keys))
+        else:
+            st.caption(t("incidents.merge_need_two"))
 
 # ---- running tolls against the incidents --------------------------------------------------------
 st.subheader(t("incidents.tolls_title"))

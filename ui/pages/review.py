@@ -1,8 +1,9 @@
 """Review: confirm, correct or reject the figures the machine read, the doubtful ones first.
 
 Every action appends one row per change to the review history (`core.incidents.reviews`); the trends, map
-and incidents use the reviewed values, and a rejected figure leaves them. The reviewer's name is
-asked once per browser session.
+and incidents use the reviewed values, and a rejected figure leaves them. The reviewer is the
+signed-in editor when sign-in is configured, else a name asked once per browser session; the
+public view (and a visitor not signed in) sees the queue and histories without the form.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import streamlit as st
 from core.extraction.figure import GROUPS, KINDS, STATUSES
 from core.i18n import catalogue as i18n
 from core.incidents import reviewing, reviews
-from core.storage import queries
+from core.storage import access, queries
 from core.storage import store as store_mod
 from core.views import review_text, sureness
 from ui import common
@@ -72,15 +73,18 @@ def _act(action: str, article_id: str, figure_id: str, item_key: str, next_key: 
     """A form button: record the action, rebuild incidents, forget cached counts."""
     ss = st.session_state
     db, who, note = common.get_store(), ss.get(NAME) or "", ss.get(key("note", item_key)) or ""
+    signed = common.editor()
+    who = signed.name if signed else who
     try:
-        if action == "correct":
-            changes = {f: ss.get(key(f, item_key)) for f in reviews.FIELDS}
-            reviewing.correct(db, article_id, figure_id, who, changes, note)
-        elif action == "note":
-            reviewing.add_note(db, article_id, figure_id, who, note)
-        else:
-            getattr(reviewing, action)(db, article_id, figure_id, who, note)
-    except (reviews.ReviewError, store_mod.StoreError) as err:
+        with common.writing():
+            if action == "correct":
+                changes = {f: ss.get(key(f, item_key)) for f in reviews.FIELDS}
+                reviewing.correct(db, article_id, figure_id, who, changes, note)
+            elif action == "note":
+                reviewing.add_note(db, article_id, figure_id, who, note)
+            else:
+                getattr(reviewing, action)(db, article_id, figure_id, who, note)
+    except (reviews.ReviewError, store_mod.StoreError, access.AccessError) as err:
         ss[FLASH] = ("error", _message(err))
         return
     common.refresh()
@@ -101,16 +105,23 @@ flash = st.session_state.pop(FLASH, None)
 if flash:
     (st.success if flash[0] == "success" else st.error)(flash[1])
 
-# ---- who is reviewing (once per browser session) --------------------------------------------------
-reviewer = st.session_state.get(NAME)
-if not reviewer:
+# ---- who is reviewing: the signed-in editor, else a name asked once per browser session ------------
+editing = common.may_edit()
+signed_in = common.editor()
+reviewer = signed_in.name if signed_in else st.session_state.get(NAME)
+if not editing:
+    st.caption(t("access.review_read_only"))
+elif signed_in:
+    st.caption(md("review.reviewing_signed_in", name=signed_in.name, account=signed_in.account))
+elif not reviewer:
     with st.form("rv_name_form", border=False):
         st.text_input(t("review.name"), key=NAME_INPUT, max_chars=reviews.MAX_NAME, help=t("review.name_help"))
         st.form_submit_button(t("review.name_submit"), key="rv_name_submit", type="primary", on_click=_set_name)
     st.stop()
-c1, c2 = st.columns([4, 1], vertical_alignment="center")
-c1.caption(md("review.reviewing_as", name=reviewer))
-c2.button(t("review.change_name"), key="rv_change_name", on_click=_change_name)
+else:
+    c1, c2 = st.columns([4, 1], vertical_alignment="center")
+    c1.caption(md("review.reviewing_as", name=reviewer))
+    c2.button(t("review.change_name"), key="rv_change_name", on_click=_change_name)
 
 # ---- the queue ------------------------------------------------------------------------------------
 view = st.segmented_control(
@@ -171,6 +182,8 @@ with c2:
         st.caption(t("review.moved_hint"))
 
 # ---- actions ----------------------------------------------------------------------------------------
+if not editing:
+    st.stop()
 k = item.key
 args = (row["article_id"], row["id"], k, next_key)
 places = queries.place_names(common.get_store())

@@ -735,3 +735,18 @@ def test_an_article_without_a_publication_date_resolves_today_from_its_dateline(
 
     figs = extract("دمشق 22 مايو 2017 / قتل اليوم (الاثنين) 6 مدنيين في قصف على الحي.")
     assert [(f.best, f.date) for f in figs] == [(6, "2017-05-22")]
+
+
+@pytest.mark.parametrize(
+    "text, span, date",
+    [
+        ("استشهدت امرأة في الخامس والعشرين من الشهر الماضي", "الخامس والعشرين من الشهر الماضي", "2017-07-25"),
+        ("قتل 3 مدنيين في العاشر من الشهر الجاري", "العاشر من الشهر الجاري", "2017-08-10"),
+        ("قتل 5 مدنيين في 12 من الشهر الماضي", "12 من الشهر الماضي", "2017-07-12"),
+        ("two men were killed on the 5th of last month", "the 5th of last month", "2017-07-05"),
+    ],
+    ids=["ordinal-word", "ordinal-this-month", "digits", "english"],
+)
+def test_a_day_of_last_or_this_month_is_a_day(text, span, date):
+    m = one(text)
+    assert (m.text, m.date, m.precision) == (span, date, "day")

@@ -108,7 +108,9 @@ def test_extractor_failure_mid_article_leaves_nothing_behind(store, monkeypatch)
 def test_reextract_replaces_figures_and_keeps_reviews(store, monkeypatch):
     res = ingest.ingest_bytes(store, ARTICLE.encode("utf-8"), "a.txt")
     store.cursor().execute(
-        "INSERT INTO reviews VALUES ('r1', ?, 'f1', 0, 0, '12', 'confirm', NULL, NULL, NULL, NULL, 'tester', now())",
+        "INSERT INTO reviews (review_id, article_id, figure_id, figure_start, figure_end, number_text, action, field, "
+        "old_value, new_value, note, reviewer, created_at) "
+        "VALUES ('r1', ?, 'f1', 0, 0, '12', 'confirm', NULL, NULL, NULL, NULL, 'tester', now())",
         [res.article_id],
     )
     real = extract.extract
