@@ -11,10 +11,14 @@ its breakdowns (children, women) and repeats travel with it.
 **When two reports are the same event** (`compatible`): same victim status; compatible groups
 (civilians ~ people); the same day, or one day apart when one report's date was only inferred
 (from the publication date, a weekday or the sentences around it); the same district, or one report
-placed only at city level inside the same city (a district and its city); the same perpetrator, or
-one of them unknown. Reports with no date or no place are never merged automatically: a journalist
-can merge them by hand. Two reports of one article are never merged (the article already links its
-repeats with `same_as`).
+placed only at city level inside the same city (a district and its city), or one place inside the
+other (a town and its governorate); the same perpetrator, or one of them unknown. A report with no
+event date tells of its publication day or the few days before (``data/corroboration.json``), a
+report with no place may be anywhere: such a vague report joins only a report that has what it
+lacks, and only when their counts agree (18 and 21). A report with neither a date nor a publication
+date, or with neither a place nor a count, is never merged automatically: a journalist can merge it
+by hand. Two reports of one article are never merged (the article already links its repeats with
+`same_as`).
 
 **Clustering** is deterministic: reports are sorted by a key that does not depend on the order in
 which articles were added, then each joins the closest incident (same day first, then the same

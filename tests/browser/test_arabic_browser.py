@@ -120,7 +120,7 @@ def test_arabic_pages_run_right_to_left_with_shaped_text_in_the_charts(app_serve
     page.goto(app_server + "/map?lang=ar&digits=arab")
     _wait_idle(page)
     expect(page.get_by_role("heading", name=i18n.t("map.title", AR))).to_be_visible()
-    assert _direction(page, '[data-testid="stMain"]') == "rtl"
+    expect(page.locator('[data-testid="stMain"]').first).to_have_css("direction", "rtl")  # once styled
     expect(page.locator('[data-testid="stDeckGlJsonChart"] canvas').first).to_be_visible()
     page.wait_for_timeout(2500)  # WebGL draws after the element appears
     _shot(page, "ar_04_map.png")

@@ -48,6 +48,9 @@ def test_map_draws_offline_and_adds_up_to_the_trends_total(app_server, page):
     expect(page.get_by_role("heading", name="Weekly casualty trends")).to_be_visible()
     for name, text in MAP_ARTICLES:
         _upload(page, name, text.encode())
+    # the four articles' 9 + 6 + 4 + 3 killed: wait for the page drawn after the last upload
+    total = page.locator('[data-testid="stMetric"]').filter(has_text="Killed (added up)")
+    expect(total.locator('[data-testid="stMetricValue"]')).to_have_text("22")
     trends_total = _metric_value(page, "Killed (added up)")
 
     page.goto(app_server + "/map")
