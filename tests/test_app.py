@@ -44,6 +44,7 @@ def test_every_page_runs_with_the_sidebar(db, page):
     assert labels == [i18n.t("upload.files")]
     assert [m.label for m in at.sidebar.multiselect] == [
         i18n.t("filters.groups"), i18n.t("filters.perpetrators"), i18n.t("filters.places"), i18n.t("filters.sources"),
+        i18n.t("filters.corroboration"),
     ]
 
 

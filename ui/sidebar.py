@@ -28,6 +28,7 @@ RESULTS_KEY = "upload_results"
 K_DATES, K_GROUPS, K_PERPS, K_PLACES, K_SOURCES, K_KINDS, K_STATUS = (
     "dates", "group", "perpetrator", "place", "source", "kinds", "status",
 )
+K_CORR, K_PASSING = "corroboration", "passing"
 URL_KEY = "_url_filters"  # the filters the session's first URL asked for
 
 
@@ -174,6 +175,12 @@ def _filters_panel() -> None:
         st.radio, K_KINDS, start.kinds, t("filters.kinds"), list(filters_mod.KINDS),
         format_func=partial(common.fmt_message, "filters.kinds", lang), horizontal=True,
     )
+    common.language_widget(  # how sure (issue 17): corroborated / single source / disputed
+        st.multiselect, K_CORR, list(start.corroboration), t("filters.corroboration"),
+        list(filters_mod.CORROBORATION), format_func=partial(common.fmt_message, "corroboration", lang),
+        placeholder=t("filters.all"),
+    )
+    common.language_widget(st.checkbox, K_PASSING, start.passing, t("filters.passing"))
     st.button(t("filters.reset"), key="filters_reset", on_click=_reset)
 
 
@@ -205,9 +212,10 @@ def sync_url(f: filters_mod.Filters) -> None:
 
 def _reset() -> None:
     st.session_state[K_DATES] = ()
-    for k in (K_GROUPS, K_PERPS, K_PLACES, K_SOURCES):
+    for k in (K_GROUPS, K_PERPS, K_PLACES, K_SOURCES, K_CORR):
         st.session_state[k] = []
     st.session_state[K_KINDS] = "both"
+    st.session_state[K_PASSING] = False
 
 
 def filters(status: str | None = None) -> filters_mod.Filters:
@@ -224,6 +232,8 @@ def filters(status: str | None = None) -> filters_mod.Filters:
         perpetrators=ss.get(K_PERPS) or (),
         places=ss.get(K_PLACES) or (),
         sources=ss.get(K_SOURCES) or (),
+        corroboration=ss.get(K_CORR) or (),
+        passing=bool(ss.get(K_PASSING)),
     )
     try:
         f = filters_mod.filters_from_values(**values)

@@ -25,8 +25,8 @@ from collections.abc import Sequence
 import babel
 import pandas as pd
 
+from core.incidents import corroboration, incremental, plausibility, reviews
 from core.incidents import grouping as inc_mod
-from core.incidents import incremental, plausibility, reviews
 from core.incidents.grouping import Decision, Incident
 from core.storage import incident_queries, queries
 from core.storage.store import Store, StoreError
@@ -45,7 +45,7 @@ def _state_version(version: tuple) -> str:
     """What the stored incidents were computed from: the data version and the hold rule's own
     version (`core.incidents.plausibility.signature`), so that a database from before a rule
     change is recomputed when it is opened."""
-    return f"{tuple(version)!r}|{plausibility.signature()}"
+    return f"{tuple(version)!r}|{incremental.rule_signature()}"
 
 
 def decisions(store: Store, rows: Sequence[dict] | None = None) -> list[Decision]:
@@ -115,7 +115,7 @@ def ensure_current(store: Store, version: tuple | None = None) -> bool:
     if getattr(store, "read_only", False) or is_current(store, version):
         return False
     state = incident_queries.incident_state(store)
-    if state is not None and not state.endswith("|" + plausibility.signature()):
+    if state is not None and not state.endswith("|" + incremental.rule_signature()):
         recompute(store)  # grouped under another hold rule (`plausibility.signature`): all of it again
     else:
         regroup(store)  # changes owed (``regroup_owed``): only what they touch
@@ -138,6 +138,32 @@ def decide_pairs(
     for a, b in pairs:
         incident_queries.add_incident_decision(store, a, b, action, who.strip(), note)
     regroup(store)
+
+
+def decide_status(store: Store, report: tuple[str, str], action: str, who: str, note: str = "") -> None:
+    """A reviewer marks the incident of `report` corroborated or disputed (or withdraws their mark:
+    undecided), with a note; stored append-only beside the merge/split decisions, then regrouped."""
+    if action not in corroboration.VERDICTS:
+        raise ValueError(f"status must be corroborated, disputed or undecided, not {action!r}")
+    if not who.strip():
+        raise ValueError("say who decides: a reviewer name is required")
+    incident_queries.add_incident_decision(store, report, report, action, who.strip(), note)
+    regroup(store)
+
+
+def incident_of(store: Store, report: tuple[str, str]) -> str | None:
+    """The id of the incident a report belongs to now."""
+    return incident_queries.incident_of_report(store, *report)
+
+
+def corroboration_of(store: Store, incident_id: str | None) -> dict | None:
+    """An incident's status, the status the rule gives, a reviewer's verdict, origins, publication check."""
+    return incident_queries.corroboration_of(store, incident_id)
+
+
+def status_history(store: Store, incident_id: str | None) -> list[dict]:
+    """Reviewers' status decisions about the incident, oldest first (who, when, note)."""
+    return incident_queries.status_decisions_of(store, incident_id, list(corroboration.VERDICTS))
 
 
 def split_out(store: Store, report: tuple[str, str], others: Sequence[tuple[str, str]], who: str,

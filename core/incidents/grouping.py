@@ -11,10 +11,14 @@ its breakdowns (children, women) and repeats travel with it.
 **When two reports are the same event** (`compatible`): same victim status; compatible groups
 (civilians ~ people); the same day, or one day apart when one report's date was only inferred
 (from the publication date, a weekday or the sentences around it); the same district, or one report
-placed only at city level inside the same city (a district and its city); the same perpetrator, or
-one of them unknown. Reports with no date or no place are never merged automatically: a journalist
-can merge them by hand. Two reports of one article are never merged (the article already links its
-repeats with `same_as`).
+placed only at city level inside the same city (a district and its city), or one place inside the
+other (a town and its governorate); the same perpetrator, or one of them unknown. A report with no
+event date tells of its publication day or the few days before (``data/corroboration.json``), a
+report with no place may be anywhere: such a vague report joins only a report that has what it
+lacks, and only when their counts agree (18 and 21). A report with neither a date nor a publication
+date, or with neither a place nor a count, is never merged automatically: a journalist can merge it
+by hand. Two reports of one article are never merged (the article already links its repeats with
+`same_as`).
 
 **Clustering** is deterministic: reports are sorted by a key that does not depend on the order in
 which articles were added, then each joins the closest incident (same day first, then the same
@@ -36,12 +40,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from core.extraction import gazetteer
 from core.extraction.dates import as_date as _as_date
+from core.incidents import corroboration, settings
 
 COMPATIBLE_GROUPS = {("civilians", "people"), ("people", "civilians")}
 _PRECISE = ("district", "landmark", "village", "town")
@@ -85,6 +92,16 @@ class Report:
     def key(self) -> tuple[str, str]:
         return (self.article_id, self.figure_id)
 
+    @property
+    def undated(self) -> bool:
+        """The report gives no event day: it tells of its publication day or the days before."""
+        return self.date is None and self.published is not None
+
+    @property
+    def day(self) -> dt.date | None:
+        """The day the grouping files the report under: its event day, else its publication day."""
+        return self.date if self.date is not None else self.published
+
 
 @dataclass
 class Incident:
@@ -95,6 +112,7 @@ class Incident:
     perpetrator: str | None
     reports: list[Report]
     counts: dict[str, Count]
+    check: corroboration.Check | None = None  # origins and status (`core.incidents.corroboration`)
 
     @property
     def articles(self) -> int:
@@ -224,22 +242,68 @@ def _places_match(a: str | None, b: str | None) -> bool:
     precise_a, precise_b = pa.precision in _PRECISE, pb.precision in _PRECISE
     if precise_a and precise_b:
         return False  # two different districts or towns
+    if a in _above(b) or b in _above(a):
+        return True  # a street in its city, a town in its governorate
     # one report at city level, the other inside that city
     return _city_of(a) is not None and _city_of(a) == _city_of(b)
 
 
+def _bucket(n: int | None) -> str | None:
+    """Counts that agree (`settings.counts_agree`) fall in the same or neighbouring buckets: a
+    geometric scale of ratio 1 + tolerance, shifted so that the absolute tolerance is one step."""
+    if n is None:
+        return None
+    s = settings.get()
+    q = 1 / (1 - max(s.ratio, 0.05))  # b <= a / (1 - ratio): one step at most
+    return str(int(math.log(n + max(s.absolute, 1) / (q - 1)) / math.log(q)))
+
+
+def _near_buckets(n: int | None) -> list[str]:
+    b = _bucket(n)
+    return [] if b is None else [str(int(b) + k) for k in (-1, 0, 1)]
+
+
+@lru_cache(maxsize=4096)
+def _above(place_id: str | None) -> tuple[str, ...]:
+    """The places that contain this one (its city, governorate…), the country left out: a whole
+    country is no place to join reports on."""
+    out: list[str] = []
+    p = gazetteer.get_place(place_id) if place_id else None
+    while p is not None and p.parent and p.parent not in out:
+        parent = gazetteer.get_place(p.parent)
+        if parent is None or parent.precision == "country":
+            break
+        out.append(parent.id)
+        p = parent
+    return tuple(out)
+
+
 def compatible(a: Report, b: Report) -> bool:
-    """Could reports a and b be two accounts of the same event?"""
+    """Could reports a and b be two accounts of the same event?
+
+    A report with no event day is taken to tell of its publication day or the few days before
+    (``data/corroboration.json``); a report with no place may be anywhere. Such a vague report
+    joins only a report that has what it lacks, and only when their counts agree (18 and 21)."""
     if a.article_id == b.article_id or a.status != b.status:
         return False
     if not (a.group == b.group or (a.group, b.group) in COMPATIBLE_GROUPS):
         return False
-    if a.date is None or b.date is None:
+    if a.day is None or b.day is None or (a.undated and b.undated):
         return False
-    gap = abs((a.date - b.date).days)
-    if gap > (1 if (a.date_inferred or b.date_inferred) else 0):
+    if (not a.place_id) and (not b.place_id):
         return False
-    if not _places_match(a.place_id, b.place_id):
+    vague = a.undated or b.undated or not a.place_id or not b.place_id
+    if vague and not settings.counts_agree(a.best, b.best):
+        return False
+    if a.undated or b.undated:
+        told, dated = (a, b) if a.undated else (b, a)
+        if not 0 <= (told.published - dated.date).days <= settings.get().undated_days:
+            return False
+    else:
+        gap = abs((a.date - b.date).days)
+        if gap > (1 if (a.date_inferred or b.date_inferred) else 0):
+            return False
+    if a.place_id and b.place_id and not _places_match(a.place_id, b.place_id):
         return False
     pa, pb = a.perpetrator or "unknown", b.perpetrator or "unknown"
     return pa == pb or "unknown" in (pa, pb)
@@ -247,7 +311,7 @@ def compatible(a: Report, b: Report) -> bool:
 
 # ---- clustering -------------------------------------------------------------------------------------
 def _sort_key(r: Report) -> tuple:
-    return (r.date or dt.date.min, r.place_id or "", r.status, r.published or dt.date.min, r.article_id, r.figure_id)
+    return (r.day or dt.date.min, r.place_id or "", r.status, r.published or dt.date.min, r.article_id, r.figure_id)
 
 
 def _latest_decisions(decisions: Iterable[Decision]) -> dict[frozenset, str]:
@@ -289,25 +353,31 @@ def merge_groups(reports: Sequence[Report], decisions: Iterable[Decision] = ()) 
 
 def build_incidents(reports: Sequence[Report], decisions: Iterable[Decision] = ()) -> list[Incident]:
     """Group reports into incidents; the same reports in any order give the same incidents."""
+    decisions = list(decisions)
     seeds, never = merge_groups(reports, decisions)
     grouper = Grouper(never)
     grouper.add(seeds)
-    out = [_incident(part) for c in grouper.clusters for part in _apply_splits(c.members, never)]
+    verdicts = corroboration.verdicts_from_decisions(decisions)
+    out = [_incident(part, None, verdicts) for c in grouper.clusters for part in _apply_splits(c.members, never)]
     out.sort(key=lambda i: (i.date or dt.date.min, i.id))
     return out
 
 
 def is_inert(seed: Sequence[Report]) -> bool:
-    """A report alone with no day or no place neither joins an incident nor is joined: its own incident."""
-    return len(seed) == 1 and (seed[0].date is None or not seed[0].place_id)
+    """A report alone with no day at all (no event date, no publication date), or with neither a
+    place nor a count, neither joins an incident nor is joined: its own incident."""
+    if len(seed) != 1:
+        return False
+    r = seed[0]
+    return r.day is None or (not r.place_id and r.best is None)
 
 
 def seed_day(seed: Sequence[Report]) -> dt.date | None:
-    """The day the clustering takes up this seed (its first report's; `dt.date.min` when that has no
-    date); None for an inert seed (`is_inert`), which the day-by-day clustering never sees."""
+    """The day the clustering takes up this seed (its first report's `Report.day`; `dt.date.min`
+    when that has none); None for an inert seed (`is_inert`), which the day-by-day clustering never sees."""
     if is_inert(seed):
         return None
-    return seed[0].date or dt.date.min
+    return seed[0].day or dt.date.min
 
 
 @dataclass
@@ -332,14 +402,17 @@ class Grouper:
     Each seed is taken in `_sort_key` order of its first report. A merged seed (several reports a
     journalist merged) starts a cluster; a single report with a day and a place joins the closest
     cluster all of whose reports it is `compatible` with and none of which it was split from, else
-    starts one. Only a cluster with a member of the same status, within a day and in the same city
-    (or the same place) can take a report (`compatible`): clusters are indexed by (status, day,
-    city), so each report looks at a few of them (near-linear in the reports)."""
+    starts one. Only a cluster with a member of the same status, within a few days
+    (`settings.lookback_days`) and in a place that can match (`_places_match`), or with no place,
+    can take a report (`compatible`): clusters are indexed by (status, day, place) under each
+    member's place and the places containing it, so each report looks at a few of them; a report
+    with no place looks at every cluster of its status on the days around it."""
 
     def __init__(self, never: set[frozenset], clusters: Iterable[Cluster] = ()):
         self.never = never
         self.clusters: list[Cluster] = []
         self._near: dict[tuple[str, dt.date, str], list[Cluster]] = {}
+        self._days = settings.lookback_days()
         for c in clusters:
             self._start(c)
 
@@ -349,21 +422,48 @@ class Grouper:
             self._index(o, c)
 
     def _index(self, o: Report, c: Cluster) -> None:
-        if o.date is not None and o.place_id:
-            near = self._near.setdefault((o.status, o.date, _area(o.place_id)), [])
-            if not any(x is c for x in near):
+        if o.day is None:
+            return
+        # "#b" clusters with a count in bucket b (`_bucket`); "@#b" clusters with an unplaced member
+        # of that count; "=p" a member at p; "<p" a member inside p
+        b = _bucket(o.best)
+        keys = ["=" + o.place_id, *("<" + a for a in _above(o.place_id))] if o.place_id else []
+        if b is not None:
+            keys += ["#" + b] if o.place_id else ["#" + b, "@#" + b]
+        if o.undated:  # also under "u…": what a dated report up to `lookback_days` earlier looks at
+            keys += ["u" + k for k in keys]
+        for k in keys:
+            near = self._near.setdefault((o.status, o.day, k), [])
+            if not near or near[-1] is not c and not any(x is c for x in near):
                 near.append(c)
+
+    def _candidates(self, r: Report) -> dict[int, Cluster]:
+        near = _near_buckets(r.best)  # a vague report joins only where its count agrees
+        if r.place_id:
+            keys = ["=" + r.place_id, "<" + r.place_id, *("=" + a for a in _above(r.place_id))]
+            keys += ["@#" + b for b in near]
+            if _city_of(r.place_id):  # two places under one city (`_places_match`)
+                keys.append("<" + _city_of(r.place_id))
+        else:
+            keys = ["#" + b for b in near]
+        seen: dict[int, Cluster] = {}
+        if r.undated:  # its event: the publication day or the days before
+            spans = [(k, keys) for k in range(-self._days, 1)]
+        else:  # a day apart at most, or an undated report published in the days after
+            spans = [(k, keys) for k in (-1, 0, 1)] + [(k, ["u" + x for x in keys]) for k in range(2, self._days + 1)]
+        for k, ks in spans:
+            day = r.day + dt.timedelta(days=k)
+            for key in ks:
+                for c in self._near.get((r.status, day, key), ()):
+                    seen[id(c)] = c
+        return seen
 
     def add(self, seeds: Iterable[Sequence[Report]]) -> None:
         """Take seeds (lists of reports, as `merge_groups` gives them) in their order."""
         for seed in seeds:
-            if len(seed) == 1 and seed[0].date is not None and seed[0].place_id:
+            if len(seed) == 1 and not is_inert(seed):
                 r = seed[0]
-                where = _area(r.place_id)
-                seen: dict[int, Cluster] = {}
-                for k in (-1, 0, 1):
-                    for c in self._near.get((r.status, r.date + dt.timedelta(days=k), where), ()):
-                        seen[id(c)] = c
+                seen = self._candidates(r)
                 fits = [
                     (_distance(r, c.members), c.order, c) for c in seen.values()
                     if all(compatible(r, o) for o in c.members)
@@ -383,15 +483,11 @@ def incidents_of(cluster: Cluster, never: set[frozenset]) -> list[list[Report]]:
     return _apply_splits(cluster.members, never)
 
 
-def _area(place_id: str) -> str:
-    """Reports whose places can match (`_places_match`) share this key: their city, else the place."""
-    return _city_of(place_id) or place_id
-
-
-def _distance(r: Report, cluster: list[Report]) -> tuple[int, int]:
-    gap = min(abs((r.date - o.date).days) for o in cluster if r.date and o.date)
+def _distance(r: Report, cluster: list[Report]) -> tuple[int, int, int]:
+    gap = min((abs((r.day - o.day).days) for o in cluster if r.day and o.day), default=0)
     same_count = any(o.best is not None and o.best == r.best for o in cluster)
-    return (gap, 0 if same_count else 1)
+    off = min((abs(o.best - r.best) for o in cluster if o.best is not None and r.best is not None), default=0)
+    return (gap, 0 if same_count else 1, off)
 
 
 def _apply_splits(cluster: list[Report], never: set[frozenset]) -> list[list[Report]]:
@@ -412,13 +508,14 @@ def members_id(reports: Iterable[Report]) -> str:
     return hashlib.sha1("|".join(sorted(f"{a}:{f}" for a, f in (r.key for r in reports))).encode()).hexdigest()[:16]
 
 
-def make_incident(reports: list[Report], ident: str | None = None) -> Incident:
-    """An incident of these reports (date, place, perpetrator and counts), with id `ident` (else
-    `members_id`)."""
-    return _incident(reports, ident)
+def make_incident(reports: list[Report], ident: str | None = None,
+                  verdicts: Sequence[corroboration.Verdict] = ()) -> Incident:
+    """An incident of these reports (date, place, perpetrator, counts and corroboration), with id
+    `ident` (else `members_id`); `verdicts`: reviewers' status decisions."""
+    return _incident(reports, ident, verdicts)
 
 
-def _incident(reports: list[Report], ident: str | None = None) -> Incident:
+def _incident(reports: list[Report], ident: str | None = None, verdicts: Sequence[corroboration.Verdict] = ()) -> Incident:
     ident = ident or members_id(reports)
     dates = sorted(r.date for r in reports if r.date and not r.date_inferred) or sorted(
         r.date for r in reports if r.date
@@ -431,7 +528,7 @@ def _incident(reports: list[Report], ident: str | None = None) -> Incident:
         id=ident, status=reports[0].status, date=dates[0] if dates else None, place_id=place,
         perpetrator=perps[0] if len(perps) == 1 else ("unknown" if not perps else None),
         reports=sorted(reports, key=lambda r: (r.published or dt.date.min, r.article_id, r.figure_id)),
-        counts=counts,
+        counts=counts, check=corroboration.check(reports, verdicts),
     )
 
 

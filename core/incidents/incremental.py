@@ -32,7 +32,7 @@ import threading
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from core.incidents import grouping, plausibility, reviews
+from core.incidents import corroboration, grouping, plausibility, reviews, settings
 from core.incidents.grouping import Cluster, Decision, Grouper, Incident, Report
 from core.storage import incident_queries, queries
 from core.storage.store import Store
@@ -147,8 +147,8 @@ def assign_ids(parts: Sequence[list[Report]], old_ids: Mapping[Key, str], taken:
 
 
 def _finish(clusters: Sequence[Cluster], never: set[frozenset], old_ids: Mapping[Key, str],
-            seeds: Mapping[Key, tuple[str, dt.date | None]], taken: set[str] = frozenset()
-            ) -> tuple[list[Incident], list[dict]]:
+            seeds: Mapping[Key, tuple[str, dt.date | None]], taken: set[str] = frozenset(),
+            verdicts: Sequence[corroboration.Verdict] = ()) -> tuple[list[Incident], list[dict]]:
     """Incidents and index rows of clusters (split decisions applied, ids assigned)."""
     parts: list[list[Report]] = []
     owner: list[Cluster] = []
@@ -157,7 +157,7 @@ def _finish(clusters: Sequence[Cluster], never: set[frozenset], old_ids: Mapping
             parts.append(part)
             owner.append(c)
     ids = assign_ids(parts, old_ids, taken)
-    incidents = [grouping.make_incident(p, i) for p, i in zip(parts, ids, strict=True)]
+    incidents = [grouping.make_incident(p, i, verdicts) for p, i in zip(parts, ids, strict=True)]
     by_key = {r.key: i for p, i in zip(parts, ids, strict=True) for r in p}
     rows = []
     for c in clusters:
@@ -171,7 +171,13 @@ def _finish(clusters: Sequence[Cluster], never: set[frozenset], old_ids: Mapping
 def _with_rule(version: str) -> str:
     """The stored state: the data version and the hold rule's version (`plausibility.signature`), as
     `core.incidents.aggregate.is_current` reads it."""
-    return f"{version}|{plausibility.signature()}"
+    return f"{version}|{rule_signature()}"
+
+
+def rule_signature() -> str:
+    """The hold rule's and the corroboration rule's versions: stored incidents made under other
+    rules are recomputed in full (`core.incidents.aggregate.ensure_current`)."""
+    return f"{plausibility.signature()}+{corroboration.signature()}"
 
 
 # ---- a full regrouping ----------------------------------------------------------------------------
@@ -185,13 +191,15 @@ def rebuild(store: Store) -> int:
         held = [h.key for h in plausibility.held(resolved)]
         reports, _ = grouping.reports_from_figures(plausibility.counted_rows(resolved))
         del resolved
-        seeds, never = grouping.merge_groups(reports, decisions_of(store))
+        decisions = decisions_of(store)
+        seeds, never = grouping.merge_groups(reports, decisions)
         grouper = Grouper(never)
         grouper.add(s for s in seeds if not grouping.is_inert(s))
         clusters = grouper.clusters + [Cluster(list(s), grouping._sort_key(s[0])) for s in seeds if grouping.is_inert(s)]
         seed_of = {r.key: (_key_text(s[0].key), grouping.seed_day(s)) for s in seeds for r in s}
         old_ids = queries.incident_members(store)
-        incidents, index = _finish(clusters, never, old_ids, seed_of)
+        incidents, index = _finish(clusters, never, old_ids, seed_of,
+                                   verdicts=corroboration.verdicts_from_decisions(decisions))
         incident_queries.write_regrouping(store, incidents, index, version, upto, held=held)
         return len(incidents)
 
@@ -294,10 +302,11 @@ class _Regrouping:
             seed_of.setdefault((r["article_id"], r["figure_id"]), (r["seed"], _day(r["seed_day"])))
         self._check(old_rows, dirty, now, clusters)
         old_incidents = sorted({r["incident_id"] for r in old_rows})
-        incidents, index = _finish(clusters, never, old_ids, seed_of)
+        verdicts = corroboration.verdicts_from_decisions(decisions)
+        incidents, index = _finish(clusters, never, old_ids, seed_of, verdicts=verdicts)
         clash = incident_queries.existing_incident_ids(store, [i.id for i in incidents]) - set(old_incidents)
         if clash:  # an id still used by an incident outside this regrouping: give a fresh one
-            incidents, index = _finish(clusters, never, old_ids, seed_of, taken=clash)
+            incidents, index = _finish(clusters, never, old_ids, seed_of, taken=clash, verdicts=verdicts)
         incident_queries.write_regrouping(store, incidents, index, version, upto,
                                           clusters=sorted(touched), incident_ids=old_incidents,
                                           held=self.held, held_of=sorted(self.owed))
@@ -308,7 +317,8 @@ class _Regrouping:
         (at or after `last`, the last changed day). Returns the clusters made or changed and the
         stored clusters they replace."""
         store = self.store
-        before = d0 - dt.timedelta(days=1) if d0 > dt.date.min else d0
+        back = dt.timedelta(days=settings.lookback_days())
+        before = d0 - back if d0 > dt.date.min + back else d0
         start = self._remember(incident_queries.open_cluster_rows(store, d0, before))
         initial = _clusters(start)
         touched = {c.name for c in initial}
@@ -331,7 +341,7 @@ class _Regrouping:
             grouper.add(sorted(seeds, key=lambda s: grouping._sort_key(s[0])))
             if day >= last:
                 stored = _clusters(self._remember(incident_queries.open_cluster_rows(
-                    store, day + dt.timedelta(days=1), day)))
+                    store, day + dt.timedelta(days=1), _open_from(day))))
                 if {c.keys for c in stored} == {c.keys for c in grouper.clusters if _open_on(c, day)}:
                     converged = day
                     break
@@ -342,7 +352,7 @@ class _Regrouping:
         if converged is not None:
             # the open clusters go on as stored: give them their members taken up later
             stored = {c.keys: c.name for c in _clusters(self._remember(incident_queries.open_cluster_rows(
-                store, converged + dt.timedelta(days=1), converged)))}
+                store, converged + dt.timedelta(days=1), _open_from(converged))))}
             rest = self._remember(incident_queries.index_rows_of_clusters(store, sorted(stored.values())))
             later_members: dict[str, list[Report]] = {}
             for r in rest:
@@ -368,8 +378,16 @@ class IndexMismatch(RuntimeError):
     """The stored index does not describe the stored incidents (the caller rebuilds them)."""
 
 
+def _open_from(day: dt.date) -> dt.date:
+    """The earliest member day of a cluster that a report taken up after `day` can still join."""
+    back = settings.lookback_days() - 1
+    return day - dt.timedelta(days=back) if day > dt.date.min + dt.timedelta(days=back) else day
+
+
 def _open_on(c: Cluster, day: dt.date) -> bool:
-    return any(m.date is not None and m.date >= day for m in c.members)
+    """Can a report taken up after `day` still join the cluster (a member within the look-back)?"""
+    start = _open_from(day)
+    return any(m.day is not None and m.day >= start for m in c.members)
 
 
 def _clusters(rows: Iterable[dict]) -> list[Cluster]:

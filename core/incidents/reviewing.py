@@ -162,7 +162,7 @@ def load_queue(store: Any) -> list[Item]:
     (`core.incidents.aggregate.recompute` runs after every review)."""
 
     return queue(queries.article_figure_rows(store), incident_queries.review_rows(store),
-                 queries.incident_members(store))
+                 queries.incident_members(store), incident_queries.report_corroboration(store))
 
 
 def load_held(store: Any, status: str | None = None) -> list[plausibility.Held]:

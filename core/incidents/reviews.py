@@ -48,7 +48,7 @@ from typing import Any
 
 from core.extraction import confidence, gazetteer, lexicon
 from core.extraction.figure import GROUPS, KINDS, STATUSES
-from core.incidents import plausibility
+from core.incidents import plausibility, settings
 from core.incidents.grouping import COMPATIBLE_GROUPS
 
 log = logging.getLogger(__name__)
@@ -341,6 +341,7 @@ class Item:
     state: State
     reasons: tuple[str, ...] = ()
     conflicts: tuple[int, ...] = ()  # the other counts reported for the same incident
+    corroboration: str | None = None  # its incident's status (`core.incidents.corroboration`)
 
     @property
     def key(self) -> str:
@@ -387,17 +388,22 @@ def conflicts(rows: Iterable[Mapping[str, Any]], members: Mapping[tuple[str, str
 
 
 def queue(rows: Sequence[Mapping[str, Any]], reviews: Sequence[Mapping[str, Any]],
-          members: Mapping[tuple[str, str], str] | None = None) -> list[Item]:
+          members: Mapping[tuple[str, str], str] | None = None,
+          sureness: Mapping[tuple[str, str], str] | None = None) -> list[Item]:
     """Every figure as a review `Item`, those needing a look first: not yet confirmed or rejected,
     held back from totals first (`core.incidents.plausibility`), then most reasons first, then
     lowest confidence, then in text order. `members`: each incident report's incident
-    (`core.storage.queries.incident_members`), to flag reports that disagree."""
+    (`core.storage.queries.incident_members`), to flag reports that disagree. `sureness`: each
+    incident report's corroboration status: after held figures, reports of disputed incidents come
+    first, then large single-source counts (`settings.get().large_single_source` or more), largest
+    first."""
     resolved = resolve(rows, reviews)
     clash = conflicts((r for r, state in resolved if not state.rejected), members or {})
     items = []
     for (row, state), raw in zip(resolved, rows, strict=True):
         others = clash.get((row["article_id"], row["id"]), ())
-        items.append(Item(row, raw, state, needs_look(row, others), others))
+        items.append(Item(row, raw, state, needs_look(row, others), others,
+                          (sureness or {}).get((row["article_id"], row["id"]))))
     return sorted(items, key=_rank)
 
 
@@ -405,7 +411,10 @@ def _rank(item: Item) -> tuple:
     done = item.state.status in ("confirmed", "rejected")
     r = item.row
     held = any(k in plausibility.REASONS for k in item.reasons)  # kept out of every total: first
-    return (done, not held, not item.reasons, -len(item.reasons), float(r.get("confidence") or 0),
+    best = int(r.get("best") or 0)
+    large = item.corroboration == "single_source" and best >= settings.get().large_single_source
+    sure = 0 if item.corroboration == "disputed" else 1 if large else 2
+    return (done, not held, sure, -best if sure < 2 else 0, not item.reasons, -len(item.reasons), float(r.get("confidence") or 0),
             str(r.get("article_id")), int(r.get("start") or 0), str(r.get("id")))
 
 

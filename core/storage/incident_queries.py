@@ -123,8 +123,10 @@ _INCIDENT_ROWS = f"""
                    AS perpetrator, i.place_id, x.place_text AS place, x.sources AS source,
                c.best, coalesce(c.min, c.best) AS low, coalesce(c.max, c.best) AS high,
                coalesce(i.date, x.first_date) AS event_date, i.id AS incident_id, x.article_id, x.figure_id,
-               i.articles
+               i.articles, coalesce(k.corroboration, 'single_source') AS corroboration,
+               coalesce(k.passes, FALSE) AS passes
         FROM incident_counts c JOIN incidents i ON i.id = c.incident_id JOIN _inc x ON x.incident_id = c.incident_id
+        LEFT JOIN incident_corroboration k ON k.incident_id = c.incident_id
         WHERE list_contains(x.heads, c."group") OR c."group" IN ('children', 'women')
     )
 """
@@ -144,6 +146,11 @@ def _incident_filter_sql(f: Any, params: list[Any], dates: bool = True) -> str:
     if sources:
         cond += f" AND list_has_any(string_split(x.source, '{SOURCE_SEP}'), ?)"
         params.append(list(sources))
+    if getattr(f, "corroboration", ()):  # single_source | corroborated | disputed
+        cond += " AND list_contains(?, x.corroboration)"
+        params.append(list(f.corroboration))
+    if getattr(f, "passing", False):  # only incidents that pass the publication check
+        cond += " AND x.passes"
     return cond
 
 
@@ -163,7 +170,9 @@ def incident_state(store: Store) -> str | None:
 def incident_list(store: Store, f: Any | None = None, limit: int = 2000) -> pd.DataFrame:
     """Incidents, latest first, for the Incidents page: id, status, date, place_id, place (as written),
     perpetrator, reports (articles), sources and, per victim group, best/min/max (``best_<group>`` ...).
-    With filters `f` (a `core.views.filters.Filters`), only incidents with a counted row matching them."""
+    With filters `f` (a `core.views.filters.Filters`), only incidents with a counted row matching them.
+    Also its corroboration (``single_source``/``corroborated``/``disputed``), a reviewer's ``verdict``,
+    whether it ``passes`` the publication check and its ``origins`` (JSON, `core.incidents.corroboration`)."""
     params: list[Any] = []
     where = "TRUE"
     if f is not None:
@@ -173,13 +182,17 @@ def incident_list(store: Store, f: Any | None = None, limit: int = 2000) -> pd.D
         SELECT i.id, i.status, i.date, i.place_id, x.place_text AS place,
                CASE WHEN i.perpetrator = 'unknown' AND NOT x.said_unknown THEN NULL ELSE i.perpetrator END
                    AS perpetrator, i.articles AS reports,
-               replace(x.sources, '{SOURCE_SEP}', ', ') AS sources, c."group", c.best, c.min, c.max
+               replace(x.sources, '{SOURCE_SEP}', ', ') AS sources, c."group", c.best, c.min, c.max,
+               coalesce(k.corroboration, 'single_source') AS corroboration, k.computed, k.verdict,
+               coalesce(k.passes, FALSE) AS passes, coalesce(k.origins, '[]') AS origins
         FROM incidents i JOIN _inc x ON x.incident_id = i.id JOIN incident_counts c ON c.incident_id = i.id
+        LEFT JOIN incident_corroboration k ON k.incident_id = i.id
         WHERE i.id IN (SELECT incident_id FROM _hit)
         ORDER BY i.date DESC NULLS LAST, i.id, c."group"
     """)
     df = store.cursor().execute(sql, params).df()
-    cols = ["id", "status", "date", "place_id", "place", "perpetrator", "reports", "sources"]
+    cols = ["id", "status", "date", "place_id", "place", "perpetrator", "reports", "sources", "corroboration",
+            "computed", "verdict", "passes", "origins"]
     if df.empty:
         return pd.DataFrame(columns=cols)
     wide = df.pivot_table(index="id", columns="group", values=["best", "min", "max"], aggfunc="first")
@@ -210,6 +223,34 @@ def incident_of_report(store: Store, article_id: str, figure_id: str) -> str | N
         "SELECT incident_id FROM incident_reports WHERE article_id = ? AND figure_id = ?", [article_id, figure_id]
     ).fetchall()
     return rows[0][0] if rows else None
+
+
+def corroboration_of(store: Store, incident_id: str | None) -> dict[str, Any] | None:
+    """An incident's stored corroboration row (status, computed, verdict, passes, origins JSON)."""
+    df = store.cursor().execute("SELECT * FROM incident_corroboration WHERE incident_id = ?", [incident_id]).df()
+    return {k: _py(v) for k, v in df.to_dict("records")[0].items()} if len(df) else None
+
+
+def report_corroboration(store: Store) -> dict[tuple[str, str], str]:
+    """(article_id, figure_id) of each incident report → its incident's corroboration status."""
+    rows = store.cursor().execute(
+        "SELECT r.article_id, r.figure_id, k.corroboration FROM incident_reports r "
+        "JOIN incident_corroboration k ON k.incident_id = r.incident_id").fetchall()
+    return {(a, f): c for a, f, c in rows}
+
+
+def status_decisions_of(store: Store, incident_id: str | None, actions: list[str]) -> list[dict[str, Any]]:
+    """Reviewers' status decisions about any report of an incident, oldest first (append-only)."""
+    df = store.cursor().execute(
+        """SELECT d.action, d.who, d.note, d.created_at FROM incident_decisions d
+           JOIN figures f ON f.article_id = d.article_a AND f.start = d.start_a AND f."end" = d.end_a
+                AND f.number_text = d.text_a
+           JOIN incident_reports r ON r.article_id = f.article_id AND r.figure_id = f.id
+           WHERE r.incident_id = ? AND list_contains(?, d.action)
+           ORDER BY d.created_at, d.decision_id""",
+        [incident_id, actions],
+    ).df()
+    return [{k: _py(v) for k, v in r.items()} for r in df.to_dict("records")]
 
 
 # ---- the grouping's index (core.incidents.incremental) ----
@@ -335,10 +376,12 @@ def next_seed_day(store: Store, after: dt.date) -> dt.date | None:
 
 def open_cluster_rows(store: Store, before: dt.date, from_day: dt.date) -> list[dict[str, Any]]:
     """The clusters as they stood before the grouping took up day `before`: those a later report could
-    still join (a member on `from_day` or later), with their members taken up before that day."""
+    still join (a member on `from_day` or later: its event day, else its publication day), with
+    their members taken up before that day."""
     return _index_rows(
         store,
-        "seed_day < ? AND cluster IN (SELECT DISTINCT cluster FROM incident_index WHERE seed_day < ? AND day >= ?)",
+        "seed_day < ? AND cluster IN (SELECT DISTINCT cluster FROM incident_index"
+        " WHERE seed_day < ? AND coalesce(day, published) >= ?)",
         [before, before, from_day], "ORDER BY cluster, pos",
     )
 
@@ -378,6 +421,18 @@ def _incident_frames(incidents: list[Any]) -> tuple[pd.DataFrame, pd.DataFrame, 
     return inc, counts, members
 
 
+def _check_frame(incidents: list[Any]) -> pd.DataFrame:
+    """One row per incident: its corroboration (`core.incidents.corroboration.Check`)."""
+    df = pd.DataFrame(
+        [(i.id, c.status, c.computed, c.verdict, c.passes, c.origins_json(), c.unattributed)
+         for i in incidents if (c := i.check) is not None],
+        columns=["incident_id", "corroboration", "computed", "verdict", "passes", "origins", "unattributed"],
+    )
+    df["passes"] = df["passes"].astype(bool)
+    df["unattributed"] = df["unattributed"].astype("int32")
+    return df
+
+
 def _index_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=INDEX_COLUMNS)
     for c in ("best", "min", "max"):
@@ -407,6 +462,7 @@ def write_regrouping(
     those incidents are replaced; without (a full one) everything is. `held`: the figures held back
     until reviewed, of the articles `held_of` (an incremental regrouping) or of all (a full one)."""
     inc, counts, members = _incident_frames(incidents)
+    checks = _check_frame(incidents)
     index = _index_frame(index_rows)
     full = clusters is None
     started = getattr(store._local, "regroup_turn", None)
@@ -415,8 +471,8 @@ def write_regrouping(
         if store.lake is not None and started is not None and _turn.n != started + 1:
             raise StaleRegrouping("another process wrote while the incidents were regrouped")
         if full:
-            for table in ("incident_reports", "incident_counts", "incidents", "incident_index", "incident_index_state",
-                          "held_figures", "held_figures_state"):
+            for table in ("incident_reports", "incident_counts", "incident_corroboration", "incidents", "incident_index",
+                          "incident_index_state", "held_figures", "held_figures_state"):
                 cur.execute(f"DELETE FROM {table}").fetchall()
             cur.execute("INSERT INTO incident_index_state VALUES (TRUE)").fetchall()
             cur.execute("INSERT INTO held_figures_state VALUES (TRUE)").fetchall()
@@ -425,11 +481,12 @@ def write_regrouping(
             cur.execute(f"DELETE FROM incident_index WHERE {_among('cluster')}", [sorted(set(clusters))]).fetchall()
             cur.execute(f"DELETE FROM incident_reports WHERE {_among('incident_id')}", [ids]).fetchall()
             cur.execute(f"DELETE FROM incident_counts WHERE {_among('incident_id')}", [ids]).fetchall()
+            cur.execute(f"DELETE FROM incident_corroboration WHERE {_among('incident_id')}", [ids]).fetchall()
             cur.execute(f"DELETE FROM incidents WHERE {_among('id')}", [ids]).fetchall()
             if held_of:
                 cur.execute(f"DELETE FROM held_figures WHERE {_among('article_id')}", [sorted(set(held_of))]).fetchall()
         _append_all(cur, [("incidents", inc), ("incident_counts", counts), ("incident_reports", members),
-                          ("incident_index", index),
+                          ("incident_corroboration", checks), ("incident_index", index),
                           ("held_figures", pd.DataFrame(sorted(set(held)), columns=["article_id", "figure_id"],
                                                         dtype=object))])
         if owed_upto is not None:

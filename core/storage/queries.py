@@ -63,7 +63,7 @@ def weekly_totals(store: Store, f: Any) -> pd.DataFrame:
 
 TREND_ROW_COLUMNS = [
     "role", "status", "series", "group", "perpetrator", "place", "source", "best", "low", "high", "event_date",
-    "date", "date_from", "article_id", "id",
+    "date", "date_from", "article_id", "id", "corroboration", "passes",
 ]
 
 
@@ -86,17 +86,19 @@ def trend_rows(store: Store) -> pd.DataFrame:
     incident's own), each incident once (`_incident_rows_sql`); 2: a running toll (a figure).
     ``low``/``high`` fall back to ``best``; ``place`` is the gazetteer id, else the place as written;
     ``source`` of an incident holds all its reports' sources joined by `SOURCE_SEP`; missing
-    perpetrator, place and source read `NOT_STATED`."""
+    perpetrator, place and source read `NOT_STATED`. ``corroboration`` and ``passes`` (``yes``/``no``:
+    the publication check) are the incident's (`core.incidents.corroboration`); tolls have none."""
     ns = f"'{NOT_STATED}'"
     sql = _incident_rows_sql(f"""
         SELECT x.role, x.status, x.series, x."group", coalesce(x.perpetrator, {ns}) AS perpetrator,
                coalesce(x.place_id, x.place, {ns}) AS place, x.source, x.best, x.low, x.high, x.event_date,
-               NULL AS date, NULL AS date_from, NULL AS article_id, NULL AS id
+               NULL AS date, NULL AS date_from, NULL AS article_id, NULL AS id, x.corroboration,
+               CASE WHEN x.passes THEN 'yes' ELSE 'no' END AS passes
         FROM _rows x
         UNION ALL
         SELECT 2, f.status, 'toll', f."group", coalesce(f.perpetrator, {ns}), coalesce(f.place_id, f.place, {ns}),
                coalesce(f.source, {ns}), f.best, coalesce(f.min, f.best), coalesce(f.max, f.best), f.event_date,
-               f.date, f.date_from, f.article_id, f.id
+               f.date, f.date_from, f.article_id, f.id, NULL, NULL
         FROM figures f WHERE f.kind = 'toll' AND f.same_as IS NULL AND f.part_of IS NULL
     """)
     # Through Arrow, with text as categories: much faster than .df() for a million rows.
@@ -129,7 +131,7 @@ def figures_behind(
     store: Store, f: Any, week: dt.date | None, series: str, limit: int = 500
 ) -> pd.DataFrame:
     """The reports behind one point of the chart, with their sentence and article (one row per
-    report of each incident counted there; ``incident_id`` says which).
+    report of each incident counted there; ``incident_id`` says which, ``corroboration`` how sure it is).
 
     `series`: a victim group, ``total`` (everything added up that week), ``of_which_<group>`` (the
     breakdown figures of those incidents' reports), ``toll``, ``undated`` (incidents without a date;
@@ -140,7 +142,8 @@ def figures_behind(
         cond = _filter_sql(f, "f", params)
         where = (f"f.kind = 'toll' AND f.same_as IS NULL AND f.part_of IS NULL AND f.best IS NOT NULL "
                  f"AND date_trunc('week', f.event_date) = ? AND {cond}")
-        sql = f"""SELECT {_BEHIND_COLUMNS}, NULL AS incident_id FROM figures f JOIN articles a ON a.id = f.article_id
+        sql = f"""SELECT {_BEHIND_COLUMNS}, NULL AS incident_id, NULL AS corroboration
+                  FROM figures f JOIN articles a ON a.id = f.article_id
                   WHERE {where} ORDER BY f.event_date, f.article_id, f.start LIMIT {int(limit)}"""
         return store.cursor().execute(sql, params).df()
     if series == "undated":
@@ -164,9 +167,10 @@ def figures_behind(
         member = "JOIN figures f ON f.article_id = r.article_id AND f.id = r.figure_id"
     sql = _incident_rows_sql(f"""
         , _hit AS (SELECT DISTINCT x.incident_id FROM _rows x WHERE {where})
-        SELECT {_BEHIND_COLUMNS}, r.incident_id
+        SELECT {_BEHIND_COLUMNS}, r.incident_id, k.corroboration
         FROM _hit h JOIN incident_reports r ON r.incident_id = h.incident_id {member}
         JOIN articles a ON a.id = f.article_id
+        LEFT JOIN incident_corroboration k ON k.incident_id = r.incident_id
         ORDER BY f.event_date, r.incident_id, a.published, f.article_id, f.start LIMIT {int(limit)}
     """)
     return store.cursor().execute(sql, params).df()

@@ -123,6 +123,16 @@ CREATE TABLE IF NOT EXISTS incident_counts (
     reports           INTEGER NOT NULL
 );
 
+CREATE TABLE IF NOT EXISTS incident_corroboration (  -- derived: who counted, and how sure (core.incidents.corroboration)
+    incident_id       VARCHAR NOT NULL,
+    corroboration     VARCHAR NOT NULL,      -- single_source | corroborated | disputed (a reviewer's verdict wins)
+    computed          VARCHAR NOT NULL,      -- the status the rule gives
+    verdict           VARCHAR,               -- corroborated | disputed: a reviewer's, NULL: none
+    passes            BOOLEAN NOT NULL,      -- passes the publication check
+    origins           VARCHAR NOT NULL,      -- JSON: [[origin, best, perpetrator, articles], ...]
+    unattributed      INTEGER NOT NULL       -- articles with a count that names no origin
+);
+
 CREATE TABLE IF NOT EXISTS incident_reports (
     incident_id       VARCHAR NOT NULL,
     article_id        VARCHAR NOT NULL,

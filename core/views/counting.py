@@ -39,6 +39,11 @@ def _matches(df: pd.DataFrame, f: Filters) -> pd.Series:
     if f.sources:
         wanted = set(f.sources)
         m &= df["source"].astype(object).fillna(NOT_STATED).map(lambda s: not wanted.isdisjoint(str(s).split(SOURCE_SEP)))
+    toll = df["role"] == ROLE_TOLL
+    if f.corroboration:
+        m &= df["corroboration"].astype(object).isin(f.corroboration) | toll
+    if f.passing:
+        m &= (df["passes"].astype(object) == "yes") | toll
     return m
 
 
@@ -88,7 +93,7 @@ def weekly_totals_by_week(weekly: pd.DataFrame) -> pd.DataFrame:
 ROLE_COUNTABLE, ROLE_PART, ROLE_TOLL = 0, 1, 2
 TOLL_COLUMNS = ["week", "event_date", "source", "best", "min", "max", "date", "date_from", "article_id", "id", "tolls"]
 _EPOCH = dt.date(1970, 1, 1)
-_FIELDS = ("status", "series", "group", "perpetrator", "place", "source")
+_FIELDS = ("status", "series", "group", "perpetrator", "place", "source", "corroboration", "passes")
 _TOLL_INFO = ("date", "date_from", "article_id", "id")
 
 
@@ -174,6 +179,11 @@ def _rows_mask(rows: TrendRows, f: Filters, dates: bool = True) -> np.ndarray:
                          ("source", f.sources)):
         if values:
             m &= _is_any(rows, name, values)
+    # how sure (`core.incidents.corroboration`): incidents only, as the SQL filters (tolls have no status)
+    if f.corroboration:
+        m &= _is_any(rows, "corroboration", f.corroboration) | (rows.role == ROLE_TOLL)
+    if f.passing:
+        m &= _is_any(rows, "passes", ["yes"]) | (rows.role == ROLE_TOLL)
     if dates:
         m = _date_mask(rows, f, m)
     return m

@@ -32,6 +32,12 @@ Command line::
     python -m core.views.export --format csv|parquet|geojson --out FILE [--db FILE] [--as-of SNAPSHOT|TIMESTAMP]
         [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--status killed|injured|all] [--kind both|incidents|tolls]
         [--group G]... [--perpetrator P]... [--place PLACE]... [--source S]...
+        [--corroboration corroborated|single_source|disputed]... [--passing]
+
+``corroboration`` (single_source, corroborated, disputed), ``origins`` (who counted: "SOHR=72; WHO=70"
+for an incident, the figure's origin for a figure), ``relays`` (who carried it) and ``passes_check``
+(the publication check) are the last columns (schema 3); an export limited to the incidents that
+pass the check (``--passing``) writes the rule in ``publication_rule`` and in the file's metadata.
 """
 
 from __future__ import annotations
@@ -51,14 +57,14 @@ import pandas as pd
 
 from core.extraction import gazetteer
 from core.i18n import catalogue as i18n
-from core.incidents import aggregate, plausibility, reviews
+from core.incidents import aggregate, corroboration, plausibility, reviews, settings
 from core.incidents import grouping as inc_mod
 from core.storage import incident_queries, queries
 from core.storage import store as store_mod
 from core.storage.store import Store, StoreError
 from core.views import filters
 
-SCHEMA_VERSION = "2"  # 2: url holds http(s) links only, other links in url_text
+SCHEMA_VERSION = "3"  # 2: url holds http(s) links only, other links in url_text; 3: snapshot (issue 21), how sure (issue 17)
 FORMATS = ("csv", "parquet", "geojson")
 MIME = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet", "geojson": "application/geo+json"}
 EXTENSIONS = {"csv": "csv", "parquet": "parquet", "geojson": "geojson"}
@@ -70,6 +76,7 @@ COLUMNS = [
     "date_precision", "date_from", "place", "place_id", "place_name_en", "place_name_ar", "place_precision",
     "lat", "lon", "coord_precision", "perpetrator", "side", "source", "outlet", "url", "published", "title",
     "quote", "number_text", "confidence", "review_status", "extractor_version", "url_text", "snapshot",
+    "corroboration", "origins", "relays", "passes_check", "publication_rule",
 ]
 _INTS = ("best", "min", "max", "reports", "articles", "snapshot")
 _FLOATS = ("lat", "lon", "confidence")
@@ -94,6 +101,8 @@ class Selection:
     perpetrators: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
+    corroboration: tuple[str, ...] = ()  # incidents' statuses (`core.incidents.corroboration`); () all
+    passing: bool = False  # only incidents that pass the publication check (the rule in the file)
 
     @classmethod
     def of(cls, f: filters.Filters | Selection | None) -> Selection:
@@ -102,7 +111,8 @@ class Selection:
         if isinstance(f, Selection):
             return f
         return cls(f.status, f.kinds, f.date_from, f.date_to, tuple(f.groups), tuple(f.perpetrators),
-                   tuple(f.places), tuple(f.sources))
+                   tuple(f.places), tuple(f.sources), tuple(getattr(f, "corroboration", ())),
+                   bool(getattr(f, "passing", False)))
 
     @property
     def incidents(self) -> bool:
@@ -193,6 +203,9 @@ def _incident_matches(inc: inc_mod.Incident, s: Selection) -> bool:
         return False
     if s.places and not (inc.place_id in s.places or any(_in(r.place_id, s.places) for r in inc.reports)):
         return False
+    if inc.check is not None and ((s.corroboration and inc.check.status not in s.corroboration)
+                                  or (s.passing and not inc.check.passes)):
+        return False
     return not (s.sources and not any(_in(r.source, s.sources) for r in inc.reports))
 
 
@@ -215,9 +228,20 @@ def _incident_rows(inc: inc_mod.Incident, s: Selection) -> list[dict[str, Any]]:
             "best": c.best, "min": c.min, "max": c.max, "adds_up": part is None and c.best is not None,
             "reports": c.reports, "articles": inc.articles, "date": _iso(inc.date),
             "date_precision": "day" if inc.date else None, "place_id": inc.place_id, **_place(inc.place_id),
-            "perpetrator": inc.perpetrator,
+            "perpetrator": inc.perpetrator, **_sureness(inc),
         })
     return out
+
+
+def _sureness(inc: inc_mod.Incident | None) -> dict[str, Any]:
+    """An incident's status, its origins ("SOHR=72; WHO=70"), its relays and the publication check."""
+    c = inc.check if inc is not None else None
+    if c is None:
+        return {}
+    relays = list(dict.fromkeys(x for r in inc.reports for x in corroboration.relays_of(
+        r.sentence, r.outlet, None, corroboration.origin_of(r.source))))
+    return {"corroboration": c.status, "passes_check": c.passes, "relays": "; ".join(relays) or None,
+            "origins": "; ".join(o.key if o.best is None else f"{o.key}={o.best}" for o in c.origins) or None}
 
 
 def _figure_row(r: Mapping[str, Any], state: reviews.State, incident_id: str | None,
@@ -232,7 +256,9 @@ def _figure_row(r: Mapping[str, Any], state: reviews.State, incident_id: str | N
         "side": r.get("side"), "source": r.get("source"), "outlet": r.get("outlet"), **_link(r.get("url")),
         "published": _iso(r.get("published")), "title": r.get("title"), "quote": r.get("sentence"),
         "number_text": r.get("number_text"), "confidence": r.get("confidence"), "review_status": state.status,
-        "extractor_version": r.get("extractor_version"),
+        "extractor_version": r.get("extractor_version"), "origins": corroboration.origin_of(r.get("source")),
+        "relays": "; ".join(corroboration.relays_of(r.get("sentence") or "", r.get("outlet"), r.get("url"),
+                                                    corroboration.origin_of(r.get("source")))) or None,
     }
 
 
@@ -298,14 +324,31 @@ def _frame(store: Store, filters: filters.Filters | Selection | None = None) -> 
     chosen_ids = {i.id for i in chosen}
     by_id = {(r["article_id"], r["id"]): r for r in rows}
     records = [row for inc in chosen for row in _incident_rows(inc, s)]
+    by_inc = {i.id: i for i in incidents}
     for r, state in resolved:
         key = (r["article_id"], r["id"])
         inc_id = member.get(key)
+        if (s.passing or s.corroboration) and inc_id not in chosen_ids:
+            continue  # limited to some incidents: their figures only
         if not (_figure_matches(r, s) or (inc_id in chosen_ids and (not s.groups or r.get("group") in s.groups))):
             continue
         parent = by_id.get((r["article_id"], r.get("part_of"))) if r.get("part_of") else None
-        records.append(_figure_row(r, state, inc_id, parent.get("group") if parent else None))
-    return _typed(pd.DataFrame([{"schema_version": SCHEMA_VERSION, **rec} for rec in records], columns=COLUMNS))
+        row = _figure_row(r, state, inc_id, parent.get("group") if parent else None)
+        inc = by_inc.get(inc_id)
+        if inc is not None and inc.check is not None:
+            row.update(corroboration=inc.check.status, passes_check=inc.check.passes)
+        records.append(row)
+    rule = publication_rule() if s.passing else None
+    df = pd.DataFrame([{"schema_version": SCHEMA_VERSION, **rec, "publication_rule": rule} for rec in records],
+                      columns=COLUMNS)
+    return _typed(df)
+
+
+def publication_rule() -> str:
+    """The newsroom's publication check in words, as exports limited to it record it."""
+    st = settings.get()
+    return (f"status in {{{', '.join(st.passes)}}} or marked corroborated by a reviewer; independent origins "
+            f"agree within {st.absolute} people or {round(st.ratio * 100)}%")
 
 
 def _typed(df: pd.DataFrame) -> pd.DataFrame:
@@ -314,8 +357,9 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
     for c in _FLOATS:
         df[c] = pd.to_numeric(df[c], errors="coerce").astype("float64")
     df["adds_up"] = df["adds_up"].fillna(False).astype(bool)
+    df["passes_check"] = pd.array([None if _missing(v) else bool(v) for v in df["passes_check"]], dtype="boolean")
     for c in COLUMNS:
-        if c not in _INTS and c not in _FLOATS and c != "adds_up":
+        if c not in _INTS and c not in _FLOATS and c not in ("adds_up", "passes_check"):
             df[c] = df[c].astype(object).where(df[c].notna(), None)
     df["schema_version"] = SCHEMA_VERSION
     return df.reset_index(drop=True)
@@ -344,6 +388,9 @@ def to_bytes(df: pd.DataFrame, fmt: str, summary: Summary | None = None) -> byte
         snap = snapshot_of(df)
         if snap is not None:
             meta[b"snapshot"] = str(snap).encode()
+        rule = _rule_of(df)
+        if rule:
+            meta[b"publication_rule"] = rule.encode()
         buf = io.BytesIO()
         pq.write_table(table.replace_schema_metadata(meta), buf)
         return buf.getvalue()
@@ -365,7 +412,7 @@ def spreadsheet_safe(df: pd.DataFrame) -> pd.DataFrame:
     the numeric columns (counts, coordinates, confidence, ``adds_up``) are left as they are."""
     out = df.copy()
     for c in out.columns:
-        if c not in _INTS and c not in _FLOATS and c != "adds_up" and out[c].dtype == object:
+        if c not in _INTS and c not in _FLOATS and c not in ("adds_up", "passes_check") and out[c].dtype == object:
             out[c] = out[c].map(spreadsheet_cell)
     return out
 
@@ -397,8 +444,19 @@ def geojson(df: pd.DataFrame, summary: Summary | None = None) -> dict[str, Any]:
     snap = snapshot_of(df)
     if snap is not None:
         out["snapshot"] = snap
+    rule = _rule_of(df)
+    if rule:
+        out["publication_rule"] = rule
     out["features"] = features
     return out
+
+
+def _rule_of(df: pd.DataFrame) -> str | None:
+    """The publication rule an export was limited to (None: not limited)."""
+    if "publication_rule" not in df.columns:
+        return None
+    rules = [v for v in df["publication_rule"] if isinstance(v, str) and v]
+    return rules[0] if rules else None
 
 
 def summarise(df: pd.DataFrame, fmt: str) -> Summary:
@@ -473,12 +531,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--perpetrator", action="append", default=[], help=f"a perpetrator key, or {NOT_STATED} for none")
     ap.add_argument("--place", action="append", default=[], help="a gazetteer id, or the place as written")
     ap.add_argument("--source", action="append", default=[], help="a source key (SOHR, ...)")
+    ap.add_argument("--corroboration", action="append", default=[], choices=filters.CORROBORATION,
+                    help="incidents of this status only (corroborated, single_source, disputed)")
+    ap.add_argument("--passing", action="store_true",
+                    help="only incidents that pass the publication check (the rule is written into the file)")
     args = ap.parse_args(argv)
     if args.date_from and args.date_to and args.date_from > args.date_to:
         ap.error(f"--to ({args.date_to}) is before --from ({args.date_from})")
     selection = Selection(
         None if args.status == "all" else args.status, args.kind, args.date_from, args.date_to,
         tuple(args.group), tuple(args.perpetrator), tuple(args.place), tuple(args.source),
+        tuple(args.corroboration), args.passing,
     )
     try:
         if args.as_of:

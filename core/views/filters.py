@@ -18,7 +18,8 @@ OF_WHICH = tuple(f"of_which_{g}" for g in PART_GROUPS)
 TOTAL = "total"
 TOLL = "toll"
 NOT_STATED = "-"  # filter value for "no perpetrator / source / place given"
-SOURCE_SEP = "\x1f"  # joins an incident's sources in its row (as `core.storage.incident_queries.SOURCE_SEP`)
+SOURCE_SEP = "\x1f"
+CORROBORATION = ("corroborated", "single_source", "disputed")  # as `core.incidents.settings.STATUSES`  # joins an incident's sources in its row (as `core.storage.incident_queries.SOURCE_SEP`)
 
 
 WEEKLY_COLUMNS = ["week", "series", "best", "low", "high", "figures"]
@@ -42,6 +43,8 @@ class Filters:
     perpetrators: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
+    corroboration: tuple[str, ...] = ()  # incidents' status (`core.incidents.corroboration`); () all
+    passing: bool = False  # only incidents that pass the publication check
 
     def __post_init__(self) -> None:
         problems = []
@@ -51,7 +54,10 @@ class Filters:
             problems.append(f"kinds must be one of {', '.join(KINDS)}, not {self.kinds!r}")
         if self.date_from and self.date_to and self.date_from > self.date_to:
             problems.append(f"the date range ends ({self.date_to}) before it starts ({self.date_from})")
-        for name in ("groups", "perpetrators", "places", "sources"):
+        bad = [c for c in self.corroboration if c not in CORROBORATION]
+        if bad:
+            problems.append(f"corroboration must be among {', '.join(CORROBORATION)}, not {', '.join(map(repr, bad))}")
+        for name in ("groups", "perpetrators", "places", "sources", "corroboration"):
             if not isinstance(getattr(self, name), tuple):
                 problems.append(f"{name} must be a tuple")
         if problems:
@@ -74,6 +80,8 @@ def filters_from_values(
     perpetrators: Iterable[str] | None = None,
     places: Iterable[str] | None = None,
     sources: Iterable[str] | None = None,
+    corroboration: Iterable[str] | None = None,
+    passing: bool = False,
 ) -> Filters:
     """`Filters` from widget values (a date range may have 0, 1 or 2 ends picked so far)."""
     dates = list(dates or [])
@@ -86,13 +94,15 @@ def filters_from_values(
         perpetrators=tuple(perpetrators or ()),
         places=tuple(places or ()),
         sources=tuple(sources or ()),
+        corroboration=tuple(corroboration or ()),
+        passing=bool(passing),
     )
 
 
 # ---- filters in the address bar ------------------------------------------------------------------
 # A view is shared by its URL. The parameters hold data keys, never interface labels, so a link
 # made in the Arabic interface opens the same view in the English one.
-URL_PARAMS = ("status", "kinds", "from", "to", "group", "perpetrator", "place", "source")
+URL_PARAMS = ("status", "kinds", "from", "to", "group", "perpetrator", "place", "source", "corroboration", "passing")
 _MULTI = (("group", "groups"), ("perpetrator", "perpetrators"), ("place", "places"), ("source", "sources"))
 
 
@@ -110,6 +120,10 @@ def filters_to_params(f: Filters) -> dict[str, str | list[str]]:
     for param, attr in _MULTI:
         if getattr(f, attr):
             out[param] = list(getattr(f, attr))
+    if f.corroboration:
+        out["corroboration"] = list(f.corroboration)
+    if f.passing:
+        out["passing"] = "1"
     return out
 
 
@@ -133,7 +147,9 @@ def filters_from_params(params: Mapping[str, str | Sequence[str]]) -> Filters:
     if start and end and start > end:
         end = None
     groups = [g for g in dict.fromkeys(all_of("group")) if g in GROUP_SERIES]
+    corroboration = [c for c in dict.fromkeys(all_of("corroboration")) if c in CORROBORATION]
     return Filters(
         status=one("status", STATUSES, "killed"), kinds=one("kinds", KINDS, "both"), date_from=start, date_to=end,
         groups=tuple(groups), **{attr: tuple(dict.fromkeys(all_of(param))) for param, attr in _MULTI[1:]},
+        corroboration=tuple(corroboration), passing=one("passing", ("1",), "") == "1",
     )

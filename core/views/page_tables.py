@@ -11,6 +11,7 @@ import pandas as pd
 
 from core.extraction.dates import as_date as _as_date
 from core.i18n import catalogue as i18n
+from core.views import sureness
 from core.views.filters import NOT_STATED
 from core.views.trends import short_date
 
@@ -78,6 +79,11 @@ def behind_table(df: pd.DataFrame, lang: str = i18n.DEFAULT_LANG) -> pd.DataFram
             i18n.t("col.outlet", lang): outlet_name(r.get("outlet"), r.get("url")),
             i18n.t("col.sentence", lang): r.get("sentence"),
             i18n.t("col.title", lang): _na(r.get("title")) or "",
+            # how sure (issue 17): the incident's status, who counted, who carried it
+            i18n.t("col.corroboration", lang): sureness.status_label(c, lang) if (c := _na(r.get("corroboration"))) else "",
+            i18n.t("col.origin", lang): sureness.report_origin(_na(r.get("source")), lang),
+            i18n.t("col.relays", lang): sureness.report_relays(r.get("sentence"), _na(r.get("outlet")), _na(r.get("url")),
+                                                           _na(r.get("source"))),
         })
     return pd.DataFrame(rows)
 
@@ -242,6 +248,9 @@ def incident_table(df: pd.DataFrame, lang: str = i18n.DEFAULT_LANG) -> pd.DataFr
             lab("source", s, lang) if s != NOT_STATED else i18n.t("common.not_stated", lang)
             for s in str(r.get("sources") or "").split(", ") if s
         )
+        if "corroboration" in r:  # how sure (`core.views.sureness`)
+            row[i18n.t("col.corroboration", lang)] = sureness.status_label(_na(r.get("corroboration")), lang)
+            row[i18n.t("col.origins", lang)] = sureness.origins_text(_na(r.get("origins")), lang)
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -268,6 +277,9 @@ def report_table(df: pd.DataFrame, lang: str = i18n.DEFAULT_LANG) -> pd.DataFram
             i18n.t("col.group", lang): lab("group", r.get("group"), lang),
             i18n.t("col.sentence", lang): r.get("sentence") or "",
             i18n.t("col.source", lang): lab("source", _na(r.get("source")), lang),
+            i18n.t("col.origin", lang): sureness.report_origin(_na(r.get("source")), lang),
+            i18n.t("col.relays", lang): sureness.report_relays(r.get("sentence"), _na(r.get("outlet")), _na(r.get("url")),
+                                                           _na(r.get("source"))),
             i18n.t("col.date", lang): i18n.format_date(r.get("date"), lang),
             i18n.t("col.place", lang): _place_text(r.get("place_id"), r.get("place"), lang),
             i18n.t("col.link", lang): article_link(r["article_id"], r.get("figure_id")),

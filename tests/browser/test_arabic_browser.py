@@ -109,6 +109,8 @@ def test_arabic_pages_run_right_to_left_with_shaped_text_in_the_charts(app_serve
     _wait_idle(page)
     expect(page).to_have_url(re.compile(r"(?=.*[?&]digits=arab)(?=.*[?&]months=msa)"))
     expect(_metric(page, "trends.metric_total.killed")).to_have_text("٢٤")
+    # the chart is drawn again after the switch: wait for its MSA month names, not for a moment
+    expect(chart.locator(".xtick text").filter(has_text="أغسطس").first).to_be_attached()
     ticks = _chart_texts(page, ".xtick text") + _chart_texts(page, ".ytick text")
     assert any("أغسطس" in text for text in ticks)
     assert any(c in "".join(ticks) for c in "١٢٣٤٥٦٧٨٩") and not any(c in "".join(ticks) for c in "123456789")
@@ -118,7 +120,7 @@ def test_arabic_pages_run_right_to_left_with_shaped_text_in_the_charts(app_serve
     page.goto(app_server + "/map?lang=ar&digits=arab")
     _wait_idle(page)
     expect(page.get_by_role("heading", name=i18n.t("map.title", AR))).to_be_visible()
-    assert _direction(page, '[data-testid="stMain"]') == "rtl"
+    expect(page.locator('[data-testid="stMain"]').first).to_have_css("direction", "rtl")  # once styled
     expect(page.locator('[data-testid="stDeckGlJsonChart"] canvas').first).to_be_visible()
     page.wait_for_timeout(2500)  # WebGL draws after the element appears
     _shot(page, "ar_04_map.png")

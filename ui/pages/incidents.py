@@ -9,21 +9,24 @@ The reviewer's name is asked once per browser session (the same key as the Revie
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
 from core.i18n import catalogue as i18n
 from core.incidents import aggregate, reviews
 from core.storage import incident_queries
-from core.views import filters, page_tables
+from core.views import filters, page_tables, sureness
 from ui import common, sidebar
 
 t, md = common.t, common.md
 lang = common.lang()
 path = common.db_path()
 NAME, NAME_INPUT, PICK, SPLIT, MERGE, FLASH = "reviewer", "inc_name_input", "inc_pick", "inc_split", "inc_merge", "inc_flash"
+VERDICT, VERDICT_NOTE = "inc_verdict", "inc_verdict_note"
 EXPORT_FORMATS = ("csv", "geojson")
-DONE = {"split": "incidents.done_split", "merge": "incidents.done_merge"}
+DONE = {"split": "incidents.done_split", "merge": "incidents.done_merge", "verdict": "incidents.done_verdict"}
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -50,6 +53,24 @@ def _set_name() -> None:
 
 def _change_name() -> None:
     st.session_state.pop(NAME, None)
+
+
+def _verdict(report: tuple) -> None:
+    """A button: the reviewer marks the incident corroborated or disputed (or withdraws the mark)."""
+    ss = st.session_state
+    db = common.get_store()
+    signed = common.editor()
+    who = signed.name if signed else ss.get(NAME) or ""
+    try:
+        with common.writing():
+            aggregate.decide_status(db, report, ss.get(VERDICT) or "", who, ss.get(VERDICT_NOTE) or "")
+    except ValueError as err:
+        ss[FLASH] = ("error", t("incidents.error_other", reason=err))
+        return
+    common.refresh()
+    ss[PICK] = incident_queries.incident_of_report(db, *report)
+    ss[VERDICT_NOTE] = ""
+    ss[FLASH] = ("success", t(DONE["verdict"]))
 
 
 def _decide(action: str, keys: tuple, others: tuple) -> None:
@@ -113,6 +134,10 @@ else:
         if best is not None:
             st.caption(t("incidents.best_note", best=common.number(best), low=common.number(low),
                          high=common.number(high), n=len(reports)))
+        row = listing[listing["id"] == picked].iloc[0].to_dict()
+        st.markdown(i18n.md_escape(" ".join(x for x in (
+            sureness.status_text(row, lang), sureness.passes_text(bool(row.get("passes")), lang),
+            sureness.why_text(reports.to_dict("records"), lang)) if x)))
         st.dataframe(
             page_tables.report_table(reports, lang), hide_index=True, key="report_table",
             column_config={
@@ -139,6 +164,21 @@ else:
         c2.button(t("incidents.change_name"), key="inc_change_name", on_click=_change_name)
     if editing:
         st.caption(t("incidents.history"))
+
+    if picked:  # ---- how sure: a reviewer's decision, kept in the history ----------------------------
+        st.markdown(f"**{t('incidents.verdict_title')}**")
+        st.caption(sureness.rule_text(lang))
+        if editing:
+            c1, c2 = st.columns([1, 2], vertical_alignment="bottom")
+            common.language_widget(c1.selectbox, VERDICT, "corroborated", t("incidents.verdict_pick"),
+                                   list(sureness.VERDICTS), format_func=partial(common.fmt_message, "verdict", lang))
+            c2.text_input(t("incidents.verdict_note"), key=VERDICT_NOTE, max_chars=500)
+            head = (reports.iloc[0]["article_id"], reports.iloc[0]["figure_id"])
+            st.button(t("incidents.verdict_button"), key="inc_verdict_button", disabled=not who, on_click=_verdict,
+                      args=(head,))
+        history = sureness.history_lines(aggregate.status_history(common.get_store(), picked), lang)
+        for line in history or [t("incidents.no_verdicts")]:
+            st.markdown("- " + i18n.md_escape(line))
 
     if picked and editing:
         st.markdown(f"**{t('incidents.split_title')}**")

@@ -15,7 +15,7 @@ from core.i18n import catalogue as i18n
 from core.incidents import reviewing, reviews
 from core.storage import access, queries
 from core.storage import store as store_mod
-from core.views import review_text
+from core.views import review_text, sureness
 from ui import common
 
 t, md = common.t, common.md
@@ -138,6 +138,7 @@ if look:
     st.caption(t("review.count", n=len(items), look=t("review.count_look", n=look), shown=len(shown)))
 else:  # say so, rather than "0 of them need a human look"
     st.success(t("review.count_none", n=len(items), shown=len(shown)))
+st.caption(t("review.sure_first"))  # how sure (core.incidents.corroboration) orders the queue
 by_key = {i.key: i for i in shown}
 keys = list(by_key)
 if st.session_state.get(PICK) not in by_key:
@@ -156,6 +157,8 @@ st.subheader(t("review.figure_title", n=count, group=i18n.label("group", row.get
                status=i18n.label("status", row.get("status"), lang, count=count)))
 st.caption(md("review.state_line", state=t(f"review.state.{item.state.status}"),
               outlet=row.get("outlet") or t("common.not_stated"), title=row.get("title") or row["article_id"]))
+if item.corroboration:  # its incident's status: corroborated, single source, disputed
+    st.caption(sureness.status_label(item.corroboration, lang))
 if item.state.rejected:
     st.warning(t("review.rejected_note"))
 why = review_text.reasons_text(item, lang)

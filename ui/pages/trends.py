@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
 from functools import partial
@@ -58,6 +59,10 @@ else:
     c1.metric(t(f"trends.metric_total.{f.status}"), common.number(total["best"]))
     c2.metric(t("trends.metric_range"), common.number_range(total["low"], total["high"]))
     c3.metric(t("trends.metric_tolls"), common.number(len(tolls)))
+    if not f.passing and st.toggle(t("trends.passing_toggle"), key="trend_passing"):
+        # the newsroom's publication check (core.incidents.corroboration) beside all totals
+        passing = counting.totals(common.weekly(path, dataclasses.replace(f, passing=True)))
+        st.markdown(md("trends.passing_total", value=common.number(passing["best"]), total=common.number(total["best"])))
     held_line = held.headline_line(held_items, lang)  # what the total leaves out until reviewed
     if held_line:
         st.markdown(held_line)

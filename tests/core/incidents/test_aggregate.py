@@ -106,5 +106,8 @@ def test_dev_corpus_events_reported_by_two_articles_are_counted_once(tmp_path):
     # 019 (Arabic) and 059 (English): the coalition strikes on Raqqa of 8 August 2017, 29 civilians
     assert incident_of("019.txt", 29) is incident_of("059.txt", 29)
     assert incident_of("019.txt", 29).counts["civilians"].best == 29
+    # 035 (Arabic, SOHR: 72 dead in Khan Shaykhun «أمس») and 055 (English, WHO: "at least 70", no
+    # date, no place): the chemical attack of 4 April 2017, told the day after
+    assert incident_of("035.txt", 72) is incident_of("055.txt", 70)
     print(aggregate.weekly(s).to_string())
     s.close()

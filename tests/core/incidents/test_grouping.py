@@ -102,9 +102,53 @@ def test_a_journalists_merge_joins_reports_the_rules_keep_apart_and_the_latest_d
     assert len(_incidents(*arts, decisions=[merge, undo])) == 2
 
 
-def test_reports_without_date_or_place_are_not_merged_automatically():
+def test_reports_with_neither_an_event_date_nor_a_publication_date_are_not_merged_automatically():
     undated = "قتل 17 مدنيا في قصف على حارة البدو."
     assert len(_incidents(("a", undated, None), ("b", undated.replace("17", "18"), None))) == 2
+
+
+# ---- one event told by outlets that say it differently (issue 17) ------------------------------
+DATED_21 = "قتل 21 مدنيا يوم الأحد في قصف للتحالف الدولي على حارة البدو في مدينة الرقة، وفق المرصد السوري."
+UNDATED_18 = "قتل 18 مدنيا في قصف للتحالف الدولي على مدينة الرقة، بحسب ناشطين."
+UNDATED_FAR = "قتل 60 مدنيا في قصف للتحالف الدولي على مدينة الرقة، بحسب ناشطين."
+UNPLACED_19 = "قتل 19 مدنيا يوم الأحد في قصف للتحالف الدولي، بحسب الدفاع المدني."
+UNPLACED_RUSSIA = "قتل 20 مدنيا يوم الأحد في قصف للطيران الروسي، بحسب الدفاع المدني."
+TOWN_70 = "قتل 70 شخصا يوم الأحد في قصف للنظام على مدينة خان شيخون، وفق المرصد السوري."
+GOVERNORATE_72 = "قتل 72 شخصا يوم الأحد في قصف للنظام على محافظة إدلب، وفق منظمة الصحة العالمية."
+
+
+def test_an_undated_report_joins_the_strike_of_the_days_before_its_publication_when_counts_are_close():
+    (inc,) = _incidents(("sohr", DATED_21, MON), ("act", UNDATED_18, TUE))
+    c = inc.counts["civilians"]
+    assert (c.min, c.max) == (18, 21) and inc.date == dt.date(2017, 8, 20)
+
+
+def test_an_undated_report_with_a_far_count_or_published_long_after_stays_apart():
+    assert len(_incidents(("sohr", DATED_21, MON), ("act", UNDATED_FAR, TUE))) == 2
+    assert len(_incidents(("sohr", DATED_21, MON), ("act", UNDATED_18, dt.date(2017, 8, 30)))) == 2
+
+
+def test_an_undated_report_does_not_join_a_strike_after_its_publication():
+    assert len(_incidents(("sohr", DATED_21, dt.date(2017, 8, 21)), ("act", UNDATED_18, dt.date(2017, 8, 19)))) == 2
+
+
+def test_a_report_without_a_place_joins_the_same_day_strike_with_a_close_count_and_the_same_perpetrator():
+    (inc,) = _incidents(("sohr", DATED_21, MON), ("cd", UNPLACED_19, MON))
+    assert inc.place_id == "nb-badu" and inc.counts["civilians"].min == 19
+    assert len(_incidents(("sohr", DATED_21, MON), ("cd", UNPLACED_RUSSIA, MON))) == 2
+
+
+def test_a_town_and_its_governorate_are_one_place_but_two_towns_are_not():
+    (inc,) = _incidents(("sohr", TOWN_70, MON), ("who", GOVERNORATE_72, MON))
+    assert inc.place_id == "sp-khan-shaykhun"
+    assert incidents._places_match("sp-khan-shaykhun", "gv-idlib")
+    assert not incidents._places_match("sp-khan-shaykhun", "sp-ariha")
+
+
+def test_two_strikes_on_one_day_in_two_districts_of_the_city_stay_two_incidents_beside_an_undated_report():
+    incs = _incidents(("a", SOHR_MONDAY, MON), ("b", OTHER_DISTRICT, MON), ("c", UNDATED_18, TUE))
+    assert sorted(i.articles for i in incs) == [1, 2]
+    assert len(incs) == 2
 
 
 def test_places_match_a_district_and_its_city_but_not_two_districts():

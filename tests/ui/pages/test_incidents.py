@@ -15,6 +15,7 @@ from core.i18n import catalogue as i18n
 from core.incidents import aggregate
 from core.storage import incident_queries
 from core.storage.store import Store
+from core.views import filters
 from tests.ui import population as pop
 from tests.ui.apptest import app, texts
 from ui.common import widget_key
@@ -144,3 +145,42 @@ def test_merge_and_pick_lists_keep_their_choice_and_speak_arabic_after_a_languag
     assert pick.value == ids[0] and merge.value == ids[:1]
     assert all("المشلب" in o or "الرقة" in o for o in merge.options)
     assert not [o for o in merge.options + pick.options if re.search("[A-Za-z]", o)]
+
+
+# ---- how sure (issue 17) ------------------------------------------------------------------------
+def test_the_incident_says_how_sure_it_is_and_a_reviewer_marks_it_with_a_note_kept_in_history(strike_db):
+    at = app(PAGE)
+    _name(at, "Rania")
+    listing = _table(at, "incident_table")
+    assert list(listing[i18n.t("col.corroboration")]) == ["Single source"]
+    assert list(listing[i18n.t("col.origins")]) == ["SOHR 27"]  # AFP carried a count: it did not count
+    at.selectbox(key=widget_key("inc_pick", "en")).set_value(_ids(strike_db)[0]).run()
+    lines = [m.value.replace("\\", "") for m in at.markdown]
+    assert any(v.startswith("Single source. Counted by: SOHR 27. Does not pass the publication check.") for v in lines)
+    assert any("Joined: same day, same place (al-Mashlab), counts 17–27" in v for v in lines)
+    reports = _table(at, "report_table")
+    assert list(reports[i18n.t("col.origin")]) == ["not stated", "SOHR"]
+    assert list(reports[i18n.t("col.relays")]) == ["AFP", ""]  # SOHR's own site is no relay
+    assert "- No reviewer has marked this incident yet." in lines
+
+    at.selectbox(key="inc_verdict@en").set_value("corroborated").run()
+    at.text_input(key="inc_verdict_note").input("hospital list of 27 names").run()
+    at.button(key="inc_verdict_button").click().run()
+    assert not at.exception
+    assert i18n.t("incidents.done_verdict") in texts(at.success)
+    listing = _table(at, "incident_table")
+    assert list(listing[i18n.t("col.corroboration")]) == ["Corroborated"]
+    lines = [m.value.replace("\\", "") for m in at.markdown]
+    assert any("a reviewer's decision (the rule gives: Single source)" in v and "Passes the publication check." in v
+               for v in lines)
+    assert any("Rania: marked corroborated" in v and "hospital list of 27 names" in v for v in lines)
+
+
+def test_the_status_filter_keeps_only_incidents_of_that_status(strike_db):
+    at = app(PAGE)
+    assert len(_table(at, "incident_table")) == 1
+    s = Store.open(strike_db)
+    f = filters.Filters(corroboration=("disputed",))
+    assert incident_queries.incident_list(s, f).empty
+    assert len(incident_queries.incident_list(s, filters.Filters(corroboration=("single_source",)))) == 1
+    assert incident_queries.incident_list(s, filters.Filters(passing=True)).empty

@@ -187,3 +187,19 @@ def test_a_week_and_series_set_as_a_chart_click_sets_them_are_shown_picked_and_l
     assert at.selectbox(key=widget_key("pick_week", "en")).value == "2017-08-07"
     assert at.selectbox(key=widget_key("pick_series", "en")).value == "civilians"
     assert i18n.t("col.sentence") in at.dataframe[-1].value.columns
+
+
+def test_the_total_that_passes_the_publication_check_is_shown_beside_all(populated_db):
+    at = app()
+    at.toggle(key="trend_passing").set_value(True).run()
+    assert not at.exception
+    lines = [m.value.replace("\\", "") for m in at.markdown]
+    # nothing in the sample is counted by two independent bodies: none of it passes yet
+    assert f"Passing the publication check: 0 of {pop.TOTAL_KILLED:,}." in lines
+
+
+def test_a_link_asking_for_disputed_incidents_only_opens_with_that_filter(populated_db):
+    at = app(query_params={"corroboration": "disputed"})
+    assert not at.exception
+    assert at.sidebar.multiselect(key=widget_key("corroboration", "en")).value == ["disputed"]
+    assert _metric(at, "trends.metric_total.killed") == "0"  # no incident is disputed; the toll stays
