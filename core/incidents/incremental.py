@@ -342,7 +342,12 @@ class _Regrouping:
             if day >= last:
                 stored = _clusters(self._remember(incident_queries.open_cluster_rows(
                     store, day + dt.timedelta(days=1), _open_from(day))))
-                if {c.keys for c in stored} == {c.keys for c in grouper.clusters if _open_on(c, day)}:
+                open_now = [c for c in grouper.clusters if _open_on(c, day)]
+                # the same open clusters, and none holds a changed report: a report taken up later
+                # joined a cluster on counts and attackers that a changed report may no longer have
+                if {c.keys for c in stored} == {c.keys for c in open_now} and not any(
+                    r.key in dirty for c in open_now for r in c.members
+                ):
                     converged = day
                     break
             later = [d for d in by_day if d > day]
