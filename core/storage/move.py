@@ -28,7 +28,8 @@ from core.storage.store import Store, StoreError, owe_regroup
 # written by every new database itself; ``regroup_owed`` (marks of the file's sequence, or of a lake's
 # turns) is not copied as it is: the articles it lists are marked again in the destination.
 TABLES = ("articles", "figures", "reviews", "incident_decisions", "incidents", "incident_counts",
-          "incident_reports", "incident_state", "incident_index", "incident_index_state")
+          "incident_reports", "incident_corroboration", "incident_state", "incident_index", "incident_index_state",
+          "held_figures", "held_figures_state")
 CHECKED = (*TABLES, "places")
 _BATCH_ROWS = 50_000
 

@@ -260,8 +260,11 @@ def incident_widths(df: pd.DataFrame, lang: str = i18n.DEFAULT_LANG) -> dict[str
     fits on the page in either language (the Arabic names of perpetrators and sources are long:
     cut with an ellipsis, whole on hover)."""
     counts = [i18n.label("group", g, lang).capitalize() for g in _incident_groups(df)] + [i18n.t("col.reports", lang)]
-    return {i18n.t("col.place_en", lang): 100, i18n.t("col.perpetrator", lang): 125,
-            **dict.fromkeys(counts, 60), i18n.t("col.sources", lang): 140}
+    widths = {i18n.t("col.place_en", lang): 75, i18n.t("col.perpetrator", lang): 85,
+              **dict.fromkeys(counts, 50), i18n.t("col.sources", lang): 90}
+    if "corroboration" in df.columns:  # how sure: status and who counted
+        widths |= {i18n.t("col.corroboration", lang): 85, i18n.t("col.origins", lang): 70}
+    return widths
 
 
 def report_table(df: pd.DataFrame, lang: str = i18n.DEFAULT_LANG) -> pd.DataFrame:

@@ -31,7 +31,7 @@ def test_a_file_copied_into_a_lake_and_back_keeps_every_article_figure_review_an
     assert move.main([str(tmp_path / "newsroom.duckdb"), lake]) == 0
     in_lake = Store.open(lake)
     assert in_lake.counts() == before
-    pd.testing.assert_frame_equal(incident_queries.incident_list(in_lake), incidents_before)
+    pd.testing.assert_frame_equal(incident_queries.incident_list(in_lake), incidents_before, check_dtype=False)
     assert aggregate.is_current(in_lake)
     in_lake.close()
 
