@@ -126,19 +126,22 @@ def ensure_venv(requirements: str) -> None:
         )
 
 
-def ensure_chromium() -> None:
-    if Path(CHROMIUM).exists():
-        return
+def _apt_install(packages: list[str], what: str) -> None:
+    """Install Debian packages when apt-get is there and this runs as root (as CI does); else nothing."""
     apt = shutil.which("apt-get")
     if apt and os.geteuid() == 0:
-        step("Installing Debian's chromium for the browser tests (a few minutes, once per machine)…")
+        step(what)
         # apt's progress goes to stdout (hidden); its errors go to stderr (shown).
         _quiet([apt, "update", "-qq"], stdout=subprocess.DEVNULL)
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        _quiet(
-            [apt, "install", "-y", "-qq", "chromium", "fonts-noto-core", "fonts-dejavu-core"],
-            env=env, stdout=subprocess.DEVNULL,
-        )
+        _quiet([apt, "install", "-y", "-qq", *packages], env=env, stdout=subprocess.DEVNULL)
+
+
+def ensure_chromium() -> None:
+    if Path(CHROMIUM).exists():
+        return
+    _apt_install(["chromium", "fonts-noto-core", "fonts-dejavu-core"],
+                 "Installing Debian's chromium for the browser tests (a few minutes, once per machine)…")
     if not Path(CHROMIUM).exists():
         print(
             "Debian's chromium is not installed, so the real-browser tests will be skipped "
@@ -151,12 +154,7 @@ def ensure_postgresql() -> None:
     """Debian's PostgreSQL server binaries, for the lake tests with a PostgreSQL catalog."""
     if list(Path("/usr/lib/postgresql").glob("*/bin/initdb")):
         return
-    apt = shutil.which("apt-get")
-    if apt and os.geteuid() == 0:
-        step("Installing Debian's postgresql for the lake tests (a minute, once per machine)…")
-        _quiet([apt, "update", "-qq"], stdout=subprocess.DEVNULL)
-        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        _quiet([apt, "install", "-y", "-qq", "postgresql"], env=env, stdout=subprocess.DEVNULL)
+    _apt_install(["postgresql"], "Installing Debian's postgresql for the lake tests (a minute, once per machine)…")
     if not list(Path("/usr/lib/postgresql").glob("*/bin/initdb")):
         print(
             "Debian's postgresql is not installed, so the tests of a lake with a PostgreSQL catalog will "
