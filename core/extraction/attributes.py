@@ -639,8 +639,8 @@ def _share_attributes(ctx: _Context, cands: list[Cand]) -> None:
                 c.perpetrator, c.perp_mention = n.perpetrator, n.perp_mention
             if c.source is None:
                 c.source, c.source_mention = n.source, n.source_mention
-    _inherit_from_previous(cands)
     _date_from_lead(ctx, cands)
+    _inherit_from_previous(cands)
     # a guessed group (قتلى، العشرات) takes the group of the victims the article is about
     explicit = {c.group for c in cands if c.group_from_noun}
     for c in cands:
@@ -659,16 +659,19 @@ def _share_attributes(ctx: _Context, cands: list[Cand]) -> None:
 
 def _date_from_lead(ctx: _Context, cands: list[Cand]) -> None:
     """«كثّفت الطائرات الحربية، اليوم الأربعاء، غاراتها ...» then counts with no day of their own:
-    the day the report's lead names dates the events it goes on to count."""
-    if not cands or any(c.date_value for c in cands if c.kind == "incident"):
+    the day the report's lead names dates the events it goes on to count, up to the first count
+    that has a date of its own («سقط ضحايا يوم الأحد ... 4 قتلى ... وأصيب سبعة منتصف الشهر»)."""
+    if not cands:
         return
+    dated = [n for n, c in enumerate(cands) if c.kind == "incident" and c.date_value]
+    undated = cands[: dated[0]] if dated else cands
     first = cands[0]
     for n, d in enumerate(ctx.dates):
         a, b = ctx.date_toks[n]
         if a > first.ti and ctx.sent_of[a] != first.sent:
             return  # only a date before the first count, or in its sentence, leads the report
         if d.date and d.precision == "day" and not d.since and not d.range_start and not _dates_the_report(ctx, a, b):
-            for c in cands:
+            for c in undated:
                 if c.kind == "incident" and c.date_value is None and not c.extra.get("new_topic"):
                     c.date, c.date_value, c.date_precision = d, d.date, d.precision
                     c.extra["date_from_lead"] = True

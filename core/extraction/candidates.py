@@ -46,6 +46,8 @@ def _victim_after(ctx: _Context, k: int, hi: int, english: bool) -> Mention | No
         return None
     v = ctx.m("victims", k)
     if v and v.i == k:
+        if v.attrs.get("status") and ctx.tokens[k].text.startswith("و") and ctx.tokens[k].kind == "ar":
+            return None  # «مقتل 3 وإصابة 20»: a status noun after و opens the next count
         return v
     them = ctx.m("connectives", k)
     if them is not None and them.i == k and them.attrs.get("of_them"):
@@ -110,12 +112,13 @@ def _is_unit(ctx: _Context, k: int, hi: int) -> bool:
     return tok.kind != "ar" or tok.text == first or tok.text == "ال" + first or tok.text.startswith(first)
 
 
-def _fate_near(ctx: _Context, i: int, j: int, lo: int, hi: int) -> bool:
-    """Trapped, displaced, arrested... right before the count or right after its noun."""
+def _fate_near(ctx: _Context, i: int, j: int, lo: int, hi: int, role: str = "fate") -> bool:
+    """Trapped, displaced, arrested... right before the count or right after its noun
+    (role 'illness': a disease right after it, «20 إصابة بالكوليرا»)."""
     for k in (_prev_word(ctx, i, lo), _prev_word(ctx, _prev_word(ctx, i, lo), lo) if i > lo else -1):
-        if k >= 0:
+        if k >= 0 and role == "fate":
             f = ctx.m("non_casualty", k)
-            if f and f.attrs.get("role") == "fate":
+            if f and f.attrs.get("role") == role:
                 return True
     k = j
     for _ in range(4):
@@ -127,7 +130,7 @@ def _fate_near(ctx: _Context, i: int, j: int, lo: int, hi: int) -> bool:
         if ctx.m("connectives", k):
             break  # «عشرات المصابين إضافة إلى مفقودين»: the missing are another group
         f = ctx.m("non_casualty", k)
-        if f and f.attrs.get("role") == "fate":
+        if f and f.attrs.get("role") == role:
             return True
         k += 1
     return False
@@ -205,7 +208,9 @@ def _status_of(ctx: _Context, i: int, j: int, lo: int, hi: int, noun: Mention | 
         k = _next_word(ctx, noun.j, hi)
         v2 = ctx.m("victims", k) if k >= 0 else None
         if v2 and v2.attrs.get("status") and v2.attrs["status"] != noun.attrs["status"] and ctx.tokens[k].text.startswith("و"):
-            return "killed_or_injured", "noun"
+            k2 = _next_word(ctx, v2.j, hi)
+            if not (k2 >= 0 and ctx.tokens[k2].kind == "num"):  # «13 قتيلا وإصابة 50»: two counts
+                return "killed_or_injured", "noun"  # «13 قتيلا وجريحا»
         both = ctx.m("casualty_terms", k) if k >= 0 else None
         if both and both.i == k and both.attrs.get("status") == "killed_or_injured":
             return "killed_or_injured", "noun"  # «140 ضحية بين شهيد وجريح»
@@ -351,6 +356,8 @@ def _read_numbers(ctx: _Context) -> list[Cand]:
                     group_noun = v2
                     end_tok = v2.j
         status, how = _status_of(ctx, before, end_tok, lo, hi, noun)
+        if status == "injured" and _fate_near(ctx, i, end_tok, lo, hi, role="illness"):
+            continue  # infections counted, not wounds
         cue = _connective_before(ctx, before, lo)
         listed = _list_status(out, ctx, before)
         if status is None and listed is not None and listed.status:

@@ -23,6 +23,7 @@ def _link_parts(ctx: _Context, cands: list[Cand]) -> None:
             and prev is not None
             and prev.parent is not None
             and prev.sent == c.sent
+            and _may_be_part(c, prev.parent)  # «4 قتلى بينهم طفلان، و15 إصابة»: the wounded are no part
             and (
                 _only_conjunction_between(ctx, prev.tj, c.ti)
                 or (_after_and(ctx, c.ti) and c.ti - prev.tj <= 10 and not _heads_between(cands, prev, c))
@@ -157,7 +158,10 @@ def _group_breakdowns(ctx: _Context, cands: list[Cand]) -> None:
             c.parent, c.kind = prev.parent, prev.kind
             c.extra["part_by_group"] = True
             continue
+        own_clause = c.rule.startswith("lone-noun-after-trigger")  # «واستشهدت طفلة»: a report of its own
         for o in reversed(cands[max(0, idx - _LOOKBACK) : idx]):
+            if own_clause and o.sent != c.sent:
+                break
             if (
                 o.parent is None and o.group in ("civilians", "people") and o.status == c.status
                 and o.best is not None and o.best > c.best and o.kind == c.kind and _places_compatible(o, c)
@@ -228,6 +232,8 @@ def _link_repeats(cands: list[Cand]) -> None:
                 continue
             if c.parent is not None and _root(c.parent) is not _root(o.parent):
                 continue
+            if c.parent is not None and c.sent == o.sent:
+                continue  # «بينهم طفلتان وطفلان»: a breakdown names each of its parts once
             if not _places_compatible(o, c):
                 continue
             if c.sent == o.sent and c.parent is None:
