@@ -192,7 +192,8 @@ def _root(c: Cand) -> Cand:
     return c
 
 
-def _places_compatible(a: Cand, b: Cand) -> bool:
+def _places_compatible(a: Cand, b: Cand, repeat: bool = False) -> bool:
+    """Can counts a and b be of one place? (``repeat``: of the same event, so two named towns differ.)"""
     pa, pb = _place_of(a), _place_of(b)
     if pa is None or pb is None:
         return True
@@ -204,7 +205,14 @@ def _places_compatible(a: Cand, b: Cand) -> bool:
     ra, rb = _PLACE_RANK.get(pa.precision, 0), _PLACE_RANK.get(pb.precision, 0)
     if ra >= 5 and rb >= 5:
         return _norm_place(pa.text) == _norm_place(pb.text)
+    totals = "total" in a.rule or "total" in b.rule  # «ليرتفع إلى 40»: a total counts beyond its clause's place
+    if repeat and not totals and pa.precision in _SETTLEMENTS and pb.precision in _SETTLEMENTS:
+        # two towns or cities by name: «مدينة الحراك» and «بلدة المسيفرة» are two events
+        return places.same_place_text(pa.text, pb.text)
     return True
+
+
+_SETTLEMENTS = ("city", "town", "village")
 
 
 def _place_of(c: Cand) -> places.PlaceMatch | None:
@@ -234,7 +242,7 @@ def _link_repeats(cands: list[Cand]) -> None:
                 continue
             if c.parent is not None and c.sent == o.sent:
                 continue  # «بينهم طفلتان وطفلان»: a breakdown names each of its parts once
-            if not _places_compatible(o, c):
+            if not _places_compatible(o, c, repeat=True):
                 continue
             if c.sent == o.sent and c.parent is None:
                 continue
