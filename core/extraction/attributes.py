@@ -65,6 +65,8 @@ def _kind(ctx: _Context, cands: list[Cand], c: Cand) -> None:
                 since = _date_at(ctx, m.j)
                 if since is not None and not _long_ago(ctx, since):
                     continue
+                if since is None and _ago(ctx, m, lo, hi):
+                    continue  # «قُتل منذ نحو شهر ثلاثة عناصر»: a month ago, one event
                 nxt = ctx.m("kind_cues", m.j)
                 if since is None and nxt and nxt.attrs.get("role") == "short_since":
                     continue
@@ -264,6 +266,21 @@ def _counted_span(ctx: _Context, lo: int, hi: int) -> str | None:
 def _longer_than_a_day(count: int, unit: Token) -> bool:
     """N hours (or minutes) over 24, or more than one day, week, month...: «الـ 48 ساعة»، «ستة أيام»."""
     return count > (24 if _is(unit, "hour_units") else 1)
+
+
+def _ago(ctx: _Context, since: Mention, lo: int, hi: int) -> bool:
+    """«منذ يومين»، «منذ نحو شهر» after a killing verb: a time ago, not the start of a period —
+    unless the clause raises a total («ارتفع عدد القتلى منذ أسبوع إلى ...»)."""
+    if ctx.tokens[since.i].kind != "ar":
+        return False
+    k = _next_word(ctx, since.j, hi)
+    for _ in range(2):  # «نحو»، «قرابة», or a number of units: «منذ ثلاثة أيام»
+        if k >= 0 and (ctx.tokens[k].kind == "num" or _is(ctx.tokens[k], "about")):
+            k = _next_word(ctx, k + 1, hi)
+    u = ctx.m("non_casualty", k) if k >= 0 else None
+    if not (u and u.i == k and u.key == "time"):
+        return False
+    return _find(ctx, "kind_cues", lo, hi, roles=("rose", "toll_word")) is None
 
 
 def _next_is_short_time(ctx: _Context, k: int) -> bool:
