@@ -111,7 +111,9 @@ def _kind(ctx: _Context, cands: list[Cand], c: Cand) -> None:
 def _inside_a_day(ctx: _Context, m: Mention) -> bool:
     for n in ctx.dates_in(max(0, m.i - 8), m.j):
         a, b = ctx.date_toks[n]
-        if a <= m.i and m.j <= b and ctx.dates[n].precision == "day":
+        d = ctx.dates[n]
+        # without a publication date «الخامس والعشرين من الشهر الماضي» stays unresolved: still a day
+        if a <= m.i and m.j <= b and (d.precision == "day" or (d.date is None and a < m.i)):
             return True
     return False
 

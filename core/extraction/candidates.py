@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from bisect import bisect_left
+from functools import cache
 
 from core.extraction import bounds, lexicon, numbers
 from core.extraction.context import (
@@ -513,6 +514,9 @@ def _read_lone_nouns(ctx: _Context, taken: set[int], counted: list[Cand]) -> lis
             trig = None
         if v.attrs.get("conjunct_only") and not conj and trig is None:
             continue  # «زوجته» counts after «قتل» or «و», not in «قال زوجته»
+        nxt = _next_word(ctx, v.j, hi)
+        if nxt >= 0 and normalize(ctx.tokens[nxt].text).text in _not_before(v.key):
+            continue  # «قتلوا أم أنهم أحياء»: أم is 'or' here
         if own_status:
             # «سقوط شهيدتين»، «ارتقاء شهيد»: a status noun alone, as a dual or right after a killing word
             if (number == "du" or trig is not None) and not any(f.startswith("ال") for f in tok.forms[:2]):
@@ -560,6 +564,12 @@ def _read_lone_nouns(ctx: _Context, taken: set[int], counted: list[Cand]) -> lis
         out.append(c)
         prev_lone = c
     return out
+
+
+@cache
+def _not_before(key: str) -> frozenset[str]:
+    entry = lexicon.load("victims").get(key, {})
+    return frozenset(normalize(w).text for w in entry.get("not_before", ()))
 
 
 def _place_follows(ctx: _Context, k: int, hi: int) -> bool:

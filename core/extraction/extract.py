@@ -163,7 +163,7 @@ def extract(text: str, published: dt.date | None = None, lang: str | None = None
     for c in cands:
         if c.parent is None:
             _place(ctx, cands, c)
-    _link_repeats(cands)
+    _link_repeats(ctx, cands)
     for c in cands:
         if c.parent is None:
             _kind(ctx, cands, c)

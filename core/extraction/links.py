@@ -4,8 +4,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
+from core.extraction import dates as dates_mod
 from core.extraction import places
 from core.extraction.context import _LOOKBACK, _PLACE_RANK, Cand, _Context, _find, _fw, _is, _window
 from core.extraction.normalize import normalize
@@ -204,7 +206,7 @@ def _places_compatible(a: Cand, b: Cand, repeat: bool = False) -> bool:
         return ra < 5 or rb < 5  # a city and a district in it can be the same event
     ra, rb = _PLACE_RANK.get(pa.precision, 0), _PLACE_RANK.get(pb.precision, 0)
     if ra >= 5 and rb >= 5:
-        return _norm_place(pa.text) == _norm_place(pb.text)
+        return places.same_place_text(pa.text, pb.text)  # «حي عش الورور» is one of «حيي عش الورور وباب توما»
     totals = "total" in a.rule or "total" in b.rule  # «ليرتفع إلى 40»: a total counts beyond its clause's place
     if repeat and not totals and pa.precision in _SETTLEMENTS and pb.precision in _SETTLEMENTS:
         # two towns or cities by name: «مدينة الحراك» and «بلدة المسيفرة» are two events
@@ -225,8 +227,30 @@ def _norm_place(s: str) -> str:
     return normalize(s).text
 
 
-def _link_repeats(cands: list[Cand]) -> None:
-    """The same count of the same victims again (headline and body) is `same_as` its first mention."""
+def _own_day(ctx: _Context, c: Cand) -> str | None:
+    """The day the count's own clause names, resolved (against a stand-in day when the article has
+    no publication date, so «اليوم» and «الخامس والعشرين من الشهر الماضي» still differ)."""
+    lo, hi = _window(ctx, [], c, tight=False)
+    for n in ctx.dates_in(lo, hi):
+        d = ctx.dates[n]
+        if d.since or d.range_start:
+            continue
+        if d.precision == "day":
+            return d.date
+        if d.date is None and d.kind != "weekday":
+            again = dates_mod.find_dates(d.text, _STAND_IN_DAY)
+            if again and again[0].precision == "day":
+                return "~" + again[0].date
+        return None
+    return None
+
+
+_STAND_IN_DAY = dt.date(2000, 1, 15)
+
+
+def _link_repeats(ctx: _Context, cands: list[Cand]) -> None:
+    """The same count of the same victims again (headline and body) is `same_as` its first mention,
+    unless their clauses name two different days."""
     by_count: dict[tuple, list[Cand]] = {}
     for c in cands:
         if c.kind == "superseded" or (c.best is None and not c.vague):
@@ -246,6 +270,9 @@ def _link_repeats(cands: list[Cand]) -> None:
                 continue
             if c.sent == o.sent and c.parent is None:
                 continue
+            dc, do = _own_day(ctx, c), _own_day(ctx, o)
+            if dc and do and dc != do:
+                continue  # «استشهدت أم اليوم» and «في الخامس والعشرين من الشهر الماضي استشهدت امرأة»
             c.same = _root(o)
             break
         earlier.append(c)
