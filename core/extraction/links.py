@@ -185,6 +185,9 @@ def _repeat_groups(a: Cand, b: Cand) -> bool:
         return True
     if a.parent is not None or b.parent is not None:
         return False
+    numeral = a.rule.startswith("number") or b.rule.startswith("number")  # not two lone nouns (الشاب، طفل)
+    if "people" in (a.group, b.group) and a.sent != b.sent and numeral:
+        return True  # «20 شخصا» in one account, «20 من عناصر الأسايش» in another: who they were is added
     return (a.group == "people" and not a.group_from_noun) or (b.group == "people" and not b.group_from_noun)
 
 
