@@ -64,6 +64,13 @@ def _window(ctx: _Context, cands: list[Cand], c: Cand, tight: bool = True) -> tu
     k = bisect_left(ctx.break_i, c.tj)
     if k < len(ctx.break_i) and ctx.break_i[k] < hi:
         hi = ctx.break_i[k]
+    # «…11 مدنيا، وأضافت أن غارات … في قرية السحامية»: a new statement after the count is another report
+    for m in ctx.mentions_in("connectives", c.tj, hi):
+        if m.attrs.get("role") == "report" and m.i > c.tj:
+            that = ctx.m("connectives", m.j)
+            if that is not None and that.i == m.j and that.attrs.get("role") == "that":
+                hi = m.i
+                break
     return lo, hi
 
 

@@ -251,6 +251,16 @@ def _own_day(ctx: _Context, c: Cand) -> str | None:
 _STAND_IN_DAY = dt.date(2000, 1, 15)
 
 
+def _precise(c: Cand) -> bool:
+    p = _place_of(c)
+    return p is not None and _PLACE_RANK.get(p.precision, 0) >= 5
+
+
+def _same_day_or_unknown(ctx: _Context, a: Cand, b: Cand) -> bool:
+    da, db = _own_day(ctx, a), _own_day(ctx, b)
+    return not (da and db and da != db)
+
+
 def _link_repeats(ctx: _Context, cands: list[Cand]) -> None:
     """The same count of the same victims again (headline and body) is `same_as` its first mention,
     unless their clauses name two different days."""
@@ -273,8 +283,7 @@ def _link_repeats(ctx: _Context, cands: list[Cand]) -> None:
                 continue
             if c.sent == o.sent and c.parent is None:
                 continue
-            dc, do = _own_day(ctx, c), _own_day(ctx, o)
-            if dc and do and dc != do:
+            if not _same_day_or_unknown(ctx, o, c):
                 continue  # «استشهدت أم اليوم» and «في الخامس والعشرين من الشهر الماضي استشهدت امرأة»
             c.same = _root(o)
             break
@@ -323,7 +332,8 @@ def _mark_superseded(ctx: _Context, cands: list[Cand]) -> None:
             o for o in cands[max(0, c.n - _LOOKBACK) : c.n + _LOOKBACK]
             if o is not c and o.parent is None and o.status == c.status and o.kind != "superseded"
             and _compatible_groups(o.group, c.group) and o.best is not None and o.best > c.best
-            and _places_compatible(o, c)
+            and _places_compatible(o, c, repeat=True) and _same_day_or_unknown(ctx, o, c)
+            and not (o.kind == "toll" and _precise(c) and not _precise(o))  # a toll of many places adds it up
         ]
         if newer:
             # the revised count of the same event: an incident before a toll, the closest count first
