@@ -689,6 +689,10 @@ def _date_from_lead(ctx: _Context, cands: list[Cand]) -> None:
         a, b = ctx.date_toks[n]
         if a > first.ti and ctx.sent_of[a] != first.sent:
             return  # only a date before the first count, or in its sentence, leads the report
+        if any((m := ctx.m("connectives", k)) and m.attrs.get("role") == "report" for k in range(max(0, a - 3), a)):
+            continue  # "the WHO said on Wednesday": when it was said
+        if dated and d.kind == "absolute" and ctx.published and d.date == ctx.published.isoformat():
+            continue  # the page's dateline («Wed 05 Apr 2017») when the article dates its events itself
         if d.date and d.precision == "day" and not d.since and not d.range_start and not _dates_the_report(ctx, a, b):
             for c in undated:
                 if c.kind == "incident" and c.date_value is None and not c.extra.get("new_topic"):

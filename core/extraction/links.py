@@ -292,26 +292,30 @@ def _link_repeats(ctx: _Context, cands: list[Cand]) -> None:
 
 def _link_other_sources(cands: list[Cand]) -> None:
     """Another source's different count of the same event in one article is `same_as` the first
-    («60 according to state media ... the Observatory said 42»): same status and group, same day,
-    same precise place, two different named sources."""
+    («60 according to state media ... the Observatory said 42»): same status and victims, the same
+    place, no other day, and the later count told by a named source the first is not told by (the
+    first may be the article's own voice: «قتل 7 … ووثقت الطبابة الشرعية استشهاد 6»)."""
     heads = [
         c for c in cands
-        if c.parent is None and c.same is None and c.kind == "incident" and c.best is not None
-        and c.source and c.date_precision == "day"
+        if c.parent is None and c.same is None and c.kind == "incident" and c.best is not None and not c.vague
     ]
     for idx, c in enumerate(heads):
+        if not c.source:
+            continue
         for o in heads[max(0, idx - _LOOKBACK // 4) : idx]:
-            if o.same is not None or o.status != c.status or not _compatible_groups(o.group, c.group):
+            if o.same is not None or o.status != c.status or not _repeat_groups(o, c) or o.sent == c.sent:
                 continue
-            if not (c.source and o.source and c.source != o.source):
+            if o.source == c.source or o.best == c.best or min(o.best, c.best) * 2 < max(o.best, c.best):
                 continue
-            if not (c.date_value and c.date_value == o.date_value and c.date_precision == "day"):
+            if o.date_value != c.date_value or (c.date_value and c.date_precision != "day"):
                 continue
             pc, po = _place_of(c), _place_of(o)
-            if pc is None or po is None or min(_PLACE_RANK.get(pc.precision, 0), _PLACE_RANK.get(po.precision, 0)) < 5:
+            if pc is None or po is None:
                 continue
-            if (pc.place_id or _norm_place(pc.text)) != (po.place_id or _norm_place(po.text)):
+            if not (pc.place_id and pc.place_id == po.place_id) and not places.same_place_text(pc.text, po.text):
                 continue
+            if not o.source and _PLACE_RANK.get(pc.precision, 0) < 4:
+                continue  # the article's own count against a source's: only in one named city or nearer
             c.same = o
             c.extra["same_event_other_source"] = True
             break
