@@ -48,6 +48,16 @@ def _kind(ctx: _Context, cands: list[Cand], c: Cand) -> None:
             c.kind, c.kind_cue = "toll", grave.surface
             c.extra["background"] = True  # a grave's tally states no period for the counts after it
             return
+    so_far = _find(ctx, "kind_cues", lo, hi, roles=("so_far",))
+    if so_far is not None:
+        slo, shi = ctx.sentence_span(c.sent)
+        battle = _find(ctx, "attack_terms", slo, shi, roles=("battle",)) or any(
+            "هجوم" in t.forms for t in ctx.tokens[slo:shi]
+        )
+        one_event = _find(ctx, "kind_cues", slo, shi, roles=("event",))  # «… المجزرة»: fighting inside one event
+        if battle and one_event is None:  # «إثر هجوم شنه التنظيم … ما أسفر حتى الآن عن مقتل 21»: the fighting's running total
+            c.kind, c.kind_cue = "toll", so_far.surface
+            return
     opening = _opening_since(ctx, c, lo)
     for m in opening + ctx.mentions_in("kind_cues", lo, hi):
         role = m.attrs.get("role")
