@@ -48,7 +48,7 @@ def _kind(ctx: _Context, cands: list[Cand], c: Cand) -> None:
             c.kind, c.kind_cue = "toll", grave.surface
             c.extra["background"] = True  # a grave's tally states no period for the counts after it
             return
-    so_far = _find(ctx, "kind_cues", lo, hi, roles=("so_far",))
+    so_far = _find(ctx, "kind_cues", lo, hi, roles=("fighting_tally",))
     if so_far is not None:
         slo, shi = ctx.sentence_span(c.sent)
         battle = _find(ctx, "attack_terms", slo, shi, roles=("battle",)) or any(
