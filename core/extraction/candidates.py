@@ -155,6 +155,8 @@ def _after_that(ctx: _Context, i: int, lo: int) -> bool:
     """Token i opens a reported clause: right after «أنّ»/«إنّ» ('that')."""
     k = _prev_word(ctx, i, lo)
     c = ctx.m("connectives", k) if k >= 0 else None
+    if k >= 0 and any(f in _fw("pluperfect") for f in ctx.tokens[k].forms):
+        return True  # «وكان الطفل … قتل»: the noun opens a clause of its own too
     return c is not None and c.j == i and c.attrs.get("role") == "that"
 
 
@@ -164,6 +166,12 @@ def _after_name(ctx: _Context, j: int, hi: int) -> int:
         close = {"(": ")", '"': '"', "«": "»", "“": "”"}[ctx.tokens[j].text]
         for q in range(j + 1, min(hi, j + 8)):
             if ctx.tokens[q].text == close:
+                j = q + 1
+                break
+    # «البالغ من العمر 15 عاماً،»: an age in apposition, up to its comma
+    if j < hi and ctx.tokens[j].text in ("البالغ", "البالغة"):
+        for q in range(j + 1, min(hi, j + 8)):
+            if ctx.tokens[q].text in (",", "،"):
                 return q + 1
     return j
 
@@ -546,6 +554,8 @@ def _read_lone_nouns(ctx: _Context, taken: set[int], counted: list[Cand]) -> lis
             status, rule = r.attrs["status"], "noun-then-verb"  # "another civilian was killed"
         elif number == "sg" and _after_that(ctx, v.i, lo) and (r := _right_trigger(ctx, _after_name(ctx, v.j, hi), hi, limit=2)):
             status, rule = r.attrs["status"], "noun-then-verb"  # «وأضاف أنّ السيدة قُتلت»، «أن الشاب توفي»
+        elif number == "sg" and (prior := _another_after(ctx, v, hi, counted + out)) is not None:
+            status, rule = prior.status, "lone-noun-another"  # «استشهد طفلان … ورجل آخر»: one more
         elif number == "du" or _noun_joined_after(ctx, v, hi):
             # «ممرضان ... قتلا»، «امرأة وطفلا قتلا»: the verb after the nouns gives their status
             r = _right_trigger(ctx, v.j, hi, limit=8)
@@ -584,6 +594,20 @@ def _place_follows(ctx: _Context, k: int, hi: int) -> bool:
         return False
     r = ctx.places_in(k, k + 1)
     return len(r) > 0
+
+
+def _another_after(ctx: _Context, v: Mention, hi: int, earlier: list[Cand]) -> Cand | None:
+    """«ورجل آخر»، «وطفل آخر»: a noun with «آخر» after it is one more victim of the count told just
+    before (in its sentence or the one before); that count, else None."""
+    k = _next_word(ctx, v.j, hi)
+    w = ctx.m("victims", k) if k >= 0 else None
+    if not (w and w.i == k and w.key == "others" and ctx.tokens[k].text in ("آخر", "اخر", "أخرى", "اخرى")):
+        return None
+    sent = ctx.sent_of[v.i]
+    # the sentence before too, when this one names what hit them («بأن مدنيا آخر تعرض لنيران …»)
+    reach = 1 if any(m.attrs.get("role") == "attack" for m in ctx.mentions_in("attack_terms", v.j, hi)) else 0
+    before = [c for c in earlier if c.status and c.ti < v.i and sent - reach <= c.sent <= sent]
+    return max(before, key=lambda c: c.ti) if before else None
 
 
 def _noun_joined_after(ctx: _Context, v: Mention, hi: int) -> bool:

@@ -96,8 +96,8 @@ def _sum_breakdowns(cands: list[Cand]) -> None:
     heads = [c for c in cands if c.parent is None and c.same is None and c.kind == "incident"]
     is_head = {id(c) for c in heads}
     for h in heads:
-        if h.best is None or h.vague or h.best < 2:
-            continue
+        if h.best is None or h.vague or h.best < 3:
+            continue  # 1 + 1 = 2 is a coincidence too easily met
         run: list[Cand] = []
         total = linked = 0
         for o in cands[h.n + 1 : h.n + 1 + 2 * _LOOKBACK]:
@@ -111,6 +111,8 @@ def _sum_breakdowns(cands: list[Cand]) -> None:
                 break
             if o.best >= h.best or not _places_compatible(o, h):
                 break  # a count in another village is not part of a count of this one
+            if not _subgroup(o.group, h.group):
+                break  # a man is no part of a count of children
             run.append(o)
             total += o.best
             if total >= h.best:
@@ -174,6 +176,13 @@ def _group_breakdowns(ctx: _Context, cands: list[Cand]) -> None:
 
 
 # ---- step 4: repeats and revisions ---------------------------------------------------------------
+def _subgroup(part: str, whole: str) -> bool:
+    """Can victims of group ``part`` be some of victims of group ``whole``?"""
+    if part == whole or whole == "people":
+        return True
+    return whole == "civilians" and part in ("children", "women", "people")
+
+
 def _compatible_groups(a: str, b: str) -> bool:
     return a == b or {a, b} == {"civilians", "people"}
 
