@@ -270,6 +270,10 @@ def _same_day_or_unknown(ctx: _Context, a: Cand, b: Cand) -> bool:
     return not (da and db and da != db)
 
 
+def _count_key(c: Cand) -> tuple:
+    return (c.status, "vague", c.min, c.max) if c.vague else (c.status, c.best)
+
+
 def _link_repeats(ctx: _Context, cands: list[Cand]) -> None:
     """The same count of the same victims again (headline and body) is `same_as` its first mention,
     unless their clauses name two different days."""
@@ -277,8 +281,14 @@ def _link_repeats(ctx: _Context, cands: list[Cand]) -> None:
     for c in cands:
         if c.kind == "superseded" or (c.best is None and not c.vague):
             continue
-        count = (c.status, "vague", c.min, c.max) if c.vague else (c.status, c.best)
-        earlier = by_count.setdefault(count, [])
+        prev = cands[c.n - 1] if c.n else None
+        if (
+            prev is not None and prev.sent == c.sent and prev.parent is None and c.parent is None
+            and prev.same is None and _only_conjunction_between(ctx, prev.tj, c.ti)
+        ):
+            by_count.setdefault(_count_key(c), []).append(c)
+            continue  # «كما قتل ثلاثة مدنيين وعنصر»: the next item of a new list is new too
+        earlier = by_count.setdefault(_count_key(c), [])
         for o in earlier[-_LOOKBACK // 4 :]:
             if c.sent == o.sent and c.parent is None:
                 continue
