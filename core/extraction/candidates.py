@@ -512,7 +512,7 @@ def _read_lone_nouns(ctx: _Context, taken: set[int], counted: list[Cand]) -> lis
         # where the «و» joining this noun to what precedes stands: glued (وامرأة) or apart (و امرأة)
         join = v.i if glued_and else v.i - 1 if v.i > lo and ctx.tokens[v.i - 1].text in ("و", "and") else None
         glued_and = join is not None
-        conj = bool(glued_and and prev_lone is not None and prev_lone.tj == join)
+        conj = bool(glued_and and prev_lone is not None and (prev_lone.tj == join or _age_between(ctx, prev_lone.tj, join)))
         k = _prev_word(ctx, v.i, lo)
         article = k >= 0 and ctx.tokens[k].text in ("a", "an", "one", "another")
         if article:
@@ -594,6 +594,18 @@ def _place_follows(ctx: _Context, k: int, hi: int) -> bool:
         return False
     r = ctx.places_in(k, k + 1)
     return len(r) > 0
+
+
+def _age_between(ctx: _Context, a: int, b: int) -> bool:
+    """Tokens [a, b) are an age in apposition: «طفل بعمر (9) سنوات والشاب …», «(12 عاما)»."""
+    if not 0 < b - a <= 6:
+        return False
+    toks = ctx.tokens[a:b]
+    if any(t.text in _CLAUSE_PUNCT and t.text not in ("(", ")") for t in toks):
+        return False
+    has_num = any(t.kind == "num" for t in toks)
+    unit = any((u := ctx.m("non_casualty", k)) is not None and u.key == "time" for k in range(a, b))
+    return has_num and unit
 
 
 def _another_after(ctx: _Context, v: Mention, hi: int, earlier: list[Cand]) -> Cand | None:

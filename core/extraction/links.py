@@ -270,6 +270,22 @@ def _same_day_or_unknown(ctx: _Context, a: Cand, b: Cand) -> bool:
     return not (da and db and da != db)
 
 
+_CLOSE = {"(": ")", '"': '"', "«": "»", "“": "”"}
+
+
+def _name_after(ctx: _Context, c: Cand) -> str | None:
+    """The name in brackets or quotes right after a lone noun («الشاب (ممدوح علي)»), else None."""
+    j = c.tj
+    if c.best != 1 or j >= len(ctx.tokens) or ctx.tokens[j].text not in _CLOSE:
+        return None
+    close = _CLOSE[ctx.tokens[j].text]
+    for q in range(j + 1, min(len(ctx.tokens), j + 8)):
+        if ctx.tokens[q].text == close:
+            words = [t.text for t in ctx.tokens[j + 1 : q] if t.kind == "ar" or t.kind == "en"]
+            return " ".join(words) or None
+    return None
+
+
 def _count_key(c: Cand) -> tuple:
     return (c.status, "vague", c.min, c.max) if c.vague else (c.status, c.best)
 
@@ -302,6 +318,9 @@ def _link_repeats(ctx: _Context, cands: list[Cand]) -> None:
                 continue
             if c.sent == o.sent and c.parent is None:
                 continue
+            na, nb = _name_after(ctx, o) or _name_after(ctx, _root(o)), _name_after(ctx, c)
+            if na and nb and na != nb:
+                continue  # «الشاب (دياب …)» and «والشاب (ممدوح …)»: two people
             if not _same_day_or_unknown(ctx, o, c):
                 continue  # «استشهدت أم اليوم» and «في الخامس والعشرين من الشهر الماضي استشهدت امرأة»
             c.same = _root(o)
