@@ -81,7 +81,9 @@ def _may_be_part(c: Cand, o: Cand) -> bool:
     fighters named as such are no part of civilians («الذين قتل منهم 28 عنصراً» after the wounded)."""
     same_status = c.status is None or o.status in (c.status, None)
     other_side = c.group == "fighters" and c.group_from_noun and o.group in ("civilians", "children", "women")
-    return same_status and not other_side
+    # «ثمانية أطفال وأربعة أطباء»: doctors are no part of a count of children
+    disjoint = o.group in ("children", "women") and c.group_from_noun and not _subgroup(c.group, o.group)
+    return same_status and not other_side and not disjoint
 
 
 def _latest_head_before(cands: list[Cand], c: Cand) -> Cand | None:
