@@ -40,6 +40,10 @@ def _next_word(ctx: _Context, k: int, hi: int) -> int:
     return k if k < hi else -1
 
 
+_QUOTES = ('"', "«", "»", "“", "”", "'")
+_ARMED_SIDES = frozenset({"is", "sdf", "regime", "opposition", "jihadist"})  # armed groups, not states
+
+
 def _victim_after(ctx: _Context, k: int, hi: int, english: bool) -> Mention | None:
     """The victim noun that a number at token k-1 counts: 27 مدنيا، 200 من مقاتلي، 14 of the dead."""
     k = _next_word(ctx, k, hi)
@@ -64,6 +68,13 @@ def _victim_after(ctx: _Context, k: int, hi: int, english: bool) -> Mention | No
         v = ctx.m("victims", k2)
         if v and v.i == k2:
             return v
+        if t.text == "من":  # «ثلاثة من «قسد»»، «خمسة من قوات النظام»: members of an armed side
+            while k2 < hi and ctx.tokens[k2].text in _QUOTES:
+                k2 += 1
+            a = ctx.m("actors", k2) if k2 < hi else None
+            if a is not None and a.i == k2 and a.key in _ARMED_SIDES:
+                return Mention("victims", "fighters_of_side", {"group": "fighters", "number": "pl"},
+                               k, a.j, ctx.tokens[k].start, ctx.tokens[a.j - 1].end, a.surface)
     if english:
         # up to three adjectives or actor names, and one aside in brackets:
         # "120 Daesh militants", "three senior foreign leaders", "120 Daesh (banned in Russia) militants"
