@@ -453,7 +453,8 @@ def _read_numbers(ctx: _Context) -> list[Cand]:
         if rule in ("part-by-place", "part-of-them"):
             group = "inherit"  # the victims of the count it breaks down
         if group == "inherit":
-            heads = [o for o in out if o.sent == sent and not o.part_cue and not o.list_item]
+            # «عشرة مدنيين ثمانيةٌ منهم أطفال …، وأصيب 21 آخرين»: the others are of the head, not of its part
+            heads = [o for o in out if o.sent == sent and not o.part_cue and not o.list_item and not o.part_back]
             group = heads[-1].group if heads else "people"
         elif gm is not None:
             k = _next_word(ctx, gm.j, hi)
