@@ -413,6 +413,11 @@ def _best_place(
 def _place(ctx: _Context, cands: list[Cand], c: Cand) -> None:
     """The most precise place named in the figure's clause (then sentence), with the places
     coordinated with it: «حارتي السخاني والبدو ومنطقة الحديقة البيضاء»."""
+    if c.extra.get("by_place"):  # «هم 30 في محافظة حلب و2 في إدلب»: each count's own place, right after it
+        n = _best_place(ctx, c, c.tj, min(len(ctx.tokens), c.tj + 4), right_only=True, nearest=True)
+        if n is not None:
+            c.place = ctx.places[n]
+            return
     if c.kind == "toll":
         lo, hi = _window(ctx, cands, c)
         # the area a total is counted over is named right after it: «مقتل 6964 مدنيا في سوريا»

@@ -398,6 +398,7 @@ def _read_numbers(ctx: _Context) -> list[Cand]:
                 total_words = wide  # «ارتفع عدد قتلى تنظيم داعش إلى 23»: the status came nearer
         low, best, high = nm.bounds()
         value = nm.value if nm.value is not None else None
+        back_by_place = False
         if noun is None:
             # a total with no noun: «ارتفعت الحصيلة إلى 816»، «بلغت ثمانية عشر»، «إصابة العشرات»
             if value is not None and value in _YEAR:
@@ -421,8 +422,11 @@ def _read_numbers(ctx: _Context) -> list[Cand]:
                 and (
                     (cue is not None and cue.attrs.get("role") == "part" and out and out[-1].sent == sent)
                     or (listed is not None and listed.extra.get("by_place"))
+                    # «المدنيين الذين قتلوا خلال الأيام الأربعة، هم 30 في حلب»: the dead of a total told before
+                    or (cue is not None and cue.attrs.get("role") == "part" and out and status is not None)
                 )
             )
+            back_by_place = by_place and not (out and out[-1].sent == sent) and listed is None
             if by_place:
                 rule, conf = "part-by-place", 0.6
             elif of_them:
@@ -452,6 +456,9 @@ def _read_numbers(ctx: _Context) -> list[Cand]:
             group = "fighters"  # «عدد قتلى قوات المعارضة وصل إلى 5811»
         if rule in ("part-by-place", "part-of-them"):
             group = "inherit"  # the victims of the count it breaks down
+        if group == "inherit" and rule == "part-by-place" and back_by_place:
+            told = [o for o in out if o.status == status and not o.part_cue and not o.list_item and not o.part_back]
+            group = told[-1].group if told else "people"
         if group == "inherit":
             # «عشرة مدنيين ثمانيةٌ منهم أطفال …، وأصيب 21 آخرين»: the others are of the head, not of its part
             heads = [o for o in out if o.sent == sent and not o.part_cue and not o.list_item and not o.part_back]
@@ -496,6 +503,7 @@ def _read_numbers(ctx: _Context) -> list[Cand]:
             c.kind, c.kind_cue = "toll", nm.text  # more than any one event reached: a tally of many
         if rule == "part-by-place":
             c.extra["by_place"] = True
+            c.part_back = c.part_back or back_by_place
         if rule == "part-of-them":
             c.part_back = True
         out.append(c)

@@ -178,7 +178,7 @@ def extract(text: str, published: dt.date | None = None, lang: str | None = None
         _date(ctx, cands, c)
         if c.kind == "toll" and c.parent is None:
             c.place, c.place_span = None, None  # a toll's place is the one it is counted over
-        if c.place is None and not (c.parent is not None and c.parent.kind == "toll"):
+        if c.place is None and (c.extra.get("by_place") or not (c.parent is not None and c.parent.kind == "toll")):
             _place(ctx, cands, c)
         _side(ctx, c)
         _perpetrator(ctx, cands, c)
