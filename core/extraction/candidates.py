@@ -560,12 +560,18 @@ def _read_lone_nouns(ctx: _Context, taken: set[int], counted: list[Cand]) -> lis
         cue = _connective_before(ctx, v.i, lo, within=2)
         status = None
         rule = ""
+        bracket = False
         if trig is not None:
             status, rule = trig.attrs["status"], "lone-noun-after-trigger"
         elif conj:
             status, rule = prev_lone.status, "lone-noun-conjunct"
         elif cue is not None and cue.attrs.get("role") == "part" and first_end.get(sent, v.i + 1) <= v.i:
             status, rule = None, "lone-noun-in-breakdown"
+        elif v.i > lo and ctx.tokens[v.i - 1].text == "(" and any(
+            e in ends and all(t.kind != "punct" for t in ctx.tokens[e : v.i - 1]) for e in range(v.i - 3, v.i)
+        ):
+            status, rule = None, "lone-noun-in-breakdown"  # «أربعة مدنيين (امرأتان وطفل وطفلة)»
+            bracket = True
         elif glued_and and out and out[-1].tj == join:
             status, rule = out[-1].status, "lone-noun-list"
         elif glued_and and (join in ends or (join - 1 in ends and ctx.tokens[join - 1].kind == "punct")):
@@ -587,7 +593,7 @@ def _read_lone_nouns(ctx: _Context, taken: set[int], counted: list[Cand]) -> lis
         if _fate_near(ctx, v.i, v.j, lo, hi):
             continue
         c = _lone_cand(ctx, v, sent, status, rule, tok)
-        c.part_cue = cue is not None and cue.attrs.get("role") == "part"
+        c.part_cue = (cue is not None and cue.attrs.get("role") == "part") or bracket
         c.conjunct = conj
         if c.group == "inherit":
             c.group = "people"
