@@ -355,6 +355,13 @@ def _read_numbers(ctx: _Context) -> list[Cand]:
             pv = ctx.m("victims", before - 1)  # «جرح مدنيين اثنين»: the number follows its noun
             if pv and pv.j == before and not pv.attrs.get("conjunct_only"):
                 noun = pv
+        if noun is None and before > lo:
+            # «الجرحى الـ40»، «الأشخاص السبعة الذين أعدموا»: a definite number after its definite noun
+            kb = before - 1 if ctx.tokens[before - 1].text in ("ال", "الـ") else before
+            definite = kb < before or (nm.script == "words" and ctx.tokens[i].text.startswith("ال"))
+            pv = ctx.m("victims", kb - 1) if definite and kb > lo else None
+            if pv and pv.j == kb and ctx.tokens[pv.i].text.startswith("ال") and not pv.attrs.get("conjunct_only"):
+                noun = pv
         shared_noun = False
         if noun is None:
             # "79 and 77 people", «3 أو 4 مدنيين»: two numbers share the noun after the second
