@@ -383,6 +383,9 @@ def _read_numbers(ctx: _Context) -> list[Cand]:
                     group_noun = v2
                     end_tok = v2.j
         status, how = _status_of(ctx, before, end_tok, lo, hi, noun)
+        if status is None:
+            status, how = _copula_status(ctx, before, lo), "copula"  # «القتلى هم 12 عنصرا …»
+            how = how if status else ""
         if status == "injured" and _fate_near(ctx, i, end_tok, lo, hi, role="illness"):
             continue  # infections counted, not wounds
         cue = _connective_before(ctx, before, lo)
@@ -540,6 +543,9 @@ def _read_lone_nouns(ctx: _Context, taken: set[int], counted: list[Cand]) -> lis
         join = v.i if glued_and else v.i - 1 if v.i > lo and ctx.tokens[v.i - 1].text in ("و", "and") else None
         glued_and = join is not None
         conj = bool(glued_and and prev_lone is not None and (prev_lone.tj == join or _age_between(ctx, prev_lone.tj, join)))
+        pm = ctx.m("victims", v.i - 1) if v.i > lo else None
+        if not glued_and and pm is not None and pm.j == v.i and pm.attrs.get("number") == number and not pm.attrs.get("status"):
+            continue  # «سيدة مدنية»، «طفل رضيع»: the second noun describes the first
         k = _prev_word(ctx, v.i, lo)
         article = k >= 0 and ctx.tokens[k].text in ("a", "an", "one", "another")
         if article:
@@ -572,6 +578,8 @@ def _read_lone_nouns(ctx: _Context, taken: set[int], counted: list[Cand]) -> lis
             status, rule = trig.attrs["status"], "lone-noun-after-trigger"
         elif conj:
             status, rule = prev_lone.status, "lone-noun-conjunct"
+        elif (cs := _copula_status(ctx, v.i, lo)) is not None:
+            status, rule = cs, "lone-noun-copula"  # «إن القتلى هم سيدة مدنية و…»
         elif cue is not None and cue.attrs.get("role") == "part" and first_end.get(sent, v.i + 1) <= v.i:
             status, rule = None, "lone-noun-in-breakdown"
         elif v.i > lo and ctx.tokens[v.i - 1].text == "(" and any(
@@ -627,6 +635,25 @@ def _place_follows(ctx: _Context, k: int, hi: int) -> bool:
         return False
     r = ctx.places_in(k, k + 1)
     return len(r) > 0
+
+
+def _copula_status(ctx: _Context, i: int, lo: int) -> str | None:
+    """«القتلى هم …»، «الضحايا هم …»: a definite status noun then a pronoun of being before token i
+    (or before the list the item at token i continues): the status of what the list names."""
+    k = _prev_word(ctx, i, lo)
+    steps = 0
+    while k >= lo and steps < 12:
+        t = ctx.tokens[k].text
+        if t in ("هم", "هن", "هما"):
+            v = ctx.m("victims", k - 1) if k - 1 >= lo else None
+            if v is not None and v.j == k and v.attrs.get("status") and ctx.tokens[v.i].text.startswith("ال"):
+                return v.attrs["status"]
+            return None
+        if t in _CLAUSE_PUNCT and t not in (",", "،"):
+            return None
+        k -= 1
+        steps += 1
+    return None
 
 
 def _age_between(ctx: _Context, a: int, b: int) -> bool:
