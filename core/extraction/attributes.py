@@ -121,9 +121,8 @@ def _kind(ctx: _Context, cands: list[Cand], c: Cand) -> None:
 def _inside_a_day(ctx: _Context, m: Mention) -> bool:
     for n in ctx.dates_in(max(0, m.i - 8), m.j):
         a, b = ctx.date_toks[n]
-        d = ctx.dates[n]
         # without a publication date «الخامس والعشرين من الشهر الماضي» stays unresolved: still a day
-        if a <= m.i and m.j <= b and (d.precision == "day" or (d.date is None and a < m.i)):
+        if a <= m.i and m.j <= b and dates_mod.names_a_day(ctx.dates[n]):
             return True
     return False
 
@@ -240,7 +239,12 @@ def _names_a_day(ctx: _Context, lo: int, hi: int) -> bool:
     """A day of its own: a date with a day, or «أمس»/«الأحد» even when no publication date resolves it."""
     for n in ctx.dates_in(lo, hi):
         d, (a, b) = ctx.dates[n], ctx.date_toks[n]
-        if d.since or d.range_start or _dates_the_report(ctx, a, b):
+        if d.since or d.range_start:
+            continue
+        if _dates_the_report(ctx, a, b):
+            # «وكان المرصد قال في السادس من سبتمبر الماضي، إن …»: a statement of another day tells of its own event
+            if d.kind == "absolute" and dates_mod.names_a_day(d):
+                return True
             continue
         if d.precision == "day" or d.kind in ("relative", "weekday"):
             return True

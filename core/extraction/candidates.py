@@ -349,10 +349,12 @@ def _read_numbers(ctx: _Context) -> list[Cand]:
         if _is_unit(ctx, after, hi):
             continue
         noun = _victim_after(ctx, after, hi, english)
-        if noun and noun.attrs.get("conjunct_only"):
-            noun = None
-        if noun is None and nm.script == "words" and value_is_small(nm) and before > lo:
-            pv = ctx.m("victims", before - 1)  # «جرح مدنيين اثنين»: the number follows its noun
+        if noun and noun.attrs.get("conjunct_only") and not (noun.i > 0 and ctx.tokens[noun.i - 1].text == "من"):
+            noun = None  # «زوجته» alone is no count's noun; «اثنين من أولاده» is
+        glued_and = ctx.tokens[i].text.startswith("و") and not nm.text.startswith("و")
+        if noun is None and nm.script == "words" and value_is_small(nm) and before > lo and not glued_and:
+            # «جرح مدنيين اثنين»: the number follows its noun (not «ورجل واثنين من أولاده»: a new item)
+            pv = ctx.m("victims", before - 1)
             if pv and pv.j == before and not pv.attrs.get("conjunct_only"):
                 noun = pv
         if noun is None and before > lo:
@@ -473,6 +475,8 @@ def _read_numbers(ctx: _Context) -> list[Cand]:
             # «عشرة مدنيين ثمانيةٌ منهم أطفال …، وأصيب 21 آخرين»: the others are of the head, not of its part
             heads = [o for o in out if o.sent == sent and not o.part_cue and not o.list_item and not o.part_back]
             group = heads[-1].group if heads else "people"
+            if len({o.group for o in heads}) > 1:
+                group = "people"  # «ثلاث مواطنات وأربعة أطفال …، بينما أصيب 120 آخرين»: others of all of them
         elif gm is not None:
             k = _next_word(ctx, gm.j, hi)
             v2 = ctx.m("victims", k) if k >= 0 else None
@@ -589,8 +593,8 @@ def _read_lone_nouns(ctx: _Context, taken: set[int], counted: list[Cand]) -> lis
             bracket = True
         elif glued_and and out and out[-1].tj == join:
             status, rule = out[-1].status, "lone-noun-list"
-        elif glued_and and (join in ends or (join - 1 in ends and ctx.tokens[join - 1].kind == "punct")):
-            status, rule = ends.get(join, ends.get(join - 1)).status, "lone-noun-list"
+        elif glued_and and (item := _list_item_before(ctx, join, ends)) is not None:
+            status, rule = item.status, "lone-noun-list"  # «وأربعة أطفال على الأقل، ورجل»
         elif article and number == "sg" and (r := _right_trigger(ctx, v.j, hi, limit=3)) is not None:
             status, rule = r.attrs["status"], "noun-then-verb"  # "another civilian was killed"
         elif number == "sg" and _after_that(ctx, v.i, lo) and (r := _right_trigger(ctx, _after_name(ctx, v.j, hi), hi, limit=2)):
@@ -635,6 +639,17 @@ def _place_follows(ctx: _Context, k: int, hi: int) -> bool:
         return False
     r = ctx.places_in(k, k + 1)
     return len(r) > 0
+
+
+def _list_item_before(ctx: _Context, join: int, ends: dict[int, Cand]) -> Cand | None:
+    """The count whose list the noun joined at token ``join`` goes on: it ends right before, or
+    before a comma or a filler («على الأقل») only."""
+    for e in range(join, max(-1, join - 5), -1):
+        if e in ends:
+            return ends[e]
+        if e < join and not (ctx.tokens[e].kind == "punct" or _is(ctx.tokens[e], "list_filler")):
+            return None
+    return None
 
 
 def _copula_status(ctx: _Context, i: int, lo: int) -> str | None:

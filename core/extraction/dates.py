@@ -159,6 +159,24 @@ def find_dates(
         return []
 
 
+_STAND_IN_DAY = dt.date(2000, 1, 15)
+
+
+def resolved_anyway(d: DateMatch) -> DateMatch:
+    """``d`` itself when it resolved; else ``d`` read against a stand-in publication day, so that
+    what it names (a day, a month) is known: «السادس من سبتمبر الماضي» names a day even in an
+    article without a date. Its ``date`` is then only good for comparing with another such date."""
+    if d.date is not None:
+        return d
+    again = find_dates(d.text, _STAND_IN_DAY)
+    return again[0] if again else d
+
+
+def names_a_day(d: DateMatch) -> bool:
+    """Does the date expression name one day (resolved or not)?"""
+    return resolved_anyway(d).precision == "day"
+
+
 def infer_publication(
     text: str, *, normalized: Normalized | None = None, found: list[DateMatch] | None = None
 ) -> dt.date | None:

@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 
 from core.extraction import dates as dates_mod
@@ -251,15 +250,10 @@ def _own_day(ctx: _Context, c: Cand) -> str | None:
             continue
         if d.precision == "day":
             return d.date
-        if d.date is None and d.kind != "weekday":
-            again = dates_mod.find_dates(d.text, _STAND_IN_DAY)
-            if again and again[0].precision == "day":
-                return "~" + again[0].date
+        if d.date is None and d.kind != "weekday" and dates_mod.names_a_day(d):
+            return "~" + dates_mod.resolved_anyway(d).date
         return None
     return None
-
-
-_STAND_IN_DAY = dt.date(2000, 1, 15)
 
 
 def _precise(c: Cand) -> bool:
@@ -391,8 +385,9 @@ def _earlier_report(ctx: _Context, c: Cand) -> str | None:
     was reported before; its text."""
     lo, hi = ctx.sentence_span(c.sent)[0], c.ti
     # «وكان المرصد قال إن غارات السادس من الشهر قتلت 53»: a report of an event with its own day
-    if any(ctx.dates[n].precision == "day" for n in ctx.dates_in(lo, c.tj + 6)):
-        return None
+    dated = [ctx.dates[n] for n in ctx.dates_in(lo, c.tj + 6)]
+    if any(d.precision == "day" or (d.kind == "absolute" and dates_mod.names_a_day(d)) for d in dated):
+        return None  # (a weekday of the same week, «مساء الاثنين», may still be the earlier count)
     was = _fw("pluperfect")
     for k in range(lo, hi):
         if not any(f in was for f in ctx.tokens[k].forms):  # «وكانت»: any bare form (not only the last)
