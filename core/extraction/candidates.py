@@ -659,9 +659,15 @@ def _copula_status(ctx: _Context, i: int, lo: int) -> str | None:
     steps = 0
     while k >= lo and steps < 12:
         t = ctx.tokens[k].text
-        if t in ("هم", "هن", "هما"):
-            v = ctx.m("victims", k - 1) if k - 1 >= lo else None
-            if v is not None and v.j == k and v.attrs.get("status") and ctx.tokens[v.i].text.startswith("ال"):
+        cue = ctx.m("connectives", k)
+        among = cue is not None and cue.i == k and cue.attrs.get("role") == "part" and not cue.attrs.get("of_them")
+        if t in ("هم", "هن", "هما") or among:
+            # «القتلى هم …»، «نقل المصابين، وبينهم متطوعان»: the definite status noun right before
+            p = k - 1
+            while p >= lo and ctx.tokens[p].text in (",", "،", "و"):
+                p -= 1
+            v = ctx.m("victims", p) if p >= lo else None
+            if v is not None and v.j == p + 1 and v.attrs.get("status") and ctx.tokens[v.i].text.startswith("ال"):
                 return v.attrs["status"]
             return None
         if t in _CLAUSE_PUNCT and t not in (",", "،"):
