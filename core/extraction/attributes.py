@@ -414,6 +414,9 @@ def _best_place(
     return best[1] if best else None
 
 
+_NEAR = frozenset({"قرب", "بالقرب", "بقرب", "near", "outside", "خارج"})
+
+
 def _place(ctx: _Context, cands: list[Cand], c: Cand) -> None:
     """The most precise place named in the figure's clause (then sentence), with the places
     coordinated with it: «حارتي السخاني والبدو ومنطقة الحديقة البيضاء»."""
@@ -447,6 +450,9 @@ def _place(ctx: _Context, cands: list[Cand], c: Cand) -> None:
     if n is None:
         return
     c.place = ctx.places[n]
+    a = ctx.place_toks[n][0]
+    near = [ctx.tokens[k].text for k in range(max(0, a - 2), a)]
+    c.extra["place_near"] = any(w in _NEAR for w in near)  # «قرب تدمر»: somewhere near it, not in it
     last = n
     while last + 1 < len(ctx.places):
         _, b = ctx.place_toks[last]

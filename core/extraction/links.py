@@ -221,6 +221,7 @@ def _places_compatible(a: Cand, b: Cand, repeat: bool = False) -> bool:
     if ra >= 5 and rb >= 5:
         return places.same_place_text(pa.text, pb.text)  # «حي عش الورور» is one of «حيي عش الورور وباب توما»
     totals = "total" in a.rule or "total" in b.rule  # «ليرتفع إلى 40»: a total counts beyond its clause's place
+    totals = totals or a.extra.get("place_near") or b.extra.get("place_near")  # «قرب تدمر»: only near it
     if repeat and not totals and pa.precision in _SETTLEMENTS and pb.precision in _SETTLEMENTS:
         # two towns or cities by name: «مدينة الحراك» and «بلدة المسيفرة» are two events
         return places.same_place_text(pa.text, pb.text)
