@@ -25,7 +25,7 @@ from core.extraction.context import (
 )
 from core.extraction.links import _root
 from core.extraction.normalize import normalize
-from core.extraction.perpetrators import _article_perpetrator
+from core.extraction.perpetrators import MIXED, _article_perpetrator
 from core.extraction.tokens import Mention, Token
 
 log = logging.getLogger(__name__)
@@ -521,7 +521,10 @@ def _share_attributes(ctx: _Context, cands: list[Cand]) -> None:
         if c.source is None and art_src is not None:
             c.source, c.source_mention = art_src.key, art_src
         if c.perpetrator is None and not c.mixed_perpetrators:
-            c.perpetrator = art_perp or "unknown"
+            if art_perp == MIXED:
+                c.mixed_perpetrators = True
+            else:
+                c.perpetrator = art_perp or "unknown"
 
 
 def _date_from_lead(ctx: _Context, cands: list[Cand]) -> None:

@@ -8,6 +8,8 @@ from core.extraction.context import _CLAUSE_PUNCT, Cand, _Context, _find, _fw, _
 from core.extraction.normalize import normalize
 from core.extraction.tokens import Mention
 
+MIXED = "mixed"  # `_article_perpetrator`: the only attackers named share the counts
+
 
 def _agents(
     ctx: _Context, c: Cand, lo: int, hi: int, victim_sides: frozenset[int] = frozenset()
@@ -87,21 +89,32 @@ def _after_majority(ctx: _Context, m: Mention) -> bool:
 
 def _coordinated_other_actor(ctx: _Context, m: Mention) -> bool:
     """«بقصف النظام وروسيا»، "by regime and Russian jets": the count is shared by two attackers."""
+    for k in range(m.j, min(len(ctx.tokens), m.j + 5)):
+        if ctx.tokens[k].text in _CLAUSE_PUNCT:
+            break
+        if _is(ctx.tokens[k], "allies"):
+            return True  # «قوات النظام في سورية وحلفائه من الروس»، "regime forces and their allies"
     for other in ctx.mentions_in("actors", m.j, m.j + 3):
         if other.attrs.get("perpetrator") == m.attrs.get("perpetrator"):
             return False
         between = ctx.tokens[m.j : other.i]
         first = between[0] if between else ctx.tokens[other.i]
-        return first.text in ("و", "and") or (first is ctx.tokens[other.i] and first.text.startswith("و"))
+        if first.text in ("و", "and") or (first is ctx.tokens[other.i] and first.text.startswith("و")):
+            return True
+        # «قواتُ الأسد والاحتلالُ الروسي»: a noun glued to «و» whose adjective names the other actor
+        return len(between) == 1 and first.kind == "ar" and first.text.startswith("و") and len(first.text) > 3
     return False
 
 
 def _article_perpetrator(ctx: _Context, cands: list[Cand]) -> str | None:
     """The article's one attacker, when every attacker it names is the same: first those named for
-    its counts, else those the text names as attacking anywhere («تعرضت لهجمات تنظيم الدولة»)."""
+    its counts, else those the text names as attacking anywhere («تعرضت لهجمات تنظيم الدولة»);
+    `MIXED` when the only attackers named for its counts act together."""
     named = {c.perpetrator for c in cands if c.perpetrator and not c.mixed_perpetrators}
     if named:
         return named.pop() if len(named) == 1 and "unknown" not in named else None
+    if any(c.mixed_perpetrators for c in cands):
+        return MIXED  # «بقصف قوات الأسد والاحتلال الروسي» is the only attack named: the report's counts are shared
     attackers = set()
     for a in ctx.mentions["actors"]:
         for k in range(a.i - 1, max(-1, a.i - 3), -1):
