@@ -20,8 +20,8 @@ def _agents(
     for a in ctx.mentions_in("actors", lo, hi):
         if (c.group == "fighters" and _names_side(ctx, c, a)) or a.i in victim_sides:
             continue  # the victims' own side, or the side of other dead counted beside them
-        if a.i > 0 and _is(ctx.tokens[a.i - 1], "media"):
-            continue  # «أكد إعلام قسد مقتل ...»: the side's media tell it, the side did not do it
+        if _the_target(ctx, a, lo) or _names_a_source(ctx, a, lo):
+            continue
         prev = [ctx.m("attack_terms", k) for k in range(max(lo, a.i - 6), a.i)]
         if any(p and p.attrs.get("role") == "control" for p in prev[-3:]):
             continue  # «تحت سيطرة تنظيم الدولة»، "against IS"
@@ -42,6 +42,36 @@ def _agents(
         out = named
     out.sort(key=lambda x: (-x[0], x[1]))
     return out
+
+
+def _the_target(ctx: _Context, a: Mention, lo: int) -> bool:
+    """«تفجير استهدف دورية للتحالف»، «استهدف مقراً للأسايش», 'targeted an SDF post': the actor owns
+    what was attacked. Not the subject right after the verb («استهدفت طائرات التحالف البلدة»)."""
+    for k in range(a.i - 1, max(lo, a.i - 5) - 1, -1):
+        t = ctx.m("attack_terms", k)
+        if t is None:
+            continue
+        if t.attrs.get("role") != "target":
+            return False  # an attack word is nearer: «استهدفت البلدة غارات للتحالف»
+        first = ctx.tokens[a.i]
+        if first.kind != "ar":
+            return True
+        between = ctx.tokens[t.j : a.i]
+        return bool(between) and (first.text.startswith("ل") or any(b.text.startswith(("ل", "تابع", "التابع")) for b in between))
+    return False
+
+
+def _names_a_source(ctx: _Context, a: Mention, lo: int) -> bool:
+    """«أكد إعلام قسد», «وكالة هاوار التابعة للإدارة الذاتية»: the side's media tell it, the side did
+    not do it (a media word just before the actor, or before «التابعة ل»)."""
+    if a.i > 0 and _is(ctx.tokens[a.i - 1], "media"):
+        return True
+    for k in range(a.i - 1, max(lo, a.i - 4) - 1, -1):
+        if ctx.tokens[k].text in _CLAUSE_PUNCT or ctx.m("attack_terms", k) is not None:
+            return False
+        if ctx.tokens[k].text.startswith(("تابع", "التابع")):
+            return any(_is(ctx.tokens[j], "media") for j in range(max(lo, k - 3), k))
+    return False
 
 
 def _perpetrator(ctx: _Context, cands: list[Cand], c: Cand) -> None:
