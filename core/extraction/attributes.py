@@ -25,7 +25,7 @@ from core.extraction.context import (
 )
 from core.extraction.links import _root
 from core.extraction.normalize import normalize
-from core.extraction.perpetrators import MIXED, _article_perpetrator
+from core.extraction.perpetrators import MIXED, _article_perpetrator, _fallback_perpetrator
 from core.extraction.tokens import Mention, Token
 
 log = logging.getLogger(__name__)
@@ -524,7 +524,8 @@ def _share_attributes(ctx: _Context, cands: list[Cand]) -> None:
             if art_perp == MIXED:
                 c.mixed_perpetrators = True
             else:
-                c.perpetrator = art_perp or "unknown"
+                c.perpetrator = _fallback_perpetrator(ctx, cands, c, art_perp)
+                c.extra["perpetrator_from_article"] = True
 
 
 def _date_from_lead(ctx: _Context, cands: list[Cand]) -> None:

@@ -153,6 +153,8 @@ def _article_perpetrator(ctx: _Context, cands: list[Cand]) -> str | None:
                 break  # not across a sentence, nor from inside another actor's name («الطيران السوري والروسي»)
             b = ctx.m("attack_terms", k)
             if b is not None and b.attrs.get("role") == "attack":
+                if any(_is(ctx.tokens[n], "majority") for n in range(a.j, min(len(ctx.tokens), a.j + 2))):
+                    break  # «تبنى تنظيم داعش معظمها»: the attacker of most of them, not of each
                 attackers.add(a.attrs.get("perpetrator"))
                 if _coordinated_other_actor(ctx, a):
                     attackers.add("several")
@@ -186,3 +188,33 @@ def _side(ctx: _Context, c: Cand) -> None:
         c.side = gm.attrs["side"]
 
 
+
+
+def _fallback_perpetrator(ctx: _Context, cands: list[Cand], c: Cand, art: str | None) -> str:
+    """The perpetrator of a count that names none in its sentence: the article's attacker `art`,
+    but "unknown" for a period total whose sentence tells of no attack («سجل المركز سقوط 1737 قتيلا
+    في شهر آب»: the dead of every side), unless it goes on a report whose total names that attacker,
+    and for a count of an explosion when the article names that attacker only for other kinds of
+    attack (air strikes, shelling): a car bomb's dead are not the air force's."""
+    if art is None:
+        return "unknown"
+    if c.parent is not None and c.parent.perpetrator:
+        return c.parent.perpetrator  # a breakdown is its total's
+    slo, shi = ctx.sentence_span(c.sent)
+    said = ctx.mentions_in("attack_terms", slo, shi)
+    if c.kind == "toll":
+        period = c.period
+        if period is not None and c.date is not None and c.date is not period.date:
+            period = None  # a total with a period of its own («في شهر آب 2016») heads a report of its own
+        while period is not None and period.perpetrator is None and period.period is not period:
+            period = period.period
+        if (period is None or period.perpetrator != art) and not any(m.attrs.get("role") == "attack" for m in said):
+            return "unknown"
+        return art
+    if any(m.key == "blast" for m in said):
+        named = [o for o in cands if o.perp_mention is not None and o.perpetrator == art]
+        if named and not any(
+            m.key in ("blast", "claim") for o in named for m in ctx.mentions_in("attack_terms", *ctx.sentence_span(o.sent))
+        ):
+            return "unknown"
+    return art
