@@ -20,7 +20,7 @@ def _agents(
     for a in ctx.mentions_in("actors", lo, hi):
         if (c.group == "fighters" and _names_side(ctx, c, a)) or a.i in victim_sides:
             continue  # the victims' own side, or the side of other dead counted beside them
-        if _the_target(ctx, a, lo) or _names_a_source(ctx, a, lo):
+        if _the_target(ctx, a, lo) or _names_a_source(ctx, a, lo) or _a_destination(ctx, a, lo):
             continue
         prev = [ctx.m("attack_terms", k) for k in range(max(lo, a.i - 6), a.i)]
         if any(p and p.attrs.get("role") == "control" for p in prev[-3:]):
@@ -61,11 +61,24 @@ def _the_target(ctx: _Context, a: Mention, lo: int) -> bool:
     return False
 
 
+def _a_destination(ctx: _Context, a: Mention, lo: int) -> bool:
+    """«نقل 28 مصابا إلى المستشفيات التركية»: an actor's adjective on the place people were taken to."""
+    for k in range(a.i - 2, max(lo, a.i - 3) - 1, -1):
+        if _is(ctx.tokens[k], "destination"):
+            return not any(ctx.m("attack_terms", j) is not None for j in range(k + 1, a.i))
+    return False
+
+
 def _names_a_source(ctx: _Context, a: Mention, lo: int) -> bool:
     """«أكد إعلام قسد», «وكالة هاوار التابعة للإدارة الذاتية»: the side's media tell it, the side did
     not do it (a media word just before the actor, or before «التابعة ل»)."""
     if a.i > 0 and _is(ctx.tokens[a.i - 1], "media"):
         return True
+    for k in range(a.i - 1, max(lo, a.i - 4) - 1, -1):
+        if ctx.tokens[k].text in _CLAUSE_PUNCT or ctx.m("attack_terms", k) is not None:
+            break
+        if _is(ctx.tokens[k], "media") and any(_is(ctx.tokens[j], "of") for j in range(k + 1, a.i)):
+            return True  # «مصدر مقرب من الجيش السوري الحر», 'a source close to the SDF'
     for k in range(a.i - 1, max(lo, a.i - 4) - 1, -1):
         if ctx.tokens[k].text in _CLAUSE_PUNCT or ctx.m("attack_terms", k) is not None:
             return False
@@ -167,11 +180,16 @@ def _names_side(ctx: _Context, c: Cand, a: Mention) -> bool:
     if c.ti <= a.i < c.tj:
         return True
     k = c.tj
-    while k < a.i and k < c.tj + 5 and (
-        _is(ctx.tokens[k], "side_link") or _is(ctx.tokens[k], "list_filler") and ctx.tokens[k].text not in ("و", "and")
-        or ctx.tokens[k].kind == "punct" and ctx.tokens[k].text not in _CLAUSE_PUNCT
-    ):
-        k += 1  # «16 عنصراً على الأقل من تنظيم داعش»: past a qualifier too
+    while k < a.i and k < c.tj + 8:
+        o = ctx.m("actors", k)
+        if o is not None and o.attrs.get("side") == a.attrs.get("side"):
+            k = o.j  # «4 جنود أميركيين من قوات التحالف الدولي»: the same side named twice
+        elif _is(ctx.tokens[k], "side_link") or _is(ctx.tokens[k], "list_filler") and ctx.tokens[k].text not in ("و", "and") or (
+            ctx.tokens[k].kind == "punct" and ctx.tokens[k].text not in _CLAUSE_PUNCT
+        ):
+            k += 1  # «16 عنصراً على الأقل من تنظيم داعش»: past a qualifier too
+        else:
+            break
     return k == a.i
 
 
