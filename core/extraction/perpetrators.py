@@ -22,7 +22,11 @@ def _agents(
             continue  # the victims' own side, or the side of other dead counted beside them
         if _the_target(ctx, a, lo) or _names_a_source(ctx, a, lo) or _a_destination(ctx, a, lo):
             continue
-        prev = [ctx.m("attack_terms", k) for k in range(max(lo, a.i - 6), a.i)]
+        reach = 6
+        for h in ctx.mentions_in("attack_terms", max(lo, a.i - 8), a.i):
+            if h.attrs.get("role") == "hedge" and h.j >= a.i - 2:
+                reach += h.j - h.i  # «طائرات حربية لا يعلم ما إذا كانت روسية»: the attack word before the hedge
+        prev = [ctx.m("attack_terms", k) for k in range(max(lo, a.i - reach), a.i)]
         if any(p and p.attrs.get("role") == "control" for p in prev[-3:]):
             continue  # «تحت سيطرة تنظيم الدولة»، "against IS"
         hedge = any(p and p.attrs.get("role") == "hedge" for p in prev)
