@@ -111,10 +111,19 @@ def _perpetrator(ctx: _Context, cands: list[Cand], c: Cand) -> None:
             c.mixed_perpetrators = _coordinated_other_actor(ctx, m) or _after_majority(ctx, m)
             return
     if battle:
-        sides = {m.attrs.get("perpetrator") for m in ctx.mentions_in("actors", slo, shi)}
-        if len(sides) == 2 and c.group == "fighters" and c.side in sides:
+        # «معقل الجهاديين», "IS-held": the side holding a place is no side of the battle told
+        sides = {
+            m.attrs.get("perpetrator") for m in ctx.mentions_in("actors", slo, shi)
+            if not any((h := ctx.m("attack_terms", k)) and h.key == "control" for k in range(max(slo, m.i - 2), m.i))
+        }
+        if c.group == "fighters" and c.side is None:
+            before = [o for o in cands if o.sent == c.sent and o.tj <= c.ti and o.group == "fighters" and o.side]
+            side = before[-1].side if before else None  # «قتل سبعة عناصر للتنظيم، وأربعة آخرون»
+        else:
+            side = c.side
+        if len(sides) == 2 and c.group == "fighters" and side in sides:
             # «قتل 16 عنصرا من داعش في اشتباكات مع قسد»: the dead of one side, killed by the other
-            c.perpetrator = next(iter(sides - {c.side}))
+            c.perpetrator = next(iter(sides - {side}))
             return
         if len(sides) >= 2:
             c.mixed_perpetrators = True  # «معارك بين القوات السورية وتنظيم داعش»
