@@ -128,6 +128,11 @@ def _perpetrator(ctx: _Context, cands: list[Cand], c: Cand) -> None:
         if len(sides) >= 2:
             c.mixed_perpetrators = True  # «معارك بين القوات السورية وتنظيم داعش»
             return
+    p = c.parent
+    if p is not None and (p.perpetrator or p.mixed_perpetrators):
+        # «قتل نظام الأسد 4162 مدنيا بينهم 562 سيدة، وقتلت القوات الروسية 467»: a breakdown is its total's
+        c.perpetrator, c.perp_mention, c.mixed_perpetrators = p.perpetrator, p.perp_mention, p.mixed_perpetrators
+        return
     weak = _agents(ctx, c, wlo, whi, victim_sides) if c.group != "fighters" else []
     if weak:
         _, _, m, hedge = weak[0]
