@@ -4,6 +4,8 @@ and whose fighters were killed (side), read in a figure's clause, then its sente
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from core.extraction.context import _CLAUSE_PUNCT, Cand, _Context, _find, _fw, _is, _window
 from core.extraction.normalize import normalize
 from core.extraction.tokens import Mention
@@ -12,10 +14,11 @@ MIXED = "mixed"  # `_article_perpetrator`: the only attackers named share the co
 
 
 def _agents(
-    ctx: _Context, c: Cand, lo: int, hi: int, victim_sides: frozenset[int] = frozenset()
+    ctx: _Context, c: Cand, lo: int, hi: int, victim_sides: frozenset[int] = frozenset(), cands: Sequence[Cand] = ()
 ) -> list[tuple[int, int, Mention, bool]]:
     """Actors in tokens [lo, hi) that did the attacking: (strength, distance, mention, hedged).
-    ``victim_sides``: first tokens of actors that name the side of a count of fighters."""
+    ``victim_sides``: first tokens of actors that name the side of a count of fighters; ``cands``:
+    the article's counts (an unknown attacker named past another count is that count's)."""
     out = []
     for a in ctx.mentions_in("actors", lo, hi):
         if (c.group == "fighters" and _names_side(ctx, c, a)) or a.i in victim_sides:
@@ -39,6 +42,12 @@ def _agents(
         )
         strength = 3 if (near or own) else 2 if (far or subject) else 1
         out.append((strength, abs(a.i - c.ti), a, hedge))
+    for h in ctx.mentions_in("attack_terms", lo, hi):
+        # «على يد جهات أخرى», "by unidentified parties": an attacker named as not known
+        if h.attrs.get("role") == "hedge" and any(
+            (b := ctx.m("attack_terms", k)) and b.key == "agent_by" for k in range(max(lo, h.i - 3), h.i)
+        ) and not any(o.parent is None and o is not c and min(c.tj, h.i) <= o.ti < max(c.ti, h.i) for o in cands):
+            out.append((3, abs(h.i - c.ti), h, True))
     # «وزارة الدفاع الروسية» reports the count: an actor named as the source is not who killed,
     # unless no one else is named ("the coalition acknowledged ... in its strikes")
     named = [x for x in out if ctx.m("sources", x[2].i) is None]
@@ -103,7 +112,7 @@ def _perpetrator(ctx: _Context, cands: list[Cand], c: Cand) -> None:
         for a in ctx.mentions_in("actors", o.tj, min(shi, o.tj + 4)) if _names_side(ctx, o, a)
     )
     for a, b in ((lo, hi), (wlo, whi)):
-        agents = [x for x in _agents(ctx, c, a, b, victim_sides) if x[0] >= 2]
+        agents = [x for x in _agents(ctx, c, a, b, victim_sides, cands) if x[0] >= 2]
         if agents:
             _, _, m, hedge = agents[0]
             c.perp_mention = m
@@ -133,7 +142,7 @@ def _perpetrator(ctx: _Context, cands: list[Cand], c: Cand) -> None:
         # «قتل نظام الأسد 4162 مدنيا بينهم 562 سيدة، وقتلت القوات الروسية 467»: a breakdown is its total's
         c.perpetrator, c.perp_mention, c.mixed_perpetrators = p.perpetrator, p.perp_mention, p.mixed_perpetrators
         return
-    weak = _agents(ctx, c, wlo, whi, victim_sides) if c.group != "fighters" else []
+    weak = _agents(ctx, c, wlo, whi, victim_sides, cands) if c.group != "fighters" else []
     if weak:
         _, _, m, hedge = weak[0]
         c.perp_mention = m
