@@ -148,8 +148,9 @@ def _perpetrator(ctx: _Context, cands: list[Cand], c: Cand) -> None:
         c.perp_mention = m
         c.perpetrator = "unknown" if hedge else m.attrs.get("perpetrator")
         return
-    if _find(ctx, "attack_terms", wlo, whi, roles=("hedge",)):
-        c.perpetrator = "unknown"
+    hedge = _find(ctx, "attack_terms", wlo, whi, roles=("hedge",))
+    if hedge is not None:  # «بصاروخ طائرة تباينت المعلومات حول هويتها»: said to be unknown, not to be guessed
+        c.perpetrator, c.perp_mention = "unknown", hedge
 
 
 def _after_majority(ctx: _Context, m: Mention) -> bool:
