@@ -58,8 +58,10 @@ def _agents(
 
 
 def _the_target(ctx: _Context, a: Mention, lo: int) -> bool:
-    """«تفجير استهدف دورية للتحالف»، «استهدف مقراً للأسايش», 'targeted an SDF post': the actor owns
-    what was attacked. Not the subject right after the verb («استهدفت طائرات التحالف البلدة»)."""
+    """«تفجير استهدف دورية للتحالف»، «استهدف مقراً للأسايش», 'targeted an SDF post', «دورية التحالف»:
+    the actor owns what was attacked. Not the subject right after the verb («استهدفت طائرات التحالف البلدة»)."""
+    if a.i > lo and _is(ctx.tokens[a.i - 1], "post"):
+        return True  # «كانوا يرافقون دورية التحالف الدولي», "an SDF checkpoint"
     for k in range(a.i - 1, max(lo, a.i - 5) - 1, -1):
         t = ctx.m("attack_terms", k)
         if t is None:
@@ -110,7 +112,7 @@ def _perpetrator(ctx: _Context, cands: list[Cand], c: Cand) -> None:
     victim_sides = frozenset(
         a.i for o in cands if o.sent == c.sent and o is not c and o.group == "fighters"
         for a in ctx.mentions_in("actors", o.tj, min(shi, o.tj + 4)) if _names_side(ctx, o, a)
-    )
+    ) | _fighters_sides(ctx, slo, shi)
     for a, b in ((lo, hi), (wlo, whi)):
         agents = [x for x in _agents(ctx, c, a, b, victim_sides, cands) if x[0] >= 2]
         if agents:
@@ -151,6 +153,25 @@ def _perpetrator(ctx: _Context, cands: list[Cand], c: Cand) -> None:
     hedge = _find(ctx, "attack_terms", wlo, whi, roles=("hedge",))
     if hedge is not None:  # «بصاروخ طائرة تباينت المعلومات حول هويتها»: said to be unknown, not to be guessed
         c.perpetrator, c.perp_mention = "unknown", hedge
+
+
+def _fighters_sides(ctx: _Context, lo: int, hi: int) -> frozenset[int]:
+    """«بالإضافة إلى خمسة مقاتلين محليين تابعين لقوات سوريا الديموقراطية»: the side of fighters named
+    among the dead (not a count of its own here) is not who killed; not after «على يد», «بنيران»."""
+    out = set()
+    for v in ctx.mentions_in("victims", lo, hi):
+        if v.attrs.get("group") != "fighters" or any(
+            (b := ctx.m("attack_terms", k)) and b.attrs.get("role") == "attack" for k in range(max(lo, v.i - 2), v.i)
+        ):
+            continue
+        for k in range(v.j, min(hi, v.j + 4)):
+            a = ctx.m("actors", k)
+            if a is not None:
+                out.add(a.i)
+                break
+            if ctx.tokens[k].kind == "punct" or ctx.m("attack_terms", k) or ctx.m("casualty_terms", k):
+                break
+    return frozenset(out)
 
 
 def _after_majority(ctx: _Context, m: Mention) -> bool:
