@@ -25,6 +25,7 @@ from core.extraction.context import (
 )
 from core.extraction.links import _root
 from core.extraction.normalize import normalize
+from core.extraction.perpetrators import MIXED, _article_perpetrator, _fallback_perpetrator
 from core.extraction.tokens import Mention, Token
 
 log = logging.getLogger(__name__)
@@ -467,140 +468,6 @@ def _place(ctx: _Context, cands: list[Cand], c: Cand) -> None:
         c.place_span = (ctx.places[n].start, ctx.places[last].end)
 
 
-def _agents(
-    ctx: _Context, c: Cand, lo: int, hi: int, victim_sides: frozenset[int] = frozenset()
-) -> list[tuple[int, int, Mention, bool]]:
-    """Actors in tokens [lo, hi) that did the attacking: (strength, distance, mention, hedged).
-    ``victim_sides``: first tokens of actors that name the side of a count of fighters."""
-    out = []
-    for a in ctx.mentions_in("actors", lo, hi):
-        if (c.group == "fighters" and _names_side(ctx, c, a)) or a.i in victim_sides:
-            continue  # the victims' own side, or the side of other dead counted beside them
-        if a.i > 0 and _is(ctx.tokens[a.i - 1], "media"):
-            continue  # «أكد إعلام قسد مقتل ...»: the side's media tell it, the side did not do it
-        prev = [ctx.m("attack_terms", k) for k in range(max(lo, a.i - 6), a.i)]
-        if any(p and p.attrs.get("role") == "control" for p in prev[-3:]):
-            continue  # «تحت سيطرة تنظيم الدولة»، "against IS"
-        hedge = any(p and p.attrs.get("role") == "hedge" for p in prev)
-        near = any(p and p.attrs.get("role") == "attack" for p in prev[-3:])
-        far = any(p and p.attrs.get("role") == "attack" for p in prev)
-        own = any(w in normalize(a.surface).text.lower() for w in _fw("aircraft"))
-        after = [ctx.m("attack_terms", k) for k in range(a.j, min(hi, a.j + 2))]
-        subject = any(f and f.attrs.get("role") == "attack" for f in after) or any(
-            (t := ctx.m("casualty_terms", k)) and t.key in ("kill_verb", "en_kill") for k in range(a.j, min(hi, a.j + 2))
-        )
-        strength = 3 if (near or own) else 2 if (far or subject) else 1
-        out.append((strength, abs(a.i - c.ti), a, hedge))
-    # «وزارة الدفاع الروسية» reports the count: an actor named as the source is not who killed,
-    # unless no one else is named ("the coalition acknowledged ... in its strikes")
-    named = [x for x in out if ctx.m("sources", x[2].i) is None]
-    if named:
-        out = named
-    out.sort(key=lambda x: (-x[0], x[1]))
-    return out
-
-
-def _perpetrator(ctx: _Context, cands: list[Cand], c: Cand) -> None:
-    """Who did the killing, read in the figure's clause, then in its sentence."""
-    slo, shi = ctx.sentence_span(c.sent)
-    battle = _find(ctx, "attack_terms", slo, shi, roles=("battle",))
-    lo, hi = _window(ctx, cands, c)
-    wlo, whi = _window(ctx, cands, c, tight=False)
-    # «قتل 3 مدنيين وعنصران من الأسايش»: the Asayish are dead here, not who killed the civilians
-    victim_sides = frozenset(
-        a.i for o in cands if o.sent == c.sent and o is not c and o.group == "fighters"
-        for a in ctx.mentions_in("actors", o.tj, min(shi, o.tj + 4)) if _names_side(ctx, o, a)
-    )
-    for a, b in ((lo, hi), (wlo, whi)):
-        agents = [x for x in _agents(ctx, c, a, b, victim_sides) if x[0] >= 2]
-        if agents:
-            _, _, m, hedge = agents[0]
-            c.perp_mention = m
-            c.perpetrator = "unknown" if hedge else m.attrs.get("perpetrator")
-            c.mixed_perpetrators = _coordinated_other_actor(ctx, m) or _after_majority(ctx, m)
-            return
-    if battle:
-        sides = {m.attrs.get("perpetrator") for m in ctx.mentions_in("actors", slo, shi)}
-        if len(sides) == 2 and c.group == "fighters" and c.side in sides:
-            # «قتل 16 عنصرا من داعش في اشتباكات مع قسد»: the dead of one side, killed by the other
-            c.perpetrator = next(iter(sides - {c.side}))
-            return
-        if len(sides) >= 2:
-            c.mixed_perpetrators = True  # «معارك بين القوات السورية وتنظيم داعش»
-            return
-    weak = _agents(ctx, c, wlo, whi, victim_sides) if c.group != "fighters" else []
-    if weak:
-        _, _, m, hedge = weak[0]
-        c.perp_mention = m
-        c.perpetrator = "unknown" if hedge else m.attrs.get("perpetrator")
-        return
-    if _find(ctx, "attack_terms", wlo, whi, roles=("hedge",)):
-        c.perpetrator = "unknown"
-
-
-def _after_majority(ctx: _Context, m: Mention) -> bool:
-    """«غالبيتهم قتلوا على يد قوات النظام»: not the attacker of all of them."""
-    return any(_is(ctx.tokens[k], "majority") for k in range(max(0, m.i - 6), m.i))
-
-
-def _coordinated_other_actor(ctx: _Context, m: Mention) -> bool:
-    """«بقصف النظام وروسيا»، "by regime and Russian jets": the count is shared by two attackers."""
-    for other in ctx.mentions_in("actors", m.j, m.j + 3):
-        if other.attrs.get("perpetrator") == m.attrs.get("perpetrator"):
-            return False
-        between = ctx.tokens[m.j : other.i]
-        first = between[0] if between else ctx.tokens[other.i]
-        return first.text in ("و", "and") or (first is ctx.tokens[other.i] and first.text.startswith("و"))
-    return False
-
-
-def _article_perpetrator(ctx: _Context, cands: list[Cand]) -> str | None:
-    """The article's one attacker, when every attacker it names is the same: first those named for
-    its counts, else those the text names as attacking anywhere («تعرضت لهجمات تنظيم الدولة»)."""
-    named = {c.perpetrator for c in cands if c.perpetrator and not c.mixed_perpetrators}
-    if named:
-        return named.pop() if len(named) == 1 and "unknown" not in named else None
-    attackers = set()
-    for a in ctx.mentions["actors"]:
-        for k in range(a.i - 1, max(-1, a.i - 3), -1):
-            t = ctx.tokens[k]
-            if t.kind == "punct" or ctx.m("actors", k) is not None:
-                break  # not across a sentence, nor from inside another actor's name («الطيران السوري والروسي»)
-            b = ctx.m("attack_terms", k)
-            if b is not None and b.attrs.get("role") == "attack":
-                attackers.add(a.attrs.get("perpetrator"))
-                if _coordinated_other_actor(ctx, a):
-                    attackers.add("several")
-                break
-    return attackers.pop() if len(attackers) == 1 else None
-
-
-def _names_side(ctx: _Context, c: Cand, a: Mention) -> bool:
-    """«200 من مقاتلي تنظيم الدولة»، «790 عنصرا من قوات النظام»، "120 Daesh militants"."""
-    if c.ti <= a.i < c.tj:
-        return True
-    k = c.tj
-    while k < a.i and k < c.tj + 5 and (
-        _is(ctx.tokens[k], "side_link") or _is(ctx.tokens[k], "list_filler") and ctx.tokens[k].text not in ("و", "and")
-        or ctx.tokens[k].kind == "punct" and ctx.tokens[k].text not in _CLAUSE_PUNCT
-    ):
-        k += 1  # «16 عنصراً على الأقل من تنظيم داعش»: past a qualifier too
-    return k == a.i
-
-
-def _side(ctx: _Context, c: Cand) -> None:
-    if c.group != "fighters":
-        return
-    for a in ctx.mentions_in("actors", c.ti, c.tj + 6):
-        if _names_side(ctx, c, a):
-            if not _coordinated_other_actor(ctx, a):  # «64 عنصرا من القوات السورية وداعش»: both sides
-                c.side = a.attrs.get("side")
-            return
-    gm = c.group_mention
-    if gm and gm.attrs.get("side"):
-        c.side = gm.attrs["side"]
-
-
 def _source(ctx: _Context, cands: list[Cand], c: Cand) -> None:
     lo, hi = ctx.sentence_span(c.sent)
     best = None
@@ -698,7 +565,11 @@ def _share_attributes(ctx: _Context, cands: list[Cand]) -> None:
         if c.source is None and art_src is not None:
             c.source, c.source_mention = art_src.key, art_src
         if c.perpetrator is None and not c.mixed_perpetrators:
-            c.perpetrator = art_perp or "unknown"
+            if art_perp == MIXED:
+                c.mixed_perpetrators = True
+            else:
+                c.perpetrator = _fallback_perpetrator(ctx, cands, c, art_perp)
+                c.extra["perpetrator_from_article"] = True
 
 
 def _date_from_lead(ctx: _Context, cands: list[Cand]) -> None:

@@ -40,11 +40,9 @@ from core.extraction.attributes import (
     _date,
     _dates_from_parts,
     _kind,
-    _perpetrator,
     _place,
     _same_kind_in_repeats,
     _share_attributes,
-    _side,
     _source,
 )
 from core.extraction.candidates import _read_lone_nouns, _read_numbers, name_unnamed_groups
@@ -65,6 +63,7 @@ from core.extraction.links import (
     _sum_breakdowns,
     _sum_totals,
 )
+from core.extraction.perpetrators import _perpetrator, _side
 from core.extraction.tokens import Mention
 
 log = logging.getLogger(__name__)
