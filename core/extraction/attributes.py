@@ -77,15 +77,21 @@ def _kind(ctx: _Context, cands: list[Cand], c: Cand) -> None:
     if span is not None and not _names_a_day(ctx, lo, hi):
         c.kind, c.kind_cue = "toll", span
         return
-    # «خلال سبتمبر», "in September": a whole month is a period
-    for n in ctx.dates_in(lo, hi):
+    # «خلال سبتمبر», "in September": a whole month is a period (also when no publication date gives its year)
+    opens = _opening_date(ctx, c, ctx.sentence_span(c.sent)[0] + 1)
+    for n in opens + list(ctx.dates_in(lo, hi)):
         d, a = ctx.dates[n], ctx.date_toks[n][0]
         if d.since:
             continue
         if d.precision == "year":  # «في عام 2018»: a count dated by a year alone is the year's tally
             c.kind, c.kind_cue = "toll", d.text
             return
-        if d.precision == "month" and a > 0 and _is(ctx.tokens[a - 1], "period_before_month"):
+        whole_month = d.precision == "month" or (d.precision is None and d.kind == "month")
+        before = ctx.tokens[_skip_month_part(ctx, a - 1)] if a > 0 else None
+        opening = before is not None and _is(before, "opening_month") and n in opens
+        if whole_month and before is not None and not _names_a_day(ctx, lo, hi) and (
+            opening or _is(before, "period_before_month")
+        ):
             c.kind, c.kind_cue = "toll", ctx.text[ctx.tokens[a - 1].start : d.end]
             return
     # "between 27 and 30 August", «من 13 حتى 15 نيسان»: counts over a range of several days
@@ -124,7 +130,27 @@ def _opening_since(ctx: _Context, c: Cand, lo: int) -> list[Mention]:
     m = ctx.m("kind_cues", k)
     if m is None or not _opens_sentence(ctx, m) or m.attrs.get("role") != "toll_period":
         return []
-    return [m] if normalize(m.surface).text.lower() in _fw("since") else []
+    # "Last month, bombings in two cities killed 170": an English period opening the sentence governs it too
+    return [m] if m.attrs.get("governs_sentence") or normalize(m.surface).text.lower() in _fw("since") else []
+
+
+def _opening_date(ctx: _Context, c: Cand, lo: int) -> list[int]:
+    """"In May, more than 60 civilians were killed by barrel bombs": a month that opens the sentence
+    dates the count of its main clause, however far the count is (the index of that date, if any)."""
+    s_lo = ctx.sentence_span(c.sent)[0]
+    if lo <= s_lo:
+        return []
+    k = s_lo + (ctx.tokens[s_lo].text in ("و", "and"))
+    if not (_is(ctx.tokens[k], "period_before_month") or _is(ctx.tokens[k], "opening_month")):
+        return []
+    return [n for n in ctx.dates_in(k, k + 4) if _skip_month_part(ctx, ctx.date_toks[n][0] - 1) == k]
+
+
+def _skip_month_part(ctx: _Context, k: int) -> int:
+    """The word before a month, past words for a part of it: «in early April» is still April."""
+    while k > 0 and _is(ctx.tokens[k], "month_part"):
+        k -= 1
+    return k
 
 
 def _opens_sentence(ctx: _Context, m: Mention) -> bool:
