@@ -63,11 +63,15 @@ def _kind(ctx: _Context, cands: list[Cand], c: Cand) -> None:
                 continue  # «أكبر نصر عسكري منذ عام 2016»: a comparison, not the count's period
             if normalize(m.surface).text.lower() in _fw("since"):
                 since = _date_at(ctx, m.j)
-                if since is not None and not _long_ago(ctx, since):
+                if since is not None and not _long_ago(ctx, since) and not (
+                    since.kind == "weekday" and _perfect_in(ctx, lo, hi) and not _time_of_day_after(ctx, m.j)
+                ):
                     continue
                 nxt = ctx.m("kind_cues", m.j)
-                if since is None and nxt and nxt.attrs.get("role") == "short_since":
-                    continue
+                if since is None and nxt and nxt.attrs.get("role") == "short_since" and not (
+                    nxt.attrs.get("day") and _perfect_in(ctx, lo, hi)
+                ):
+                    continue  # "since this morning": one day's count; but "since Saturday, 68 have been killed" runs over days
                 # a sentence opening with «منذ» is background: it sets no period for what follows
                 c.extra["background"] = _opens_sentence(ctx, m)
             c.kind, c.kind_cue = "toll", m.surface
@@ -110,6 +114,18 @@ def _kind(ctx: _Context, cands: list[Cand], c: Cand) -> None:
         if prev:
             c.kind, c.kind_cue, c.parent = "toll", also.surface, prev[0]
             return
+
+
+def _time_of_day_after(ctx: _Context, k: int) -> bool:
+    """'since Monday evening': a time of day within the «since» phrase keeps it short."""
+    return any(
+        m.attrs.get("role") == "short_since" and not m.attrs.get("day") for m in ctx.mentions_in("kind_cues", k, k + 3)
+    )
+
+
+def _perfect_in(ctx: _Context, lo: int, hi: int) -> bool:
+    """A present perfect ('have been killed', 'has killed') in tokens [lo, hi): a running count."""
+    return any(_is(ctx.tokens[k], "perfect") for k in range(lo, hi))
 
 
 def _inside_a_day(ctx: _Context, m: Mention) -> bool:

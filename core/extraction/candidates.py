@@ -74,8 +74,8 @@ def _victim_after(ctx: _Context, k: int, hi: int, english: bool) -> Mention | No
                     break
                 k2 = close + 1
                 continue
-            if t.kind != "en" or ctx.m("non_casualty", k2) or ctx.m("victims", k2):
-                break
+            if t.kind != "en" or ctx.m("non_casualty", k2) or ctx.m("victims", k2) or _is(t, "part_before_noun"):
+                break  # "22 mostly children", "11 including children": the noun is a part, not the count's group
             k2 += 1
             skipped += 1
             v = ctx.m("victims", k2) if k2 < hi else None
