@@ -291,6 +291,13 @@ def _may_follow_total(ctx: _Context, k: int) -> bool:
     return any(ctx.m(lex, k) for lex in ("connectives", "casualty_terms", "victims", "kind_cues", "attack_terms"))
 
 
+def _fate_right_after(ctx: _Context, k: int) -> bool:
+    """"8 Killed, 25 Injured in Rocket Attacks": a killing or wounding participle right after a
+    count with no noun (a headline's «N killed») gives its status."""
+    m = ctx.m("casualty_terms", k) if k < len(ctx.tokens) else None
+    return m is not None and m.i == k and ctx.tokens[k].kind == "en" and m.attrs.get("position") in ("after", "any")
+
+
 def value_is_small(nm: numbers.NumberMatch) -> bool:
     return nm.value is not None and nm.value <= 10
 
@@ -385,7 +392,7 @@ def _read_numbers(ctx: _Context) -> list[Cand]:
                 part_follows = nxt >= 0 and (c := ctx.m("connectives", nxt)) is not None and c.attrs.get("role") == "part"
             # «عشرة منهم»: some of the count just before, in this sentence or the one before it
             of_them = part_follows and c.attrs.get("of_them") and out and sent - out[-1].sent <= 1
-            trigger_adjacent = _left_trigger(ctx, before, lo, limit=2) is not None
+            trigger_adjacent = _left_trigger(ctx, before, lo, limit=2) is not None or _fate_right_after(ctx, after)
             if nm.vague and not (ctx.tokens[i].text.startswith("ال") or nxt < 0 or ctx.tokens[nxt].kind == "punct"):
                 continue  # «مئات» (indefinite) needs its noun; «العشرات» stands alone
             # «منهم سبعة في مدينة الرقة، وثلاثة في تل أبيض»: a breakdown of a count by place
