@@ -124,8 +124,17 @@ def _time_of_day_after(ctx: _Context, k: int) -> bool:
 
 
 def _perfect_in(ctx: _Context, lo: int, hi: int) -> bool:
-    """A present perfect ('have been killed', 'has killed') in tokens [lo, hi): a running count."""
-    return any(_is(ctx.tokens[k], "perfect") for k in range(lo, hi))
+    """A present perfect of a killing verb ('have been killed', 'has killed') in tokens [lo, hi): a
+    running count (not 'clashes have rocked the city, leaving 23 dead')."""
+    for k in range(lo, hi):
+        if not _is(ctx.tokens[k], "perfect"):
+            continue
+        q = k + 1
+        while q < hi and q <= k + 3 and _is(ctx.tokens[q], "auxiliary"):
+            q += 1
+        if any(m.i <= q < m.j for m in ctx.mentions_in("casualty_terms", k, min(hi, q + 1))):
+            return True
+    return False
 
 
 def _inside_a_day(ctx: _Context, m: Mention) -> bool:
