@@ -642,6 +642,9 @@ def name_unnamed_groups(ctx: _Context, cands: list[Cand]) -> None:
             k = _next_word(ctx, gm.j, len(ctx.tokens))
             if side is None and k >= 0 and ctx.tokens[k].text in _fw("side_link"):
                 side = ctx.m("actors", _next_word(ctx, k + 1, len(ctx.tokens)))
+            if side is None and gm.attrs.get("member") and gm.i > 0:
+                before = ctx.m("actors", gm.i - 1)  # "six al-Nusra Front members": the side named before
+                side = before if before is not None and before.j == gm.i else None
             if side is not None:
                 # «عضو في قوى الأمن الداخلي»؛ «عشرات القتلى من تنظيم الدولة»: the dead of a side
                 c.group, c.side = "fighters", side.attrs.get("side")
