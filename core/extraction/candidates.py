@@ -214,6 +214,10 @@ def _status_of(ctx: _Context, i: int, j: int, lo: int, hi: int, noun: Mention | 
     while k < hi and _is(ctx.tokens[k], "auxiliary"):
         k += 1
     close = ctx.m("casualty_terms", k) if k < hi and k - j <= 3 else None
+    if close and close.i == k == j and ctx.tokens[k].kind == "en" and _count_after(ctx, close.j, hi):
+        # "three suicide bombers killed at least two people": the count did the killing
+        left = _left_trigger(ctx, i, lo)
+        return (left.attrs["status"], "left") if left else (None, "")
     if close and close.i == k and close.attrs.get("position") in ("after", "any") and not ctx.tokens[k].text.startswith("و"):
         return close.attrs["status"], "right"  # "twelve people were wounded", «10 مدنيين استشهدوا»
     left = _left_trigger(ctx, i, lo)
@@ -227,6 +231,23 @@ def _status_of(ctx: _Context, i: int, j: int, lo: int, hi: int, noun: Mention | 
     if right:
         return right.attrs["status"], "right"
     return None, ""
+
+
+def _count_after(ctx: _Context, k: int, hi: int) -> bool:
+    """A number (after 'at least', 'more than') right after token k: the object of an active verb."""
+    q = k
+    while q < min(hi, k + 3) and _is(ctx.tokens[q], "list_filler"):
+        q += 1
+    t = ctx.tokens[q] if q < hi else None
+    if t is None or not (t.kind == "num" or (t.kind == "en" and numbers.parse_number(t.text) is not None)):
+        return False
+    # "5 civilians killed 20 injured", "8 killed 58 others injured": the next count has a status
+    # of its own (within its next two words), a list of counts
+    for r in range(q + 1, min(hi, q + 3)):
+        nxt = ctx.m("victims", r)
+        if (nxt is not None and nxt.attrs.get("status")) or ctx.m("casualty_terms", r) is not None:
+            return False
+    return True
 
 
 def _connective_before(ctx: _Context, i: int, lo: int, within: int = 3) -> Mention | None:
