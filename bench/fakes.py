@@ -62,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"civilians-killed total = crowd   {equal / n:.3f}  ({equal}/{n}; {zero_both} of them 0 = 0)")
     for h, name in enumerate(("even", "odd")):
         size = len(rows[h::2])
-        print(f"  {name + " rows":<31}{half_equal[h] / max(size, 1):.3f}  ({half_equal[h]}/{size})")
+        label = f"{name} rows"
+        print(f"  {label:<31}{half_equal[h] / max(size, 1):.3f}  ({half_equal[h]}/{size})")
     print(f"seconds                          {secs:.1f}")
     return 0
 
