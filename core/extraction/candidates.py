@@ -74,7 +74,9 @@ def _victim_after(ctx: _Context, k: int, hi: int, english: bool) -> Mention | No
                     break
                 k2 = close + 1
                 continue
-            if t.kind != "en" or ctx.m("non_casualty", k2) or ctx.m("victims", k2) or _is(t, "part_before_noun"):
+            if t.kind != "en" or ctx.m("non_casualty", k2) or ctx.m("victims", k2) or _is(t, "part_before_noun") or (
+                numbers.parse_number(t.text) is not None  # "URL 124 at least four people": the noun is four's
+            ):
                 break  # "22 mostly children", "11 including children": the noun is a part, not the count's group
             k2 += 1
             skipped += 1
