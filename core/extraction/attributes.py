@@ -313,8 +313,11 @@ def _counted_span(ctx: _Context, lo: int, hi: int) -> str | None:
 
 
 def _longer_than_a_day(count: int, unit: Token) -> bool:
-    """N hours (or minutes) over 24, or more than one day, week, month...: «الـ 48 ساعة»، «ستة أيام»."""
-    return count > (24 if _is(unit, "hour_units") else 1)
+    """N hours (or minutes) over 24, more than one day, or any number of weeks, months, years:
+    «الـ 48 ساعة»، «ستة أيام», 'during one week'."""
+    if _is(unit, "hour_units"):
+        return count > 24
+    return count > 1 or not _is(unit, "short_time")
 
 
 def _next_is_short_time(ctx: _Context, k: int) -> bool:
