@@ -44,8 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     csv.field_size_limit(10**8)
     rows = list(csv.DictReader(path.open(encoding="utf-8")))
     equal = zero_both = 0
+    half_equal = [0, 0]  # even and odd rows: rules were written looking at even rows' errors only
     t0 = time.perf_counter()
-    for r in rows:
+    for n_row, r in enumerate(rows):
         text = f"{r['article_title']}. {r['article_content']}"
         got = civilians_killed(extract(text, lang="en"))
         try:
@@ -53,11 +54,16 @@ def main(argv: list[str] | None = None) -> int:
         except ValueError:
             want = 0
         equal += got == want
+        half_equal[n_row % 2] += got == want
         zero_both += got == want == 0
     secs = time.perf_counter() - t0
     n = len(rows)
     print(f"articles                         {n}")
     print(f"civilians-killed total = crowd   {equal / n:.3f}  ({equal}/{n}; {zero_both} of them 0 = 0)")
+    for h, name in enumerate(("even", "odd")):
+        size = len(rows[h::2])
+        label = f"{name} rows"
+        print(f"  {label:<31}{half_equal[h] / max(size, 1):.3f}  ({half_equal[h]}/{size})")
     print(f"seconds                          {secs:.1f}")
     return 0
 

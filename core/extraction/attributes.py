@@ -74,13 +74,17 @@ def _kind(ctx: _Context, cands: list[Cand], c: Cand) -> None:
                 continue  # «أكبر نصر عسكري منذ عام 2016»: a comparison, not the count's period
             if normalize(m.surface).text.lower() in _fw("since"):
                 since = _date_at(ctx, m.j)
-                if since is not None and not _long_ago(ctx, since):
+                if since is not None and not _long_ago(ctx, since) and not (
+                    since.kind == "weekday" and _perfect_in(ctx, lo, hi) and not _time_of_day_after(ctx, m.j)
+                ):
                     continue
                 if since is None and _ago(ctx, m, lo, hi):
                     continue  # «قُتل منذ نحو شهر ثلاثة عناصر»: a month ago, one event
                 nxt = ctx.m("kind_cues", m.j)
-                if since is None and nxt and nxt.attrs.get("role") == "short_since":
-                    continue
+                if since is None and nxt and nxt.attrs.get("role") == "short_since" and not (
+                    nxt.attrs.get("day") and _perfect_in(ctx, lo, hi)
+                ):
+                    continue  # "since this morning": one day's count; but "since Saturday, 68 have been killed" runs over days
                 # a sentence opening with «منذ» is background: it sets no period for what follows
                 c.extra["background"] = _opens_sentence(ctx, m)
             c.kind, c.kind_cue = "toll", m.surface
@@ -90,15 +94,21 @@ def _kind(ctx: _Context, cands: list[Cand], c: Cand) -> None:
     if span is not None and not _names_a_day(ctx, lo, hi):
         c.kind, c.kind_cue = "toll", span
         return
-    # «خلال سبتمبر», "in September": a whole month is a period
-    for n in ctx.dates_in(lo, hi):
+    # «خلال سبتمبر», "in September": a whole month is a period (also when no publication date gives its year)
+    opens = _opening_date(ctx, c, ctx.sentence_span(c.sent)[0] + 1)
+    for n in opens + list(ctx.dates_in(lo, hi)):
         d, a = ctx.dates[n], ctx.date_toks[n][0]
         if d.since:
             continue
         if d.precision == "year":  # «في عام 2018»: a count dated by a year alone is the year's tally
             c.kind, c.kind_cue = "toll", d.text
             return
-        if d.precision == "month" and a > 0 and _is(ctx.tokens[a - 1], "period_before_month"):
+        whole_month = d.precision == "month" or (d.precision is None and d.kind == "month")
+        before = ctx.tokens[_skip_month_part(ctx, a - 1)] if a > 0 else None
+        opening = before is not None and _is(before, "opening_month") and n in opens
+        if whole_month and before is not None and not _names_a_day(ctx, lo, hi) and (
+            opening or _is(before, "period_before_month")
+        ):
             c.kind, c.kind_cue = "toll", ctx.text[ctx.tokens[a - 1].start : d.end]
             return
     # "between 27 and 30 August", «من 13 حتى 15 نيسان»: counts over a range of several days
@@ -117,6 +127,27 @@ def _kind(ctx: _Context, cands: list[Cand], c: Cand) -> None:
         if prev:
             c.kind, c.kind_cue, c.parent = "toll", also.surface, prev[0]
             return
+
+
+def _time_of_day_after(ctx: _Context, k: int) -> bool:
+    """'since Monday evening': a time of day within the «since» phrase keeps it short."""
+    return any(
+        m.attrs.get("role") == "short_since" and not m.attrs.get("day") for m in ctx.mentions_in("kind_cues", k, k + 3)
+    )
+
+
+def _perfect_in(ctx: _Context, lo: int, hi: int) -> bool:
+    """A present perfect of a killing verb ('have been killed', 'has killed') in tokens [lo, hi): a
+    running count (not 'clashes have rocked the city, leaving 23 dead')."""
+    for k in range(lo, hi):
+        if not _is(ctx.tokens[k], "perfect"):
+            continue
+        q = k + 1
+        while q < hi and q <= k + 3 and _is(ctx.tokens[q], "auxiliary"):
+            q += 1
+        if any(m.i <= q < m.j for m in ctx.mentions_in("casualty_terms", k, min(hi, q + 1))):
+            return True
+    return False
 
 
 def _inside_a_day(ctx: _Context, m: Mention) -> bool:
@@ -138,7 +169,27 @@ def _opening_since(ctx: _Context, c: Cand, lo: int) -> list[Mention]:
     m = ctx.m("kind_cues", k)
     if m is None or not _opens_sentence(ctx, m) or m.attrs.get("role") != "toll_period":
         return []
-    return [m] if normalize(m.surface).text.lower() in _fw("since") else []
+    # "Last month, bombings in two cities killed 170": an English period opening the sentence governs it too
+    return [m] if m.attrs.get("governs_sentence") or normalize(m.surface).text.lower() in _fw("since") else []
+
+
+def _opening_date(ctx: _Context, c: Cand, lo: int) -> list[int]:
+    """"In May, more than 60 civilians were killed by barrel bombs": a month that opens the sentence
+    dates the count of its main clause, however far the count is (the index of that date, if any)."""
+    s_lo = ctx.sentence_span(c.sent)[0]
+    if lo <= s_lo:
+        return []
+    k = s_lo + (ctx.tokens[s_lo].text in ("و", "and"))
+    if not (_is(ctx.tokens[k], "period_before_month") or _is(ctx.tokens[k], "opening_month")):
+        return []
+    return [n for n in ctx.dates_in(k, k + 4) if _skip_month_part(ctx, ctx.date_toks[n][0] - 1) == k]
+
+
+def _skip_month_part(ctx: _Context, k: int) -> int:
+    """The word before a month, past words for a part of it: «in early April» is still April."""
+    while k > 0 and _is(ctx.tokens[k], "month_part"):
+        k -= 1
+    return k
 
 
 def _opens_sentence(ctx: _Context, m: Mention) -> bool:
@@ -281,8 +332,11 @@ def _counted_span(ctx: _Context, lo: int, hi: int) -> str | None:
 
 
 def _longer_than_a_day(count: int, unit: Token) -> bool:
-    """N hours (or minutes) over 24, or more than one day, week, month...: «الـ 48 ساعة»، «ستة أيام»."""
-    return count > (24 if _is(unit, "hour_units") else 1)
+    """N hours (or minutes) over 24, more than one day, or any number of weeks, months, years:
+    «الـ 48 ساعة»، «ستة أيام», 'during one week'."""
+    if _is(unit, "hour_units"):
+        return count > 24
+    return count > 1 or not _is(unit, "short_time")
 
 
 def _ago(ctx: _Context, since: Mention, lo: int, hi: int) -> bool:

@@ -88,8 +88,10 @@ def _victim_after(ctx: _Context, k: int, hi: int, english: bool) -> Mention | No
                     break
                 k2 = close + 1
                 continue
-            if t.kind != "en" or ctx.m("non_casualty", k2) or ctx.m("victims", k2):
-                break
+            if t.kind != "en" or ctx.m("non_casualty", k2) or ctx.m("victims", k2) or _is(t, "part_before_noun") or (
+                numbers.parse_number(t.text) is not None  # "URL 124 at least four people": the noun is four's
+            ):
+                break  # "22 mostly children", "11 including children": the noun is a part, not the count's group
             k2 += 1
             skipped += 1
             v = ctx.m("victims", k2) if k2 < hi else None
@@ -239,6 +241,10 @@ def _status_of(ctx: _Context, i: int, j: int, lo: int, hi: int, noun: Mention | 
     while k < hi and _is(ctx.tokens[k], "auxiliary"):
         k += 1
     close = ctx.m("casualty_terms", k) if k < hi and k - j <= 3 else None
+    if close and close.i == k == j and ctx.tokens[k].kind == "en" and _count_after(ctx, close.j, hi):
+        # "three suicide bombers killed at least two people": the count did the killing
+        left = _left_trigger(ctx, i, lo)
+        return (left.attrs["status"], "left") if left else (None, "")
     if close and close.i == k and close.attrs.get("position") in ("after", "any") and not ctx.tokens[k].text.startswith("و"):
         return close.attrs["status"], "right"  # "twelve people were wounded", «10 مدنيين استشهدوا»
     left = _left_trigger(ctx, i, lo)
@@ -252,6 +258,23 @@ def _status_of(ctx: _Context, i: int, j: int, lo: int, hi: int, noun: Mention | 
     if right:
         return right.attrs["status"], "right"
     return None, ""
+
+
+def _count_after(ctx: _Context, k: int, hi: int) -> bool:
+    """A number (after 'at least', 'more than') right after token k: the object of an active verb."""
+    q = k
+    while q < min(hi, k + 3) and _is(ctx.tokens[q], "list_filler"):
+        q += 1
+    t = ctx.tokens[q] if q < hi else None
+    if t is None or not (t.kind == "num" or (t.kind == "en" and numbers.parse_number(t.text) is not None)):
+        return False
+    # "5 civilians killed 20 injured", "8 killed 58 others injured": the next count has a status
+    # of its own (within its next two words), a list of counts
+    for r in range(q + 1, min(hi, q + 3)):
+        nxt = ctx.m("victims", r)
+        if (nxt is not None and nxt.attrs.get("status")) or ctx.m("casualty_terms", r) is not None:
+            return False
+    return True
 
 
 def _connective_before(ctx: _Context, i: int, lo: int, within: int = 3) -> Mention | None:
@@ -314,6 +337,13 @@ def _may_follow_total(ctx: _Context, k: int) -> bool:
     if tok.kind == "ar" and tok.text[0] == "ب" and len(tok.text) > 3:
         return True  # «العشرات بغارات»: a glued preposition starts a new phrase
     return any(ctx.m(lex, k) for lex in ("connectives", "casualty_terms", "victims", "kind_cues", "attack_terms"))
+
+
+def _fate_right_after(ctx: _Context, k: int) -> bool:
+    """"8 Killed, 25 Injured in Rocket Attacks": a killing or wounding participle right after a
+    count with no noun (a headline's «N killed») gives its status."""
+    m = ctx.m("casualty_terms", k) if k < len(ctx.tokens) else None
+    return m is not None and m.i == k and ctx.tokens[k].kind == "en" and m.attrs.get("position") in ("after", "any")
 
 
 def value_is_small(nm: numbers.NumberMatch) -> bool:
@@ -425,7 +455,7 @@ def _read_numbers(ctx: _Context) -> list[Cand]:
                 part_follows = nxt >= 0 and (c := ctx.m("connectives", nxt)) is not None and c.attrs.get("role") == "part"
             # «عشرة منهم»: some of the count just before, in this sentence or the one before it
             of_them = part_follows and c.attrs.get("of_them") and out and sent - out[-1].sent <= 1
-            trigger_adjacent = _left_trigger(ctx, before, lo, limit=2) is not None
+            trigger_adjacent = _left_trigger(ctx, before, lo, limit=2) is not None or _fate_right_after(ctx, after)
             if nm.vague and not (ctx.tokens[i].text.startswith("ال") or nxt < 0 or ctx.tokens[nxt].kind == "punct"):
                 continue  # «مئات» (indefinite) needs its noun; «العشرات» stands alone
             # «منهم سبعة في مدينة الرقة، وثلاثة في تل أبيض»: a breakdown of a count by place
@@ -769,6 +799,9 @@ def name_unnamed_groups(ctx: _Context, cands: list[Cand]) -> None:
             k = _next_word(ctx, gm.j, len(ctx.tokens))
             if side is None and k >= 0 and ctx.tokens[k].text in _fw("side_link"):
                 side = ctx.m("actors", _next_word(ctx, k + 1, len(ctx.tokens)))
+            if side is None and gm.attrs.get("member") and gm.i > 0:
+                before = ctx.m("actors", gm.i - 1)  # "six al-Nusra Front members": the side named before
+                side = before if before is not None and before.j == gm.i else None
             if side is not None:
                 # «عضو في قوى الأمن الداخلي»؛ «عشرات القتلى من تنظيم الدولة»: the dead of a side
                 c.group, c.side = "fighters", side.attrs.get("side")

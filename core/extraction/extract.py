@@ -53,6 +53,7 @@ from core.extraction.links import (
     _group_breakdowns,
     _link_back_references,
     _link_other_accounts,
+    _link_other_counts,
     _link_other_sources,
     _link_parts,
     _link_parts_to_next,
@@ -187,6 +188,7 @@ def extract(text: str, published: dt.date | None = None, lang: str | None = None
     _link_revisions(ctx, cands)
     _link_back_references(ctx, cands)
     _link_other_accounts(ctx, cands)
+    _link_other_counts(ctx, cands)
     _share_attributes(ctx, cands)
     for n, c in enumerate(cands, 1):
         c.id = f"f{n}"

@@ -374,6 +374,14 @@ def _mark_superseded(ctx: _Context, cands: list[Cand]) -> None:
             and _places_compatible(o, c, repeat=True) and _same_day_or_unknown(ctx, o, c)
             and not (o.kind == "toll" and _precise(c) and not _precise(o))  # a toll of many places adds it up
         ]
+        if not newer and cue is not None and cue.attrs.get("either_way"):
+            # "it had initially given a toll of 22" beside 21: the first count given, whichever is larger
+            newer = [
+                o for o in cands[max(0, c.n - _LOOKBACK) : c.n + _LOOKBACK]
+                if o is not c and o.parent is None and o.status == c.status and o.kind == "incident"
+                and _compatible_groups(o.group, c.group) and o.best is not None and o.best != c.best
+            ]
+            newer = sorted(newer, key=lambda o: abs(o.n - c.n))[:1]
         if newer:
             # the revised count of the same event: an incident before a toll, the closest count first
             o = min(newer, key=lambda o: (o.kind != "incident", o.best))
@@ -519,6 +527,27 @@ def _link_other_accounts(ctx: _Context, cands: list[Cand]) -> None:
         if o is not None and o.best != c.best and o.source != c.source:
             c.same = _root(o)
             c.extra["same_event_other_account"] = True
+
+
+def _link_other_counts(ctx: _Context, cands: list[Cand]) -> None:
+    """"Rescue workers gave a higher toll of 23 dead", "another group put the toll at 30": a count the
+    article calls another count (kind_cues role 'other_count') is the event told just before it
+    (same status, compatible victims and attacker), wherever its source or day stands."""
+    for c in cands:
+        if c.parent is not None or c.same is not None or c.kind != "incident" or c.best is None:
+            continue
+        lo, hi = _window(ctx, cands, c)
+        lo = max(ctx.sentence_span(c.sent)[0], lo - 6)
+        cue = _find(ctx, "kind_cues", lo, c.tj, roles=("other_count",))
+        if cue is None:
+            continue
+        for o in reversed(cands[max(0, c.n - _LOOKBACK) : c.n]):
+            if o.parent is not None or o.kind != "incident" or o.status != c.status or o.best is None:
+                continue
+            if _compatible_groups(o.group, c.group) and _attackers_compatible(o, c):
+                c.same = _root(o)
+                c.extra["same_event_other_account"] = True
+            break
 
 
 def _event_told_before(cands: list[Cand], c: Cand) -> Cand | None:
