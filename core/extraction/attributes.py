@@ -25,7 +25,7 @@ from core.extraction.context import (
 )
 from core.extraction.links import _root
 from core.extraction.normalize import normalize
-from core.extraction.perpetrators import MIXED, _article_perpetrator, _fallback_perpetrator
+from core.extraction.perpetrators import MIXED, _article_perpetrator, _fallback_perpetrator, _named_for_blasts
 from core.extraction.tokens import Mention, Token
 
 log = logging.getLogger(__name__)
@@ -615,6 +615,7 @@ def _share_attributes(ctx: _Context, cands: list[Cand]) -> None:
                 c.group = "civilians"
     art_src = _article_source(ctx)
     art_perp = _article_perpetrator(ctx, cands)
+    blast_named: bool | None = None
     for c in cands:
         if c.source is None and art_src is not None:
             c.source, c.source_mention = art_src.key, art_src
@@ -622,7 +623,13 @@ def _share_attributes(ctx: _Context, cands: list[Cand]) -> None:
             if art_perp == MIXED:
                 c.mixed_perpetrators = True
             else:
-                c.perpetrator = _fallback_perpetrator(ctx, cands, c, art_perp)
+                if blast_named is None:
+                    blast_named = _named_for_blasts(ctx, cands, art_perp)
+                perp = _fallback_perpetrator(ctx, c, art_perp, blast_named)
+                if perp == MIXED:
+                    c.mixed_perpetrators = True
+                else:
+                    c.perpetrator = perp
                 c.extra["perpetrator_from_article"] = True
 
 

@@ -25,6 +25,8 @@ def _agents(
             continue  # the victims' own side, or the side of other dead counted beside them
         if _the_target(ctx, a, lo) or _names_a_source(ctx, a, lo) or _a_destination(ctx, a, lo):
             continue
+        if a.i >= c.tj and _told_for_a_later_count(ctx, c, a, cands):
+            continue
         reach = 6
         for h in ctx.mentions_in("attack_terms", max(lo, a.i - 8), a.i):
             if h.attrs.get("role") == "hedge" and h.j >= a.i - 2:
@@ -55,6 +57,25 @@ def _agents(
         out = named
     out.sort(key=lambda x: (-x[0], x[1]))
     return out
+
+
+def _told_for_a_later_count(ctx: _Context, c: Cand, a: Mention, cands: Sequence[Cand]) -> bool:
+    """«استشهد طفلان جراء انفجار لغم ...، ورجل آخر بنيران قسد»: when a count has told its own cause,
+    an attacker named after the next count is that count's."""
+    starts = []
+    after = cands[c.n + 1 :] if c.n < len(cands) and cands[c.n] is c else cands
+    for o in after:
+        if o.ti >= a.i:
+            break
+        if o is not c and o.parent is None and o.ti >= c.tj:
+            starts.append(o.ti)
+    # a victim noun opening the next item of a list («، ورجل آخر») starts another count too
+    starts += [v.i for v in ctx.mentions_in("victims", c.tj, a.i)
+               if v.i > 0 and ctx.tokens[v.i - 1].text in ("،", ",") and ctx.tokens[v.i].text.startswith("و")]
+    nxt = min(starts, default=None)
+    if nxt is None:
+        return False
+    return any((m := ctx.m("attack_terms", k)) is not None and m.attrs.get("role") == "attack" for k in range(c.tj, nxt))
 
 
 def _the_target(ctx: _Context, a: Mention, lo: int) -> bool:
@@ -209,6 +230,9 @@ def _article_perpetrator(ctx: _Context, cands: list[Cand]) -> str | None:
         return MIXED  # «بقصف قوات الأسد والاحتلال الروسي» is the only attack named: the report's counts are shared
     attackers = set()
     for a in ctx.mentions["actors"]:
+        if any(w in normalize(a.surface).text.lower() for w in _fw("aircraft")):
+            attackers.add(a.attrs.get("perpetrator"))  # «ارتكب طيران التحالف مجزرة»: an air force attacks
+            continue
         for k in range(a.i - 1, max(-1, a.i - 3), -1):
             t = ctx.tokens[k]
             if t.kind == "punct" or ctx.m("actors", k) is not None:
@@ -257,8 +281,18 @@ def _side(ctx: _Context, c: Cand) -> None:
 
 
 
-def _fallback_perpetrator(ctx: _Context, cands: list[Cand], c: Cand, art: str | None) -> str:
-    """The perpetrator of a count that names none in its sentence: the article's attacker `art`,
+def _named_for_blasts(ctx: _Context, cands: list[Cand], art: str | None) -> bool:
+    """Does the article name its attacker `art` for an explosion or a claim («تبناه تنظيم الدولة»)
+    (or name it for no count at all), so that a blast's dead may be given it?"""
+    named = [o for o in cands if o.perp_mention is not None and o.perpetrator == art]
+    return not named or any(
+        m.key in ("blast", "claim") for o in named for m in ctx.mentions_in("attack_terms", *ctx.sentence_span(o.sent))
+    )
+
+
+def _fallback_perpetrator(ctx: _Context, c: Cand, art: str | None, blast_named: bool) -> str:
+    """The perpetrator of a count that names none in its sentence: the article's attacker `art`
+    (``blast_named``: `_named_for_blasts`),
     but "unknown" for a period total whose sentence tells of no attack («سجل المركز سقوط 1737 قتيلا
     في شهر آب»: the dead of every side), unless it goes on a report whose total names that attacker,
     and for a count of an explosion when the article names that attacker only for other kinds of
@@ -275,13 +309,12 @@ def _fallback_perpetrator(ctx: _Context, cands: list[Cand], c: Cand, art: str | 
             period = None  # a total with a period of its own («في شهر آب 2016») heads a report of its own
         while period is not None and period.perpetrator is None and period.period is not period:
             period = period.period
-        if (period is None or period.perpetrator != art) and not any(m.attrs.get("role") == "attack" for m in said):
+        named = any(a.attrs.get("perpetrator") == art for a in ctx.mentions_in("actors", slo, shi))
+        if (period is None or period.perpetrator != art) and not named and not any(m.attrs.get("role") == "attack" for m in said):
             return "unknown"
         return art
-    if any(m.key == "blast" for m in said):
-        named = [o for o in cands if o.perp_mention is not None and o.perpetrator == art]
-        if named and not any(
-            m.key in ("blast", "claim") for o in named for m in ctx.mentions_in("attack_terms", *ctx.sentence_span(o.sent))
-        ):
-            return "unknown"
+    if any(m.attrs.get("role") == "battle" for m in said) and not ctx.mentions_in("actors", slo, shi):
+        return MIXED  # «ارتفاع حصيلة القتلى نتيجة الاشتباكات والقصف»: clashes are fought by more than one side
+    if not blast_named and any(m.key == "blast" for m in said):
+        return "unknown"
     return art
