@@ -68,7 +68,7 @@ from core.extraction.perpetrators import _perpetrator, _side
 from core.extraction.tokens import Mention
 
 log = logging.getLogger(__name__)
-EXTRACTOR_VERSION = "1.2.0"
+EXTRACTOR_VERSION = "1.3.0"
 def version() -> str:
     return f"{EXTRACTOR_VERSION}+lex{lexicon.version()}"
 
