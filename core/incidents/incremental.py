@@ -211,6 +211,8 @@ def update(store: Store) -> bool:
     with _LOCK:
         if not incident_queries.index_complete(store):
             return False
+        if not incident_queries.rows_complete(store):
+            incident_queries.fill_rows(store)  # a database from before ``incident_rows``: from its incidents
         owed, upto, version = incident_queries.owed_regroup(store)
         version = _with_rule(version)
         if not owed:

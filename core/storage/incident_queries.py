@@ -99,8 +99,10 @@ SOURCE_SEP = "\x1f"
 _INCIDENT_ROWS = f"""
     _members AS (
         SELECT r.incident_id, f.article_id, f.id AS figure_id, f."group", f.source, f.place, f.event_date,
-               f.perpetrator
+               f.perpetrator, f.best, a.published
         FROM incident_reports r JOIN figures f ON f.article_id = r.article_id AND f.id = r.figure_id
+        JOIN articles a ON a.id = f.article_id
+        {{only}}
     ),
     _inc AS (
         SELECT m.incident_id,
@@ -113,7 +115,7 @@ _INCIDENT_ROWS = f"""
                    AS head_group
         FROM _members m GROUP BY m.incident_id
     ),
-    _rows AS (
+    {{rows}}_c AS (
         SELECT CASE WHEN list_contains(x.heads, c."group") THEN 0 ELSE 1 END AS role, i.status,
                CASE WHEN list_contains(x.heads, c."group") THEN c."group" ELSE 'of_which_' || c."group" END
                    AS series,
@@ -128,14 +130,91 @@ _INCIDENT_ROWS = f"""
         FROM incident_counts c JOIN incidents i ON i.id = c.incident_id JOIN _inc x ON x.incident_id = c.incident_id
         LEFT JOIN incident_corroboration k ON k.incident_id = c.incident_id
         WHERE list_contains(x.heads, c."group") OR c."group" IN ('children', 'women')
+    ),
+    {{rows}}_by AS (  -- the report that gave each count the map shows: the latest with that number
+        SELECT x.incident_id, x.series,
+               max_by(m.article_id || chr(31) || m.figure_id,
+                      CASE WHEN m.best = x.best THEN '1' ELSE '0' END
+                      || coalesce(strftime(m.published, '%Y-%m-%d'), '0000-00-00') || m.article_id || m.figure_id)
+                   AS pick
+        FROM {{rows}}_c x JOIN _members m ON m.incident_id = x.incident_id
+        WHERE x.role = 0
+        GROUP BY ALL
+    ),
+    {{rows}} AS (
+        SELECT x.*, split_part(b.pick, chr(31), 1) AS by_article, split_part(b.pick, chr(31), 2) AS by_figure
+        FROM {{rows}}_c x LEFT JOIN {{rows}}_by b ON b.incident_id = x.incident_id AND b.series = x.series
     )
 """
 
+# The columns of ``_rows`` and of ``incident_rows``, its stored copy (one row per incident and counted group).
+ROWS_COLUMNS = [
+    "role", "status", "series", "group", "count_group", "perpetrator", "place_id", "place", "source", "best",
+    "low", "high", "event_date", "incident_id", "article_id", "figure_id", "articles", "corroboration", "passes",
+    "by_article", "by_figure",
+]
+_ROWS_SELECT = ", ".join(f'"{c}"' for c in ROWS_COLUMNS)
+_ONLY_IDS = "WHERE r.incident_id IN (SELECT unnest(?::VARCHAR[]))"
 
-def _incident_rows_sql(select: str) -> str:
+
+def _computed_rows(name: str = "_rows", only: str = "") -> str:
+    """The CTEs that compute the incident rows from the incidents and their reports' figures, named
+    `name`; `only`: a condition on the reports (``r``) that limits them to some incidents."""
+    return _INCIDENT_ROWS.replace("{ns}", NOT_STATED).replace("{rows}", name).replace("{only}", only)
+
+
+def _incident_rows_sql(select: str, store: Store | None = None) -> str:
     """``WITH`` the incident rows (``_rows``: one per incident and counted group; role 0 a group the
-    reports are about, role 1 an "of which" breakdown) followed by `select`."""
-    return "WITH " + _INCIDENT_ROWS.replace("{ns}", NOT_STATED) + select
+    reports are about, role 1 an "of which" breakdown) followed by `select`.
+
+    With `store`, the rows are read from ``incident_rows`` (the copy each regrouping stores, no join
+    with the figures) when that describes every incident; for a reader with reviewed figures
+    (`core.storage.queries.reviewed`), the incidents with a report in a reviewed article are computed
+    again from those figures. Without (or on a database from before the stored copy), all are computed."""
+    if store is None or not rows_complete(store):
+        return "WITH " + _computed_rows() + select
+    if getattr(store, "reviewed_articles", False):
+        touched = ("_touched AS (SELECT DISTINCT incident_id FROM incident_reports "
+                   "WHERE article_id IN (SELECT article_id FROM _reviewed_articles)), ")
+        again = _computed_rows("_rows_now", "WHERE r.incident_id IN (SELECT incident_id FROM _touched)")
+        return (f"WITH {touched}{again}, _rows AS (SELECT {_ROWS_SELECT} FROM incident_rows "
+                f"WHERE incident_id NOT IN (SELECT incident_id FROM _touched) "
+                f"UNION ALL SELECT {_ROWS_SELECT} FROM _rows_now)" + select)
+    return f"WITH _rows AS (SELECT {_ROWS_SELECT} FROM incident_rows)" + select
+
+
+def rows_complete(store: Store) -> bool:
+    """Does ``incident_rows`` describe every incident (a full regrouping wrote it)? False for a file from
+    before it opened read-only (the public mode creates no table)."""
+    try:
+        return bool(store.cursor().execute(
+            "SELECT count(*) FROM incident_rows_state WHERE complete").fetchall()[0][0])
+    except duckdb.CatalogException:
+        return False
+
+
+def fill_rows(store: Store) -> None:
+    """Write ``incident_rows`` for every stored incident: a database from before it gets it from its
+    incidents as they are, without grouping them again (a few seconds at a million figures)."""
+    store.write(lambda cur: _store_rows(cur, None), what="store the incident rows")
+
+
+def _store_rows(cur: Any, ids: list[str] | None) -> None:
+    """Write ``incident_rows`` for the incidents `ids` (None: all, replacing every row) from the incident
+    tables and their reports' figures as stored, in the regrouping's transaction."""
+    if ids is None:
+        cur.execute("DELETE FROM incident_rows").fetchall()
+        cur.execute("DELETE FROM incident_rows_state").fetchall()
+        only, params = "", []
+    else:
+        if not ids:
+            return
+        cur.execute(f"DELETE FROM incident_rows WHERE {_among('incident_id')}", [ids]).fetchall()
+        only, params = _ONLY_IDS, [ids]
+    cur.execute(f"INSERT INTO incident_rows ({_ROWS_SELECT}) SELECT {_ROWS_SELECT} FROM "
+                f"(WITH {_computed_rows(only=only)} SELECT * FROM _rows)", params).fetchall()
+    if ids is None:
+        cur.execute("INSERT INTO incident_rows_state VALUES (TRUE)").fetchall()
 
 
 def _incident_filter_sql(f: Any, params: list[Any], dates: bool = True) -> str:
@@ -489,6 +568,7 @@ def write_regrouping(
                           ("incident_corroboration", checks), ("incident_index", index),
                           ("held_figures", pd.DataFrame(sorted(set(held)), columns=["article_id", "figure_id"],
                                                         dtype=object))])
+        _store_rows(cur, None if full else sorted(set(incident_ids or ()) | set(inc["id"])))
         if owed_upto is not None:
             cur.execute("DELETE FROM regroup_owed WHERE n <= ?", [owed_upto]).fetchall()
         cur.execute("DELETE FROM incident_state").fetchall()
