@@ -256,19 +256,22 @@ def incident_list(store: Store, f: Any | None = None, limit: int = 2000) -> pd.D
     where = "TRUE"
     if f is not None:
         where = _incident_filter_sql(f, params, dates=True)
+    # the `limit` latest incidents first, then their counts: not a row per group of every incident
     sql = _incident_rows_sql(f"""
-        , _hit AS (SELECT DISTINCT x.incident_id FROM _rows x WHERE {where})
-        SELECT i.id, i.status, i.date, i.place_id, x.place_text AS place,
-               CASE WHEN i.perpetrator = 'unknown' AND NOT x.said_unknown THEN NULL ELSE i.perpetrator END
-                   AS perpetrator, i.articles AS reports,
+        , _hit AS (SELECT DISTINCT x.incident_id FROM _rows x WHERE {where}),
+        _top AS (SELECT i.id FROM incidents i WHERE i.id IN (SELECT incident_id FROM _hit)
+                 ORDER BY i.date DESC NULLS LAST, i.id LIMIT {int(limit)}),
+        _one AS (SELECT x.incident_id, any_value(x.place) AS place, any_value(x.perpetrator) AS perpetrator,
+                        any_value(x.source) AS sources
+                 FROM _rows x WHERE x.incident_id IN (SELECT id FROM _top) GROUP BY x.incident_id)
+        SELECT i.id, i.status, i.date, i.place_id, x.place, x.perpetrator, i.articles AS reports,
                replace(x.sources, '{SOURCE_SEP}', ', ') AS sources, c."group", c.best, c.min, c.max,
                coalesce(k.corroboration, 'single_source') AS corroboration, k.computed, k.verdict,
                coalesce(k.passes, FALSE) AS passes, coalesce(k.origins, '[]') AS origins
-        FROM incidents i JOIN _inc x ON x.incident_id = i.id JOIN incident_counts c ON c.incident_id = i.id
+        FROM incidents i JOIN _one x ON x.incident_id = i.id JOIN incident_counts c ON c.incident_id = i.id
         LEFT JOIN incident_corroboration k ON k.incident_id = i.id
-        WHERE i.id IN (SELECT incident_id FROM _hit)
         ORDER BY i.date DESC NULLS LAST, i.id, c."group"
-    """)
+    """, store)
     df = store.cursor().execute(sql, params).df()
     cols = ["id", "status", "date", "place_id", "place", "perpetrator", "reports", "sources", "corroboration",
             "computed", "verdict", "passes", "origins"]

@@ -17,7 +17,7 @@ import pandas as pd
 
 from core.storage import access
 from core.storage.filter_sql import NOT_STATED, _filter_sql, _in
-from core.storage.incident_queries import _incident_filter_sql, _incident_rows_sql, review_rows
+from core.storage.incident_queries import _among, _incident_filter_sql, _incident_rows_sql, review_rows
 from core.storage.store import Store, _figures_frame, _py, event_date, owe_regroup
 
 # ---- queries for the pages ----
@@ -159,14 +159,27 @@ def figures_behind(
         params.append(week)
         where = (f"{kind} AND x.best IS NOT NULL AND date_trunc('week', x.event_date) = ? AND "
                  f"{_incident_filter_sql(f, params)}")
+    hit = f"_hit AS (SELECT DISTINCT x.incident_id FROM _rows x WHERE {where})"
+    figs, first = "figures", []
+    if not getattr(store, "reviewed_articles", False):
+        # The figures of the articles behind the point only, in two cheap steps (their articles, then
+        # their row ids), rather than a join that reads every figure's sentence (2.5 s at a million).
+        cur = store.cursor()
+        arts = [a for (a,) in cur.execute(_incident_rows_sql(
+            f", {hit} SELECT DISTINCT r.article_id FROM _hit h JOIN incident_reports r ON r.incident_id = h.incident_id",
+            store), params).fetchall()]
+        rowids = [i for (i,) in cur.execute(f"SELECT rowid FROM figures WHERE {_among('article_id')}", [arts]).fetchall()]
+        figs, first = "_figs", [rowids]
+        hit = "_figs AS (SELECT * FROM figures WHERE rowid = ANY(?::BIGINT[])), " + hit
+    params = first + params
     if series.startswith("of_which_"):
         params.append(series.removeprefix("of_which_"))
-        member = """JOIN figures f ON f.article_id = r.article_id AND f.part_of = r.figure_id AND f."group" = ?
+        member = f"""JOIN {figs} f ON f.article_id = r.article_id AND f.part_of = r.figure_id AND f."group" = ?
                     AND f.same_as IS NULL"""
     else:
-        member = "JOIN figures f ON f.article_id = r.article_id AND f.id = r.figure_id"
+        member = f"JOIN {figs} f ON f.article_id = r.article_id AND f.id = r.figure_id"
     sql = _incident_rows_sql(f"""
-        , _hit AS (SELECT DISTINCT x.incident_id FROM _rows x WHERE {where})
+        , {hit}
         SELECT {_BEHIND_COLUMNS}, r.incident_id, k.corroboration
         FROM _hit h JOIN incident_reports r ON r.incident_id = h.incident_id {member}
         JOIN articles a ON a.id = f.article_id
