@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import duckdb
@@ -30,6 +31,22 @@ def figure_rows_for_incidents(store: Store) -> list[dict[str, Any]]:
     for r in rows:
         r["extra"] = json.loads(r["extra"]) if r.get("extra") else {}
     return rows
+
+
+def figure_rows_by_articles(store: Store, articles: int = 2000) -> Iterator[list[dict[str, Any]]]:
+    """`figure_rows_for_incidents` a few thousand articles at a time (whole articles, in article order),
+    so that a full regrouping never holds every figure row at once."""
+    cur = store.cursor()
+    ids = [a for (a,) in cur.execute("SELECT DISTINCT article_id FROM figures ORDER BY article_id").fetchall()]
+    for n in range(0, len(ids), articles):
+        first, last = ids[n], ids[min(n + articles, len(ids)) - 1]
+        rows = _dicts(cur.execute(
+            "SELECT f.* EXCLUDE (event_date), a.published, a.published_source, a.outlet FROM figures f "
+            "JOIN articles a ON a.id = f.article_id WHERE f.article_id BETWEEN ? AND ? "
+            "ORDER BY f.article_id, f.start", [first, last]))
+        for r in rows:
+            r["extra"] = json.loads(r["extra"]) if r.get("extra") else {}
+        yield rows
 
 
 def review_rows(store: Store) -> list[dict[str, Any]]:
@@ -515,7 +532,7 @@ def _check_frame(incidents: list[Any]) -> pd.DataFrame:
     return df
 
 
-def _index_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+def _index_frame(rows: list[tuple]) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=INDEX_COLUMNS)
     for c in ("best", "min", "max"):
         df[c] = df[c].astype("Int64")
@@ -533,7 +550,7 @@ def _append_all(cur: Any, frames: list[tuple[str, pd.DataFrame]]) -> None:
 
 
 def write_regrouping(
-    store: Store, incidents: list[Any], index_rows: list[dict[str, Any]], version: str, owed_upto: int | None,
+    store: Store, incidents: list[Any], index_rows: list[tuple], version: str, owed_upto: int | None,
     *, clusters: list[str] | None = None, incident_ids: list[str] | None = None,
     held: list[tuple[str, str]] = (), held_of: list[str] = (),
 ) -> None:
