@@ -117,8 +117,8 @@ _INCIDENT_ROWS = f"""
     _members AS (
         SELECT r.incident_id, f.article_id, f.id AS figure_id, f."group", f.source, f.place, f.event_date,
                f.perpetrator, f.best, a.published
-        FROM incident_reports r JOIN figures f ON f.article_id = r.article_id AND f.id = r.figure_id
-        JOIN articles a ON a.id = f.article_id
+        FROM {{reports}} r JOIN {{figures}} f ON f.article_id = r.article_id AND f.id = r.figure_id
+        JOIN {{articles}} a ON a.id = f.article_id
         {{only}}
     ),
     _inc AS (
@@ -144,8 +144,8 @@ _INCIDENT_ROWS = f"""
                coalesce(i.date, x.first_date) AS event_date, i.id AS incident_id, x.article_id, x.figure_id,
                i.articles, coalesce(k.corroboration, 'single_source') AS corroboration,
                coalesce(k.passes, FALSE) AS passes
-        FROM incident_counts c JOIN incidents i ON i.id = c.incident_id JOIN _inc x ON x.incident_id = c.incident_id
-        LEFT JOIN incident_corroboration k ON k.incident_id = c.incident_id
+        FROM {{counts}} c JOIN {{incidents}} i ON i.id = c.incident_id JOIN _inc x ON x.incident_id = c.incident_id
+        LEFT JOIN {{checks}} k ON k.incident_id = c.incident_id
         WHERE list_contains(x.heads, c."group") OR c."group" IN ('children', 'women')
     ),
     {{rows}}_by AS (  -- the report that gave each count the map shows: the latest with that number
@@ -171,13 +171,18 @@ ROWS_COLUMNS = [
     "by_article", "by_figure",
 ]
 _ROWS_SELECT = ", ".join(f'"{c}"' for c in ROWS_COLUMNS)
-_ONLY_IDS = "WHERE r.incident_id IN (SELECT unnest(?::VARCHAR[]))"
+_TABLES = {"reports": "incident_reports", "figures": "figures", "articles": "articles", "counts": "incident_counts",
+           "incidents": "incidents", "checks": "incident_corroboration"}
 
 
-def _computed_rows(name: str = "_rows", only: str = "") -> str:
+def _computed_rows(name: str = "_rows", only: str = "", **tables: str) -> str:
     """The CTEs that compute the incident rows from the incidents and their reports' figures, named
-    `name`; `only`: a condition on the reports (``r``) that limits them to some incidents."""
-    return _INCIDENT_ROWS.replace("{ns}", NOT_STATED).replace("{rows}", name).replace("{only}", only)
+    `name`; `only`: a condition on the reports (``r``) that limits them to some incidents; `tables`:
+    other names to read instead of the stored tables (`_TABLES`)."""
+    sql = _INCIDENT_ROWS.replace("{ns}", NOT_STATED).replace("{rows}", name).replace("{only}", only)
+    for key, table in {**_TABLES, **tables}.items():
+        sql = sql.replace("{" + key + "}", table)
+    return sql
 
 
 def _incident_rows_sql(select: str, store: Store | None = None) -> str:
@@ -216,22 +221,38 @@ def fill_rows(store: Store) -> None:
     store.write(lambda cur: _store_rows(cur, None), what="store the incident rows")
 
 
-def _store_rows(cur: Any, ids: list[str] | None) -> None:
-    """Write ``incident_rows`` for the incidents `ids` (None: all, replacing every row) from the incident
-    tables and their reports' figures as stored, in the regrouping's transaction."""
+def _store_rows(cur: Any, ids: list[str] | None = None,
+                new: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame] | None = None) -> None:
+    """Write ``incident_rows``, in the regrouping's transaction: for every incident (`ids` None, replacing
+    every row) from the stored tables, or for the incidents just regrouped (`new`: their incidents,
+    counts, reports and checks frames, as written), replacing those of `ids` and theirs. These are read
+    from the frames and the figures of their articles only: no scan of the incident tables."""
     if ids is None:
         cur.execute("DELETE FROM incident_rows").fetchall()
         cur.execute("DELETE FROM incident_rows_state").fetchall()
-        only, params = "", []
-    else:
-        if not ids:
-            return
-        cur.execute(f"DELETE FROM incident_rows WHERE {_among('incident_id')}", [ids]).fetchall()
-        only, params = _ONLY_IDS, [ids]
-    cur.execute(f"INSERT INTO incident_rows ({_ROWS_SELECT}) SELECT {_ROWS_SELECT} FROM "
-                f"(WITH {_computed_rows(only=only)} SELECT * FROM _rows)", params).fetchall()
-    if ids is None:
+        cur.execute(f"INSERT INTO incident_rows ({_ROWS_SELECT}) SELECT {_ROWS_SELECT} FROM "
+                    f"(WITH {_computed_rows()} SELECT * FROM _rows)").fetchall()
         cur.execute("INSERT INTO incident_rows_state VALUES (TRUE)").fetchall()
+        return
+    inc, counts, members, checks = new
+    if ids:
+        cur.execute(f"DELETE FROM incident_rows WHERE {_among('incident_id')}", [ids]).fetchall()
+    if inc.empty:
+        return
+    articles = sorted(set(members["article_id"]))
+    rowids = [i for (i,) in cur.execute(f"SELECT rowid FROM figures WHERE {_among('article_id')}", [articles]).fetchall()]
+    frames = {"_new_incidents": inc, "_new_counts": counts, "_new_reports": members, "_new_checks": checks}
+    for name, df in frames.items():
+        cur.register(name, df)
+    cur.execute(
+        f"INSERT INTO incident_rows ({_ROWS_SELECT}) SELECT {_ROWS_SELECT} FROM ("
+        "WITH _new_figures AS (SELECT * FROM figures WHERE rowid = ANY(?::BIGINT[])), "
+        f"_new_articles AS (SELECT id, published FROM articles WHERE {_among('id')}), "
+        + _computed_rows(reports="_new_reports", figures="_new_figures", articles="_new_articles",
+                         counts="_new_counts", incidents="_new_incidents", checks="_new_checks")
+        + " SELECT * FROM _rows)", [rowids, articles]).fetchall()
+    for name in frames:
+        cur.unregister(name)
 
 
 def _incident_filter_sql(f: Any, params: list[Any], dates: bool = True) -> str:
@@ -588,7 +609,10 @@ def write_regrouping(
                           ("incident_corroboration", checks), ("incident_index", index),
                           ("held_figures", pd.DataFrame(sorted(set(held)), columns=["article_id", "figure_id"],
                                                         dtype=object))])
-        _store_rows(cur, None if full else sorted(set(incident_ids or ()) | set(inc["id"])))
+        if full:
+            _store_rows(cur)
+        else:
+            _store_rows(cur, sorted(set(incident_ids or ()) | set(inc["id"])), (inc, counts, members, checks))
         if owed_upto is not None:
             cur.execute("DELETE FROM regroup_owed WHERE n <= ?", [owed_upto]).fetchall()
         cur.execute("DELETE FROM incident_state").fetchall()
