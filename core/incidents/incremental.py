@@ -200,8 +200,9 @@ def rebuild(store: Store) -> int:
         incidents, index = _finish(clusters, never, old_ids, seed_of,
                                    verdicts=corroboration.verdicts_from_decisions(decisions))
         del reports, seeds, grouper, clusters, seed_of, old_ids  # not needed to write: free them first
-        incident_queries.write_regrouping(store, incidents, index, version, upto, held=held)
-        return len(incidents)
+        n = len(incidents)
+        incident_queries.write_regrouping(store, incidents, index, version, upto, held=held, consume=True)
+        return n
 
 
 def _all_reports(store: Store) -> tuple[list[Report], list[Key]]:

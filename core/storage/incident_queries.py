@@ -573,17 +573,21 @@ def _append_all(cur: Any, frames: list[tuple[str, pd.DataFrame]]) -> None:
 def write_regrouping(
     store: Store, incidents: list[Any], index_rows: list[tuple], version: str, owed_upto: int | None,
     *, clusters: list[str] | None = None, incident_ids: list[str] | None = None,
-    held: list[tuple[str, str]] = (), held_of: list[str] = (),
+    held: list[tuple[str, str]] = (), held_of: list[str] = (), consume: bool = False,
 ) -> None:
     """Store a regrouping in one transaction: the incidents, their counts and reports, the index rows,
     the data version it was computed for, and the owed marks it worked through.
 
     With `clusters` and `incident_ids` (an incremental regrouping) only those clusters' index rows and
     those incidents are replaced; without (a full one) everything is. `held`: the figures held back
-    until reviewed, of the articles `held_of` (an incremental regrouping) or of all (a full one)."""
+    until reviewed, of the articles `held_of` (an incremental regrouping) or of all (a full one).
+    `consume`: empty `incidents` and `index_rows` once they are in frames (a full regrouping's memory)."""
     inc, counts, members = _incident_frames(incidents)
     checks = _check_frame(incidents)
     index = _index_frame(index_rows)
+    if consume:  # the frames hold all that is written: free the objects before the database works
+        incidents.clear()
+        index_rows.clear()
     full = clusters is None
     started = getattr(store._local, "regroup_turn", None)
 
