@@ -221,6 +221,9 @@ def fill_rows(store: Store) -> None:
     store.write(lambda cur: _store_rows(cur, None), what="store the incident rows")
 
 
+_FULL_PARTS = 4
+
+
 def _store_rows(cur: Any, ids: list[str] | None = None,
                 new: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame] | None = None) -> None:
     """Write ``incident_rows``, in the regrouping's transaction: for every incident (`ids` None, replacing
@@ -230,8 +233,10 @@ def _store_rows(cur: Any, ids: list[str] | None = None,
     if ids is None:
         cur.execute("DELETE FROM incident_rows").fetchall()
         cur.execute("DELETE FROM incident_rows_state").fetchall()
-        cur.execute(f"INSERT INTO incident_rows ({_ROWS_SELECT}) SELECT {_ROWS_SELECT} FROM "
-                    f"(WITH {_computed_rows()} SELECT * FROM _rows)").fetchall()
+        for part in range(_FULL_PARTS):  # a part of the incidents at a time: smaller joins, less memory
+            only = f"WHERE hash(r.incident_id) % {_FULL_PARTS} = {part}"
+            cur.execute(f"INSERT INTO incident_rows ({_ROWS_SELECT}) SELECT {_ROWS_SELECT} FROM "
+                        f"(WITH {_computed_rows(only=only)} SELECT * FROM _rows)").fetchall()
         cur.execute("INSERT INTO incident_rows_state VALUES (TRUE)").fetchall()
         return
     inc, counts, members, checks = new
