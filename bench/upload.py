@@ -60,16 +60,29 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def one_size(n: int, per_article: int) -> None:
+def one_size(n: int, per_article: int, keep: Path | None = None) -> None:
     tmp = Path(tempfile.mkdtemp(prefix="bench-upload-"))
     path = tmp / "bench.duckdb"
+    kept = keep / f"upload-{n}-{per_article}.duckdb" if keep else None
     t0 = time.perf_counter()
-    articles, figures = generate(n, per_article)
-    s = Store.open(path)
-    bench_dashboard.fill(s, articles, figures)
-    del articles, figures
-    t1 = time.perf_counter()
-    incidents = aggregate.recompute(s)
+    if kept is not None and kept.exists():  # built before: a copy, grouped as it was
+        shutil.copy(kept, path)
+        s = Store.open(path)
+        t1 = time.perf_counter()
+        aggregate.ensure_current(s)  # a file from before incident_rows gets them here, not in the upload
+        incidents = int(s.cursor().execute("SELECT count(*) FROM incidents").fetchall()[0][0])
+    else:
+        articles, figures = generate(n, per_article)
+        s = Store.open(path)
+        bench_dashboard.fill(s, articles, figures)
+        del articles, figures
+        t1 = time.perf_counter()
+        incidents = aggregate.recompute(s)
+        if kept is not None:
+            s.close()
+            keep.mkdir(parents=True, exist_ok=True)
+            shutil.copy(path, kept)
+            s = Store.open(path)
     t2 = time.perf_counter()
     text = UPLOAD.format(n=random.Random(n).randint(5, 40), k=3, i=n)
     t3 = time.perf_counter()
@@ -92,6 +105,7 @@ def one_size(n: int, per_article: int) -> None:
     map_rows = time.perf_counter() - t7
     s.close()
     page = _page(path)
+    shutil.rmtree(tmp, ignore_errors=True)
     print(f"{n:>9,} articles {queries_fig(path):>9,} figures {incidents:>8,} incidents | "
           f"fill {t1 - t0:6.1f} s, full regroup {t2 - t1:6.1f} s | upload {upload * 1000:7.0f} ms | "
           f"trends page (AppTest, cold) {page:7.0f} ms | prepare rows {(t5 - t4) * 1000:6.0f} ms | "
@@ -159,18 +173,22 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--per-article", type=int, default=3)
     ap.add_argument("--ingest", type=int, metavar="N",
                     help="only measure `python -m core.intake.ingest` over N generated article files (time, peak memory)")
+    ap.add_argument("--keep", type=Path, metavar="DIR",
+                    help="keep each size's grouped database in DIR and reuse it next time (copied: uploads never "
+                         "accumulate); the fill and full regroup times are then those of the copy")
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)  # one size, in this process
     args = ap.parse_args(argv)
     if args.ingest:
         ingest_memory(args.ingest)
         return 0
     if args.one:
-        one_size(args.one, args.per_article)
+        one_size(args.one, args.per_article, args.keep)
         return 0
     sizes = [n for n in args.sizes if not (args.quick and n > 10_000)]
     print(f"Load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; {dt.date.today()}")
     for n in sizes:
-        subprocess.run([sys.executable, __file__, "--one", str(n), "--per-article", str(args.per_article)],
+        keep = ["--keep", str(args.keep)] if args.keep else []
+        subprocess.run([sys.executable, __file__, "--one", str(n), "--per-article", str(args.per_article), *keep],
                        check=True)
     return 0
 

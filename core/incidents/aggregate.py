@@ -112,7 +112,11 @@ def ensure_current(store: Store, version: tuple | None = None) -> bool:
     """Recompute the incidents if the data changed since (figures added by another program, a
     database from before incidents existed); True if it recomputed. Cheap when current.
     A read-only database (public mode) is shown as its editors last grouped it: never regrouped here."""
-    if getattr(store, "read_only", False) or is_current(store, version):
+    if getattr(store, "read_only", False):
+        return False
+    if is_current(store, version):
+        if not incident_queries.rows_complete(store):
+            incident_queries.fill_rows(store)  # a database from before ``incident_rows``: from its incidents
         return False
     state = incident_queries.incident_state(store)
     if state is not None and not state.endswith("|" + incremental.rule_signature()):

@@ -25,6 +25,7 @@ of its reports, as a new incident does).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -102,14 +103,15 @@ def _key_text(k: Key) -> str:
     return f"{k[0]}|{k[1]}"
 
 
-def _index_row(r: Report, seed: str, seed_day: dt.date | None, cluster: str, pos: int, incident_id: str) -> dict:
-    return {
-        "article_id": r.article_id, "figure_id": r.figure_id, "status": r.status, "group": r.group,
-        "best": r.best, "min": r.min, "max": r.max, "kind": r.kind, "day": r.date, "date_inferred": r.date_inferred,
-        "place_id": r.place_id, "perpetrator": r.perpetrator, "source": r.source, "published": r.published,
-        "parts": json.dumps({g: list(v) for g, v in sorted(r.parts.items())}), "earlier": json.dumps(list(r.earlier)),
-        "seed": seed, "seed_day": seed_day, "cluster": cluster, "pos": pos, "incident_id": incident_id,
-    }
+def _index_row(r: Report, seed: str, seed_day: dt.date | None, cluster: str, pos: int, incident_id: str) -> tuple:
+    """An ``incident_index`` row, its values in `incident_queries.INDEX_COLUMNS` order (a tuple: a
+    full regrouping holds one per report)."""
+    return (
+        r.article_id, r.figure_id, r.status, r.group, r.best, r.min, r.max, r.kind, r.date, r.date_inferred,
+        r.place_id, r.perpetrator, r.source, r.published,
+        json.dumps({g: list(v) for g, v in sorted(r.parts.items())}), json.dumps(list(r.earlier)),
+        seed, seed_day, cluster, pos, incident_id,
+    )
 
 
 # ---- ids --------------------------------------------------------------------------------------
@@ -187,10 +189,7 @@ def rebuild(store: Store) -> int:
     with _LOCK:
         _, upto, version = incident_queries.owed_regroup(store)
         version = _with_rule(version)
-        resolved = reviews.resolve(incident_queries.figure_rows_for_incidents(store), incident_queries.review_rows(store))
-        held = [h.key for h in plausibility.held(resolved)]
-        reports, _ = grouping.reports_from_figures(plausibility.counted_rows(resolved))
-        del resolved
+        reports, held = _all_reports(store)
         decisions = decisions_of(store)
         seeds, never = grouping.merge_groups(reports, decisions)
         grouper = Grouper(never)
@@ -200,8 +199,28 @@ def rebuild(store: Store) -> int:
         old_ids = queries.incident_members(store)
         incidents, index = _finish(clusters, never, old_ids, seed_of,
                                    verdicts=corroboration.verdicts_from_decisions(decisions))
-        incident_queries.write_regrouping(store, incidents, index, version, upto, held=held)
-        return len(incidents)
+        del reports, seeds, grouper, clusters, seed_of, old_ids  # not needed to write: free them first
+        n = len(incidents)
+        incident_queries.write_regrouping(store, incidents, index, version, upto, held=held, consume=True)
+        return n
+
+
+def _all_reports(store: Store) -> tuple[list[Report], list[Key]]:
+    """Every report (reviewed values; rejected and held figures left out) and the figures held back,
+    read a few thousand articles at a time: only the reports are kept, without their sentence (the
+    grouping does not read it), not the figure rows (~6 KB each)."""
+    by_article: dict[str, list[dict]] = {}
+    for r in incident_queries.review_rows(store):
+        by_article.setdefault(r["article_id"], []).append(r)
+    reports: list[Report] = []
+    held: list[Key] = []
+    for rows in incident_queries.figure_rows_by_articles(store):
+        mine = [r for a in sorted({r["article_id"] for r in rows}) for r in by_article.get(a, ())]
+        resolved = reviews.resolve(rows, sorted(mine, key=lambda r: (r["created_at"], r["review_id"])))
+        held += [h.key for h in plausibility.held(resolved)]
+        reports += [dataclasses.replace(r, sentence="") for r in
+                    grouping.reports_from_figures(plausibility.counted_rows(resolved))[0]]
+    return reports, held
 
 
 # ---- an incremental one -------------------------------------------------------------------------
@@ -211,6 +230,8 @@ def update(store: Store) -> bool:
     with _LOCK:
         if not incident_queries.index_complete(store):
             return False
+        if not incident_queries.rows_complete(store):
+            incident_queries.fill_rows(store)  # a database from before ``incident_rows``: from its incidents
         owed, upto, version = incident_queries.owed_regroup(store)
         version = _with_rule(version)
         if not owed:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import duckdb
@@ -30,6 +31,22 @@ def figure_rows_for_incidents(store: Store) -> list[dict[str, Any]]:
     for r in rows:
         r["extra"] = json.loads(r["extra"]) if r.get("extra") else {}
     return rows
+
+
+def figure_rows_by_articles(store: Store, articles: int = 2000) -> Iterator[list[dict[str, Any]]]:
+    """`figure_rows_for_incidents` a few thousand articles at a time (whole articles, in article order),
+    so that a full regrouping never holds every figure row at once."""
+    cur = store.cursor()
+    ids = [a for (a,) in cur.execute("SELECT DISTINCT article_id FROM figures ORDER BY article_id").fetchall()]
+    for n in range(0, len(ids), articles):
+        first, last = ids[n], ids[min(n + articles, len(ids)) - 1]
+        rows = _dicts(cur.execute(
+            "SELECT f.* EXCLUDE (event_date), a.published, a.published_source, a.outlet FROM figures f "
+            "JOIN articles a ON a.id = f.article_id WHERE f.article_id BETWEEN ? AND ? "
+            "ORDER BY f.article_id, f.start", [first, last]))
+        for r in rows:
+            r["extra"] = json.loads(r["extra"]) if r.get("extra") else {}
+        yield rows
 
 
 def review_rows(store: Store) -> list[dict[str, Any]]:
@@ -99,8 +116,10 @@ SOURCE_SEP = "\x1f"
 _INCIDENT_ROWS = f"""
     _members AS (
         SELECT r.incident_id, f.article_id, f.id AS figure_id, f."group", f.source, f.place, f.event_date,
-               f.perpetrator
-        FROM incident_reports r JOIN figures f ON f.article_id = r.article_id AND f.id = r.figure_id
+               f.perpetrator, f.best, a.published
+        FROM {{reports}} r JOIN {{figures}} f ON f.article_id = r.article_id AND f.id = r.figure_id
+        JOIN {{articles}} a ON a.id = f.article_id
+        {{only}}
     ),
     _inc AS (
         SELECT m.incident_id,
@@ -113,7 +132,7 @@ _INCIDENT_ROWS = f"""
                    AS head_group
         FROM _members m GROUP BY m.incident_id
     ),
-    _rows AS (
+    {{rows}}_c AS (
         SELECT CASE WHEN list_contains(x.heads, c."group") THEN 0 ELSE 1 END AS role, i.status,
                CASE WHEN list_contains(x.heads, c."group") THEN c."group" ELSE 'of_which_' || c."group" END
                    AS series,
@@ -125,17 +144,120 @@ _INCIDENT_ROWS = f"""
                coalesce(i.date, x.first_date) AS event_date, i.id AS incident_id, x.article_id, x.figure_id,
                i.articles, coalesce(k.corroboration, 'single_source') AS corroboration,
                coalesce(k.passes, FALSE) AS passes
-        FROM incident_counts c JOIN incidents i ON i.id = c.incident_id JOIN _inc x ON x.incident_id = c.incident_id
-        LEFT JOIN incident_corroboration k ON k.incident_id = c.incident_id
+        FROM {{counts}} c JOIN {{incidents}} i ON i.id = c.incident_id JOIN _inc x ON x.incident_id = c.incident_id
+        LEFT JOIN {{checks}} k ON k.incident_id = c.incident_id
         WHERE list_contains(x.heads, c."group") OR c."group" IN ('children', 'women')
+    ),
+    {{rows}}_by AS (  -- the report that gave each count the map shows: the latest with that number
+        SELECT x.incident_id, x.series,
+               max_by(m.article_id || chr(31) || m.figure_id,
+                      CASE WHEN m.best = x.best THEN '1' ELSE '0' END
+                      || coalesce(strftime(m.published, '%Y-%m-%d'), '0000-00-00') || m.article_id || m.figure_id)
+                   AS pick
+        FROM {{rows}}_c x JOIN _members m ON m.incident_id = x.incident_id
+        WHERE x.role = 0
+        GROUP BY ALL
+    ),
+    {{rows}} AS (
+        SELECT x.*, split_part(b.pick, chr(31), 1) AS by_article, split_part(b.pick, chr(31), 2) AS by_figure
+        FROM {{rows}}_c x LEFT JOIN {{rows}}_by b ON b.incident_id = x.incident_id AND b.series = x.series
     )
 """
 
+# The columns of ``_rows`` and of ``incident_rows``, its stored copy (one row per incident and counted group).
+ROWS_COLUMNS = [
+    "role", "status", "series", "group", "count_group", "perpetrator", "place_id", "place", "source", "best",
+    "low", "high", "event_date", "incident_id", "article_id", "figure_id", "articles", "corroboration", "passes",
+    "by_article", "by_figure",
+]
+_ROWS_SELECT = ", ".join(f'"{c}"' for c in ROWS_COLUMNS)
+_TABLES = {"reports": "incident_reports", "figures": "figures", "articles": "articles", "counts": "incident_counts",
+           "incidents": "incidents", "checks": "incident_corroboration"}
 
-def _incident_rows_sql(select: str) -> str:
+
+def _computed_rows(name: str = "_rows", only: str = "", **tables: str) -> str:
+    """The CTEs that compute the incident rows from the incidents and their reports' figures, named
+    `name`; `only`: a condition on the reports (``r``) that limits them to some incidents; `tables`:
+    other names to read instead of the stored tables (`_TABLES`)."""
+    sql = _INCIDENT_ROWS.replace("{ns}", NOT_STATED).replace("{rows}", name).replace("{only}", only)
+    for key, table in {**_TABLES, **tables}.items():
+        sql = sql.replace("{" + key + "}", table)
+    return sql
+
+
+def _incident_rows_sql(select: str, store: Store | None = None) -> str:
     """``WITH`` the incident rows (``_rows``: one per incident and counted group; role 0 a group the
-    reports are about, role 1 an "of which" breakdown) followed by `select`."""
-    return "WITH " + _INCIDENT_ROWS.replace("{ns}", NOT_STATED) + select
+    reports are about, role 1 an "of which" breakdown) followed by `select`.
+
+    With `store`, the rows are read from ``incident_rows`` (the copy each regrouping stores, no join
+    with the figures) when that describes every incident; for a reader with reviewed figures
+    (`core.storage.queries.reviewed`), the incidents with a report in a reviewed article are computed
+    again from those figures. Without (or on a database from before the stored copy), all are computed."""
+    if store is None or not rows_complete(store):
+        return "WITH " + _computed_rows() + select
+    if getattr(store, "reviewed_articles", False):
+        touched = ("_touched AS (SELECT DISTINCT incident_id FROM incident_reports "
+                   "WHERE article_id IN (SELECT article_id FROM _reviewed_articles)), ")
+        again = _computed_rows("_rows_now", "WHERE r.incident_id IN (SELECT incident_id FROM _touched)")
+        return (f"WITH {touched}{again}, _rows AS (SELECT {_ROWS_SELECT} FROM incident_rows "
+                f"WHERE incident_id NOT IN (SELECT incident_id FROM _touched) "
+                f"UNION ALL SELECT {_ROWS_SELECT} FROM _rows_now)" + select)
+    return f"WITH _rows AS (SELECT {_ROWS_SELECT} FROM incident_rows)" + select
+
+
+def rows_complete(store: Store) -> bool:
+    """Does ``incident_rows`` describe every incident (a full regrouping wrote it)? False for a file from
+    before it opened read-only (the public mode creates no table)."""
+    try:
+        return bool(store.cursor().execute(
+            "SELECT count(*) FROM incident_rows_state WHERE complete").fetchall()[0][0])
+    except duckdb.CatalogException:
+        return False
+
+
+def fill_rows(store: Store) -> None:
+    """Write ``incident_rows`` for every stored incident: a database from before it gets it from its
+    incidents as they are, without grouping them again (a few seconds at a million figures)."""
+    store.write(lambda cur: _store_rows(cur, None), what="store the incident rows")
+
+
+_FULL_PARTS = 4
+
+
+def _store_rows(cur: Any, ids: list[str] | None = None,
+                new: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame] | None = None) -> None:
+    """Write ``incident_rows``, in the regrouping's transaction: for every incident (`ids` None, replacing
+    every row) from the stored tables, or for the incidents just regrouped (`new`: their incidents,
+    counts, reports and checks frames, as written), replacing those of `ids` and theirs. These are read
+    from the frames and the figures of their articles only: no scan of the incident tables."""
+    if ids is None:
+        cur.execute("DELETE FROM incident_rows").fetchall()
+        cur.execute("DELETE FROM incident_rows_state").fetchall()
+        for part in range(_FULL_PARTS):  # a part of the incidents at a time: smaller joins, less memory
+            only = f"WHERE hash(r.incident_id) % {_FULL_PARTS} = {part}"
+            cur.execute(f"INSERT INTO incident_rows ({_ROWS_SELECT}) SELECT {_ROWS_SELECT} FROM "
+                        f"(WITH {_computed_rows(only=only)} SELECT * FROM _rows)").fetchall()
+        cur.execute("INSERT INTO incident_rows_state VALUES (TRUE)").fetchall()
+        return
+    inc, counts, members, checks = new
+    if ids:
+        cur.execute(f"DELETE FROM incident_rows WHERE {_among('incident_id')}", [ids]).fetchall()
+    if inc.empty:
+        return
+    articles = sorted(set(members["article_id"]))
+    rowids = [i for (i,) in cur.execute(f"SELECT rowid FROM figures WHERE {_among('article_id')}", [articles]).fetchall()]
+    frames = {"_new_incidents": inc, "_new_counts": counts, "_new_reports": members, "_new_checks": checks}
+    for name, df in frames.items():
+        cur.register(name, df)
+    cur.execute(
+        f"INSERT INTO incident_rows ({_ROWS_SELECT}) SELECT {_ROWS_SELECT} FROM ("
+        "WITH _new_figures AS (SELECT * FROM figures WHERE rowid = ANY(?::BIGINT[])), "
+        f"_new_articles AS (SELECT id, published FROM articles WHERE {_among('id')}), "
+        + _computed_rows(reports="_new_reports", figures="_new_figures", articles="_new_articles",
+                         counts="_new_counts", incidents="_new_incidents", checks="_new_checks")
+        + " SELECT * FROM _rows)", [rowids, articles]).fetchall()
+    for name in frames:
+        cur.unregister(name)
 
 
 def _incident_filter_sql(f: Any, params: list[Any], dates: bool = True) -> str:
@@ -177,19 +299,22 @@ def incident_list(store: Store, f: Any | None = None, limit: int = 2000) -> pd.D
     where = "TRUE"
     if f is not None:
         where = _incident_filter_sql(f, params, dates=True)
+    # the `limit` latest incidents first, then their counts: not a row per group of every incident
     sql = _incident_rows_sql(f"""
-        , _hit AS (SELECT DISTINCT x.incident_id FROM _rows x WHERE {where})
-        SELECT i.id, i.status, i.date, i.place_id, x.place_text AS place,
-               CASE WHEN i.perpetrator = 'unknown' AND NOT x.said_unknown THEN NULL ELSE i.perpetrator END
-                   AS perpetrator, i.articles AS reports,
+        , _hit AS (SELECT DISTINCT x.incident_id FROM _rows x WHERE {where}),
+        _top AS (SELECT i.id FROM incidents i WHERE i.id IN (SELECT incident_id FROM _hit)
+                 ORDER BY i.date DESC NULLS LAST, i.id LIMIT {int(limit)}),
+        _one AS (SELECT x.incident_id, any_value(x.place) AS place, any_value(x.perpetrator) AS perpetrator,
+                        any_value(x.source) AS sources
+                 FROM _rows x WHERE x.incident_id IN (SELECT id FROM _top) GROUP BY x.incident_id)
+        SELECT i.id, i.status, i.date, i.place_id, x.place, x.perpetrator, i.articles AS reports,
                replace(x.sources, '{SOURCE_SEP}', ', ') AS sources, c."group", c.best, c.min, c.max,
                coalesce(k.corroboration, 'single_source') AS corroboration, k.computed, k.verdict,
                coalesce(k.passes, FALSE) AS passes, coalesce(k.origins, '[]') AS origins
-        FROM incidents i JOIN _inc x ON x.incident_id = i.id JOIN incident_counts c ON c.incident_id = i.id
+        FROM incidents i JOIN _one x ON x.incident_id = i.id JOIN incident_counts c ON c.incident_id = i.id
         LEFT JOIN incident_corroboration k ON k.incident_id = i.id
-        WHERE i.id IN (SELECT incident_id FROM _hit)
         ORDER BY i.date DESC NULLS LAST, i.id, c."group"
-    """)
+    """, store)
     df = store.cursor().execute(sql, params).df()
     cols = ["id", "status", "date", "place_id", "place", "perpetrator", "reports", "sources", "corroboration",
             "computed", "verdict", "passes", "origins"]
@@ -433,7 +558,7 @@ def _check_frame(incidents: list[Any]) -> pd.DataFrame:
     return df
 
 
-def _index_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+def _index_frame(rows: list[tuple]) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=INDEX_COLUMNS)
     for c in ("best", "min", "max"):
         df[c] = df[c].astype("Int64")
@@ -451,19 +576,23 @@ def _append_all(cur: Any, frames: list[tuple[str, pd.DataFrame]]) -> None:
 
 
 def write_regrouping(
-    store: Store, incidents: list[Any], index_rows: list[dict[str, Any]], version: str, owed_upto: int | None,
+    store: Store, incidents: list[Any], index_rows: list[tuple], version: str, owed_upto: int | None,
     *, clusters: list[str] | None = None, incident_ids: list[str] | None = None,
-    held: list[tuple[str, str]] = (), held_of: list[str] = (),
+    held: list[tuple[str, str]] = (), held_of: list[str] = (), consume: bool = False,
 ) -> None:
     """Store a regrouping in one transaction: the incidents, their counts and reports, the index rows,
     the data version it was computed for, and the owed marks it worked through.
 
     With `clusters` and `incident_ids` (an incremental regrouping) only those clusters' index rows and
     those incidents are replaced; without (a full one) everything is. `held`: the figures held back
-    until reviewed, of the articles `held_of` (an incremental regrouping) or of all (a full one)."""
+    until reviewed, of the articles `held_of` (an incremental regrouping) or of all (a full one).
+    `consume`: empty `incidents` and `index_rows` once they are in frames (a full regrouping's memory)."""
     inc, counts, members = _incident_frames(incidents)
     checks = _check_frame(incidents)
     index = _index_frame(index_rows)
+    if consume:  # the frames hold all that is written: free the objects before the database works
+        incidents.clear()
+        index_rows.clear()
     full = clusters is None
     started = getattr(store._local, "regroup_turn", None)
 
@@ -489,6 +618,10 @@ def write_regrouping(
                           ("incident_corroboration", checks), ("incident_index", index),
                           ("held_figures", pd.DataFrame(sorted(set(held)), columns=["article_id", "figure_id"],
                                                         dtype=object))])
+        if full:
+            _store_rows(cur)
+        else:
+            _store_rows(cur, sorted(set(incident_ids or ()) | set(inc["id"])), (inc, counts, members, checks))
         if owed_upto is not None:
             cur.execute("DELETE FROM regroup_owed WHERE n <= ?", [owed_upto]).fetchall()
         cur.execute("DELETE FROM incident_state").fetchall()

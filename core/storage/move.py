@@ -29,7 +29,7 @@ from core.storage.store import Store, StoreError, owe_regroup
 # turns) is not copied as it is: the articles it lists are marked again in the destination.
 TABLES = ("articles", "figures", "reviews", "incident_decisions", "incidents", "incident_counts",
           "incident_reports", "incident_corroboration", "incident_state", "incident_index", "incident_index_state",
-          "held_figures", "held_figures_state")
+          "held_figures", "held_figures_state", "incident_rows", "incident_rows_state")
 CHECKED = (*TABLES, "places")
 _BATCH_ROWS = 50_000
 

@@ -187,6 +187,34 @@ CREATE TABLE IF NOT EXISTS held_figures_state ( -- a row once held_figures descr
     complete          BOOLEAN
 );
 
+CREATE TABLE IF NOT EXISTS incident_rows (     -- derived: what trends, map and filters read of each incident,
+    role              INTEGER NOT NULL,         -- one row per incident and counted group (0: a group its reports
+    status            VARCHAR NOT NULL,         -- are about, 1: an "of which" breakdown), written with the
+    series            VARCHAR NOT NULL,         -- incidents at every regrouping
+    "group"           VARCHAR,                  -- (core.storage.incident_queries.ROWS_COLUMNS)
+    count_group       VARCHAR NOT NULL,
+    perpetrator       VARCHAR,
+    place_id          VARCHAR,
+    place             VARCHAR,                  -- a place as written by a report
+    source            VARCHAR,                  -- every report's source, joined by SOURCE_SEP
+    best              BIGINT,
+    low               BIGINT,
+    high              BIGINT,
+    event_date        DATE,
+    incident_id       VARCHAR NOT NULL,
+    article_id        VARCHAR,                  -- its first report
+    figure_id         VARCHAR,
+    articles          INTEGER,
+    corroboration     VARCHAR,
+    passes            BOOLEAN,
+    by_article        VARCHAR,                  -- role 0: the report that gave its count (the latest with
+    by_figure         VARCHAR                   -- that number), whose sentence the map shows
+);
+
+CREATE TABLE IF NOT EXISTS incident_rows_state ( -- a row once incident_rows describes every incident
+    complete          BOOLEAN
+);
+
 -- Who did what (issue 20): the signed-in editor recorded with each article, review and decision
 -- (NULL where nobody was signed in: a dashboard without sign-in, the command line, older rows).
 ALTER TABLE articles ADD COLUMN IF NOT EXISTS added_by VARCHAR;           -- the editor's name

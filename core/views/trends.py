@@ -275,6 +275,8 @@ def fill_toll_periods(tolls: pd.DataFrame, cues: pd.DataFrame | None) -> pd.Data
     draws "125 in the week to 22 Aug" over 16–22 Aug. `cues` is `core.storage.queries.toll_cues`."""
     if tolls is None or tolls.empty or cues is None or cues.empty:
         return tolls
+    # only the cues of the tolls shown (a few hundred markers, not every toll in the database)
+    cues = cues.merge(tolls[["article_id", "id"]].drop_duplicates(), on=["article_id", "id"], how="inner")
     periods = {}
     for r in cues.to_dict("records"):
         extra = r.get("extra")

@@ -6,7 +6,8 @@ keeps its id while reports join it.
 The property test applies random sequences of those changes to a small database of crowded days
 (few places, days, attackers; inferred dates) and compares, after every step, the stored incidents
 (reports, best/min/max per group, date, place, perpetrator) with a full rebuild; at the end of each
-sequence the trends and map rows before and after a full rebuild. Examples are bounded; no timing.
+sequence the trends and map rows before and after a full rebuild; after every step the stored
+per-incident rows (``incident_rows``) with those computed again. Examples are bounded; no timing.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ article_spec = st.fixed_dictionaries({
 step = st.one_of(
     st.tuples(st.just("upload"), st.lists(article_spec, min_size=1, max_size=3)),
     st.tuples(st.just("upload"), st.lists(article_spec, min_size=1, max_size=1)),
-    st.tuples(st.just("correct"), st.integers(0, 10**6), st.sampled_from(["best", "date", "place_id", "perpetrator"]),
+    st.tuples(st.just("correct"), st.integers(0, 10**6), st.sampled_from(["best", "date", "place_id", "perpetrator", "group"]),
               st.integers(0, 5)),
     st.tuples(st.just("reject"), st.integers(0, 10**6)),
     st.tuples(st.just("confirm_held"), st.integers(0, 10**6)),
@@ -125,6 +126,21 @@ def _pages(store: Store) -> tuple:
     return trends, mp
 
 
+def _summary(store: Store, stored: bool = True) -> list[str]:
+    """The per-incident rows trends and map read: as stored by the regroupings (``incident_rows``), or
+    computed again from the incidents and their reports' figures."""
+    sql = ("SELECT * FROM incident_rows" if stored else
+           "WITH " + incident_queries._computed_rows() + " SELECT * FROM _rows")
+    return sorted(map(repr, store.cursor().execute(sql).fetchall()))
+
+
+def _pages_computed(store: Store) -> tuple:
+    """`_pages` with every incident row computed again, none read from ``incident_rows``."""
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(incident_queries, "rows_complete", lambda store: False)
+        return _pages(store)
+
+
 def _held_full(store: Store) -> list[tuple[str, str]]:
     """The figures held back until reviewed, from every figure (not from ``held_figures``)."""
     resolved = reviewing.resolve(queries.article_figure_rows(store), incident_queries.review_rows(store))
@@ -147,7 +163,8 @@ def _apply(store: Store, op: tuple, state: dict) -> None:
         a, f = reports[op[1] % len(reports)]
         field, v = op[2], op[3]
         value = {"best": v + 1, "date": (DAY0 + dt.timedelta(days=v)).isoformat(),
-                 "place_id": PLACES[v % 4], "perpetrator": PERPS[v % 3]}[field]
+                 "place_id": PLACES[v % 4], "perpetrator": PERPS[v % 3],
+                 "group": ["fighters", "civilians", "people"][v % 3]}[field]
         changes = {"best": value, "min": value, "max": value} if field == "best" else {field: value}
         try:
             reviewing.correct(store, a, f, "tester", changes)
@@ -191,7 +208,8 @@ def empty(tmp_path_factory):
 def _reset(store: Store) -> None:
     cur = store.cursor()
     for t in ("figures", "articles", "reviews", "incident_decisions", "incidents", "incident_counts",
-              "incident_reports", "incident_index", "incident_index_state", "regroup_owed", "incident_state"):
+              "incident_reports", "incident_index", "incident_index_state", "regroup_owed", "incident_state",
+              "incident_rows", "incident_rows_state"):
         cur.execute(f"DELETE FROM {t}").fetchall()
     aggregate.recompute(store)
 
@@ -210,7 +228,9 @@ def test_incidents_after_any_changes_are_those_a_full_rebuild_gives(empty, first
         assert aggregate.is_current(empty)
         assert _stored(empty) == _rebuilt(empty), op
         assert [h.key for h in reviewing.load_held(empty)] == _held_full(empty), op
+        assert _summary(empty) == _summary(empty, stored=False), op
     pages = _pages(empty)
+    assert pages == _pages_computed(empty)  # reviewed articles' incidents computed again, the rest stored
     aggregate.recompute(empty)
     assert _pages(empty) == pages
 
