@@ -4,7 +4,7 @@
     >>> [(f.best, f.group, f.status, f.part_of) for f in figs]
     [(27, 'civilians', 'killed', None), (7, 'children', 'killed', 'f1')]
 
-How it reads a text (in this order; step 1 is `context`, step 2 `candidates`, steps 3 and 4
+How it reads a text (in this order; step 1 is `context`, step 2 `candidates` and `lone_nouns`, steps 3 and 4
 `links`, step 5 `attributes`, and this module assembles the figures):
 
 1. **Tokens and mentions.** The text is normalised (`core.extraction.normalize`) and tokenised
@@ -45,7 +45,7 @@ from core.extraction.attributes import (
     _share_attributes,
     _source,
 )
-from core.extraction.candidates import _read_lone_nouns, _read_numbers, name_unnamed_groups
+from core.extraction.candidates import _read_numbers, name_unnamed_groups
 from core.extraction.confidence import calibrated
 from core.extraction.context import Cand, _Context
 from core.extraction.figure import Figure
@@ -64,6 +64,7 @@ from core.extraction.links import (
     _sum_breakdowns,
     _sum_totals,
 )
+from core.extraction.lone_nouns import _read_lone_nouns
 from core.extraction.perpetrators import _perpetrator, _side
 from core.extraction.tokens import Mention
 
