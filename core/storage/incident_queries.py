@@ -328,6 +328,41 @@ def incident_list(store: Store, f: Any | None = None, limit: int = 2000) -> pd.D
     return out.reset_index(drop=True)
 
 
+_HEAD_GROUPS_SQL = "('civilians', 'fighters', 'people')"  # breakdowns (children, women) are inside these
+
+
+def headline_facts(store: Store, f: Any | None, status: str, largest: int = 2) -> dict[str, Any]:
+    """What the trends headline says, over every matching incident (not a page of them): how many
+    dated incidents of `status` have a count, their counts added up, the part in incidents whose
+    reports name a perpetrator, and the `largest` incidents (id, date, place_id, place, perpetrator,
+    ``best_people`` = the incident's count). An incident's count is its head groups added up
+    (civilians, fighters, people), else the largest of children and women."""
+    params: list[Any] = []
+    where = _incident_filter_sql(f, params, dates=True) if f is not None else "TRUE"
+    base = _incident_rows_sql(f"""
+        , _hit AS (SELECT DISTINCT x.incident_id FROM _rows x WHERE {where}),
+        _n AS (SELECT c.incident_id,
+                      coalesce(sum(c.best) FILTER (WHERE c."group" IN {_HEAD_GROUPS_SQL}),
+                               max(c.best) FILTER (WHERE c."group" IN ('children', 'women'))) AS n
+               FROM incident_counts c WHERE c.incident_id IN (SELECT incident_id FROM _hit) GROUP BY c.incident_id),
+        _p AS (SELECT x.incident_id, any_value(x.place) AS place, any_value(x.perpetrator) AS perpetrator
+               FROM _rows x WHERE x.incident_id IN (SELECT incident_id FROM _hit) GROUP BY x.incident_id),
+        _h AS (SELECT i.id, i.date, i.place_id, p.place, p.perpetrator, n.n
+               FROM incidents i JOIN _n n ON n.incident_id = i.id JOIN _p p ON p.incident_id = i.id
+               WHERE i.status = ? AND i.date IS NOT NULL AND n.n IS NOT NULL)
+    """, store)
+    cur = store.cursor()
+    totals = cur.execute(base + """
+        SELECT count(*), coalesce(sum(n), 0),
+               coalesce(sum(n) FILTER (WHERE coalesce(perpetrator, '') NOT IN ('', 'unknown')), 0) FROM _h
+    """, [*params, status]).fetchall()[0]
+    top = cur.execute(base + f"""
+        SELECT id, date, place_id, place, perpetrator, n AS best_people FROM _h
+        ORDER BY n DESC, date, id LIMIT {int(largest)}
+    """, [*params, status]).df()
+    return {"incidents": int(totals[0]), "counted": int(totals[1]), "named": int(totals[2]), "largest": top}
+
+
 def incident_reports_of(store: Store, incident_id: str) -> pd.DataFrame:
     """Every report of one incident, side by side: its article (outlet, title, published, url), its
     head figure (count, group, date, place, perpetrator, source, sentence) and ids."""

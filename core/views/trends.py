@@ -364,29 +364,36 @@ def _incident_count(row: Mapping[str, Any]) -> int | None:
     return max(rest) if rest else None
 
 
-def headline_summary(incidents: pd.DataFrame, weekly: pd.DataFrame, status: str = "killed",
+def headline_summary(incidents: pd.DataFrame | Mapping[str, Any] | None, weekly: pd.DataFrame, status: str = "killed",
                      lang: str = i18n.DEFAULT_LANG, largest: int = 2) -> str | None:
     """Two or three short sentences above the chart, in plain words: how many were killed (or
     injured) in the period and in how many incidents, the largest incidents (count, place, day),
     and the share of the dead in incidents whose perpetrator the reports name.
 
     The total is the chart's (`weekly`, the counting rule); `incidents` is
-    `core.storage.incident_queries.incident_list` for the same filters. None when there is nothing."""
+    `core.storage.incident_queries.headline_facts` for the same filters (over every incident), or a
+    frame of incidents like `incident_list`'s. None when there is nothing."""
     if weekly is None or weekly.empty:
         return None
     total = int(totals(weekly)["best"])
-    inc = incidents if incidents is not None else pd.DataFrame()
-    if not inc.empty and "status" in inc:
-        inc = inc[inc["status"] == status]
-    rows = [(r, n) for r in inc.to_dict("records") if (n := _incident_count(r)) is not None and r.get("date") is not None
-            and not pd.isna(r.get("date"))]
+    if isinstance(incidents, Mapping):
+        n_incidents, all_n, known = incidents["incidents"], incidents["counted"], incidents["named"]
+        top = [(r, _incident_count(r)) for r in incidents["largest"].to_dict("records")][:largest]
+    else:
+        inc = incidents if incidents is not None else pd.DataFrame()
+        if not inc.empty and "status" in inc:
+            inc = inc[inc["status"] == status]
+        rows = [(r, n) for r in inc.to_dict("records") if (n := _incident_count(r)) is not None
+                and r.get("date") is not None and not pd.isna(r.get("date"))]
+        n_incidents, all_n = len(rows), sum(n for _, n in rows)
+        known = sum(n for r, n in rows if isinstance(r.get("perpetrator"), str) and r["perpetrator"] not in ("", "unknown"))
+        top = sorted(rows, key=lambda x: (-x[1], str(x[0].get("date"))))[:largest]
     weeks = sorted(weekly["week"])
     start, end = weeks[0], weeks[-1] + dt.timedelta(days=6)
     parts = [i18n.t(f"trends.summary.total.{status}", lang, n=i18n.format_number(total, lang),
-                    incidents=i18n.t("count.dated_incidents", lang, n=len(rows)),
+                    incidents=i18n.t("count.dated_incidents", lang, n=n_incidents),
                     start=short_date(start, lang), end=short_date(end, lang))]
-    if rows:
-        top = sorted(rows, key=lambda x: (-x[1], str(x[0].get("date"))))[:largest]
+    if top:
         items = []
         for r, n in top:
             pid, written = r.get("place_id"), r.get("place")
@@ -398,8 +405,6 @@ def headline_summary(incidents: pd.DataFrame, weekly: pd.DataFrame, status: str 
             items.append(i18n.t("trends.summary.incident", lang, n=i18n.format_number(n, lang), place=place,
                                 date=short_date(r.get("date"), lang)))
         parts.append(i18n.t("trends.summary.largest", lang, items=i18n.t("trends.notes.group_sep", lang).join(items)))
-        known = sum(n for r, n in rows if isinstance(r.get("perpetrator"), str) and r["perpetrator"] not in ("", "unknown"))
-        all_n = sum(n for _, n in rows)
         if all_n:
             parts.append(i18n.t("trends.summary.perpetrator", lang, share=i18n.format_number(round(100 * known / all_n), lang)))
     return " ".join(parts)

@@ -21,8 +21,8 @@ CHART_KEY, PICK_WEEK, PICK_SERIES = "trend_chart", "pick_week", "pick_series"
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _incidents(path: str, data_version: tuple, f: filters.Filters) -> pd.DataFrame:
-    return incident_queries.incident_list(common.get_store(), f)
+def _headline(path: str, data_version: tuple, f: filters.Filters) -> dict:
+    return incident_queries.headline_facts(common.get_store(), f, f.status)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -66,7 +66,7 @@ else:
     held_line = held.headline_line(held_items, lang)  # what the total leaves out until reviewed
     if held_line:
         st.markdown(held_line)
-    summary = trends.headline_summary(_incidents(path, common.version(path), f), weekly, f.status, lang)
+    summary = trends.headline_summary(_headline(path, common.version(path), f), weekly, f.status, lang)
     if summary:
         st.markdown(f'<p class="trend-summary" dir="auto">{html.escape(summary)}</p>', unsafe_allow_html=True)
     common.plotly_chart(

@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from core.incidents import aggregate
-from core.storage import queries
+from core.storage import incident_queries, queries
 from core.storage.store import Store
 from core.views import counting, filters, geo
 from tests.ui import population as pop
@@ -78,3 +78,25 @@ def test_split_decision_makes_two_incidents_on_the_chart(db):
     aggregate.merge(db, [("s2", "f1")], [("s1", "f1")], "Lina")
     assert counting.totals(queries.weekly_totals(db, filters.Filters()))["best"] == 27
     assert aggregate.is_current(db)
+
+
+def test_the_headline_counts_every_incident_not_only_the_latest_page(tmp_path):
+    # three strikes on three days; the largest is the oldest, beyond a page of the two latest
+    s = Store.open(tmp_path / "h.duckdb")
+    strikes = [("a1", "2017-08-01", "حي المشلب", "nb-mashlab", 40, "coalition"),
+               ("a2", "2017-08-09", "حارة البدو", "nb-badu", 6, None),
+               ("a3", "2017-08-16", "حي الدرعية", "nb-dariya", 3, "is")]
+    for aid, day, place, pid, n, perp in strikes:
+        text = f"قتل {n} مدنيا في غارة على {place}."
+        s.add_articles([(pop.article(aid, text, "غارة", day, outlet="AFP"),
+                         [pop.figure(text, "f1", str(n), n, source="AFP", perpetrator=perp, date=day, place=place,
+                                     place_id=pid, place_precision="district")])])
+    aggregate.recompute(s)
+    try:
+        facts = incident_queries.headline_facts(s, filters.Filters(), "killed", largest=1)
+        assert facts["incidents"] == 3 and facts["counted"] == 49 and facts["named"] == 43
+        assert facts["largest"].loc[0, "best_people"] == 40 and str(facts["largest"].loc[0, "date"])[:10] == "2017-08-01"
+        page = incident_queries.incident_list(s, filters.Filters(), limit=2)
+        assert 40 not in set(page["best_civilians"])  # the page alone would have missed it
+    finally:
+        s.close()

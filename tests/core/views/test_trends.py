@@ -397,3 +397,14 @@ def test_a_chart_with_two_thousand_toll_markers_draws_each_period_once():
     (segments,) = [d for d in fig.data if d.name == trends.TOLL_SEGMENTS]
     assert len(segments.x) == 3 * 2000 and not fig.layout.shapes
     assert len(fig.data[0].x) == 2000  # one diamond per toll marker
+
+
+def test_headline_summary_from_facts_over_every_incident_names_the_largest():
+    weekly = pd.DataFrame([{"week": D(2017, 8, 14), "series": "civilians", "best": 49, "low": 49, "high": 49,
+                            "figures": 3}])
+    largest = pd.DataFrame([{"id": "i1", "date": D(2017, 8, 1), "place_id": "nb-badu", "place": "حارة البدو",
+                             "perpetrator": "coalition", "best_people": 40}])
+    facts = {"incidents": 3, "counted": 49, "named": 43, "largest": largest}
+    text = trends.headline_summary(facts, weekly, "killed", largest=1)
+    assert "in 3 dated incidents." in text and "Largest: 40 in Harat al-Badu on 1 Aug 2017." in text
+    assert "88% of them" in text
