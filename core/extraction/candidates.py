@@ -14,6 +14,7 @@ from core.extraction.context import (
     _MAX_RIGHT_TRIGGER,
     _YEAR,
     Cand,
+    _bracketed_at,
     _Context,
     _fw,
     _glued_status_nouns,
@@ -172,12 +173,9 @@ def _after_that(ctx: _Context, i: int, lo: int) -> bool:
 
 def _after_name(ctx: _Context, j: int, hi: int) -> int:
     """Past a name in brackets or quotes right after a noun: «الشاب (ممدوح علي)»، «الطفل "أحمد"»."""
-    if j < hi and ctx.tokens[j].text in ("(", '"', "«", "“"):
-        close = {"(": ")", '"': '"', "«": "»", "“": "”"}[ctx.tokens[j].text]
-        for q in range(j + 1, min(hi, j + 8)):
-            if ctx.tokens[q].text == close:
-                j = q + 1
-                break
+    q = _bracketed_at(ctx, j, hi)
+    if q is not None:
+        j = q + 1
     # «البالغ من العمر 15 عاماً،»: an age in apposition, up to its comma
     if j < hi and ctx.tokens[j].text in ("البالغ", "البالغة"):
         for q in range(j + 1, min(hi, j + 8)):

@@ -74,6 +74,18 @@ def _window(ctx: _Context, cands: list[Cand], c: Cand, tight: bool = True) -> tu
     return lo, hi
 
 
+_BRACKETS = {"(": ")", '"': '"', "«": "»", "“": "”"}
+
+
+def _bracketed_at(ctx: _Context, j: int, hi: int) -> int | None:
+    """When token j opens a bracket or quote closed within a few words («(ممدوح علي)»، «"أحمد"»):
+    the index of its closing token; else None."""
+    if j >= hi or ctx.tokens[j].text not in _BRACKETS:
+        return None
+    close = _BRACKETS[ctx.tokens[j].text]
+    return next((q for q in range(j + 1, min(hi, j + 8)) if ctx.tokens[q].text == close), None)
+
+
 def _find(ctx: _Context, lex: str, lo: int, hi: int, roles: tuple[str, ...] | None = None) -> Mention | None:
     for m in ctx.mentions_in(lex, lo, hi):
         if roles is None or m.attrs.get("role") in roles:

@@ -8,7 +8,17 @@ import logging
 
 from core.extraction import dates as dates_mod
 from core.extraction import places
-from core.extraction.context import _LOOKBACK, _PLACE_RANK, Cand, _Context, _find, _fw, _is, _window
+from core.extraction.context import (
+    _LOOKBACK,
+    _PLACE_RANK,
+    Cand,
+    _bracketed_at,
+    _Context,
+    _find,
+    _fw,
+    _is,
+    _window,
+)
 from core.extraction.normalize import normalize
 
 log = logging.getLogger(__name__)
@@ -267,20 +277,12 @@ def _same_day_or_unknown(ctx: _Context, a: Cand, b: Cand) -> bool:
     return not (da and db and da != db)
 
 
-_CLOSE = {"(": ")", '"': '"', "«": "»", "“": "”"}
-
-
 def _name_after(ctx: _Context, c: Cand) -> str | None:
     """The name in brackets or quotes right after a lone noun («الشاب (ممدوح علي)»), else None."""
-    j = c.tj
-    if c.best != 1 or j >= len(ctx.tokens) or ctx.tokens[j].text not in _CLOSE:
+    q = _bracketed_at(ctx, c.tj, len(ctx.tokens)) if c.best == 1 else None
+    if q is None:
         return None
-    close = _CLOSE[ctx.tokens[j].text]
-    for q in range(j + 1, min(len(ctx.tokens), j + 8)):
-        if ctx.tokens[q].text == close:
-            words = [t.text for t in ctx.tokens[j + 1 : q] if t.kind == "ar" or t.kind == "en"]
-            return " ".join(words) or None
-    return None
+    return " ".join(t.text for t in ctx.tokens[c.tj + 1 : q] if t.kind in ("ar", "en")) or None
 
 
 def _count_key(c: Cand) -> tuple:
