@@ -54,7 +54,7 @@ class _Report(Protocol):  # `core.incidents.grouping.Report` (not imported: grou
     published: dt.date | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Origin:
     """One body that counted, with the count of its latest report in the incident."""
 
@@ -148,7 +148,7 @@ def latest_verdict(keys: Iterable[tuple[str, str]], verdicts: Iterable[Verdict])
     return None if last.action == "undecided" else last
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Check:
     """An incident's corroboration: origins, the status computed and the one that holds."""
 

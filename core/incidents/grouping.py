@@ -54,7 +54,7 @@ COMPATIBLE_GROUPS = {("civilians", "people"), ("people", "civilians")}
 _PRECISE = ("district", "landmark", "village", "town")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Count:
     best: int | None
     min: int | None
@@ -62,7 +62,7 @@ class Count:
     reports: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Report:
     """One article's account of one event: its head figure plus breakdowns."""
 
@@ -103,7 +103,7 @@ class Report:
         return self.date if self.date is not None else self.published
 
 
-@dataclass
+@dataclass(slots=True)
 class Incident:
     id: str
     status: str
@@ -380,7 +380,7 @@ def seed_day(seed: Sequence[Report]) -> dt.date | None:
     return seed[0].day or dt.date.min
 
 
-@dataclass
+@dataclass(slots=True)
 class Cluster:
     """One cluster of the greedy clustering (before split decisions are applied); ``order`` is the
     sort key of the report that started it: older clusters win ties."""

@@ -29,6 +29,7 @@ import dataclasses
 import datetime as dt
 import json
 import logging
+import sys
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -100,7 +101,7 @@ def _day(v: Any) -> dt.date | None:
 
 
 def _key_text(k: Key) -> str:
-    return f"{k[0]}|{k[1]}"
+    return sys.intern(f"{k[0]}|{k[1]}")  # one string for a report's seed and cluster names
 
 
 def _index_row(r: Report, seed: str, seed_day: dt.date | None, cluster: str, pos: int, incident_id: str) -> tuple:
@@ -109,8 +110,8 @@ def _index_row(r: Report, seed: str, seed_day: dt.date | None, cluster: str, pos
     return (
         r.article_id, r.figure_id, r.status, r.group, r.best, r.min, r.max, r.kind, r.date, r.date_inferred,
         r.place_id, r.perpetrator, r.source, r.published,
-        json.dumps({g: list(v) for g, v in sorted(r.parts.items())}), json.dumps(list(r.earlier)),
-        seed, seed_day, cluster, pos, incident_id,
+        json.dumps({g: list(v) for g, v in sorted(r.parts.items())}) if r.parts else "{}",
+        json.dumps(list(r.earlier)) if r.earlier else "[]", seed, seed_day, cluster, pos, incident_id,
     )
 
 
@@ -163,7 +164,7 @@ def _finish(clusters: Sequence[Cluster], never: set[frozenset], old_ids: Mapping
     by_key = {r.key: i for p, i in zip(parts, ids, strict=True) for r in p}
     rows = []
     for c in clusters:
-        name = _key_text(c.members[0].key) if c.name is None else c.name
+        name = _name(c)
         for pos, r in enumerate(c.members):
             seed, day = seeds[r.key]
             rows.append(_index_row(r, seed, day, name, pos, by_key[r.key]))
@@ -186,7 +187,7 @@ def rule_signature() -> str:
 def rebuild(store: Store) -> int:
     """Regroup every report (the full rebuild: after re-extracting the whole database, or when the
     index is missing); incidents keep their ids as `assign_ids` says. Returns how many there are."""
-    with _LOCK:
+    with _LOCK, store.lean():
         _, upto, version = incident_queries.owed_regroup(store)
         version = _with_rule(version)
         reports, held = _all_reports(store)
@@ -196,10 +197,11 @@ def rebuild(store: Store) -> int:
         grouper.add(s for s in seeds if not grouping.is_inert(s))
         clusters = grouper.clusters + [Cluster(list(s), grouping._sort_key(s[0])) for s in seeds if grouping.is_inert(s)]
         seed_of = {r.key: (_key_text(s[0].key), grouping.seed_day(s)) for s in seeds for r in s}
+        del reports, seeds, grouper  # the clusters hold what is left to do: free the rest first
         old_ids = queries.incident_members(store)
         incidents, index = _finish(clusters, never, old_ids, seed_of,
                                    verdicts=corroboration.verdicts_from_decisions(decisions))
-        del reports, seeds, grouper, clusters, seed_of, old_ids  # not needed to write: free them first
+        del clusters, seed_of, old_ids  # not needed to write: free them first
         n = len(incidents)
         incident_queries.write_regrouping(store, incidents, index, version, upto, held=held, consume=True)
         return n
@@ -218,9 +220,19 @@ def _all_reports(store: Store) -> tuple[list[Report], list[Key]]:
         mine = [r for a in sorted({r["article_id"] for r in rows}) for r in by_article.get(a, ())]
         resolved = reviews.resolve(rows, sorted(mine, key=lambda r: (r["created_at"], r["review_id"])))
         held += [h.key for h in plausibility.held(resolved)]
-        reports += [dataclasses.replace(r, sentence="") for r in
-                    grouping.reports_from_figures(plausibility.counted_rows(resolved))[0]]
+        reports += [_compact(r) for r in grouping.reports_from_figures(plausibility.counted_rows(resolved))[0]]
     return reports, held
+
+
+_SHARED = ("article_id", "figure_id", "status", "group", "kind", "place_id", "perpetrator", "source", "outlet",
+           "number_text")
+
+
+def _compact(r: Report) -> Report:
+    """A report without its sentence (the grouping does not read it), its texts shared with every other
+    report that has the same (one string per value, not one per figure row): a third of the memory of a
+    full regrouping's reports."""
+    return dataclasses.replace(r, sentence="", **{f: sys.intern(v) for f in _SHARED if (v := getattr(r, f))})
 
 
 # ---- an incremental one -------------------------------------------------------------------------
@@ -318,10 +330,14 @@ class _Regrouping:
             touched |= more
         clusters += inert
         old_rows = self._remember(incident_queries.index_rows_of_clusters(store, sorted(touched)))
-        old_ids = {(r["article_id"], r["figure_id"]): r["incident_id"] for r in old_rows}
         for r in old_rows:
             seed_of.setdefault((r["article_id"], r["figure_id"]), (r["seed"], _day(r["seed_day"])))
         self._check(old_rows, dirty, now, clusters)
+        # clusters taken up again exactly as stored, with none of their reports changed, are kept as stored
+        same = _as_stored(clusters, old_rows, dirty, seed_of)
+        clusters = [c for c in clusters if _name(c) not in same]
+        old_rows = [r for r in old_rows if r["cluster"] not in same]
+        old_ids = {(r["article_id"], r["figure_id"]): r["incident_id"] for r in old_rows}
         old_incidents = sorted({r["incident_id"] for r in old_rows})
         verdicts = corroboration.verdicts_from_decisions(decisions)
         incidents, index = _finish(clusters, never, old_ids, seed_of, verdicts=verdicts)
@@ -329,7 +345,7 @@ class _Regrouping:
         if clash:  # an id still used by an incident outside this regrouping: give a fresh one
             incidents, index = _finish(clusters, never, old_ids, seed_of, taken=clash, verdicts=verdicts)
         incident_queries.write_regrouping(store, incidents, index, version, upto,
-                                          clusters=sorted(touched), incident_ids=old_incidents,
+                                          clusters=sorted(touched - same), incident_ids=old_incidents,
                                           held=self.held, held_of=sorted(self.owed))
 
     def _regroup_days(self, d0: dt.date, last: dt.date, new_seeds: list[list[Report]], dirty: set[Key],
@@ -341,6 +357,7 @@ class _Regrouping:
         back = dt.timedelta(days=settings.lookback_days())
         before = d0 - back if d0 > dt.date.min + back else d0
         start = self._remember(incident_queries.open_cluster_rows(store, d0, before))
+        stored_index = _Stored(store, d0, start)
         initial = _clusters(start)
         touched = {c.name for c in initial}
         grouper = Grouper(never, initial)
@@ -352,7 +369,7 @@ class _Regrouping:
         day: dt.date | None = d0
         converged = None
         while day is not None:
-            rows = [r for r in self._remember(incident_queries.index_rows_taken_on(store, day))
+            rows = [r for r in self._remember(stored_index.taken_on(day))
                     if (r["article_id"], r["figure_id"]) not in dirty]
             touched |= {r["cluster"] for r in rows}
             old_seeds: dict[str, list[Report]] = {}
@@ -361,24 +378,22 @@ class _Regrouping:
             seeds = [sorted(s, key=grouping._sort_key) for s in old_seeds.values()] + by_day.get(day, [])
             grouper.add(sorted(seeds, key=lambda s: grouping._sort_key(s[0])))
             if day >= last:
-                stored = _clusters(self._remember(incident_queries.open_cluster_rows(
-                    store, day + dt.timedelta(days=1), _open_from(day))))
+                stored = _cluster_keys(self._remember(stored_index.open_after(day)))
                 open_now = [c for c in grouper.clusters if _open_on(c, day)]
                 # the same open clusters, and none holds a changed report: a report taken up later
                 # joined a cluster on counts and attackers that a changed report may no longer have
-                if {c.keys for c in stored} == {c.keys for c in open_now} and not any(
+                if set(stored.values()) == {c.keys for c in open_now} and not any(
                     r.key in dirty for c in open_now for r in c.members
                 ):
                     converged = day
                     break
             later = [d for d in by_day if d > day]
-            nxt = incident_queries.next_seed_day(store, day)
+            nxt = stored_index.next_day(day)
             candidates = [d for d in [*later, nxt] if d is not None]
             day = min(candidates) if candidates else None
         if converged is not None:
             # the open clusters go on as stored: give them their members taken up later
-            stored = {c.keys: c.name for c in _clusters(self._remember(incident_queries.open_cluster_rows(
-                store, converged + dt.timedelta(days=1), _open_from(converged))))}
+            stored = {keys: name for name, keys in _cluster_keys(stored_index.open_after(converged)).items()}
             rest = self._remember(incident_queries.index_rows_of_clusters(store, sorted(stored.values())))
             later_members: dict[str, list[Report]] = {}
             for r in rest:
@@ -400,6 +415,81 @@ class _Regrouping:
             raise IndexMismatch(f"regrouping covered {len(set(after))} reports, expected {len(before)}")
 
 
+def _name(c: Cluster) -> str:
+    """A cluster's name in the index: as stored, or its first report's key for a new one."""
+    return _key_text(c.members[0].key) if c.name is None else c.name
+
+
+def _as_stored(clusters: Iterable[Cluster], old_rows: Iterable[dict], dirty: set[Key],
+               seed_of: Mapping[Key, tuple[str, dt.date | None]]) -> set[str]:
+    """The clusters regrouped exactly as stored: the same reports in the same order, taken up in the same
+    seeds on the same days, none of them changed. Their incidents are the stored ones (an incident is
+    made from its cluster's reports alone, and a decision marks its reports changed)."""
+    stored: dict[str, list[tuple]] = {}
+    for r in old_rows:  # in cluster, pos order
+        stored.setdefault(r["cluster"], []).append((r["article_id"], r["figure_id"], r["seed"], _day(r["seed_day"])))
+    return {name for c in clusters
+            if stored.get(name := _name(c)) == [(*m.key, *seed_of[m.key]) for m in c.members]
+            and not any(m.key in dirty for m in c.members)}
+
+
+class _Stored:
+    """The stored index as the day-by-day regrouping reads it from day `d0` on, a stretch of days at a
+    time instead of a few queries a day: the clusters open before `d0` (`start`: as
+    `incident_queries.open_cluster_rows` gives them), then every cluster that took up a report on the
+    days read since. A cluster still open after a day took up a report on one of those days, or was
+    open before `d0`: so the open clusters after any day read (`open_after`) are those the same query
+    on the whole index gives."""
+
+    def __init__(self, store: Store, d0: dt.date, start: list[dict]):
+        self.store = store
+        self.rows: dict[Key, dict] = {}
+        self.days: dict[dt.date, list[dict]] = {}
+        self.first = d0
+        self.read_to: dt.date | None = None  # seed days read: from `first` to this one
+        self._keep(start)
+
+    def _keep(self, rows: Iterable[dict]) -> None:
+        for r in rows:
+            self.rows.setdefault((r["article_id"], r["figure_id"]), r)
+
+    def _read(self, day: dt.date) -> None:
+        """Read on to `day` at least: a stretch of `lookback_days` + 2 days (where a change usually settles)."""
+        if self.read_to is not None and day <= self.read_to:
+            return
+        first = self.first if self.read_to is None else self.read_to + dt.timedelta(days=1)
+        last = max(day, first + dt.timedelta(days=settings.lookback_days() + 1))
+        rows = incident_queries.index_rows_of_clusters_taking(self.store, first, last)
+        self._keep(rows)
+        for r in rows:
+            d = _day(r["seed_day"])
+            if d is not None and first <= d <= last:
+                self.days.setdefault(d, []).append(r)
+        self.read_to = last
+
+    def taken_on(self, day: dt.date) -> list[dict]:
+        """The reports the grouping took up on `day` (`incident_queries.index_rows_taken_on`)."""
+        self._read(day)
+        return self.days.get(day, [])
+
+    def next_day(self, after: dt.date) -> dt.date | None:
+        """The first day after `after` on which the grouping took up a report (`next_seed_day`)."""
+        self._read(after)
+        later = [d for d in self.days if d > after]
+        if later:
+            return min(later)
+        return incident_queries.next_seed_day(self.store, self.read_to)
+
+    def open_after(self, day: dt.date) -> list[dict]:
+        """`incident_queries.open_cluster_rows(day + 1, _open_from(day))`, from the rows read."""
+        self._read(day)
+        start = _open_from(day)
+        taken = [r for r in self.rows.values() if r["seed_day"] is not None and _day(r["seed_day"]) <= day]
+        open_ = {r["cluster"] for r in taken if (d := _day(r["day"]) or _day(r["published"])) is not None
+                 and d >= start}
+        return sorted((r for r in taken if r["cluster"] in open_), key=lambda r: (r["cluster"], r["pos"]))
+
+
 class IndexMismatch(RuntimeError):
     """The stored index does not describe the stored incidents (the caller rebuilds them)."""
 
@@ -414,6 +504,14 @@ def _open_on(c: Cluster, day: dt.date) -> bool:
     """Can a report taken up after `day` still join the cluster (a member within the look-back)?"""
     start = _open_from(day)
     return any(m.day is not None and m.day >= start for m in c.members)
+
+
+def _cluster_keys(rows: Iterable[dict]) -> dict[str, frozenset[Key]]:
+    """The reports of each cluster, from index rows (as `Cluster.keys`, without reading the reports)."""
+    by: dict[str, set[Key]] = {}
+    for r in rows:
+        by.setdefault(r["cluster"], set()).add((r["article_id"], r["figure_id"]))
+    return {name: frozenset(keys) for name, keys in by.items()}
 
 
 def _clusters(rows: Iterable[dict]) -> list[Cluster]:

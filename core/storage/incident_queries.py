@@ -126,7 +126,8 @@ _INCIDENT_ROWS = f"""
                string_agg(DISTINCT coalesce(m.source, '{{ns}}'), '{SOURCE_SEP}' ORDER BY coalesce(m.source, '{{ns}}'))
                    AS sources,
                min(m.place) AS place_text, min(m.event_date) AS first_date,
-               min(m.article_id) AS article_id, arg_min(m.figure_id, m.article_id) AS figure_id,
+               min(m.article_id) AS article_id,  -- and its first figure (ties broken by id: the same on every run)
+               split_part(min(m.article_id || chr(31) || m.figure_id), chr(31), 2) AS figure_id,
                list(DISTINCT m."group") AS heads, list_contains(list(m.perpetrator), 'unknown') AS said_unknown,
                CASE WHEN list_contains(list(m."group"), 'civilians') THEN 'civilians' ELSE min(m."group") END
                    AS head_group
@@ -543,6 +544,14 @@ def open_cluster_rows(store: Store, before: dt.date, from_day: dt.date) -> list[
         "seed_day < ? AND cluster IN (SELECT DISTINCT cluster FROM incident_index"
         " WHERE seed_day < ? AND coalesce(day, published) >= ?)",
         [before, before, from_day], "ORDER BY cluster, pos",
+    )
+
+
+def index_rows_of_clusters_taking(store: Store, first: dt.date, last: dt.date) -> list[dict[str, Any]]:
+    """Every index row of the clusters that took up a report between two days (inclusive)."""
+    return _index_rows(
+        store, "cluster IN (SELECT DISTINCT cluster FROM incident_index WHERE seed_day BETWEEN ? AND ?)",
+        [first, last], "ORDER BY cluster, pos",
     )
 
 

@@ -262,6 +262,19 @@ class Store:
         self._con.close()
 
     @contextmanager
+    def lean(self, megabytes: int = 256) -> Iterator[None]:
+        """DuckDB keeps at most `megabytes` of data in memory meanwhile (it drops the blocks an import
+        left cached, and a large join spills to disk): for a full regrouping, whose own objects need
+        the memory. The limit before is restored after."""
+        cur = self.cursor()
+        before = cur.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+        cur.execute(f"SET memory_limit = '{int(megabytes)}MB'").fetchall()
+        try:
+            yield
+        finally:
+            cur.execute("SET memory_limit = ?", [before]).fetchall()
+
+    @contextmanager
     def pinned(self) -> Iterator[Store]:
         """This database held still for a series of reads: on a lake, a read-only store at the snapshot
         current now (every query then reads that one snapshot, whatever other processes write

@@ -279,14 +279,14 @@ def test_an_upload_regroups_only_the_days_around_it(empty, monkeypatch):
     for day in range(1, 29, 3):
         text = f"قتل {day + 3} مدنيين يوم {day} آب 2017 في قصف على حارة البدو في مدينة الرقة.\n"
         ingest.ingest_text(empty, text, published=dt.date(2017, 8, 28))
-    taken: list[dt.date] = []
-    real = incident_queries.index_rows_taken_on
+    taken: list[dt.date] = []  # the days whose stored reports the regrouping reads again
+    real = incident_queries.index_rows_of_clusters_taking
 
-    def spy(store, day):
-        taken.append(day)
-        return real(store, day)
+    def spy(store, first, last):
+        taken.extend([first, last])
+        return real(store, first, last)
 
-    monkeypatch.setattr(incident_queries, "index_rows_taken_on", spy)
+    monkeypatch.setattr(incident_queries, "index_rows_of_clusters_taking", spy)
     ingest.ingest_text(empty, "قتل 5 مدنيين يوم 13 آب 2017 في قصف على حارة البدو في مدينة الرقة.\n",
                        published=dt.date(2017, 8, 28))
     assert taken and min(taken) >= dt.date(2017, 8, 12) and max(taken) <= dt.date(2017, 8, 17), taken
