@@ -45,7 +45,7 @@ from core.incidents import aggregate, reviewed, reviewing  # noqa: E402
 from core.storage import queries  # noqa: E402
 from core.storage.schema import FIGURE_COLUMNS  # noqa: E402
 from core.storage.store import Store  # noqa: E402
-from core.views import counting, filters  # noqa: E402
+from core.views import counting, filters, geo  # noqa: E402
 
 GROUPS = np.array(["civilians", "children", "women", "fighters", "people"])
 PERPETRATORS = np.array(["coalition", "russia", "regime", "sdf", "is", "turkey", "unknown", None], dtype=object)
@@ -179,8 +179,15 @@ def bench_queries(s: Store, f: filters.Filters, runs: int) -> float:
     print(f"  {'figures_behind (click)':<22} {ms:8.1f} ms   ({len(behind)} rows; goal ≤ 200 ms)")
     ms, held = median_ms(lambda: reviewing.load_held(s, f.status), runs)
     print(f"  {'held for review':<22} {ms:8.1f} ms   ({len(held)} figures; per data version)")
-    ms, mp = median_ms(lambda: reviewed.map_figures(s, f), runs)
-    print(f"  {'map rows':<22} {ms:8.1f} ms   ({len(mp)} rows; per data version and filters)")
+    same = geo.repeats()
+    ms, mp = median_ms(lambda: geo.totals_of(reviewed.map_sums(s, f, "group", same), "group"), runs)
+    print(f"  {'map places (all weeks)':<22} {ms:8.1f} ms   ({len(mp)} places, added up in DuckDB as the map "
+          "page does; per data version and filters)")
+    weeks = geo.weeks_between(*reviewed.map_span(s, f))
+    week = weeks[len(weeks) // 2] if weeks else None
+    ms, _ = median_ms(lambda: geo.totals_of(reviewed.map_sums(s, f, "group", same, *geo.period_dates("week", week)),
+                                            "group"), runs)
+    print(f"  {'map places (one week)':<22} {ms:8.1f} ms   (a step of the replay)")
     return total
 
 

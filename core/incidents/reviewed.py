@@ -32,6 +32,19 @@ def map_figures(store: Store, f: Any) -> pd.DataFrame:
         return queries.map_figures(r, f)
 
 
+def map_sums(store: Store, f: Any, by: str, repeats: dict[str, str], date_from: dt.date | None = None,
+             date_to: dt.date | None = None) -> pd.DataFrame:
+    """`map_sums` with reviewed values."""
+    with queries.reviewed(store, reviews.apply_to_rows) as r:
+        return queries.map_sums(r, f, by, repeats, date_from, date_to)
+
+
+def map_span(store: Store, f: Any) -> tuple[dt.date | None, dt.date | None]:
+    """`map_span` with reviewed values."""
+    with queries.reviewed(store, reviews.apply_to_rows) as r:
+        return queries.map_span(r, f)
+
+
 def figures_behind(
     store: Store, f: Any, week: dt.date | None, series: str, limit: int = 500
 ) -> pd.DataFrame:

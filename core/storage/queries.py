@@ -253,6 +253,60 @@ def map_figures(store: Store, f: Any) -> pd.DataFrame:
     return df[MAP_COLUMNS]
 
 
+MAP_SUM_COLUMNS = ["key", "cat", "best", "low", "high", "figures", "reports", "place"]
+MAP_COLOURS = ("group", "perpetrator")
+
+
+def map_sums(store: Store, f: Any, by: str, repeats: dict[str, str], date_from: dt.date | None = None,
+             date_to: dt.date | None = None) -> pd.DataFrame:
+    """What `map_figures` gives, added up in DuckDB (`MAP_SUM_COLUMNS`): one row per place key and category,
+    for event dates between `date_from` and `date_to` (None: open). The place key is the incident's
+    gazetteer place (a gazetteer row that `repeats` an earlier one read as that one), else the place as
+    written, else `NOT_STATED`; the category is the value of column `by` (``group`` or ``perpetrator``),
+    else `NOT_STATED`. ``best``/``low``/``high``: the killed, ``figures``: how many counts; per place key
+    (the same on each of its rows) ``reports``: how many articles gave them, ``place``: one way they wrote it."""
+    if by not in MAP_COLOURS:
+        raise ValueError(f"by must be one of {', '.join(MAP_COLOURS)}, not {by!r}")
+    if not f.incidents:
+        return pd.DataFrame(columns=MAP_SUM_COLUMNS)
+    params: list[Any] = []
+    cond = _incident_filter_sql(f, params)
+    if date_from:
+        cond += " AND x.event_date >= ?"
+        params.append(date_from)
+    if date_to:
+        cond += " AND x.event_date <= ?"
+        params.append(date_to)
+    params += [list(repeats), list(repeats.values())]
+    sql = _incident_rows_sql(f"""
+        , _m AS ({_MAP_ROWS.format(cond=cond)}),
+        _k AS (
+            SELECT coalesce(r.first, m.place_id, m.place, '{NOT_STATED}') AS key,
+                   CASE WHEN m."{by}" IS NULL OR m."{by}" = '' THEN '{NOT_STATED}' ELSE m."{by}" END AS cat,
+                   m.best, m.min, m.max, m.article_id, m.place
+            FROM _m m LEFT JOIN (SELECT unnest(?::VARCHAR[]) AS pid, unnest(?::VARCHAR[]) AS first) r
+                 ON r.pid = m.place_id
+        ),
+        _p AS (SELECT key, count(DISTINCT article_id) AS reports, min(place) AS place FROM _k GROUP BY key)
+        SELECT k.key, k.cat, sum(k.best) AS best, sum(k.min) AS low, sum(k.max) AS high, count(*) AS figures,
+               p.reports, p.place
+        FROM _k k JOIN _p p ON p.key = k.key
+        GROUP BY k.key, k.cat, p.reports, p.place""", store)
+    df = store.cursor().execute(sql, params).df()
+    return df[MAP_SUM_COLUMNS] if not df.empty else pd.DataFrame(columns=MAP_SUM_COLUMNS)
+
+
+def map_span(store: Store, f: Any) -> tuple[dt.date | None, dt.date | None]:
+    """The first and last event dates of `map_figures` (None, None when it has none)."""
+    if not f.incidents:
+        return None, None
+    params: list[Any] = []
+    sql = _incident_rows_sql(f", _m AS ({_MAP_ROWS.format(cond=_incident_filter_sql(f, params))}) "
+                             "SELECT min(event_date), max(event_date) FROM _m", store)
+    first, last = store.cursor().execute(sql, params).fetchall()[0]
+    return _py(first), _py(last)
+
+
 def map_place_figures(
     store: Store, f: Any, keys: Iterable[str], date_from: dt.date | None = None, date_to: dt.date | None = None,
     limit: int = 500,

@@ -1,6 +1,7 @@
 """The map page's data: casualty figures grouped by place, honest about how precisely each is placed.
 
-No SQL here (the rows come from `core.storage.queries.map_figures`) and no Streamlit. The map adds up the
+No SQL here (the rows come from `core.storage.queries.map_figures`, their sums per place from
+`core.storage.queries.map_sums`) and no Streamlit. The map adds up the
 same rows as the trend chart (see the counting rule in `core.trends`), so that
 
     killed drawn as points + killed in a "district not stated" ring + killed in the unplaced table
@@ -17,8 +18,8 @@ How a figure's place is drawn (`place_totals`):
   or country (``wide_area``: a point would claim a precision the text does not give), a place
   missing from the gazetteer (``not_in_gazetteer``, as written), or no place at all (``not_stated``).
 
-`place_totals` is the one aggregation: it takes the countable rows and nothing else, so a later
-"incidents" table can feed it instead of raw figures.
+`place_totals` is the one aggregation: it takes the countable rows and nothing else; `totals_of` is
+its second half, fed by the same sums added up in DuckDB (`core.storage.queries.map_sums`) on the page.
 
 How it is drawn (layers, the base map, labels, Arabic shaping) is `core.views.map_layers`.
 Tooltips are HTML: Streamlit escapes every value it puts into the template, and our values are
@@ -137,10 +138,10 @@ def place_keys(rows: pd.DataFrame, gaz: Mapping[str, gazetteer_mod.Place] | None
     """Each row's place key, as the sidebar's place filter names it (SQL ``coalesce(place_id, place,
     '-')``: the gazetteer id, else the place as written, else `NOT_STATED`), a repeated gazetteer
     row read as the first one."""
-    repeats = {pid: first for pid, first in _canonical(gazetteer() if gaz is None else gaz).items() if pid != first}
+    same = repeats(gaz)
     pid = rows["place_id"].astype(object)
-    if repeats:
-        pid = pid.replace(repeats)
+    if same:
+        pid = pid.replace(same)
     return pid.where(pid.notna(), rows["place"].astype(object)).fillna(NOT_STATED).astype(str)
 
 
@@ -151,19 +152,19 @@ def ids_of(key: str, gaz: Mapping[str, gazetteer_mod.Place] | None = None) -> li
     return [pid for pid, c in canon.items() if c == key] or [key]
 
 
-def place_totals(rows: pd.DataFrame, by: str = "group", gaz: Mapping[str, gazetteer_mod.Place] | None = None) -> pd.DataFrame:
-    """Killed per place (`TOTAL_COLUMNS`), from the rows the trend chart adds up.
+def repeats(gaz: Mapping[str, gazetteer_mod.Place] | None = None) -> dict[str, str]:
+    """Gazetteer rows that repeat an earlier one → that one (`_canonical`), as `place_keys` reads them."""
+    return {pid: first for pid, first in _canonical(gazetteer() if gaz is None else gaz).items() if pid != first}
 
-    ``shape`` is ``point``, ``ring`` (a city named without its district) or None (not drawable:
-    ``reason`` says why). ``breakdown`` is a tuple of (category, killed) in legend order.
-    Sorted: drawn places first, largest first."""
+
+def place_totals(rows: pd.DataFrame, by: str = "group", gaz: Mapping[str, gazetteer_mod.Place] | None = None) -> pd.DataFrame:
+    """Killed per place (`TOTAL_COLUMNS`), from the rows the trend chart adds up (`totals_of` their sums:
+    the map page has DuckDB add them up, `core.storage.queries.map_sums`)."""
     if by not in COLOUR_BY:
         raise ValueError(f"colour by must be one of {', '.join(COLOUR_BY)}, not {by!r}")
     if rows is None or rows.empty:
         return pd.DataFrame(columns=TOTAL_COLUMNS)
     gaz = gazetteer() if gaz is None else gaz
-    with_districts = _has_districts(gaz)
-    order = {c: i for i, c in enumerate(categories(by))}
     best = pd.to_numeric(rows["best"]).astype("int64")
     df = pd.DataFrame({
         "key": place_keys(rows, gaz).to_numpy(),
@@ -174,15 +175,32 @@ def place_totals(rows: pd.DataFrame, by: str = "group", gaz: Mapping[str, gazett
         "article_id": rows["article_id"].to_numpy(),
         "place": rows["place"].astype(object).where(rows["place"].notna(), None).to_numpy(),
     })
-    g = df.groupby("key", sort=False)
-    agg = g[["best", "low", "high"]].sum()
-    agg["figures"] = g.size()
-    agg["reports"] = g["article_id"].nunique()
-    agg["place"] = g["place"].first()
-    cats = df.groupby(["key", "cat"], sort=False)["best"].sum()
+    sums = df.groupby(["key", "cat"], sort=False).agg(
+        best=("best", "sum"), low=("low", "sum"), high=("high", "sum"), figures=("best", "size")).reset_index()
+    per_key = df.groupby("key", sort=False).agg(reports=("article_id", "nunique"), place=("place", "first"))
+    return totals_of(sums.join(per_key, on="key"), by, gaz)
+
+
+def totals_of(sums: pd.DataFrame, by: str = "group", gaz: Mapping[str, gazetteer_mod.Place] | None = None) -> pd.DataFrame:
+    """Killed per place (`TOTAL_COLUMNS`) from sums per place key and category (the columns of
+    `core.storage.queries.MAP_SUM_COLUMNS`).
+
+    ``shape`` is ``point``, ``ring`` (a city named without its district) or None (not drawable:
+    ``reason`` says why). ``breakdown`` is a tuple of (category, killed) in legend order.
+    Sorted: drawn places first, largest first."""
+    if by not in COLOUR_BY:
+        raise ValueError(f"colour by must be one of {', '.join(COLOUR_BY)}, not {by!r}")
+    if sums is None or sums.empty:
+        return pd.DataFrame(columns=TOTAL_COLUMNS)
+    gaz = gazetteer() if gaz is None else gaz
+    with_districts = _has_districts(gaz)
+    order = {c: i for i, c in enumerate(categories(by))}
     breakdown: dict[str, list[tuple[str, int]]] = {}
-    for (key, cat), n in cats.items():
+    for key, cat, n in zip(sums["key"], sums["cat"], sums["best"], strict=True):
         breakdown.setdefault(key, []).append((cat, int(n)))
+    g = sums.groupby("key", sort=False)
+    agg = g[["best", "low", "high", "figures"]].sum()
+    agg[["reports", "place"]] = g[["reports", "place"]].first()
     out = []
     for key, a in agg.iterrows():
         p = gaz.get(key)
@@ -238,6 +256,13 @@ def summary(totals: pd.DataFrame) -> dict[str, int]:
 
 
 # ---- time ------------------------------------------------------------------------------------
+def weeks_between(first: dt.date | None, last: dt.date | None) -> list[dt.date]:
+    """`weeks` of rows whose event dates run from `first` to `last`."""
+    if first is None or last is None:
+        return []
+    return weeks(pd.DataFrame({"event_date": [first, last]}))
+
+
 def weeks(rows: pd.DataFrame) -> list[dt.date]:
     """Every week (Monday) from the first to the last figure, empty weeks included, so a replay
     moves at an even pace."""

@@ -1,6 +1,6 @@
 """Map: where people were killed, each figure placed only as precisely as its article allows.
 
-The map adds up the same figures as the trends page (`core.storage.queries.map_figures`); the points, the
+The map adds up the same figures as the trends page (`core.storage.queries.map_sums`); the points, the
 "district not stated" ring and the table of figures that cannot be drawn add up to its total.
 No basemap is loaded unless the user asks for online tiles: the page works with no internet.
 """
@@ -24,14 +24,15 @@ K_COLOUR, K_LABELS, K_VIEW, K_TILES, K_PERIOD, K_WEEK = "colour", "labels", "vie
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _rows(path: str, data_version: tuple, f: filters.Filters) -> pd.DataFrame:
-    return reviewed.map_figures(common.get_store(), f)
+def _span(path: str, data_version: tuple, f: filters.Filters) -> tuple[dt.date | None, dt.date | None]:
+    return reviewed.map_span(common.get_store(), f)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
 def _totals(path: str, data_version: tuple, f: filters.Filters, by: str, period: str, week: str | None) -> pd.DataFrame:
     picked = dt.date.fromisoformat(week) if week else None
-    return geo.place_totals(geo.in_period(_rows(path, data_version, f), period, picked), by)
+    sums = reviewed.map_sums(common.get_store(), f, by, geo.repeats(), *geo.period_dates(period, picked))
+    return geo.totals_of(sums, by)
 
 
 def _on_map_select() -> None:
@@ -47,7 +48,7 @@ common.stop_if_empty(path, "empty.map", "samples_map")
 
 f = sidebar.filters(status=sidebar.status_control())
 version = common.version(path)
-rows = _rows(path, version, f)
+first, last = _span(path, version, f)
 notes = common.notes(path, f)
 weekly = common.weekly(path, f)  # what the trends page adds up: the map must reach the same total
 
@@ -58,7 +59,7 @@ c3, c4 = st.columns(2, vertical_alignment="bottom")
 view = common.url_choice(c3, K_VIEW, list(geo.VIEWS), "city", t("map.view"), "map.view")
 tiles = c4.toggle(t("map.tiles"), key=K_TILES, value=False, help=t("map.tiles_help"))
 
-weeks = [w.isoformat() for w in geo.weeks(rows)]
+weeks = [w.isoformat() for w in geo.weeks_between(first, last)]
 c1, c2 = st.columns([3, 4], vertical_alignment="bottom")
 period = common.url_choice(c1, K_PERIOD, list(geo.PERIODS), "all", t("map.period"), "map.period")
 week = None
@@ -74,7 +75,7 @@ totals = _totals(path, version, f, by, period, week) if week else all_totals
 counts = geo.summary(totals)
 trend_total = geo.trend_total(weekly, period, picked_week)
 
-if rows.empty:
+if first is None:
     st.info(t("map.no_match"))
 else:
     m1, m2, m3, m4 = st.columns(4)

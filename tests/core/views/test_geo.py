@@ -162,6 +162,23 @@ def test_map_adds_up_what_the_trend_chart_adds_up(db, f):
     assert s["total"] == counting.totals(counting.weekly_from_rows(prepared, f))["best"]
 
 
+@pytest.mark.parametrize("by", geo.COLOUR_BY)
+def test_the_map_page_totals_added_up_in_the_database_are_those_of_its_rows(db, by):
+    """The page has DuckDB add up its places (`queries.map_sums`): the same points, rings, table and
+    breakdowns as adding up the rows in pandas, for every week of the replay and up to it."""
+    weekly_rows = queries.map_figures(db, filters.Filters())
+    first, last = queries.map_span(db, filters.Filters())
+    assert geo.weeks_between(first, last) == geo.weeks(weekly_rows) and len(geo.weeks(weekly_rows)) > 1
+    periods = [("all", None)] + [(p, w) for p in ("week", "to_week") for w in geo.weeks(weekly_rows)]
+    for f in (filters.Filters(), filters.Filters(groups=("civilians",)), filters.Filters(status="injured")):
+        rows = queries.map_figures(db, f)
+        for period, week in periods:
+            in_db = geo.totals_of(queries.map_sums(db, f, by, geo.repeats(), *geo.period_dates(period, week)), by)
+            in_pandas = geo.place_totals(geo.in_period(rows, period, week), by)
+            assert len(in_db) == len(in_pandas), (f, period, week)
+            pd.testing.assert_frame_equal(in_db, in_pandas, check_dtype=False, obj=str((f, period, week)))
+
+
 def test_populated_database_totals(db):
     s = geo.summary(geo.place_totals(queries.map_figures(db, filters.Filters())))
     assert (s["points"], s["rings"], s["total"]) == (mp.POINTS, mp.RING, mp.TOTAL)
