@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -16,6 +17,8 @@ import pandas as pd
 from core.storage import access
 from core.storage.filter_sql import NOT_STATED, _filter_sql
 from core.storage.store import Store, StoreError, _py, _turn, owe_regroup
+
+log = logging.getLogger(__name__)
 
 
 # ---- incidents (core.incidents.aggregate) ----
@@ -222,7 +225,7 @@ def fill_rows(store: Store) -> None:
     store.write(lambda cur: _store_rows(cur, None), what="store the incident rows")
 
 
-_FULL_PARTS = 4
+_FIGURES_PER_PART = 100_000  # a full write of the incident rows joins the figures of a part of the incidents
 
 
 def _store_rows(cur: Any, ids: list[str] | None = None,
@@ -234,8 +237,10 @@ def _store_rows(cur: Any, ids: list[str] | None = None,
     if ids is None:
         cur.execute("DELETE FROM incident_rows").fetchall()
         cur.execute("DELETE FROM incident_rows_state").fetchall()
-        for part in range(_FULL_PARTS):  # a part of the incidents at a time: smaller joins, less memory
-            only = f"WHERE hash(r.incident_id) % {_FULL_PARTS} = {part}"
+        figures = cur.execute("SELECT count(*) FROM figures").fetchall()[0][0]
+        parts = max(4, -(-figures // _FIGURES_PER_PART))
+        for part in range(parts):  # a part of the incidents at a time: smaller joins, less memory
+            only = f"WHERE hash(r.incident_id) % {parts} = {part}"
             cur.execute(f"INSERT INTO incident_rows ({_ROWS_SELECT}) SELECT {_ROWS_SELECT} FROM "
                         f"(WITH {_computed_rows(only=only)} SELECT * FROM _rows)").fetchall()
         cur.execute("INSERT INTO incident_rows_state VALUES (TRUE)").fetchall()
@@ -633,9 +638,10 @@ def write_regrouping(
     `consume`: empty `incidents` and `index_rows` once they are in frames (a full regrouping's memory)."""
     inc, counts, members = _incident_frames(incidents)
     checks = _check_frame(incidents)
-    index = _index_frame(index_rows)
-    if consume:  # the frames hold all that is written: free the objects before the database works
+    if consume:  # the frames hold all that is written: free the objects as soon as they are in frames
         incidents.clear()
+    index = _index_frame(index_rows)
+    if consume:
         index_rows.clear()
     full = clusters is None
     started = getattr(store._local, "regroup_turn", None)
@@ -671,4 +677,11 @@ def write_regrouping(
         cur.execute("DELETE FROM incident_state").fetchall()
         cur.execute("INSERT INTO incident_state VALUES (?)", [version]).fetchall()
 
-    store.write(work, what="store the regrouped incidents")
+    try:
+        store.write(work, what="store the regrouped incidents")
+    except StoreError as err:  # out of memory under `Store.lean`: once more with the memory DuckDB had
+        if not isinstance(err.__cause__, duckdb.OutOfMemoryException):
+            raise
+        log.warning("regrouping stored again with more memory: %s", err)
+        with store.roomy():
+            store.write(work, what="store the regrouped incidents")

@@ -265,14 +265,35 @@ class Store:
     def lean(self, megabytes: int = 256) -> Iterator[None]:
         """DuckDB keeps at most `megabytes` of data in memory meanwhile (it drops the blocks an import
         left cached, and a large join spills to disk): for a full regrouping, whose own objects need
-        the memory. The limit before is restored after."""
+        the memory. The limit before is restored after (and inside `roomy`)."""
         cur = self.cursor()
         before = cur.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
-        cur.execute(f"SET memory_limit = '{int(megabytes)}MB'").fetchall()
+        try:
+            cur.execute(f"SET memory_limit = '{int(megabytes)}MB'").fetchall()
+        except duckdb.OutOfMemoryException:  # other work holds more than that now: go on as it is
+            yield
+            return
+        self._local.roomy_limit = before
         try:
             yield
         finally:
+            self._local.roomy_limit = None
             cur.execute("SET memory_limit = ?", [before]).fetchall()
+
+    @contextmanager
+    def roomy(self) -> Iterator[None]:
+        """Inside `lean`: DuckDB's memory limit as it was before, for a step that needs more."""
+        before = getattr(self._local, "roomy_limit", None)
+        if before is None:
+            yield
+            return
+        cur = self.cursor()
+        lean = cur.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+        cur.execute("SET memory_limit = ?", [before]).fetchall()
+        try:
+            yield
+        finally:
+            cur.execute("SET memory_limit = ?", [lean]).fetchall()
 
     @contextmanager
     def pinned(self) -> Iterator[Store]:

@@ -293,6 +293,33 @@ def test_an_upload_regroups_only_the_days_around_it(empty, monkeypatch):
     assert _stored(empty) == _rebuilt(empty)
 
 
+def test_a_full_regrouping_that_runs_out_of_database_memory_is_still_stored(empty, monkeypatch):
+    """A full regrouping keeps DuckDB's memory low (`Store.lean`); when a write needs more than that, it
+    is stored with the memory DuckDB had before rather than failing."""
+    _reset(empty)
+    ingest.ingest_text(empty, SOHR, published=dt.date(2017, 8, 21))
+    ingest.ingest_text(empty, AFP, published=dt.date(2017, 8, 22))
+    expected = _rebuilt(empty)
+    real_lean, real_write, failed = Store.lean, Store.write, []
+
+    def tiny(self, megabytes=256):
+        return real_lean(self, 64)
+
+    def write(self, work, what="write to the database", **kw):
+        if what == "store the regrouped incidents" and not failed:  # the first attempt runs out of memory
+            failed.append(self.cursor().execute("SELECT current_setting('memory_limit')").fetchall()[0][0])
+            return real_write(self, lambda cur: cur.execute("SELECT list(range(20000000))").fetchall(), what, **kw)
+        return real_write(self, work, what, **kw)
+
+    monkeypatch.setattr(Store, "lean", tiny)
+    monkeypatch.setattr(Store, "write", write)
+    assert aggregate.recompute(empty) == len(expected)
+    assert failed == ["61.0 MiB"]  # the first write ran under the lean limit (64 MB)
+    assert _stored(empty) == expected
+    limit = empty.cursor().execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+    assert limit != "61.0 MiB", limit  # and the limit before is back
+
+
 def test_a_database_from_before_the_index_is_regrouped_in_full_once(empty):
     _reset(empty)
     ingest.ingest_text(empty, SOHR, published=dt.date(2017, 8, 21))
