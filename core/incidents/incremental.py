@@ -46,6 +46,9 @@ _LOCK = threading.RLock()  # one regrouping at a time in this process
 # generated articles all owed, the full pass took a third of the CPU time (4.6 s, not 14 s) and
 # three quarters of the extra memory (190 MB, not 250 MB).
 REBUILD_OVER = 1000
+# What DuckDB may keep in memory during a full regrouping (`Store.lean`): what it writes stays in memory
+# until the commit, so more for a larger database (192 MB ran out at 1,000,000 figures, 256 MB did not).
+LEAN_MB, FIGURES_PER_MB = 192, 3500
 Key = tuple[str, str]
 
 
@@ -80,13 +83,14 @@ def decisions_of(store: Store) -> list[Decision]:
 
 
 def _report(row: Mapping[str, Any]) -> Report:
-    parts = {g: tuple(v) for g, v in json.loads(row["parts"] or "{}").items()}
+    text = row["parts"]
+    parts = {g: tuple(v) for g, v in json.loads(text).items()} if text and text != "{}" else {}
     return Report(
         article_id=row["article_id"], figure_id=row["figure_id"], status=row["status"], group=row["group"],
         best=_int(row["best"]), min=_int(row["min"]), max=_int(row["max"]), kind=row["kind"], date=_day(row["day"]),
         date_inferred=bool(row["date_inferred"]), place_id=row["place_id"], perpetrator=row["perpetrator"],
         source=row["source"], published=_day(row["published"]), parts=parts,
-        earlier=tuple(json.loads(row["earlier"] or "[]")),
+        earlier=tuple(json.loads(row["earlier"])) if row["earlier"] and row["earlier"] != "[]" else (),
     )
 
 
@@ -187,7 +191,7 @@ def rule_signature() -> str:
 def rebuild(store: Store) -> int:
     """Regroup every report (the full rebuild: after re-extracting the whole database, or when the
     index is missing); incidents keep their ids as `assign_ids` says. Returns how many there are."""
-    with _LOCK, store.lean():
+    with _LOCK, store.lean(max(LEAN_MB, store.counts()["figures"] // FIGURES_PER_MB)):
         _, upto, version = incident_queries.owed_regroup(store)
         version = _with_rule(version)
         reports, held = _all_reports(store)

@@ -464,13 +464,14 @@ def reextract(store: Store, progress: callable | None = None) -> int:
 
 
 # ---- command line ------------------------------------------------------------------------------
-def _iter_paths(paths: list[str]) -> list[Path]:
-    out: list[Path] = []
+def _iter_paths(paths: list[str]) -> list[str]:
+    """The files to read, as text (a `Path` each costs ~400 bytes more: 40 MB over 100,000 files)."""
+    out: list[str] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(sorted(q for q in p.rglob("*") if q.is_file() and not q.name.startswith(".")))
+            out.extend(str(q) for q in sorted(q for q in p.rglob("*") if q.is_file() and not q.name.startswith(".")))
         else:
-            out.append(p)
+            out.append(str(p))
     return out
 
 
@@ -527,7 +528,7 @@ def main(argv: list[str] | None = None) -> int:
     max_bytes = int(args.max_mb * 1024 * 1024)
 
     def files() -> Iterable[tuple[bytes, str]]:
-        for p in paths:
+        for p in map(Path, paths):
             try:
                 yield p.read_bytes(), p.name
             except OSError as err:

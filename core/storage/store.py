@@ -264,8 +264,9 @@ class Store:
     @contextmanager
     def lean(self, megabytes: int = 256) -> Iterator[None]:
         """DuckDB keeps at most `megabytes` of data in memory meanwhile (it drops the blocks an import
-        left cached, and a large join spills to disk): for a full regrouping, whose own objects need
-        the memory. The limit before is restored after (and inside `roomy`)."""
+        left cached, and a large join spills to disk): for a full regrouping, whose own objects need the
+        memory. Other queries of this process run under the same limit meanwhile. The limit before is
+        restored after (and inside `roomy`)."""
         cur = self.cursor()
         before = cur.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
         try:
@@ -477,7 +478,7 @@ class Store:
 
     @staticmethod
     def _existing_ids(cur: duckdb.DuckDBPyConnection, ids: list[str]) -> set[str]:
-        rows = cur.execute("SELECT id FROM articles WHERE list_contains(?, id)", [ids]).fetchall()
+        rows = cur.execute("SELECT id FROM articles WHERE id IN (SELECT unnest(?::VARCHAR[]))", [ids]).fetchall()
         return {r[0] for r in rows}
 
     @staticmethod
