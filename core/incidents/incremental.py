@@ -472,7 +472,7 @@ class _Stored:
         self.read_to = last
 
     def taken_on(self, day: dt.date) -> list[dict]:
-        """The reports the grouping took up on `day` (`incident_queries.index_rows_taken_on`)."""
+        """The index rows of the reports the grouping took up on `day` (its `seed_day`)."""
         self._read(day)
         return self.days.get(day, [])
 

@@ -529,11 +529,6 @@ def index_rows_of_clusters(store: Store, clusters: list[str]) -> list[dict[str, 
     return _index_rows(store, _among("cluster"), [sorted(set(clusters))], "ORDER BY cluster, pos")
 
 
-def index_rows_taken_on(store: Store, day: dt.date) -> list[dict[str, Any]]:
-    """The reports the grouping took up on one day (`seed_day`)."""
-    return _index_rows(store, "seed_day = ?", [day])
-
-
 def next_seed_day(store: Store, after: dt.date) -> dt.date | None:
     return store.cursor().execute(
         "SELECT min(seed_day) FROM incident_index WHERE seed_day > ?", [after]
@@ -558,17 +553,6 @@ def index_rows_of_clusters_taking(store: Store, first: dt.date, last: dt.date) -
         store, "cluster IN (SELECT DISTINCT cluster FROM incident_index WHERE seed_day BETWEEN ? AND ?)",
         [first, last], "ORDER BY cluster, pos",
     )
-
-
-def clusters_taken_between(store: Store, first: dt.date, last: dt.date | None) -> list[str]:
-    """Clusters that took up a report between two days (inclusive; `last` None: to the end)."""
-    if last is None:
-        rows = store.cursor().execute("SELECT DISTINCT cluster FROM incident_index WHERE seed_day >= ?", [first])
-    else:
-        rows = store.cursor().execute(
-            "SELECT DISTINCT cluster FROM incident_index WHERE seed_day BETWEEN ? AND ?", [first, last]
-        )
-    return [r[0] for r in rows.fetchall()]
 
 
 def existing_incident_ids(store: Store, ids: list[str]) -> set[str]:
