@@ -31,7 +31,7 @@ import json
 import logging
 import sys
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from core.incidents import corroboration, grouping, plausibility, reviews, settings
@@ -266,12 +266,26 @@ class _Regrouping:
         self.owed = set(owed)
         self.old: dict[Key, dict] = {}  # stored index rows read so far
         self.held: list[Key] = []  # the changed articles' figures held back until reviewed
+        self.whole: set[str] = set()  # clusters all of whose stored rows are in `old`
 
-    def _remember(self, rows: Iterable[dict]) -> list[dict]:
+    def _remember(self, rows: Iterable[dict], whole: bool = False) -> list[dict]:
+        """Keep stored index rows read; `whole`: they are every row of their clusters."""
         rows = list(rows)
         for r in rows:
             self.old[(r["article_id"], r["figure_id"])] = r
+        if whole:
+            self.whole |= {r["cluster"] for r in rows}
         return rows
+
+    def _rows_of_clusters(self, names: Iterable[str]) -> list[dict]:
+        """Every stored index row of some clusters, in cluster and position order: those read whole
+        before from memory, the others from the index."""
+        names = set(names)
+        missing = sorted(names - self.whole)
+        if missing:
+            self._remember(incident_queries.index_rows_of_clusters(self.store, missing), whole=True)
+            self.whole |= set(missing)  # a cluster with no row left stays empty
+        return sorted((r for r in self.old.values() if r["cluster"] in names), key=lambda r: (r["cluster"], r["pos"]))
 
     def run(self, version: str, upto: int | None) -> None:
         store = self.store
@@ -333,7 +347,7 @@ class _Regrouping:
             clusters, more = self._regroup_days(min(days), max(days), new_seeds, dirty, never, seed_of)
             touched |= more
         clusters += inert
-        old_rows = self._remember(incident_queries.index_rows_of_clusters(store, sorted(touched)))
+        old_rows = self._rows_of_clusters(touched)
         for r in old_rows:
             seed_of.setdefault((r["article_id"], r["figure_id"]), (r["seed"], _day(r["seed_day"])))
         self._check(old_rows, dirty, now, clusters)
@@ -361,7 +375,7 @@ class _Regrouping:
         back = dt.timedelta(days=settings.lookback_days())
         before = d0 - back if d0 > dt.date.min + back else d0
         start = self._remember(incident_queries.open_cluster_rows(store, d0, before))
-        stored_index = _Stored(store, d0, start)
+        stored_index = _Stored(store, d0, start, lambda rows: self._remember(rows, whole=True))
         initial = _clusters(start)
         touched = {c.name for c in initial}
         grouper = Grouper(never, initial)
@@ -398,7 +412,7 @@ class _Regrouping:
         if converged is not None:
             # the open clusters go on as stored: give them their members taken up later
             stored = {keys: name for name, keys in _cluster_keys(stored_index.open_after(converged)).items()}
-            rest = self._remember(incident_queries.index_rows_of_clusters(store, sorted(stored.values())))
+            rest = self._rows_of_clusters(stored.values())
             later_members: dict[str, list[Report]] = {}
             for r in rest:
                 if r["seed_day"] is not None and _day(r["seed_day"]) > converged:
@@ -445,8 +459,9 @@ class _Stored:
     open before `d0`: so the open clusters after any day read (`open_after`) are those the same query
     on the whole index gives."""
 
-    def __init__(self, store: Store, d0: dt.date, start: list[dict]):
+    def __init__(self, store: Store, d0: dt.date, start: list[dict], read: Callable[[list[dict]], Any]):
         self.store = store
+        self.read = read  # told of every stretch read (whole clusters)
         self.rows: dict[Key, dict] = {}
         self.days: dict[dt.date, list[dict]] = {}
         self.first = d0
@@ -464,6 +479,7 @@ class _Stored:
         first = self.first if self.read_to is None else self.read_to + dt.timedelta(days=1)
         last = max(day, first + dt.timedelta(days=settings.lookback_days() + 1))
         rows = incident_queries.index_rows_of_clusters_taking(self.store, first, last)
+        self.read(rows)
         self._keep(rows)
         for r in rows:
             d = _day(r["seed_day"])
