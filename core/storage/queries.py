@@ -253,6 +253,18 @@ def map_figures(store: Store, f: Any) -> pd.DataFrame:
     return df[MAP_COLUMNS]
 
 
+def _event_dates(date_from: dt.date | None, date_to: dt.date | None, params: list[Any]) -> str:
+    """A condition on the incident rows' (``x``) event dates between two days (None: open)."""
+    cond = ""
+    if date_from:
+        cond += " AND x.event_date >= ?"
+        params.append(date_from)
+    if date_to:
+        cond += " AND x.event_date <= ?"
+        params.append(date_to)
+    return cond
+
+
 MAP_SUM_COLUMNS = ["key", "cat", "best", "low", "high", "figures", "reports", "place"]
 MAP_COLOURS = ("group", "perpetrator")
 
@@ -270,13 +282,7 @@ def map_sums(store: Store, f: Any, by: str, repeats: dict[str, str], date_from: 
     if not f.incidents:
         return pd.DataFrame(columns=MAP_SUM_COLUMNS)
     params: list[Any] = []
-    cond = _incident_filter_sql(f, params)
-    if date_from:
-        cond += " AND x.event_date >= ?"
-        params.append(date_from)
-    if date_to:
-        cond += " AND x.event_date <= ?"
-        params.append(date_to)
+    cond = _incident_filter_sql(f, params) + _event_dates(date_from, date_to, params)
     params += [list(repeats), list(repeats.values())]
     sql = _incident_rows_sql(f"""
         , _m AS ({_MAP_ROWS.format(cond=cond)}),
@@ -320,12 +326,7 @@ def map_place_figures(
     params: list[Any] = []
     cond = _incident_filter_sql(f, params)
     cond += " AND " + _in(f"coalesce(x.place_id, x.place, '{NOT_STATED}')", keys, params)
-    if date_from:
-        cond += " AND x.event_date >= ?"
-        params.append(date_from)
-    if date_to:
-        cond += " AND x.event_date <= ?"
-        params.append(date_to)
+    cond += _event_dates(date_from, date_to, params)
     sql = _incident_rows_sql(f"""
         , _m AS ({_MAP_ROWS.format(cond=cond)})
         SELECT m.article_id, m.figure_id, m.best, m.min, m.max, f.number_text, m.status, m."group", f.kind,
